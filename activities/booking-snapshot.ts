@@ -1,0 +1,19 @@
+import type { Booking } from '../db/schema';
+import type { ServiceWithResources } from '../db/services';
+import type { BookingSnapshot } from './types';
+
+export function toSnapshot(booking: Booking, service: Pick<ServiceWithResources, 'requires_approval' | 'approval_ttl_seconds'>): BookingSnapshot {
+  return {
+    id: booking.id,
+    status: booking.status,
+    serviceId: booking.service_id,
+    resourceIds: booking.resource_ids,
+    start: booking.start_at.toISOString(),
+    end: booking.end_at.toISOString(),
+    holdExpiresAt: booking.hold_expires_at?.toISOString() ?? null,
+    approvalExpiresAt: booking.approval_expires_at?.toISOString() ?? null,
+    requiresApproval: service.requires_approval,
+    approvalTtlSeconds: service.approval_ttl_seconds,
+    customerEmail: booking.customer_email,
+  };
+}

@@ -1,0 +1,43 @@
+import type { Client } from '@temporalio/client';
+import express, { type Express } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import { authenticate } from './auth';
+import { bookingsRouter } from './bookings/router';
+import { notFoundRoute, problemDetails } from './errors';
+import { healthRouter } from './health';
+import { buildOpenApiDocument } from './openapi';
+import { resourcesRouter } from './resources/router';
+import { servicesRouter } from './services/router';
+
+export interface AppDeps {
+  db: Kysely<Database>;
+  temporal: Client;
+  taskQueue: string;
+  manageTokenSecret: string;
+}
+
+/** The whole HTTP surface, separate from listen() so tests serve the real app on port 0. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(express.json({ limit: '100kb' }));
+
+  app.use(healthRouter(deps));
+  const openApiDocument = buildOpenApiDocument();
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+
+  const v1 = express.Router();
+  v1.use(authenticate(deps.db, deps.manageTokenSecret));
+  v1.use('/resources', resourcesRouter(deps.db));
+  v1.use('/services', servicesRouter(deps.db));
+  v1.use('/bookings', bookingsRouter(deps));
+  app.use('/v1', v1);
+
+  app.use(notFoundRoute);
+  app.use(problemDetails);
+  return app;
+}

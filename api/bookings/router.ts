@@ -1,0 +1,89 @@
+import { Router } from 'express';
+import { listBookingEvents, listBookings } from '../../db/bookings';
+import { cancelUpdate, confirmUpdate, declineUpdate, submitDetailsUpdate } from '../../workflows/messages';
+import { bookingAccess, organizationOf } from '../auth';
+import { decodeCursor, nextCursor } from '../cursor';
+import { NotFound } from '../errors';
+import { idempotencyKeyOf } from '../idempotency';
+import { issueManageToken } from '../manage-token';
+import { parseInput, pathId } from '../validation';
+import { changeBooking, reserveBooking, type BookingCommandDeps } from './commands';
+import {
+  cancelBody, createBookingBody, customerDetails, hostAnswerBody, listBookingsQuery, timezoneQuery, toBookingResponse,
+} from './schemas';
+import { findBooking } from '../../db/bookings';
+
+export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: string }): Router {
+  const router = Router();
+  const zoneOf = (query: unknown) => parseInput(timezoneQuery, query).timezone;
+
+  router.post('/', async (req, res) => {
+    const organizationId = organizationOf(req);
+    const body = parseInput(createBookingBody, req.body);
+    const zone = zoneOf(req.query);
+    const booking = await reserveBooking(deps, organizationId, body, idempotencyKeyOf(req));
+    res.status(201).json({ ...toBookingResponse(booking, zone), manage_token: issueManageToken(deps.manageTokenSecret, booking.id) });
+  });
+
+  router.get('/', async (req, res) => {
+    const query = parseInput(listBookingsQuery, req.query);
+    const after = decodeCursor(query.cursor);
+    const rows = await listBookings(deps.db, {
+      organizationId: organizationOf(req), status: query.status, resourceId: query.resource_id,
+      from: query.from, to: query.to, limit: query.limit, after: after && { startAt: after.at, id: after.id },
+    });
+    res.json({
+      data: rows.map((row) => toBookingResponse(row, query.timezone)),
+      next_cursor: nextCursor(rows, query.limit, (row) => row.start_at),
+    });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const bookingId = pathId(req.params.id, 'booking');
+    const { organizationId } = bookingAccess(req, bookingId);
+    const booking = await findBooking(deps.db, organizationId, bookingId);
+    if (!booking) throw new NotFound(`booking ${bookingId} not found`);
+    res.json(toBookingResponse(booking, zoneOf(req.query)));
+  });
+
+  router.get('/:id/events', async (req, res) => {
+    const bookingId = pathId(req.params.id, 'booking');
+    const { organizationId } = bookingAccess(req, bookingId);
+    if (!(await findBooking(deps.db, organizationId, bookingId))) throw new NotFound(`booking ${bookingId} not found`);
+    const events = await listBookingEvents(deps.db, organizationId, bookingId);
+    res.json({
+      data: events.map((event) => ({
+        from: event.from_status, to: event.to_status, actor: event.actor, reason: event.reason,
+        at: event.created_at.toISOString(),
+      })),
+    });
+  });
+
+  router.post('/:id/details', async (req, res) => {
+    const bookingId = pathId(req.params.id, 'booking');
+    const { organizationId } = bookingAccess(req, bookingId);
+    const details = parseInput(customerDetails, req.body);
+    const booking = await changeBooking(deps, organizationId, bookingId, submitDetailsUpdate, details);
+    res.json(toBookingResponse(booking, zoneOf(req.query)));
+  });
+
+  for (const [action, update] of [['confirm', confirmUpdate], ['decline', declineUpdate]] as const) {
+    router.post(`/:id/${action}`, async (req, res) => {
+      const bookingId = pathId(req.params.id, 'booking');
+      const organizationId = organizationOf(req);
+      const { reason } = parseInput(hostAnswerBody, req.body);
+      const booking = await changeBooking(deps, organizationId, bookingId, update, { actor: 'host', reason: reason ?? null });
+      res.json(toBookingResponse(booking, zoneOf(req.query)));
+    });
+  }
+
+  router.post('/:id/cancel', async (req, res) => {
+    const bookingId = pathId(req.params.id, 'booking');
+    const { organizationId, actor } = bookingAccess(req, bookingId);
+    const { reason } = parseInput(cancelBody, req.body);
+    const booking = await changeBooking(deps, organizationId, bookingId, cancelUpdate, { actor, reason: reason ?? null });
+    res.json(toBookingResponse(booking, zoneOf(req.query)));
+  });
+
+  return router;
+}

@@ -1,0 +1,99 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { Booking } from '../../db/schema';
+import { instant, metadata, pageQuery, timezone, uuid } from '../common-schemas';
+
+const email = z.string().trim().max(320).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address');
+
+export const customerDetails = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  email,
+  phone: z.string().trim().max(40).nullable().optional(),
+  notes: z.string().max(4000).nullable().optional(),
+}).meta({ id: 'CustomerDetails' });
+
+export const createBookingBody = z.strictObject({
+  service_id: uuid,
+  start: instant,
+  end: instant.optional().meta({ description: 'Alternative to duration_minutes' }),
+  duration_minutes: z.number().int().min(1).max(1440).optional()
+    .meta({ description: 'One of the service\'s durations; default its first' }),
+  resource_ids: z.array(uuid).min(1).max(100).optional()
+    .meta({ description: 'For a service in mode "one": the resources acceptable to the customer, in order of preference' }),
+  customer: customerDetails.partial().optional(),
+  metadata: metadata.default({}),
+}).superRefine((body, ctx) => {
+  if (body.end && body.end <= body.start) {
+    ctx.addIssue({ code: 'custom', path: ['end'], message: 'end must be after start' });
+  }
+  if (body.end && body.duration_minutes !== undefined
+    && body.end.getTime() - body.start.getTime() !== body.duration_minutes * 60_000) {
+    ctx.addIssue({ code: 'custom', path: ['duration_minutes'], message: 'duration_minutes disagrees with end - start' });
+  }
+}).meta({ id: 'CreateBooking' });
+
+export const hostAnswerBody = z.strictObject({ reason: z.string().max(2000).optional() }).meta({ id: 'HostAnswer' });
+export const cancelBody = z.strictObject({ reason: z.string().max(2000).optional() }).meta({ id: 'Cancellation' });
+
+export const bookingStatus = z.enum(['held', 'pending_approval', 'confirmed', 'completed', 'cancelled', 'expired', 'declined']);
+
+export const timezoneQuery = z.object({
+  timezone: timezone.optional().meta({ description: 'Zone for the returned times; default the booking\'s resource zone' }),
+});
+
+export const listBookingsQuery = z.object({
+  ...pageQuery,
+  status: bookingStatus.optional(),
+  resource_id: uuid.optional(),
+  from: instant.optional(),
+  to: instant.optional(),
+  timezone: timezoneQuery.shape.timezone,
+}).refine((query) => !query.from || !query.to || query.from < query.to, { message: 'to must be after from', path: ['to'] });
+
+export const bookingResponse = z.object({
+  id: z.string(),
+  status: bookingStatus,
+  service_id: z.string(),
+  resource_ids: z.array(z.string()),
+  start: z.string(),
+  end: z.string(),
+  timezone: z.string(),
+  spaces: z.number(),
+  customer: z.object({ name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() }),
+  notes: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+  hold_expires_at: z.string().nullable(),
+  approval_expires_at: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  workflow_id: z.string(),
+  manage_token: z.string().optional().meta({ description: 'Returned when the booking is created: the customer\'s key to it' }),
+}).meta({ id: 'Booking' });
+
+export type BookingResponse = z.infer<typeof bookingResponse>;
+
+/** Instants go out as ISO 8601 with the offset of the zone the caller asked for. */
+function inZone(date: Date, zone: string): string {
+  return DateTime.fromJSDate(date, { zone }).toISO({ suppressMilliseconds: true })!;
+}
+
+export function toBookingResponse(booking: Booking, zone = booking.timezone): BookingResponse {
+  return {
+    id: booking.id,
+    status: booking.status,
+    service_id: booking.service_id,
+    resource_ids: booking.resource_ids,
+    start: inZone(booking.start_at, zone),
+    end: inZone(booking.end_at, zone),
+    timezone: zone,
+    spaces: booking.spaces,
+    customer: { name: booking.customer_name, email: booking.customer_email, phone: booking.customer_phone },
+    notes: booking.notes,
+    metadata: booking.metadata,
+    hold_expires_at: booking.hold_expires_at && inZone(booking.hold_expires_at, zone),
+    approval_expires_at: booking.approval_expires_at && inZone(booking.approval_expires_at, zone),
+    created_at: inZone(booking.created_at, zone),
+    updated_at: inZone(booking.updated_at, zone),
+    workflow_id: `booking-${booking.id}`,
+  };
+}

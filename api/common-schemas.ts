@@ -1,0 +1,37 @@
+import { DateTime, IANAZone } from 'luxon';
+import { z } from 'zod';
+
+export const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
+
+export const timezone = z.string().refine((value) => IANAZone.isValidZone(value), {
+  message: 'must be an IANA time zone such as Europe/Paris',
+});
+
+/** An instant: ISO 8601 with an offset or Z, so it means one moment wherever it is read. */
+export const instant = z.string()
+  .refine((value) => /([+-]\d{2}:?\d{2}|Z)$/i.test(value) && DateTime.fromISO(value, { setZone: true }).isValid, {
+    message: 'must be an ISO 8601 date-time with an offset, e.g. 2026-12-01T09:00:00+01:00',
+  })
+  .transform((value) => DateTime.fromISO(value).toUTC().toJSDate());
+
+export const localDate = z.string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((value) => DateTime.fromISO(value).isValid, { message: 'is not a calendar date' });
+
+const localTime = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be a time HH:mm (00:00 to 24:00)');
+
+export const localInterval = z.object({ start: localTime, end: localTime })
+  .refine((interval) => interval.end > interval.start, { message: 'end must be after start', path: ['end'] });
+
+export const metadata = z.record(z.string(), z.unknown())
+  .refine((value) => JSON.stringify(value).length <= 16_384, { message: 'must be at most 16 kB of JSON' });
+
+export const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().optional(),
+};
+
+export const problemSchema = z.object({
+  type: z.string(), title: z.string(), status: z.number().int(), detail: z.string(), code: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+}).meta({ id: 'Problem' });

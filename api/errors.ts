@@ -1,0 +1,85 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+
+export interface FieldError { path: string; message: string }
+
+/** Domain errors are values with a meaning; exactly one middleware maps them to HTTP. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    message: string,
+    readonly extra: { code?: string; errors?: FieldError[]; [key: string]: unknown } = {},
+  ) {
+    super(message);
+  }
+}
+
+export class InvalidInput extends ApiError {
+  constructor(errors: FieldError[], message = errors.map((error) => `${error.path}: ${error.message}`).join('; ')) {
+    super(400, 'Invalid input', message, { code: 'invalid_input', errors });
+  }
+}
+
+export class Unauthorized extends ApiError {
+  constructor(message: string) {
+    super(401, 'Unauthorized', message, { code: 'unauthorized' });
+  }
+}
+
+export class Forbidden extends ApiError {
+  constructor(message: string) {
+    super(403, 'Forbidden', message, { code: 'forbidden' });
+  }
+}
+
+export class NotFound extends ApiError {
+  constructor(message: string, field?: string) {
+    super(404, 'Not found', message, { code: 'not_found', ...(field && { errors: [{ path: field, message }] }) });
+  }
+}
+
+export class Conflict extends ApiError {
+  constructor(code: string, message: string, extra: Record<string, unknown> = {}) {
+    super(409, 'Conflict', message, { code, ...extra });
+  }
+}
+
+export class Unavailable extends ApiError {
+  constructor(message: string) {
+    super(503, 'Service unavailable', message, { code: 'unavailable' });
+  }
+}
+
+function problemType(code: string | undefined): string {
+  return code ? `/problems/${code.replace(/_/g, '-')}` : 'about:blank';
+}
+
+export const notFoundRoute: RequestHandler = (req) => {
+  throw new NotFound(`no route ${req.method} ${req.path}`);
+};
+
+/** RFC 9457 problem+json for every error; only unexpected ones (5xx) are logged. */
+export const problemDetails: ErrorRequestHandler = (error, req, res, _next) => {
+  let problem: ApiError;
+  if (error instanceof ApiError) {
+    problem = error;
+  } else if (error?.type === 'entity.parse.failed') {
+    problem = new InvalidInput([{ path: 'body', message: 'the body is not valid JSON' }]);
+  } else if (error?.type === 'entity.too.large') {
+    problem = new ApiError(413, 'Payload too large', 'the body is larger than 100 kB', { code: 'payload_too_large' });
+  } else if (typeof error?.status === 'number' && error.status >= 400 && error.status < 500) {
+    problem = new ApiError(error.status, 'Bad request', String(error.message), { code: 'bad_request' });
+  } else {
+    console.error(`${req.method} ${req.originalUrl} failed`, error);
+    problem = new ApiError(500, 'Internal server error', 'the server failed to answer; it has been logged');
+  }
+  if (problem.status >= 500 && error instanceof ApiError) console.error(`${req.method} ${req.originalUrl}: ${error.message}`);
+  res.status(problem.status).type('application/problem+json').json({
+    type: problemType(problem.extra.code),
+    title: problem.title,
+    status: problem.status,
+    detail: problem.message,
+    instance: req.originalUrl,
+    ...problem.extra,
+  });
+};

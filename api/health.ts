@@ -1,0 +1,43 @@
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { Router } from 'express';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+
+async function check(name: string, probe: () => Promise<void>): Promise<[string, string]> {
+  try {
+    await probe();
+    return [name, 'ok'];
+  } catch (error) {
+    return [name, (error as Error).message];
+  }
+}
+
+/** /healthz: the process answers. /readyz: it can do its job — database, Temporal and a worker. */
+export function healthRouter(deps: { db: Kysely<Database>; temporal: Client; taskQueue: string }): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const checks = Object.fromEntries(await Promise.all([
+      check('database', async () => {
+        await sql`SELECT 1`.execute(deps.db);
+      }),
+      check('temporal', async () => {
+        await deps.temporal.connection.workflowService.getSystemInfo({});
+      }),
+      check('worker', async () => {
+        const { pollers } = await deps.temporal.connection.workflowService.describeTaskQueue({
+          namespace: deps.temporal.options.namespace,
+          taskQueue: { name: deps.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+          taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        });
+        if (!pollers?.length) throw new Error(`no worker polls task queue "${deps.taskQueue}"`);
+      }),
+    ]));
+    const ready = Object.values(checks).every((value) => value === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+  });
+  return router;
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { cancelBody, createBookingBody, customerDetails, hostAnswerBody, bookingResponse, listBookingsQuery } from './bookings/schemas';
+import { problemSchema } from './common-schemas';
+import { createResourceBody, resourceResponse, updateResourceBody } from './resources/schemas';
+import { createServiceBody, serviceResponse, updateServiceBody } from './services/schemas';
+
+interface Operation {
+  method: 'get' | 'post' | 'patch';
+  path: string;
+  summary: string;
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  response: z.ZodType;
+  status: number;
+  errors: number[];
+}
+
+const page = (item: z.ZodType) => z.object({ data: z.array(item), next_cursor: z.string().nullable() });
+
+const operations: Operation[] = [
+  { method: 'post', path: '/v1/resources', summary: 'Create a resource', body: createResourceBody, response: resourceResponse, status: 201, errors: [400, 401, 422] },
+  { method: 'get', path: '/v1/resources', summary: 'List resources', response: page(resourceResponse), status: 200, errors: [400, 401] },
+  { method: 'get', path: '/v1/resources/{id}', summary: 'Read a resource', response: resourceResponse, status: 200, errors: [401, 404] },
+  { method: 'patch', path: '/v1/resources/{id}', summary: 'Change a resource', body: updateResourceBody, response: resourceResponse, status: 200, errors: [400, 401, 404] },
+  { method: 'post', path: '/v1/services', summary: 'Create a service', body: createServiceBody, response: serviceResponse, status: 201, errors: [400, 401, 404, 422] },
+  { method: 'get', path: '/v1/services', summary: 'List services', response: page(serviceResponse), status: 200, errors: [400, 401] },
+  { method: 'get', path: '/v1/services/{id}', summary: 'Read a service', response: serviceResponse, status: 200, errors: [401, 404] },
+  { method: 'patch', path: '/v1/services/{id}', summary: 'Change a service', body: updateServiceBody, response: serviceResponse, status: 200, errors: [400, 401, 404] },
+  { method: 'post', path: '/v1/bookings', summary: 'Reserve: answers once the hold exists (201) or the time is refused (409)', body: createBookingBody, response: bookingResponse, status: 201, errors: [400, 401, 404, 409, 422, 503] },
+  { method: 'get', path: '/v1/bookings', summary: 'List bookings', query: listBookingsQuery as unknown as z.ZodObject, response: page(bookingResponse), status: 200, errors: [400, 401] },
+  { method: 'get', path: '/v1/bookings/{id}', summary: 'Read a booking', response: bookingResponse, status: 200, errors: [401, 404] },
+  { method: 'post', path: '/v1/bookings/{id}/details', summary: 'Submit the customer\'s details for a held booking', body: customerDetails, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },
+  { method: 'post', path: '/v1/bookings/{id}/confirm', summary: 'Host approves a booking pending approval', body: hostAnswerBody, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },
+  { method: 'post', path: '/v1/bookings/{id}/decline', summary: 'Host declines a booking pending approval', body: hostAnswerBody, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },
+  { method: 'post', path: '/v1/bookings/{id}/cancel', summary: 'Cancel a booking that has not ended', body: cancelBody, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },
+];
+
+function schemaOf(schema: z.ZodType, io: 'input' | 'output') {
+  return z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'openapi-3.0' });
+}
+
+/** Built from the same zod schemas that validate requests, so the document cannot drift. */
+export function buildOpenApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const operation of operations) {
+    const parameters = [
+      ...(operation.path.includes('{id}') ? [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }] : []),
+      ...Object.entries(operation.query?.shape ?? {}).map(([name, schema]) => ({
+        name, in: 'query', required: false, schema: schemaOf(schema as z.ZodType, 'input'),
+      })),
+      ...(operation.method === 'post' && !operation.path.includes('{id}')
+        ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }]
+        : []),
+    ];
+    paths[operation.path] = {
+      ...paths[operation.path],
+      [operation.method]: {
+        summary: operation.summary,
+        parameters,
+        ...(operation.body && {
+          requestBody: { required: true, content: { 'application/json': { schema: schemaOf(operation.body, 'input') } } },
+        }),
+        responses: {
+          [operation.status]: { description: 'OK', content: { 'application/json': { schema: schemaOf(operation.response, 'output') } } },
+          ...Object.fromEntries(operation.errors.map((status) => [status, {
+            description: 'Problem', content: { 'application/problem+json': { schema: schemaOf(problemSchema, 'output') } },
+          }])),
+        },
+      },
+    };
+  }
+  return {
+    openapi: '3.0.3',
+    info: { title: 'Booking orchestrator', version: '1' },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    security: [{ bearer: [] }],
+    paths,
+  };
+}

@@ -1,0 +1,63 @@
+import { Router } from 'express';
+import type { Kysely } from 'kysely';
+import { findResources } from '../../db/resources';
+import type { Database } from '../../db/schema';
+import { findService, insertService, listServices, updateService } from '../../db/services';
+import { organizationOf } from '../auth';
+import { decodeCursor, nextCursor } from '../cursor';
+import { NotFound } from '../errors';
+import { replayable } from '../idempotency';
+import { parseInput, pathId } from '../validation';
+import { createServiceBody, listServicesQuery, toServiceResponse, updateServiceBody } from './schemas';
+
+/** Another organization's resource is as unknown as a missing one. */
+async function requireResources(db: Kysely<Database>, organizationId: string, resourceIds: string[]) {
+  const found = await findResources(db, organizationId, resourceIds);
+  const index = resourceIds.findIndex((id) => !found.some((resource) => resource.id === id));
+  if (index >= 0) throw new NotFound(`resource ${resourceIds[index]} not found`, `resource_ids.${index}`);
+}
+
+export function servicesRouter(db: Kysely<Database>): Router {
+  const router = Router();
+
+  router.post('/', async (req, res) => {
+    const organizationId = organizationOf(req);
+    const body = parseInput(createServiceBody, req.body);
+    await requireResources(db, organizationId, body.resource_ids);
+    const created = await replayable(db, req, organizationId, 'POST /v1/services', async () => {
+      const { resource_ids: resourceIds, metadata, ...settings } = body;
+      const service = await db.transaction().execute((trx) => insertService(trx, {
+        ...settings, organization_id: organizationId, metadata: JSON.stringify(metadata),
+      }, resourceIds));
+      return { status: 201, body: toServiceResponse(service) };
+    });
+    res.status(created.status).json(created.body);
+  });
+
+  router.get('/', async (req, res) => {
+    const query = parseInput(listServicesQuery, req.query);
+    const after = decodeCursor(query.cursor);
+    const rows = await listServices(db, organizationOf(req), query.limit, after && { createdAt: after.at, id: after.id });
+    res.json({ data: rows.map(toServiceResponse), next_cursor: nextCursor(rows, query.limit, (row) => row.created_at) });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const service = await findService(db, organizationOf(req), pathId(req.params.id, 'service'));
+    if (!service) throw new NotFound(`service ${req.params.id} not found`);
+    res.json(toServiceResponse(service));
+  });
+
+  router.patch('/:id', async (req, res) => {
+    const organizationId = organizationOf(req);
+    const serviceId = pathId(req.params.id, 'service');
+    if (!(await findService(db, organizationId, serviceId))) throw new NotFound(`service ${serviceId} not found`);
+    const { resource_ids: resourceIds, metadata, ...settings } = parseInput(updateServiceBody, req.body);
+    if (resourceIds) await requireResources(db, organizationId, resourceIds);
+    const service = await db.transaction().execute((trx) => updateService(trx, organizationId, serviceId, {
+      ...settings, ...(metadata !== undefined && { metadata: JSON.stringify(metadata) }),
+    }, resourceIds));
+    res.json(toServiceResponse(service!));
+  });
+
+  return router;
+}

@@ -1,0 +1,83 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { ServiceWithResources } from '../../db/services';
+import { metadata, pageQuery, uuid } from '../common-schemas';
+
+const minutes = (max: number) => z.number().int().min(0).max(max);
+
+const serviceFields = {
+  name: z.string().trim().min(1).max(200),
+  durations_minutes: z.array(z.number().int().min(1).max(1440)).min(1).max(12)
+    .refine((values) => new Set(values).size === values.length, { message: 'durations must be distinct' })
+    .meta({ description: 'Bookable durations; the first is the default' }),
+  slot_step_minutes: z.number().int().min(1).max(1440).nullable()
+    .meta({ description: 'Distance between slot starts; null = the booked duration' }),
+  buffer_before_minutes: minutes(720),
+  buffer_after_minutes: minutes(720),
+  min_notice_minutes: minutes(525_600),
+  horizon_days: z.number().int().min(1).max(3650).nullable(),
+  hold_ttl_seconds: z.number().int().min(1).max(86_400)
+    .meta({ description: 'How long a held booking waits for the customer\'s details before it expires' }),
+  requires_approval: z.boolean(),
+  approval_ttl_seconds: z.number().int().min(1).max(30 * 86_400)
+    .meta({ description: 'How long the host has to confirm or decline before the booking expires' }),
+  seats_per_slot: z.number().int().min(1).max(10_000),
+  resource_ids: z.array(uuid).min(1).max(100)
+    .refine((ids) => new Set(ids).size === ids.length, { message: 'resources must be distinct' }),
+  resource_mode: z.enum(['one', 'all']).meta({ description: 'one: any listed resource; all: every listed resource' }),
+  metadata,
+};
+
+export const createServiceBody = z.strictObject({
+  ...serviceFields,
+  slot_step_minutes: serviceFields.slot_step_minutes.default(null),
+  buffer_before_minutes: serviceFields.buffer_before_minutes.default(0),
+  buffer_after_minutes: serviceFields.buffer_after_minutes.default(0),
+  min_notice_minutes: serviceFields.min_notice_minutes.default(0),
+  horizon_days: serviceFields.horizon_days.default(null),
+  hold_ttl_seconds: serviceFields.hold_ttl_seconds.default(600),
+  requires_approval: serviceFields.requires_approval.default(false),
+  approval_ttl_seconds: serviceFields.approval_ttl_seconds.default(86_400),
+  seats_per_slot: serviceFields.seats_per_slot.default(1),
+  resource_mode: serviceFields.resource_mode.default('one'),
+  metadata: metadata.default({}),
+}).meta({ id: 'CreateService' });
+
+export const updateServiceBody = z.strictObject(
+  Object.fromEntries(Object.entries(serviceFields).map(([name, schema]) => [name, schema.optional()])) as {
+    [K in keyof typeof serviceFields]: z.ZodOptional<(typeof serviceFields)[K]>
+  },
+).meta({ id: 'UpdateService' });
+
+export const listServicesQuery = z.object(pageQuery);
+
+export const serviceResponse = z.object({
+  id: z.string(), name: z.string(), durations_minutes: z.array(z.number()), slot_step_minutes: z.number().nullable(),
+  buffer_before_minutes: z.number(), buffer_after_minutes: z.number(), min_notice_minutes: z.number(),
+  horizon_days: z.number().nullable(), hold_ttl_seconds: z.number(), requires_approval: z.boolean(),
+  approval_ttl_seconds: z.number(), seats_per_slot: z.number(), resource_ids: z.array(z.string()),
+  resource_mode: z.enum(['one', 'all']), metadata: z.record(z.string(), z.unknown()),
+  created_at: z.string(), updated_at: z.string(),
+}).meta({ id: 'Service' });
+
+export function toServiceResponse(service: ServiceWithResources): z.infer<typeof serviceResponse> {
+  return {
+    id: service.id,
+    name: service.name,
+    durations_minutes: service.durations_minutes,
+    slot_step_minutes: service.slot_step_minutes,
+    buffer_before_minutes: service.buffer_before_minutes,
+    buffer_after_minutes: service.buffer_after_minutes,
+    min_notice_minutes: service.min_notice_minutes,
+    horizon_days: service.horizon_days,
+    hold_ttl_seconds: service.hold_ttl_seconds,
+    requires_approval: service.requires_approval,
+    approval_ttl_seconds: service.approval_ttl_seconds,
+    seats_per_slot: service.seats_per_slot,
+    resource_ids: service.resource_ids,
+    resource_mode: service.resource_mode,
+    metadata: service.metadata,
+    created_at: DateTime.fromJSDate(service.created_at).toUTC().toISO()!,
+    updated_at: DateTime.fromJSDate(service.updated_at).toUTC().toISO()!,
+  };
+}

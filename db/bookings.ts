@@ -1,0 +1,119 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Booking, BookingStatus, Database, NewBooking } from './schema';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export const ACTIVE_STATUSES: BookingStatus[] = ['held', 'pending_approval', 'confirmed'];
+
+export function findBooking(db: Db, organizationId: string, bookingId: string): Promise<Booking | undefined> {
+  return db.selectFrom('bookings').selectAll()
+    .where('organization_id', '=', organizationId).where('id', '=', bookingId)
+    .executeTakeFirst();
+}
+
+export function findBookingById(db: Db, bookingId: string): Promise<Booking | undefined> {
+  return db.selectFrom('bookings').selectAll().where('id', '=', bookingId).executeTakeFirst();
+}
+
+/** Takes a Transaction: the row lock only means something inside one. */
+export function lockBooking(trx: Transaction<Database>, bookingId: string): Promise<Booking | undefined> {
+  return trx.selectFrom('bookings').selectAll().where('id', '=', bookingId).forUpdate().executeTakeFirst();
+}
+
+/**
+ * Serialises writers per resource before the exclusion constraint is consulted: racing inserts
+ * then queue on a row lock instead of deadlocking inside the constraint check. Sorted ids keep
+ * the lock order the same in every transaction.
+ */
+export async function lockResources(trx: Transaction<Database>, resourceIds: string[]): Promise<void> {
+  if (resourceIds.length === 0) return;
+  await trx.selectFrom('resources').select('id')
+    .where('id', 'in', [...resourceIds].sort()).orderBy('id').forNoKeyUpdate().execute();
+}
+
+export interface OccupiedRange { resourceId: string; start: Date; end: Date }
+
+export async function findOccupiedRanges(db: Db, resourceIds: string[], from: Date, to: Date): Promise<OccupiedRange[]> {
+  if (resourceIds.length === 0) return [];
+  const rows = await db.selectFrom('allocations')
+    .select(['resource_id', sql<Date>`lower(during)`.as('start'), sql<Date>`upper(during)`.as('end')])
+    .where('resource_id', 'in', resourceIds)
+    .where('released_at', 'is', null)
+    .where(sql<boolean>`during && tstzrange(${from}, ${to}, '[)')`)
+    .execute();
+  return rows.map((row) => ({ resourceId: row.resource_id, start: row.start, end: row.end }));
+}
+
+export async function insertBooking(trx: Transaction<Database>, booking: NewBooking): Promise<Booking> {
+  return trx.insertInto('bookings').values(booking).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function insertAllocations(
+  trx: Transaction<Database>,
+  allocation: { bookingId: string; organizationId: string; resourceIds: string[]; start: Date; end: Date },
+): Promise<void> {
+  await trx.insertInto('allocations').values(allocation.resourceIds.map((resourceId) => ({
+    booking_id: allocation.bookingId,
+    resource_id: resourceId,
+    organization_id: allocation.organizationId,
+    during: sql<string>`tstzrange(${allocation.start}, ${allocation.end}, '[)')`,
+  }))).execute();
+}
+
+export async function releaseAllocations(trx: Transaction<Database>, bookingId: string): Promise<void> {
+  await trx.updateTable('allocations').set({ released_at: sql`now()` })
+    .where('booking_id', '=', bookingId).where('released_at', 'is', null).execute();
+}
+
+export function findEventByStep(db: Db, bookingId: string, step: string) {
+  return db.selectFrom('booking_events').selectAll()
+    .where('booking_id', '=', bookingId).where('step', '=', step).executeTakeFirst();
+}
+
+export async function appendBookingEvent(
+  trx: Transaction<Database>,
+  event: { organizationId: string; bookingId: string; step: string; from: BookingStatus | null; to: BookingStatus; actor: string; reason: string | null },
+): Promise<void> {
+  await trx.insertInto('booking_events').values({
+    organization_id: event.organizationId,
+    booking_id: event.bookingId,
+    step: event.step,
+    from_status: event.from,
+    to_status: event.to,
+    actor: event.actor,
+    reason: event.reason,
+  }).execute();
+}
+
+export function listBookingEvents(db: Db, organizationId: string, bookingId: string) {
+  return db.selectFrom('booking_events').selectAll()
+    .where('organization_id', '=', organizationId).where('booking_id', '=', bookingId)
+    .orderBy('id').execute();
+}
+
+export interface BookingFilter {
+  organizationId: string;
+  status?: BookingStatus;
+  resourceId?: string;
+  from?: Date;
+  to?: Date;
+  after?: { startAt: Date; id: string };
+  limit: number;
+}
+
+/** Ordered by start then id, so a cursor (the last row's start and id) pages without gaps. */
+export function listBookings(db: Db, filter: BookingFilter): Promise<Booking[]> {
+  let query = db.selectFrom('bookings').selectAll().where('organization_id', '=', filter.organizationId);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.resourceId) query = query.where(sql<boolean>`resource_ids @> ARRAY[${filter.resourceId}]::uuid[]`);
+  if (filter.from) query = query.where('end_at', '>', filter.from);
+  if (filter.to) query = query.where('start_at', '<', filter.to);
+  if (filter.after) {
+    const { startAt, id } = filter.after;
+    query = query.where((eb) => eb.or([
+      eb('start_at', '>', startAt),
+      eb.and([eb('start_at', '=', startAt), eb('id', '>', id)]),
+    ]));
+  }
+  return query.orderBy('start_at').orderBy('id').limit(filter.limit).execute();
+}

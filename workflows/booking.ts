@@ -1,0 +1,168 @@
+import {
+  ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { BookingActivities, BookingSnapshot, TransitionRequest } from '../activities';
+import type { BookingStatus } from '../db/schema';
+import {
+  bookingStateQuery, cancelUpdate, confirmUpdate, declineUpdate, INVALID_DETAILS, INVALID_TRANSITION,
+  reserveUpdate, submitDetailsUpdate,
+  type BookingState, type BookingWorkflowInput, type WorkflowBookingStatus,
+} from './messages';
+import { BookingStartKey, BookingStatusKey, CustomerEmailKey, ResourceIdsKey, ServiceIdKey } from './search-attributes';
+
+const { placeHold } = proxyActivities<BookingActivities>({
+  // A hold that cannot be placed in this time is answered as unavailable rather than left hanging.
+  scheduleToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 ms', maximumInterval: '5 seconds' },
+});
+
+const { recordTransition } = proxyActivities<BookingActivities>({
+  // Transitions must eventually be written (an expiry frees capacity): retry without end.
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 ms', maximumInterval: '30 seconds' },
+});
+
+const TERMINAL: WorkflowBookingStatus[] = ['completed', 'cancelled', 'expired', 'declined', 'rejected'];
+const CANCELLABLE: BookingStatus[] = ['held', 'pending_approval', 'confirmed'];
+/** Endings that give the time back; a completed booking keeps its allocation as history. */
+const FREES_CAPACITY: BookingStatus[] = ['cancelled', 'expired', 'declined'];
+
+function refuseUnless(state: BookingState, allowed: WorkflowBookingStatus[], action: string): void {
+  if (!allowed.includes(state.status)) {
+    throw ApplicationFailure.create({
+      type: INVALID_TRANSITION,
+      message: `cannot ${action} a booking that is ${state.status}`,
+      details: [state.status],
+      nonRetryable: true,
+    });
+  }
+}
+
+/**
+ * One booking's life: requested → held → (pending_approval →) confirmed → completed, or
+ * cancelled / declined / expired on the way. Every transition is written to Postgres by an
+ * activity before the caller hears of it; deadlines are durable timers.
+ */
+export async function bookingWorkflow(input: BookingWorkflowInput): Promise<BookingState> {
+  const state: BookingState = { status: 'requested', booking: null, rejection: null };
+  let transitions = 0;
+  let transitioning = false;
+
+  // One transition at a time: a deadline firing while an Update is being written waits its turn.
+  async function transition(
+    allowed: BookingStatus[], to: BookingStatus, actor: string, reason: string | null,
+    extra: Partial<TransitionRequest> = {},
+  ): Promise<BookingSnapshot> {
+    await condition(() => !transitioning);
+    transitioning = true;
+    try {
+      refuseUnless(state, allowed, `move to ${to}`);
+      transitions += 1;
+      const outcome = await recordTransition({
+        bookingId: input.hold.bookingId, step: `${transitions}:${to}`, from: allowed, to, actor, reason,
+        releaseCapacity: FREES_CAPACITY.includes(to), ...extra,
+      });
+      if (!outcome.ok) {
+        // The database is the source of truth; follow it if it moved without us.
+        throw ApplicationFailure.create({
+          type: INVALID_TRANSITION, message: `booking is ${outcome.currentStatus}`,
+          details: [outcome.currentStatus], nonRetryable: true,
+        });
+      }
+      state.booking = outcome.booking;
+      state.status = outcome.booking.status;
+      publishSearchAttributes(state);
+      return outcome.booking;
+    } finally {
+      transitioning = false;
+    }
+  }
+
+  // Handlers first, before any await: Update-with-Start delivers `reserve` with the first task.
+  setHandler(bookingStateQuery, () => state);
+  setHandler(reserveUpdate, async () => {
+    await condition(() => state.status !== 'requested');
+    return state.rejection ?? { outcome: 'held' as const, booking: state.booking! };
+  });
+  setHandler(submitDetailsUpdate, (details) => transition(
+    ['held'], state.booking?.requiresApproval ? 'pending_approval' : 'confirmed', 'customer', null,
+    {
+      customer: details,
+      approvalExpiresAt: state.booking?.requiresApproval
+        ? new Date(Date.now() + state.booking.approvalTtlSeconds * 1000).toISOString()
+        : undefined,
+    },
+  ), {
+    validator: (details) => {
+      refuseUnless(state, ['held'], 'submit details for');
+      if (!details?.name?.trim() || !details?.email?.includes('@')) {
+        throw ApplicationFailure.create({ type: INVALID_DETAILS, message: 'name and email are required', nonRetryable: true });
+      }
+    },
+  });
+  setHandler(confirmUpdate, (answer) => transition(['pending_approval'], 'confirmed', answer.actor, answer.reason ?? null), {
+    validator: (_answer) => refuseUnless(state, ['pending_approval'], 'confirm'),
+  });
+  setHandler(declineUpdate, (answer) => transition(['pending_approval'], 'declined', answer.actor, answer.reason ?? null), {
+    validator: (_answer) => refuseUnless(state, ['pending_approval'], 'decline'),
+  });
+  setHandler(cancelUpdate, (cancellation) => transition(CANCELLABLE, 'cancelled', cancellation.actor, cancellation.reason ?? null), {
+    validator: (_cancellation) => refuseUnless(state, CANCELLABLE, 'cancel'),
+  });
+
+  const hold = await placeHold(input.hold).catch(() => null);
+  if (!hold || hold.outcome === 'rejected') {
+    state.rejection = hold ?? { outcome: 'rejected', code: 'unavailable', message: 'the booking store did not answer in time' };
+    state.status = 'rejected';
+    if (!hold) {
+      // The hold may have committed before its answer was lost: make sure no capacity stays taken.
+      await recordTransition({
+        bookingId: input.hold.bookingId, step: 'abandon-hold', from: CANCELLABLE, to: 'expired',
+        actor: 'system', reason: 'hold could not be confirmed', releaseCapacity: true,
+      });
+    }
+    upsertSearchAttributes([{ key: BookingStatusKey, value: 'rejected' }]);
+    return state;
+  }
+  state.booking = hold.booking;
+  state.status = hold.booking.status;
+  publishSearchAttributes(state);
+
+  while (!TERMINAL.includes(state.status)) {
+    const observed = state.status;
+    const deadline = deadlineOf(state);
+    const remaining = deadline.at - Date.now();
+    const moved = remaining > 0 ? await condition(() => state.status !== observed, remaining) : false;
+    if (moved) continue;
+    await transition([observed as BookingStatus], deadline.to, 'system', deadline.reason).catch((error) => {
+      // An Update won the race for this status; the loop looks again.
+      if (!(error instanceof ApplicationFailure && error.type === INVALID_TRANSITION)) throw error;
+    });
+  }
+  await condition(allHandlersFinished);
+  return state;
+}
+
+function deadlineOf(state: BookingState): { at: number; to: BookingStatus; reason: string } {
+  const booking = state.booking!;
+  switch (state.status) {
+    case 'held':
+      return { at: Date.parse(booking.holdExpiresAt!), to: 'expired', reason: 'hold expired before details were submitted' };
+    case 'pending_approval':
+      return { at: Date.parse(booking.approvalExpiresAt!), to: 'expired', reason: 'host did not answer before the approval deadline' };
+    default:
+      return { at: Date.parse(booking.end), to: 'completed', reason: 'booking ended' };
+  }
+}
+
+function publishSearchAttributes(state: BookingState): void {
+  const booking = state.booking!;
+  upsertSearchAttributes([
+    { key: BookingStatusKey, value: state.status },
+    { key: ServiceIdKey, value: booking.serviceId },
+    { key: ResourceIdsKey, value: booking.resourceIds },
+    { key: BookingStartKey, value: new Date(booking.start) },
+    ...(booking.customerEmail ? [{ key: CustomerEmailKey, value: booking.customerEmail }] : []),
+  ]);
+}

@@ -1,0 +1,23 @@
+export type {
+  BusyInterval,
+  CheckStartInput,
+  CheckStartResult,
+  DateOverride,
+  GroupSeatsTaken,
+  ListSlotsInput,
+  LocalInterval,
+  ResourceGroup,
+  ResourceMode,
+  ResourceSchedule,
+  ServiceRules,
+  Slot,
+  StartRefusal,
+  WeeklySchedule,
+  Weekday,
+} from './model';
+export { listSlots } from './slots';
+export { checkStart } from './check-start';
+export { localDateRange, groupSlotsByLocalDay, type LocalDaySlots } from './local-days';
+export { isoInZone } from './zoned-time';
+export { openIntervalsForDays } from './working-hours';
+export { ANCHOR_LOOKBACK_MS } from './slot-grid';

@@ -10,15 +10,17 @@ export interface BookingWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
+  /** A prebuilt bundle (the tests build one per run); by default the workflows are bundled at start. */
+  workflowBundle?: { codePath: string };
 }
 
 /** Shared by `npm start` and the tests, so both run the same workflows and activities. */
-export function createBookingWorker({ db, connection, namespace, taskQueue }: BookingWorkerOptions): Promise<Worker> {
+export function createBookingWorker({ db, connection, namespace, taskQueue, workflowBundle }: BookingWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
-    workflowsPath: require.resolve('./workflows'),
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
     activities: createActivities({ db }),
   });
 }

@@ -1,6 +1,6 @@
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Booking } from '../../db/schema';
+import { isoInZone } from '../../scheduling';
 import { instant, metadata, pageQuery, timezone, uuid } from '../common-schemas';
 
 const email = z.string().trim().max(320).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address');
@@ -74,7 +74,7 @@ export type BookingResponse = z.infer<typeof bookingResponse>;
 
 /** Instants go out as ISO 8601 with the offset of the zone the caller asked for. */
 function inZone(date: Date, zone: string): string {
-  return DateTime.fromJSDate(date, { zone }).toISO({ suppressMilliseconds: true })!;
+  return isoInZone(date.getTime(), zone);
 }
 
 export function toBookingResponse(booking: Booking, zone = booking.timezone): BookingResponse {

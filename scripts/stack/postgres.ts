@@ -36,6 +36,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const databaseDir = path.join(options.dataDir, 'postgres');
   const logFile = path.join(options.dataDir, 'postgres.log');
   fs.mkdirSync(options.dataDir, { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  // As root the server runs as another user, which must be able to reach its directory.
+  if (asRoot) fs.chmodSync(options.dataDir, 0o755);
   const appendLog = (message: unknown) => fs.appendFileSync(logFile, `${String(message).trimEnd()}\n`);
   const server = new EmbeddedPostgres({
     databaseDir,
@@ -43,7 +46,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     user: USER,
     password: PASSWORD,
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     // Bookings need the clock of the database to be UTC regardless of the host.
     postgresFlags: ['-c', 'timezone=UTC', '-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1'],
     onLog: appendLog,

@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { createBookable, futureSlot, reserve } from '../stack/fixtures';
+import { call, waitFor } from '../stack/http';
+import { startTestStack, type TestStack } from '../stack/test-stack';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+let stack: TestStack;
+let worker: ChildProcess | null = null;
+
+/** The real worker entry point as its own process, so it can be killed like a crashing one. */
+async function startWorkerProcess(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress,
+      TEMPORAL_TASK_QUEUE: stack.taskQueue,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('worker polling')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+  });
+  return child;
+}
+
+function kill(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+beforeAll(async () => {
+  stack = await startTestStack('crash', { worker: false });
+  worker = await startWorkerProcess();
+});
+afterAll(async () => {
+  if (worker && worker.exitCode === null) await kill(worker);
+  await stack?.stop();
+});
+
+test('holds placed before the worker is killed still expire or confirm under a new worker', async () => {
+  const { serviceId } = await createBookable(stack, { hold_ttl_seconds: 4 });
+  const toConfirm = await reserve(stack, { service_id: serviceId, start: futureSlot(2) });
+  const toExpire = await reserve(stack, { service_id: serviceId, start: futureSlot(3) });
+  expect([toConfirm.body.status, toExpire.body.status]).toEqual(['held', 'held']);
+
+  await kill(worker!);
+  worker = await startWorkerProcess();
+
+  const confirmed = await call(stack.baseUrl, 'POST', `/v1/bookings/${toConfirm.body.id}/details`, {
+    token: stack.apiKey, body: { name: 'Grace Hopper', email: 'grace@example.com' },
+  });
+  expect(confirmed.body.status).toBe('confirmed');
+  const expired = await waitFor(
+    () => call(stack.baseUrl, 'GET', `/v1/bookings/${toExpire.body.id}`, { token: stack.apiKey }),
+    (response) => response.body.status === 'expired',
+  );
+  expect(expired.body.status).toBe('expired');
+  const active = await stack.db.selectFrom('allocations').select('booking_id').where('released_at', 'is', null).execute();
+  expect(active.map((row) => row.booking_id)).toEqual([toConfirm.body.id]);
+});
+
+test('a hold expires even when no worker runs at its deadline', async () => {
+  const { serviceId } = await createBookable(stack, { hold_ttl_seconds: 2 });
+  const held = await reserve(stack, { service_id: serviceId, start: futureSlot(5) });
+  await kill(worker!);
+  // The timer fires on the server while no worker is there; the new worker picks up the task.
+  const deadline = Date.parse(held.body.hold_expires_at);
+  await waitFor(async () => Date.now(), (now) => now > deadline + 1000);
+  const beforeRestart = await stack.db.selectFrom('bookings').select('status').where('id', '=', held.body.id).executeTakeFirstOrThrow();
+  expect(beforeRestart.status).toBe('held');
+  worker = await startWorkerProcess();
+  await waitFor(
+    () => stack.db.selectFrom('bookings').select('status').where('id', '=', held.body.id).executeTakeFirstOrThrow(),
+    (row) => row.status === 'expired',
+  );
+});

@@ -7,11 +7,11 @@ import type { Database } from './schema';
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export function createDb(databaseUrl: string, maxConnections = 20): Kysely<Database> {
-  return new Kysely<Database>({
-    dialect: new PostgresDialect({
-      pool: new pg.Pool({ connectionString: databaseUrl, max: maxConnections }),
-    }),
-  });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections });
+  // An idle connection dropped by a database restart must not take the process down with it;
+  // the pool opens a new one for the next query.
+  pool.on('error', (error) => console.warn(`idle database connection lost: ${error.message}`));
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 /** CREATE DATABASE is not transactional and has no IF NOT EXISTS, hence the lookup first. */

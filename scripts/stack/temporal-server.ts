@@ -76,6 +76,10 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     '--namespace', options.namespace, '--db-filename', dbFilename,
     '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal',
     '--log-level', 'warn', '--ui-disable-news-fetch',
+    // One partition per task queue: with a single worker, tasks never wait to be forwarded
+    // between partitions before a poller sees them.
+    '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
+    '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
     ...searchAttributeArgs,
   ];
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadConfig } from '../config';
 import { createDb, ensureDatabase } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
+import { stopChild, stopOnExit } from './stack/child-process';
 import { ensureDevApiKey } from './stack/dev-api-key';
 import { ensureManageTokenSecret } from './stack/manage-token-secret';
 import { startEmbeddedPostgres } from './stack/postgres';
@@ -73,6 +74,7 @@ async function main() {
     const root = path.resolve(__dirname, '..');
     for (const entry of ['worker.ts', 'api/server.ts']) {
       const child = spawnTs(path.join(root, entry), env);
+      stopOnExit(child);
       stops.push(() => stopChild(child));
       child.on('exit', (code, signal) => {
         if (!stopping) {
@@ -99,18 +101,6 @@ async function main() {
 
 function spawnTs(file: string, env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', file], { env, stdio: 'inherit' });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.once('exit', () => {
-      clearTimeout(killer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 void main();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bookingSearchAttributes } from '../../workflows/search-attributes';
+import { stopChild, stopOnExit } from './child-process';
 import { resolveTemporalCli } from './temporal-cli';
 
 export interface TemporalDevServer {
@@ -46,17 +47,6 @@ async function waitForFrontend(address: string, namespace: string, child: ChildP
   throw new Error(`temporal dev server did not answer on ${address} within ${deadlineMs} ms: ${String(lastError)}`);
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(killer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
 
 /**
  * `temporal server start-dev` with its state in a SQLite file under the data dir, so a second
@@ -98,6 +88,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   const log = fs.openSync(path.join(options.dataDir, 'temporal.log'), 'a');
   const child = spawn(cli, ['server', 'start-dev', ...args], { stdio: ['ignore', log, log] });
   fs.closeSync(log);
+  stopOnExit(child);
   try {
     await waitForFrontend(address, options.namespace, child, 60_000);
   } catch (error) {

@@ -14,6 +14,8 @@ export interface Config {
   taskQueue: string;
   devApiKey: string | null;
   manageTokenSecret: string | null;
+  smtpUrl: string | null;
+  mailFrom: string;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -40,5 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     taskQueue: env.TEMPORAL_TASK_QUEUE || 'bookings',
     devApiKey: env.DEV_API_KEY || null,
     manageTokenSecret: env.MANAGE_TOKEN_SECRET || null,
+    smtpUrl: env.SMTP_URL || null,
+    mailFrom: env.MAIL_FROM || 'Bookings <bookings@localhost>',
   };
 }

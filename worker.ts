@@ -1,6 +1,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { createActivities } from './activities';
+import { createSmtpMailer, type Mailer } from './activities/mailer';
 import { loadConfig } from './config';
 import { createDb } from './db/connection';
 import type { Database } from './db/schema';
@@ -12,16 +13,17 @@ export interface BookingWorkerOptions {
   taskQueue: string;
   /** A prebuilt bundle (the tests build one per run); by default the workflows are bundled at start. */
   workflowBundle?: { codePath: string };
+  mailer?: Mailer | null;
 }
 
 /** Shared by `npm start` and the tests, so both run the same workflows and activities. */
-export function createBookingWorker({ db, connection, namespace, taskQueue, workflowBundle }: BookingWorkerOptions): Promise<Worker> {
+export function createBookingWorker({ db, connection, namespace, taskQueue, workflowBundle, mailer }: BookingWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
-    activities: createActivities({ db }),
+    activities: createActivities({ db, mailer }),
   });
 }
 
@@ -32,7 +34,10 @@ async function main() {
   }
   const db = createDb(config.databaseUrl);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
-  const worker = await createBookingWorker({ db, connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue });
+  const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : null;
+  const worker = await createBookingWorker({
+    db, connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, mailer,
+  });
   console.log(`worker polling task queue "${config.taskQueue}"`);
   await worker.run();
   await connection.close();

@@ -2,7 +2,7 @@ import type { Booking } from '../db/schema';
 import type { ServiceWithResources } from '../db/services';
 import type { BookingSnapshot } from './types';
 
-export function toSnapshot(booking: Booking, service: Pick<ServiceWithResources, 'requires_approval' | 'approval_ttl_seconds'>): BookingSnapshot {
+export function toSnapshot(booking: Booking, service: Pick<ServiceWithResources, 'requires_approval' | 'approval_ttl_seconds' | 'reminder_offsets_seconds'>): BookingSnapshot {
   return {
     id: booking.id,
     status: booking.status,
@@ -15,5 +15,7 @@ export function toSnapshot(booking: Booking, service: Pick<ServiceWithResources,
     requiresApproval: service.requires_approval,
     approvalTtlSeconds: service.approval_ttl_seconds,
     customerEmail: booking.customer_email,
+    reminderOffsetsSeconds: service.reminder_offsets_seconds,
+    checkedIn: booking.checked_in,
   };
 }

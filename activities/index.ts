@@ -1,20 +1,31 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
+import type { Mailer } from './mailer';
 import { placeHold } from './place-hold';
 import { recordTransition } from './record-transition';
+import { sendReminder, type ReminderOutcome, type ReminderRequest } from './send-reminder';
 import type { HoldOutcome, HoldRequest, TransitionOutcome, TransitionRequest } from './types';
+import {
+  deliverWebhook, listEventSubscriptions,
+  type DeliverWebhookOutcome, type DeliverWebhookRequest, type EventSubscriptionsRequest,
+} from './webhooks';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
   /** Injected so tests can pin "now"; the worker passes the wall clock. */
   now?: () => Date;
+  /** E-mail channel for notifications; null keeps them in the outbox table. */
+  mailer?: Mailer | null;
 }
 
 /** The worker and the tests wire activities the same way: from their dependencies. */
-export function createActivities({ db, now = () => new Date() }: ActivityDeps) {
+export function createActivities({ db, now = () => new Date(), mailer = null }: ActivityDeps) {
   return {
     placeHold: (request: HoldRequest): Promise<HoldOutcome> => placeHold(db, request, now()),
     recordTransition: (request: TransitionRequest): Promise<TransitionOutcome> => recordTransition(db, request),
+    sendReminder: (request: ReminderRequest): Promise<ReminderOutcome> => sendReminder(db, mailer, request),
+    listEventSubscriptions: (request: EventSubscriptionsRequest): Promise<string[]> => listEventSubscriptions(db, request),
+    deliverWebhook: (request: DeliverWebhookRequest): Promise<DeliverWebhookOutcome> => deliverWebhook(db, request, now()),
   };
 }
 

@@ -3,6 +3,7 @@ import { checkStart } from '../scheduling';
 import {
   appendBookingEvent, findBookingById, findOccupiedRanges, insertAllocations, insertBooking, lockResources,
 } from '../db/bookings';
+import { findGroupSeatsTaken, groupSlotKey, takeGroupSeats } from '../db/group-slots';
 import { findResources } from '../db/resources';
 import { toResourceSchedule, toServiceRules } from '../db/schedule-model';
 import type { Database } from '../db/schema';
@@ -11,6 +12,7 @@ import { toSnapshot } from './booking-snapshot';
 import type { HoldOutcome, HoldRequest } from './types';
 
 const EXCLUSION_VIOLATION = '23P01';
+const CHECK_VIOLATION = '23514';
 const MINUTE = 60_000;
 
 class Refusal extends Error {
@@ -51,6 +53,11 @@ export async function placeHold(db: Kysely<Database>, request: HoldRequest, now:
       const windowStart = new Date(start.getTime() - rules.bufferBeforeMinutes * MINUTE);
       const windowEnd = new Date(start.getTime() + (durationMinutes + rules.bufferAfterMinutes) * MINUTE);
       const occupied = await findOccupiedRanges(trx, neededIds, windowStart, windowEnd);
+      const spaces = request.spaces ?? 1;
+      const groupAppointment = rules.seatsPerSlot > 1;
+      const groupSeats = groupAppointment
+        ? await findGroupSeatsTaken(trx, service.id, neededIds, start, new Date(start.getTime() + 1))
+        : [];
 
       const verdict = checkStart({
         resources: ordered.map(toResourceSchedule),
@@ -58,6 +65,8 @@ export async function placeHold(db: Kysely<Database>, request: HoldRequest, now:
         service: rules,
         durationMinutes,
         busy: occupied.map((range) => ({ resourceId: range.resourceId, start: range.start.getTime(), end: range.end.getTime() })),
+        groupSeats,
+        spaces,
         now: now.getTime(),
         start: start.getTime(),
         preferredResourceIds: request.resourceIds ?? undefined,
@@ -74,7 +83,7 @@ export async function placeHold(db: Kysely<Database>, request: HoldRequest, now:
         end_at: end,
         timezone: ordered[0].timezone,
         resource_ids: verdict.chosenResourceIds,
-        spaces: 1,
+        spaces,
         customer_name: request.customer?.name ?? null,
         customer_email: request.customer?.email ?? null,
         customer_phone: request.customer?.phone ?? null,
@@ -83,12 +92,21 @@ export async function placeHold(db: Kysely<Database>, request: HoldRequest, now:
         hold_expires_at: new Date(now.getTime() + service.hold_ttl_seconds * 1000),
         approval_expires_at: null,
       });
+      // A group appointment's bookings share one slot per resource; joining takes seats from it.
+      const slotKey = groupAppointment ? groupSlotKey(service.id, windowStart, windowEnd) : null;
+      if (slotKey) {
+        await takeGroupSeats(trx, {
+          organizationId: booking.organization_id, serviceId: service.id, resourceIds: verdict.chosenResourceIds,
+          slotKey, start, occupiedFrom: windowStart, occupiedTo: windowEnd, seats: rules.seatsPerSlot, spaces,
+        });
+      }
       await insertAllocations(trx, {
         bookingId: booking.id,
         organizationId: booking.organization_id,
         resourceIds: verdict.chosenResourceIds,
         start: windowStart,
         end: windowEnd,
+        slotKey,
       });
       await appendBookingEvent(trx, {
         organizationId: booking.organization_id, bookingId: booking.id, step: 'hold',
@@ -98,7 +116,8 @@ export async function placeHold(db: Kysely<Database>, request: HoldRequest, now:
     });
   } catch (error) {
     if (error instanceof Refusal) return error.outcome;
-    if ((error as { code?: string }).code === EXCLUSION_VIOLATION) {
+    const code = (error as { code?: string }).code;
+    if (code === EXCLUSION_VIOLATION || code === CHECK_VIOLATION) {
       return { outcome: 'rejected', code: 'slot_taken', message: 'the requested time is already booked' };
     }
     throw error;

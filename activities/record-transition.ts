@@ -30,6 +30,7 @@ export async function recordTransition(db: Kysely<Database>, request: Transition
           customer_phone: request.customer.phone ?? null,
           notes: request.customer.notes ?? null,
         }),
+        ...(request.checkIn && { checked_in: request.checkIn.present, check_in_reason: request.checkIn.reason }),
         ...(request.approvalExpiresAt !== undefined && {
           approval_expires_at: request.approvalExpiresAt ? new Date(request.approvalExpiresAt) : null,
         }),

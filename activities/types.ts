@@ -13,6 +13,8 @@ export interface BookingSnapshot {
   requiresApproval: boolean;
   approvalTtlSeconds: number;
   customerEmail: string | null;
+  reminderOffsetsSeconds: number[];
+  checkedIn: boolean | null;
 }
 
 export interface CustomerDetails {
@@ -29,6 +31,8 @@ export interface HoldRequest {
   start: string;
   durationMinutes: number | null;
   resourceIds: string[] | null;
+  /** Seats wanted in a group appointment; absent = 1 (requests recorded before spaces existed). */
+  spaces?: number;
   customer: Partial<CustomerDetails> | null;
   metadata: Record<string, unknown>;
 }
@@ -62,6 +66,7 @@ export interface TransitionRequest {
   releaseCapacity: boolean;
   customer?: CustomerDetails;
   approvalExpiresAt?: string | null;
+  checkIn?: { present: boolean; reason: string | null };
 }
 
 export type TransitionOutcome =

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { returnGroupSeats } from './group-slots';
 import type { Booking, BookingStatus, Database, NewBooking } from './schema';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -50,19 +51,35 @@ export async function insertBooking(trx: Transaction<Database>, booking: NewBook
 
 export async function insertAllocations(
   trx: Transaction<Database>,
-  allocation: { bookingId: string; organizationId: string; resourceIds: string[]; start: Date; end: Date },
+  allocation: {
+    bookingId: string; organizationId: string; resourceIds: string[]; start: Date; end: Date;
+    /** The group slot shared with other bookings (seats per slot > 1); absent for one-to-one. */
+    slotKey?: string | null;
+  },
 ): Promise<void> {
   await trx.insertInto('allocations').values(allocation.resourceIds.map((resourceId) => ({
     booking_id: allocation.bookingId,
     resource_id: resourceId,
     organization_id: allocation.organizationId,
     during: sql<string>`tstzrange(${allocation.start}, ${allocation.end}, '[)')`,
+    slot_key: allocation.slotKey ?? null,
   }))).execute();
 }
 
+/**
+ * Frees the booking's time. In a group slot the other bookings' allocations keep the time
+ * occupied, so the slot's time frees only when its last active booking leaves; this booking's
+ * spaces go back to the slot's seat counter. Only rows released by this very call give seats
+ * back, so a second call changes nothing.
+ */
 export async function releaseAllocations(trx: Transaction<Database>, bookingId: string): Promise<void> {
-  await trx.updateTable('allocations').set({ released_at: sql`now()` })
-    .where('booking_id', '=', bookingId).where('released_at', 'is', null).execute();
+  const released = await trx.updateTable('allocations').set({ released_at: sql`now()` })
+    .where('booking_id', '=', bookingId).where('released_at', 'is', null)
+    .returning(['resource_id', 'slot_key']).execute();
+  const shared = released.filter((row): row is { resource_id: string; slot_key: string } => row.slot_key !== null);
+  if (shared.length === 0) return;
+  const { spaces } = await trx.selectFrom('bookings').select('spaces').where('id', '=', bookingId).executeTakeFirstOrThrow();
+  await returnGroupSeats(trx, spaces, shared);
 }
 
 export function findEventByStep(db: Db, bookingId: string, step: string) {

@@ -1,12 +1,12 @@
 import {
-  ApplicationFailure, allHandlersFinished, condition, proxyLocalActivities, setHandler, upsertSearchAttributes,
+  ApplicationFailure, allHandlersFinished, condition, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { BookingActivities, BookingSnapshot, TransitionRequest } from '../activities';
 import type { BookingStatus } from '../db/schema';
 import {
-  bookingStateQuery, cancelUpdate, confirmUpdate, declineUpdate, INVALID_DETAILS, INVALID_TRANSITION,
+  bookingStateQuery, cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, INVALID_DETAILS, INVALID_TRANSITION,
   reserveUpdate, submitDetailsUpdate,
-  type BookingState, type BookingWorkflowInput, type WorkflowBookingStatus,
+  type BookingState, type BookingWorkflowInput, type PlannedReminder, type WorkflowBookingStatus,
 } from './messages';
 import { BookingStartKey, BookingStatusKey, CustomerEmailKey, ResourceIdsKey, ServiceIdKey } from './search-attributes';
 
@@ -26,9 +26,16 @@ const { recordTransition } = proxyLocalActivities<BookingActivities>({
   retry: { initialInterval: '200 ms', maximumInterval: '30 seconds' },
 });
 
-const TERMINAL: WorkflowBookingStatus[] = ['completed', 'cancelled', 'expired', 'declined', 'rejected'];
+const { sendReminder } = proxyActivities<BookingActivities>({
+  // A mail server may be slow or down for a while; a reminder later than this is no reminder.
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '1 hour',
+  retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
+});
+
+const TERMINAL: WorkflowBookingStatus[] = ['completed', 'no_show', 'cancelled', 'expired', 'declined', 'rejected'];
 const CANCELLABLE: BookingStatus[] = ['held', 'pending_approval', 'confirmed'];
-/** Endings that give the time back; a completed booking keeps its allocation as history. */
+/** Endings that give the time back; a completed (or no-show) booking keeps its allocation as history. */
 const FREES_CAPACITY: BookingStatus[] = ['cancelled', 'expired', 'declined'];
 
 function refuseUnless(state: BookingState, allowed: WorkflowBookingStatus[], action: string): void {
@@ -48,7 +55,7 @@ function refuseUnless(state: BookingState, allowed: WorkflowBookingStatus[], act
  * activity before the caller hears of it; deadlines are durable timers.
  */
 export async function bookingWorkflow(input: BookingWorkflowInput): Promise<BookingState> {
-  const state: BookingState = { status: 'requested', booking: null, rejection: null };
+  const state: BookingState = { status: 'requested', booking: null, rejection: null, reminders: [] };
   let transitions = 0;
   let transitioning = false;
 
@@ -73,8 +80,10 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
           details: [outcome.currentStatus], nonRetryable: true,
         });
       }
+      const wasConfirmed = state.status === 'confirmed';
       state.booking = outcome.booking;
       state.status = outcome.booking.status;
+      if (state.status === 'confirmed' && !wasConfirmed) state.reminders = planReminders(outcome.booking);
       publishSearchAttributes(state);
       return outcome.booking;
     } finally {
@@ -110,6 +119,11 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
   setHandler(declineUpdate, (answer) => transition(['pending_approval'], 'declined', answer.actor, answer.reason ?? null), {
     validator: (_answer) => refuseUnless(state, ['pending_approval'], 'decline'),
   });
+  setHandler(checkInUpdate, (checkIn) => transition(['confirmed'], 'confirmed', checkIn.actor,
+    checkIn.present ? 'checked in' : `absent${checkIn.reason ? `: ${checkIn.reason}` : ''}`,
+    { checkIn: { present: checkIn.present, reason: checkIn.reason ?? null } }), {
+    validator: (_checkIn) => refuseUnless(state, ['confirmed'], 'check in'),
+  });
   setHandler(cancelUpdate, (cancellation) => transition(CANCELLABLE, 'cancelled', cancellation.actor, cancellation.reason ?? null), {
     validator: (_cancellation) => refuseUnless(state, CANCELLABLE, 'cancel'),
   });
@@ -134,28 +148,63 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
 
   while (!TERMINAL.includes(state.status)) {
     const observed = state.status;
-    const deadline = deadlineOf(state);
-    const remaining = deadline.at - Date.now();
-    const moved = remaining > 0 ? await condition(() => state.status !== observed, remaining) : false;
+    const observedStart = state.booking!.start;
+    const due = nextDue(state);
+    const remaining = Date.parse(due.at) - Date.now();
+    const moved = remaining > 0
+      ? await condition(() => state.status !== observed || state.booking!.start !== observedStart, remaining)
+      : false;
     if (moved) continue;
-    await transition([observed as BookingStatus], deadline.to, 'system', deadline.reason).catch((error) => {
+    // Looked at again now that it is due: a check-in since the timer was set decides the ending.
+    const fired = nextDue(state);
+    if (fired.reminder) {
+      await remind(fired.reminder);
+      continue;
+    }
+    await transition([observed as BookingStatus], fired.to, 'system', fired.reason).catch((error) => {
       // An Update won the race for this status; the loop looks again.
       if (!(error instanceof ApplicationFailure && error.type === INVALID_TRANSITION)) throw error;
     });
   }
   await condition(allHandlersFinished);
   return state;
+
+  async function remind(reminder: PlannedReminder): Promise<void> {
+    reminder.sent = true;
+    // A reminder that cannot be delivered is logged in the outbox; it never fails the booking.
+    await sendReminder({ bookingId: input.hold.bookingId, offsetSeconds: reminder.offsetSeconds, start: state.booking!.start })
+      .catch(() => undefined);
+  }
 }
 
-function deadlineOf(state: BookingState): { at: number; to: BookingStatus; reason: string } {
+/** Reminders whose time has already passed when the booking is confirmed are not sent. */
+function planReminders(booking: BookingSnapshot): PlannedReminder[] {
+  const start = Date.parse(booking.start);
+  return booking.reminderOffsetsSeconds
+    .map((offsetSeconds) => ({ at: new Date(start - offsetSeconds * 1000).toISOString(), offsetSeconds, sent: false }))
+    .filter((reminder) => Date.parse(reminder.at) > Date.now())
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+
+type Due =
+  | { at: string; reminder: PlannedReminder; to?: never; reason?: never }
+  | { at: string; reminder?: never; to: BookingStatus; reason: string };
+
+/** What happens next if nobody acts: the state diagram's timed edges. */
+function nextDue(state: BookingState): Due {
   const booking = state.booking!;
   switch (state.status) {
     case 'held':
-      return { at: Date.parse(booking.holdExpiresAt!), to: 'expired', reason: 'hold expired before details were submitted' };
+      return { at: booking.holdExpiresAt!, to: 'expired', reason: 'hold expired before details were submitted' };
     case 'pending_approval':
-      return { at: Date.parse(booking.approvalExpiresAt!), to: 'expired', reason: 'host did not answer before the approval deadline' };
-    default:
-      return { at: Date.parse(booking.end), to: 'completed', reason: 'booking ended' };
+      return { at: booking.approvalExpiresAt!, to: 'expired', reason: 'host did not answer before the approval deadline' };
+    default: {
+      const reminder = state.reminders.find((planned) => !planned.sent);
+      if (reminder) return { at: reminder.at, reminder };
+      return booking.checkedIn === false
+        ? { at: booking.end, to: 'no_show', reason: 'customer was absent' }
+        : { at: booking.end, to: 'completed', reason: 'booking ended' };
+    }
   }
 }
 

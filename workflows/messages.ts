@@ -8,14 +8,23 @@ export interface BookingWorkflowInput {
   hold: HoldRequest;
 }
 
+export interface PlannedReminder {
+  at: string;
+  offsetSeconds: number;
+  sent: boolean;
+}
+
 export interface BookingState {
   status: WorkflowBookingStatus;
   booking: BookingSnapshot | null;
   rejection: Extract<HoldOutcome, { outcome: 'rejected' }> | null;
+  /** Reminders still to come for the current start; planned at confirmation. */
+  reminders: PlannedReminder[];
 }
 
 export interface HostAnswer { actor: string; reason?: string | null }
 export interface Cancellation { actor: string; reason?: string | null }
+export interface CheckIn { actor: string; present: boolean; reason?: string | null }
 
 /** ApplicationFailure type of an Update refused because the booking is not in a fitting status. */
 export const INVALID_TRANSITION = 'InvalidTransition';
@@ -27,6 +36,7 @@ export const submitDetailsUpdate = defineUpdate<BookingSnapshot, [CustomerDetail
 export const confirmUpdate = defineUpdate<BookingSnapshot, [HostAnswer]>('confirm');
 export const declineUpdate = defineUpdate<BookingSnapshot, [HostAnswer]>('decline');
 export const cancelUpdate = defineUpdate<BookingSnapshot, [Cancellation]>('cancel');
+export const checkInUpdate = defineUpdate<BookingSnapshot, [CheckIn]>('checkIn');
 export const bookingStateQuery = defineQuery<BookingState>('bookingState');
 
 export function bookingWorkflowId(bookingId: string): string {

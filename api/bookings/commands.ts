@@ -54,10 +54,14 @@ export async function reserveBooking(
     }]);
   }
 
+  if (body.spaces !== undefined && body.spaces > service.seats_per_slot) {
+    throw new InvalidInput([{ path: 'spaces', message: `the service has ${service.seats_per_slot} seat(s) per slot, fewer than ${body.spaces}` }]);
+  }
+
   const bookingId = bookingIdFor(organizationId, idempotencyKey);
   const hold: HoldRequest = {
     bookingId, organizationId, serviceId: service.id, start: body.start.toISOString(), durationMinutes,
-    resourceIds: body.resource_ids ?? null, customer: body.customer ?? null, metadata: body.metadata,
+    resourceIds: body.resource_ids ?? null, ...(body.spaces !== undefined && { spaces: body.spaces }), customer: body.customer ?? null, metadata: body.metadata,
   };
   let outcome;
   try {

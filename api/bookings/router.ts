@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { listBookingEvents, listBookings } from '../../db/bookings';
-import { cancelUpdate, confirmUpdate, declineUpdate, submitDetailsUpdate } from '../../workflows/messages';
+import { cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, submitDetailsUpdate } from '../../workflows/messages';
+import { listNotifications } from '../../db/notifications';
 import { bookingAccess, organizationOf } from '../auth';
 import { decodeCursor, nextCursor } from '../cursor';
 import { NotFound } from '../errors';
@@ -9,7 +10,7 @@ import { issueManageToken } from '../manage-token';
 import { parseInput, pathId } from '../validation';
 import { changeBooking, reserveBooking, type BookingCommandDeps } from './commands';
 import {
-  cancelBody, createBookingBody, customerDetails, hostAnswerBody, listBookingsQuery, timezoneQuery, toBookingResponse,
+  cancelBody, checkInBody, createBookingBody, customerDetails, hostAnswerBody, listBookingsQuery, timezoneQuery, toBookingResponse,
 } from './schemas';
 import { findBooking } from '../../db/bookings';
 
@@ -76,6 +77,28 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
       res.json(toBookingResponse(booking, zoneOf(req.query)));
     });
   }
+
+  router.post('/:id/check-in', async (req, res) => {
+    const bookingId = pathId(req.params.id, 'booking');
+    const organizationId = organizationOf(req);
+    const { present, reason } = parseInput(checkInBody, req.body);
+    const booking = await changeBooking(deps, organizationId, bookingId, checkInUpdate, { actor: 'host', present, reason: reason ?? null });
+    res.json(toBookingResponse(booking, zoneOf(req.query)));
+  });
+
+  router.get('/:id/notifications', async (req, res) => {
+    const bookingId = pathId(req.params.id, 'booking');
+    const { organizationId } = bookingAccess(req, bookingId);
+    if (!(await findBooking(deps.db, organizationId, bookingId))) throw new NotFound(`booking ${bookingId} not found`);
+    const notifications = await listNotifications(deps.db, organizationId, bookingId);
+    res.json({
+      data: notifications.map((notification) => ({
+        id: notification.id, kind: notification.kind, channel: notification.channel, recipient: notification.recipient,
+        subject: notification.subject, status: notification.status, error: notification.error,
+        created_at: notification.created_at.toISOString(), sent_at: notification.sent_at?.toISOString() ?? null,
+      })),
+    });
+  });
 
   router.post('/:id/cancel', async (req, res) => {
     const bookingId = pathId(req.params.id, 'booking');

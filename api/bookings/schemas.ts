@@ -20,6 +20,8 @@ export const createBookingBody = z.strictObject({
     .meta({ description: 'One of the service\'s durations; default its first' }),
   resource_ids: z.array(uuid).min(1).max(100).optional()
     .meta({ description: 'For a service in mode "one": the resources acceptable to the customer, in order of preference' }),
+  spaces: z.number().int().min(1).max(10_000).optional()
+    .meta({ description: 'Seats in a group appointment (seats per slot > 1); default 1. Joins the slot\'s group booking' }),
   customer: customerDetails.partial().optional(),
   metadata: metadata.default({}),
 }).superRefine((body, ctx) => {
@@ -34,8 +36,12 @@ export const createBookingBody = z.strictObject({
 
 export const hostAnswerBody = z.strictObject({ reason: z.string().max(2000).optional() }).meta({ id: 'HostAnswer' });
 export const cancelBody = z.strictObject({ reason: z.string().max(2000).optional() }).meta({ id: 'Cancellation' });
+export const checkInBody = z.strictObject({
+  present: z.boolean().meta({ description: 'false records a no-show: the booking ends as no_show instead of completed' }),
+  reason: z.string().max(2000).optional(),
+}).meta({ id: 'CheckIn' });
 
-export const bookingStatus = z.enum(['held', 'pending_approval', 'confirmed', 'completed', 'cancelled', 'expired', 'declined']);
+export const bookingStatus = z.enum(['held', 'pending_approval', 'confirmed', 'completed', 'no_show', 'cancelled', 'expired', 'declined']);
 
 export const timezoneQuery = z.object({
   timezone: timezone.optional().meta({ description: 'Zone for the returned times; default the booking\'s resource zone' }),
@@ -60,6 +66,7 @@ export const bookingResponse = z.object({
   timezone: z.string(),
   spaces: z.number(),
   customer: z.object({ name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() }),
+  checked_in: z.boolean().nullable(),
   notes: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()),
   hold_expires_at: z.string().nullable(),
@@ -88,6 +95,7 @@ export function toBookingResponse(booking: Booking, zone = booking.timezone): Bo
     timezone: zone,
     spaces: booking.spaces,
     customer: { name: booking.customer_name, email: booking.customer_email, phone: booking.customer_phone },
+    checked_in: booking.checked_in,
     notes: booking.notes,
     metadata: booking.metadata,
     hold_expires_at: booking.hold_expires_at && inZone(booking.hold_expires_at, zone),

@@ -25,6 +25,8 @@ const serviceFields = {
   resource_ids: z.array(uuid).min(1).max(100)
     .refine((ids) => new Set(ids).size === ids.length, { message: 'resources must be distinct' }),
   resource_mode: z.enum(['one', 'all']).meta({ description: 'one: any listed resource; all: every listed resource' }),
+  reminder_offsets_seconds: z.array(z.number().int().min(1).max(365 * 86_400)).max(10)
+    .meta({ description: 'Reminders before the start, e.g. [86400, 3600] for a day and an hour before' }),
   metadata,
 };
 
@@ -40,6 +42,7 @@ export const createServiceBody = z.strictObject({
   approval_ttl_seconds: serviceFields.approval_ttl_seconds.default(86_400),
   seats_per_slot: serviceFields.seats_per_slot.default(1),
   resource_mode: serviceFields.resource_mode.default('one'),
+  reminder_offsets_seconds: serviceFields.reminder_offsets_seconds.default([]),
   metadata: metadata.default({}),
 }).meta({ id: 'CreateService' });
 
@@ -56,7 +59,7 @@ export const serviceResponse = z.object({
   buffer_before_minutes: z.number(), buffer_after_minutes: z.number(), min_notice_minutes: z.number(),
   horizon_days: z.number().nullable(), hold_ttl_seconds: z.number(), requires_approval: z.boolean(),
   approval_ttl_seconds: z.number(), seats_per_slot: z.number(), resource_ids: z.array(z.string()),
-  resource_mode: z.enum(['one', 'all']), metadata: z.record(z.string(), z.unknown()),
+  resource_mode: z.enum(['one', 'all']), reminder_offsets_seconds: z.array(z.number()), metadata: z.record(z.string(), z.unknown()),
   created_at: z.string(), updated_at: z.string(),
 }).meta({ id: 'Service' });
 
@@ -76,6 +79,7 @@ export function toServiceResponse(service: ServiceWithResources): z.infer<typeof
     seats_per_slot: service.seats_per_slot,
     resource_ids: service.resource_ids,
     resource_mode: service.resource_mode,
+    reminder_offsets_seconds: service.reminder_offsets_seconds,
     metadata: service.metadata,
     created_at: DateTime.fromJSDate(service.created_at).toUTC().toISO()!,
     updated_at: DateTime.fromJSDate(service.updated_at).toUTC().toISO()!,

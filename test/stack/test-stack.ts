@@ -10,6 +10,7 @@ import { migrateToLatest } from '../../db/migrate';
 import { addApiKey, createOrganization, generateApiKey } from '../../db/organizations';
 import type { Database } from '../../db/schema';
 import { createBookingWorker } from '../../worker';
+import type { Mailer } from '../../activities/mailer';
 
 export interface TestStack {
   name: string;
@@ -40,7 +41,7 @@ function quietRuntime() {
  * A test file's own slice of the shared stack: a fresh database with the app's migrations, a task
  * queue of its own with a real worker on it, and the real app on port 0.
  */
-export async function startTestStack(name: string, options: { worker?: boolean } = {}): Promise<TestStack> {
+export async function startTestStack(name: string, options: { worker?: boolean; mailer?: Mailer } = {}): Promise<TestStack> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   const temporalAddress = process.env.TEST_TEMPORAL_ADDRESS;
   if (!serverUrl || !temporalAddress) throw new Error('integration tests run under the jest global setup (npm test)');
@@ -64,7 +65,7 @@ export async function startTestStack(name: string, options: { worker?: boolean }
   const startWorker = async () => {
     const workerConnection = await NativeConnection.connect({ address: temporalAddress });
     const instance = await createBookingWorker({
-      db, connection: workerConnection, namespace: 'default', taskQueue,
+      db, connection: workerConnection, namespace: 'default', taskQueue, mailer: options.mailer,
       workflowBundle: process.env.TEST_WORKFLOW_BUNDLE ? { codePath: process.env.TEST_WORKFLOW_BUNDLE } : undefined,
     });
     worker = { instance, running: instance.run(), connection: workerConnection };

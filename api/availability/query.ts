@@ -1,0 +1,71 @@
+import type { Kysely } from 'kysely';
+import { findOccupiedRanges } from '../../db/bookings';
+import { findGroupSeatsTaken } from '../../db/group-slots';
+import { findResources } from '../../db/resources';
+import { toResourceSchedule, toServiceRules } from '../../db/schedule-model';
+import type { Database } from '../../db/schema';
+import { findService } from '../../db/services';
+import { listSlots, localDateRange, type Slot } from '../../scheduling';
+import { InvalidInput, NotFound } from '../errors';
+import type { AvailabilityQuery } from './schemas';
+
+const MINUTE_MS = 60_000;
+
+export interface AvailableSlots {
+  slots: Slot[];
+  /** The zone of from/to and of the answer. */
+  zone: string;
+}
+
+/**
+ * The slots of a service over local dates, from the same engine and the same rows that
+ * placeHold checks a start against: the service's rules, its resources' schedules, every active
+ * allocation (holds included, with their buffers) and the seats taken in its group slots.
+ */
+export async function findAvailableSlots(
+  db: Kysely<Database>, organizationId: string, query: AvailabilityQuery, now: Date,
+): Promise<AvailableSlots> {
+  const service = await findService(db, organizationId, query.service);
+  if (!service) throw new NotFound(`service ${query.service} not found`, 'service');
+
+  const resourceIds = query.resources ?? service.resource_ids;
+  const strangers = resourceIds.filter((id) => !service.resource_ids.includes(id));
+  if (strangers.length > 0) {
+    throw new InvalidInput([{ path: 'resources', message: `resource ${strangers.join(', ')} does not provide service ${service.id}` }]);
+  }
+  const durationMinutes = query.duration ?? service.durations_minutes[0];
+  if (!service.durations_minutes.includes(durationMinutes)) {
+    throw new InvalidInput([{
+      path: 'duration', message: `the service offers durations of ${service.durations_minutes.join(', ')} minutes, not ${durationMinutes}`,
+    }]);
+  }
+
+  const rows = await findResources(db, organizationId, resourceIds);
+  const resources = resourceIds.map((id) => rows.find((row) => row.id === id)!).map(toResourceSchedule);
+  const zone = query.timezone ?? resources[0].timezone;
+  const { rangeStart, rangeEnd } = localDateRange(query.from, query.to, zone);
+  const rules = toServiceRules(service);
+  // Allocations reach into the range from a slot's buffers on either side.
+  const occupiedFrom = new Date(rangeStart - rules.bufferBeforeMinutes * MINUTE_MS);
+  const occupiedTo = new Date(rangeEnd + (durationMinutes + rules.bufferAfterMinutes) * MINUTE_MS);
+  const [occupied, groupSeats] = await Promise.all([
+    findOccupiedRanges(db, resourceIds, occupiedFrom, occupiedTo),
+    rules.seatsPerSlot > 1
+      ? findGroupSeatsTaken(db, service.id, resourceIds, new Date(rangeStart), new Date(rangeEnd))
+      : Promise.resolve([]),
+  ]);
+
+  const slots = listSlots({
+    resources,
+    mode: query.mode ?? service.resource_mode,
+    service: rules,
+    durationMinutes,
+    busy: occupied.map((range) => ({ resourceId: range.resourceId, start: range.start.getTime(), end: range.end.getTime() })),
+    groupSeats,
+    spaces: query.spaces,
+    rangeStart,
+    rangeEnd,
+    now: now.getTime(),
+  });
+  return { slots, zone };
+}

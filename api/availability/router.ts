@@ -1,0 +1,33 @@
+import { Router } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import { groupSlotsByLocalDay } from '../../scheduling';
+import { organizationOf } from '../auth';
+import { parseInput } from '../validation';
+import { findAvailableSlots } from './query';
+import { availabilityQuery, toSlotResponse } from './schemas';
+
+export function availabilityRouter(db: Kysely<Database>): Router {
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    const organizationId = organizationOf(req);
+    const query = parseInput(availabilityQuery, req.query);
+    const { slots, zone } = await findAvailableSlots(db, organizationId, query, new Date());
+    res.json({ data: slots.map((slot) => toSlotResponse(slot, zone)), timezone: zone });
+  });
+
+  router.get('/days', async (req, res) => {
+    const organizationId = organizationOf(req);
+    const query = parseInput(availabilityQuery, req.query);
+    const { slots, zone } = await findAvailableSlots(db, organizationId, query, new Date());
+    res.json({
+      data: groupSlotsByLocalDay(slots, zone, query.from, query.to).map((day) => ({
+        date: day.date, slots: day.slots.map((slot) => toSlotResponse(slot, zone)),
+      })),
+      timezone: zone,
+    });
+  });
+
+  return router;
+}

@@ -3,12 +3,15 @@ import express, { type Express } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { authenticate } from './auth';
+import { availabilityRouter } from './availability/router';
 import { bookingsRouter } from './bookings/router';
+import { calendarsRouter } from './calendars/router';
 import { notFoundRoute, problemDetails } from './errors';
 import { healthRouter } from './health';
 import { buildOpenApiDocument } from './openapi';
 import { resourcesRouter } from './resources/router';
 import { servicesRouter } from './services/router';
+import { webhooksRouter } from './webhooks/router';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -35,6 +38,10 @@ export function createApp(deps: AppDeps): Express {
   v1.use('/resources', resourcesRouter(deps.db));
   v1.use('/services', servicesRouter(deps.db));
   v1.use('/bookings', bookingsRouter(deps));
+  v1.use('/availability', availabilityRouter(deps.db));
+  v1.use('/webhooks', webhooksRouter(deps.db));
+  // Calendar files under /bookings and /resources, kept apart from those routers' JSON.
+  v1.use(calendarsRouter(deps.db));
   app.use('/v1', v1);
 
   app.use(notFoundRoute);

@@ -1,16 +1,21 @@
 import { z } from 'zod';
-import { cancelBody, createBookingBody, customerDetails, hostAnswerBody, bookingResponse, listBookingsQuery } from './bookings/schemas';
+import { cancelBody, checkInBody, createBookingBody, customerDetails, hostAnswerBody, bookingResponse, listBookingsQuery } from './bookings/schemas';
+import { availabilityDaysResponse, availabilityQueryFields, availabilityResponse } from './availability/schemas';
 import { problemSchema } from './common-schemas';
 import { createResourceBody, resourceResponse, updateResourceBody } from './resources/schemas';
 import { createServiceBody, serviceResponse, updateServiceBody } from './services/schemas';
+import { createdWebhookResponse, createWebhookBody, deliveryResponse, listWebhooksQuery, updateWebhookBody, webhookResponse } from './webhooks/schemas';
 
 interface Operation {
-  method: 'get' | 'post' | 'patch';
+  method: 'get' | 'post' | 'patch' | 'delete';
   path: string;
   summary: string;
   body?: z.ZodType;
   query?: z.ZodObject;
-  response: z.ZodType;
+  /** Absent: the answer has no body (204). */
+  response?: z.ZodType;
+  /** Default application/json; calendar files are text/calendar. */
+  responseType?: string;
   status: number;
   errors: number[];
 }
@@ -32,7 +37,18 @@ const operations: Operation[] = [
   { method: 'post', path: '/v1/bookings/{id}/details', summary: 'Submit the customer\'s details for a held booking', body: customerDetails, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },
   { method: 'post', path: '/v1/bookings/{id}/confirm', summary: 'Host approves a booking pending approval', body: hostAnswerBody, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },
   { method: 'post', path: '/v1/bookings/{id}/decline', summary: 'Host declines a booking pending approval', body: hostAnswerBody, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },
+  { method: 'post', path: '/v1/bookings/{id}/check-in', summary: 'Record presence or absence; after the end the booking becomes completed or no_show', body: checkInBody, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },
   { method: 'post', path: '/v1/bookings/{id}/cancel', summary: 'Cancel a booking that has not ended', body: cancelBody, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },
+  { method: 'get', path: '/v1/availability', summary: 'Bookable slots of a service over local dates (at most 62 days), with the seats left', query: availabilityQueryFields, response: availabilityResponse, status: 200, errors: [400, 401, 404] },
+  { method: 'get', path: '/v1/availability/days', summary: 'The same slots grouped by local day, days without slots included', query: availabilityQueryFields, response: availabilityDaysResponse, status: 200, errors: [400, 401, 404] },
+  { method: 'get', path: '/v1/bookings/{id}/ics', summary: 'The booking as an RFC 5545 calendar file (API key or the booking\'s manage token)', response: z.string(), responseType: 'text/calendar', status: 200, errors: [401, 404] },
+  { method: 'get', path: '/v1/resources/{id}/calendar.ics', summary: 'Calendar feed of a resource\'s confirmed and completed bookings (the last 90 days and all ahead)', response: z.string(), responseType: 'text/calendar', status: 200, errors: [401, 404] },
+  { method: 'post', path: '/v1/webhooks', summary: 'Subscribe a URL to booking events; the signing secret is returned only here', body: createWebhookBody, response: createdWebhookResponse, status: 201, errors: [400, 401, 422] },
+  { method: 'get', path: '/v1/webhooks', summary: 'List webhook subscriptions', query: listWebhooksQuery, response: page(webhookResponse), status: 200, errors: [400, 401] },
+  { method: 'get', path: '/v1/webhooks/{id}', summary: 'Read a webhook subscription', response: webhookResponse, status: 200, errors: [401, 404] },
+  { method: 'patch', path: '/v1/webhooks/{id}', summary: 'Change a webhook subscription; enabled: true re-enables one disabled by a 410', body: updateWebhookBody, response: webhookResponse, status: 200, errors: [400, 401, 404] },
+  { method: 'delete', path: '/v1/webhooks/{id}', summary: 'Delete a webhook subscription and its delivery log', status: 204, errors: [401, 404] },
+  { method: 'get', path: '/v1/webhooks/{id}/deliveries', summary: 'Delivery attempts of a subscription, newest first', query: listWebhooksQuery, response: page(deliveryResponse), status: 200, errors: [400, 401, 404] },
 ];
 
 function schemaOf(schema: z.ZodType, io: 'input' | 'output') {
@@ -61,7 +77,9 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           requestBody: { required: true, content: { 'application/json': { schema: schemaOf(operation.body, 'input') } } },
         }),
         responses: {
-          [operation.status]: { description: 'OK', content: { 'application/json': { schema: schemaOf(operation.response, 'output') } } },
+          [operation.status]: operation.response
+            ? { description: 'OK', content: { [operation.responseType ?? 'application/json']: { schema: schemaOf(operation.response, 'output') } } }
+            : { description: 'No content' },
           ...Object.fromEntries(operation.errors.map((status) => [status, {
             description: 'Problem', content: { 'application/problem+json': { schema: schemaOf(problemSchema, 'output') } },
           }])),

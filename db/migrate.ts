@@ -1,9 +1,15 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as foundation from './migrations/0001_foundation';
+import * as groupSlots from './migrations/0002_group_slots';
+import * as webhooks from './migrations/0003_webhooks';
+import * as remindersCheckIn from './migrations/0004_reminders_check_in';
 
 /** Listed here rather than read from disk, so the same migrations run under tsx, jest and bundles. */
 const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
+  '0002_group_slots': groupSlots,
+  '0003_webhooks': webhooks,
+  '0004_reminders_check_in': remindersCheckIn,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

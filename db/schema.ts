@@ -12,7 +12,8 @@ export type BookingStatus =
   | 'completed'
   | 'cancelled'
   | 'expired'
-  | 'declined';
+  | 'declined'
+  | 'no_show';
 
 export interface LocalIntervalJson { start: string; end: string }
 export type WeeklyScheduleJson = Partial<Record<string, LocalIntervalJson[]>>;
@@ -62,6 +63,7 @@ export interface ServiceTable {
   approval_ttl_seconds: number;
   seats_per_slot: number;
   resource_mode: 'one' | 'all';
+  reminder_offsets_seconds: ColumnType<number[], number[] | undefined, number[]>;
   metadata: Json<Record<string, unknown>>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
@@ -91,6 +93,10 @@ export interface BookingTable {
   metadata: Json<Record<string, unknown>>;
   hold_expires_at: Timestamp | null;
   approval_expires_at: Timestamp | null;
+  checked_in: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
+  check_in_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  callback_url: ColumnType<string | null, string | null | undefined, string | null>;
+  callback_secret: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -102,6 +108,21 @@ export interface AllocationTable {
   /** tstzrange literal, e.g. '[2026-01-01 09:00:00+00,2026-01-01 09:30:00+00)' */
   during: string;
   released_at: Timestamp | null;
+  /** The group slot this allocation shares (seats per slot > 1); null = one-to-one. */
+  slot_key: string | null;
+}
+
+/** One resource's seats in one group appointment; allocations of its bookings name it. */
+export interface GroupSlotTable {
+  resource_id: string;
+  /** Service id and the exact buffered range: bookings share a slot only on the same time. */
+  slot_key: string;
+  organization_id: string;
+  service_id: string;
+  start_at: Timestamp;
+  during: string;
+  seats: number;
+  spaces_taken: number;
 }
 
 export interface BookingEventTable {
@@ -116,6 +137,22 @@ export interface BookingEventTable {
   created_at: CreatedAt;
 }
 
+export interface NotificationTable {
+  id: Generated<string>;
+  organization_id: string;
+  booking_id: string;
+  kind: string;
+  dedupe_key: string;
+  channel: 'outbox' | 'email';
+  recipient: string | null;
+  subject: string;
+  body: string;
+  status: 'pending' | 'sent' | 'failed';
+  error: string | null;
+  created_at: CreatedAt;
+  sent_at: Timestamp | null;
+}
+
 export interface IdempotencyKeyTable {
   organization_id: string;
   key: string;
@@ -123,6 +160,56 @@ export interface IdempotencyKeyTable {
   request_hash: string;
   status_code: number;
   response_body: Json<unknown>;
+  created_at: CreatedAt;
+}
+
+/** What a webhook subscriber can ask for; every booking transition is one of these. */
+export type BookingEventType =
+  | 'booking.held'
+  | 'booking.waitlisted'
+  | 'booking.promoted'
+  | 'booking.confirmed'
+  | 'booking.declined'
+  | 'booking.cancelled'
+  | 'booking.expired'
+  | 'booking.rescheduled'
+  | 'booking.checked_in'
+  | 'booking.reminder_sent';
+
+export interface WebhookSubscriptionTable {
+  id: Generated<string>;
+  organization_id: string;
+  url: string;
+  /** Event types wanted; '*' = all of them. */
+  event_types: string[];
+  /** Standard Webhooks secret, `whsec_<base64>`. */
+  secret: string;
+  enabled: Generated<boolean>;
+  disabled_reason: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** The outbox: written in the transition's own transaction, delivered afterwards. */
+export interface WebhookEventTable {
+  id: string;
+  organization_id: string;
+  booking_id: string;
+  type: BookingEventType;
+  payload: Json<Record<string, unknown>>;
+  occurred_at: Timestamp;
+}
+
+/** One row per delivery attempt. */
+export interface WebhookDeliveryTable {
+  id: Generated<string>;
+  subscription_id: string;
+  event_id: string;
+  attempt: number;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  delivered: boolean;
   created_at: CreatedAt;
 }
 
@@ -134,8 +221,13 @@ export interface Database {
   service_resources: ServiceResourceTable;
   bookings: BookingTable;
   allocations: AllocationTable;
+  group_slots: GroupSlotTable;
   booking_events: BookingEventTable;
   idempotency_keys: IdempotencyKeyTable;
+  notifications: NotificationTable;
+  webhook_subscriptions: WebhookSubscriptionTable;
+  webhook_events: WebhookEventTable;
+  webhook_deliveries: WebhookDeliveryTable;
 }
 
 export type Resource = Selectable<ResourceTable>;
@@ -147,3 +239,6 @@ export type ServiceUpdate = Updateable<ServiceTable>;
 export type Booking = Selectable<BookingTable>;
 export type NewBooking = Insertable<BookingTable>;
 export type BookingEvent = Selectable<BookingEventTable>;
+export type WebhookSubscription = Selectable<WebhookSubscriptionTable>;
+export type WebhookEvent = Selectable<WebhookEventTable>;
+export type WebhookDelivery = Selectable<WebhookDeliveryTable>;

@@ -1,0 +1,62 @@
+import { getVtimezoneComponent } from '@touch4it/ical-timezones';
+import ical, { ICalEventStatus } from 'ical-generator';
+import { DateTime } from 'luxon';
+import type { CalendarBooking } from '../../db/calendar-feeds';
+
+export const CALENDAR_CONTENT_TYPE = 'text/calendar; charset=utf-8';
+
+function eventStatusOf(status: CalendarBooking['status']): ICalEventStatus {
+  switch (status) {
+    case 'confirmed':
+    case 'completed':
+    case 'no_show':
+      return ICalEventStatus.CONFIRMED;
+    case 'cancelled':
+    case 'expired':
+    case 'declined':
+      return ICalEventStatus.CANCELLED;
+    default:
+      // Held, awaiting approval or waiting: the time is claimed but not promised yet.
+      return ICalEventStatus.TENTATIVE;
+  }
+}
+
+/**
+ * RFC 5545 needs SEQUENCE to grow with every revision a client should apply. Each transition
+ * moves updated_at forward, so its distance from created_at in seconds grows with them (and fits
+ * an integer for 68 years).
+ */
+function sequenceOf(booking: CalendarBooking): number {
+  return Math.max(0, Math.floor((booking.updated_at.getTime() - booking.created_at.getTime()) / 1000));
+}
+
+/**
+ * A VCALENDAR with one VEVENT per booking. Times carry the zone they were booked in (TZID plus a
+ * VTIMEZONE component), so a calendar app shows them right across daylight-saving changes.
+ */
+export function bookingCalendar(options: { name: string; bookings: CalendarBooking[]; now: Date }): string {
+  const calendar = ical({
+    name: options.name,
+    prodId: { company: 'booking-orchestrator', product: 'bookings', language: 'EN' },
+  });
+  // No calendar-wide zone: each event names its own; the generator supplies their VTIMEZONEs.
+  calendar.timezone({ name: null, generator: getVtimezoneComponent });
+  const stamp = DateTime.fromJSDate(options.now).toUTC();
+  for (const booking of options.bookings) {
+    const zone = booking.timezone;
+    const attendee = [booking.customer_name, booking.customer_email].filter(Boolean).join(' ');
+    calendar.createEvent({
+      id: booking.id,
+      sequence: sequenceOf(booking),
+      stamp,
+      start: DateTime.fromJSDate(booking.start_at).setZone(zone),
+      end: DateTime.fromJSDate(booking.end_at).setZone(zone),
+      timezone: zone,
+      summary: booking.service_name,
+      description: attendee ? `Booking ${booking.id} for ${attendee}` : `Booking ${booking.id}`,
+      status: eventStatusOf(booking.status),
+      lastModified: DateTime.fromJSDate(booking.updated_at).toUTC(),
+    });
+  }
+  return calendar.toString();
+}

@@ -1,0 +1,30 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Booking, BookingStatus, Database } from './schema';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export type CalendarBooking = Booking & { service_name: string };
+
+/** Bookings a host's calendar shows: the ones that take place (or took place). */
+export const CALENDAR_FEED_STATUSES: BookingStatus[] = ['confirmed', 'completed'];
+
+export function findCalendarBooking(db: Db, organizationId: string, bookingId: string): Promise<CalendarBooking | undefined> {
+  return db.selectFrom('bookings').innerJoin('services', 'services.id', 'bookings.service_id')
+    .selectAll('bookings').select('services.name as service_name')
+    .where('bookings.organization_id', '=', organizationId).where('bookings.id', '=', bookingId)
+    .executeTakeFirst();
+}
+
+/** One resource's taking-place bookings that end after `since`, in start order. */
+export function listResourceCalendarBookings(
+  db: Db, organizationId: string, resourceId: string, since: Date,
+): Promise<CalendarBooking[]> {
+  return db.selectFrom('bookings').innerJoin('services', 'services.id', 'bookings.service_id')
+    .selectAll('bookings').select('services.name as service_name')
+    .where('bookings.organization_id', '=', organizationId)
+    .where(sql<boolean>`bookings.resource_ids @> ARRAY[${resourceId}]::uuid[]`)
+    .where('bookings.status', 'in', CALENDAR_FEED_STATUSES)
+    .where('bookings.end_at', '>', since)
+    .orderBy('bookings.start_at').orderBy('bookings.id')
+    .execute();
+}

@@ -1,0 +1,78 @@
+import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
+import type { BookingActivities } from '../activities';
+import type { DeliverWebhookOutcome } from '../activities/webhooks';
+
+export interface DeliverBookingEventInput {
+  /** The webhook_events row, written in the transition's transaction (`${bookingId}:${step}`). */
+  eventId: string;
+  organizationId: string;
+  /**
+   * First retry delay; each next one doubles, up to an hour, for 24 hours. Tests shorten it; the
+   * schedule is still Temporal's retry policy.
+   */
+  retryInitialInterval?: Duration;
+}
+
+export interface SubscriptionDelivery {
+  subscriptionId: string;
+  outcome: DeliverWebhookOutcome['outcome'] | 'failed';
+  /** Why the last attempt failed, when the receiver refused it or 24 hours of retries ran out. */
+  error?: string;
+}
+
+export interface BookingEventDelivery {
+  eventId: string;
+  deliveries: SubscriptionDelivery[];
+}
+
+/** One delivery workflow per event, so starting it twice for the same event is refused by Temporal. */
+export function webhookDeliveryWorkflowId(eventId: string): string {
+  return `webhook-${eventId}`;
+}
+
+const { listEventSubscriptions } = proxyActivities<BookingActivities>({
+  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '24 hours',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 hour' },
+});
+
+function reasonOf(error: unknown): string {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  if (cause instanceof ApplicationFailure || cause instanceof Error) return cause.message;
+  return String(cause);
+}
+
+/**
+ * Posts one booking event to every subscription that wants it, each on its own retry schedule.
+ * It always completes: a receiver that refuses or stays down is logged and given up on, never
+ * failing anything else (the booking does not wait for this workflow).
+ */
+export async function deliverBookingEvent(input: DeliverBookingEventInput): Promise<BookingEventDelivery> {
+  const { deliverWebhook } = proxyActivities<BookingActivities>({
+    startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: '24 hours',
+    retry: {
+      initialInterval: input.retryInitialInterval ?? '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '1 hour',
+    },
+  });
+
+  let subscriptionIds: string[];
+  try {
+    subscriptionIds = await listEventSubscriptions({ eventId: input.eventId, organizationId: input.organizationId });
+  } catch (error) {
+    return { eventId: input.eventId, deliveries: [{ subscriptionId: '*', outcome: 'failed', error: reasonOf(error) }] };
+  }
+
+  const deliveries = await Promise.all(subscriptionIds.map(async (subscriptionId): Promise<SubscriptionDelivery> => {
+    try {
+      const { outcome } = await deliverWebhook({ eventId: input.eventId, subscriptionId });
+      return { subscriptionId, outcome };
+    } catch (error) {
+      return { subscriptionId, outcome: 'failed', error: reasonOf(error) };
+    }
+  }));
+  return { eventId: input.eventId, deliveries };
+}

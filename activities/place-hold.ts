@@ -8,6 +8,7 @@ import { findResources } from '../db/resources';
 import { toResourceSchedule, toServiceRules } from '../db/schedule-model';
 import type { Database } from '../db/schema';
 import { findService } from '../db/services';
+import { bookingEventId, recordBookingEvent } from './booking-event';
 import { toSnapshot } from './booking-snapshot';
 import type { HoldOutcome, HoldRequest } from './types';
 
@@ -37,7 +38,9 @@ export async function placeHold(db: Kysely<Database>, request: HoldRequest, now:
       if (!service) refuse('service_not_found', `service ${request.serviceId} does not exist`);
 
       const existing = await findBookingById(trx, request.bookingId);
-      if (existing) return { outcome: 'held' as const, booking: toSnapshot(existing, service) };
+      if (existing) {
+        return { outcome: 'held' as const, booking: toSnapshot(existing, service), eventId: bookingEventId(existing.id, 'hold') };
+      }
 
       const candidateIds = request.resourceIds ?? service.resource_ids;
       const unknown = candidateIds.filter((id) => !service.resource_ids.includes(id));
@@ -112,7 +115,8 @@ export async function placeHold(db: Kysely<Database>, request: HoldRequest, now:
         organizationId: booking.organization_id, bookingId: booking.id, step: 'hold',
         from: null, to: 'held', actor: 'customer', reason: null,
       });
-      return { outcome: 'held' as const, booking: toSnapshot(booking, service) };
+      const eventId = await recordBookingEvent(trx, booking, 'hold', 'booking.held');
+      return { outcome: 'held' as const, booking: toSnapshot(booking, service), eventId };
     });
   } catch (error) {
     if (error instanceof Refusal) return error.outcome;

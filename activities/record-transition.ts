@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { appendBookingEvent, findEventByStep, lockBooking, releaseAllocations } from '../db/bookings';
 import type { Database } from '../db/schema';
 import { findService } from '../db/services';
+import { bookingEventId, eventTypeOf, recordBookingEvent } from './booking-event';
 import { toSnapshot } from './booking-snapshot';
 import type { TransitionOutcome, TransitionRequest } from './types';
 
@@ -17,7 +18,10 @@ export async function recordTransition(db: Kysely<Database>, request: Transition
     const service = await findService(trx, booking.organization_id, booking.service_id);
     if (!service) throw new Error(`service ${booking.service_id} of booking ${booking.id} is gone`);
 
-    if (await findEventByStep(trx, booking.id, request.step)) return { ok: true, booking: toSnapshot(booking, service) };
+    const eventType = eventTypeOf(request.to, Boolean(request.checkIn));
+    if (await findEventByStep(trx, booking.id, request.step)) {
+      return { ok: true, booking: toSnapshot(booking, service), eventId: eventType && bookingEventId(booking.id, request.step) };
+    }
     if (!request.from.includes(booking.status)) return { ok: false, currentStatus: booking.status };
 
     const updated = await trx.updateTable('bookings')
@@ -43,6 +47,7 @@ export async function recordTransition(db: Kysely<Database>, request: Transition
       organizationId: booking.organization_id, bookingId: booking.id, step: request.step,
       from: booking.status, to: request.to, actor: request.actor, reason: request.reason,
     });
-    return { ok: true, booking: toSnapshot(updated, service) };
+    const eventId = eventType && await recordBookingEvent(trx, updated, request.step, eventType);
+    return { ok: true, booking: toSnapshot(updated, service), eventId };
   });
 }

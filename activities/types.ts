@@ -52,7 +52,7 @@ export type HoldRefusalCode =
   | 'unavailable';
 
 export type HoldOutcome =
-  | { outcome: 'held'; booking: BookingSnapshot }
+  | { outcome: 'held'; booking: BookingSnapshot; eventId: string }
   | { outcome: 'rejected'; code: HoldRefusalCode; message: string };
 
 export interface TransitionRequest {
@@ -70,5 +70,5 @@ export interface TransitionRequest {
 }
 
 export type TransitionOutcome =
-  | { ok: true; booking: BookingSnapshot }
+  | { ok: true; booking: BookingSnapshot; eventId: string | null }
   | { ok: false; currentStatus: BookingStatus | null };

@@ -1,13 +1,14 @@
 import {
-  ApplicationFailure, allHandlersFinished, condition, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes,
+  ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, proxyActivities, proxyLocalActivities, setHandler, startChild, upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { BookingActivities, BookingSnapshot, TransitionRequest } from '../activities';
+import type { BookingActivities, BookingSnapshot, HoldOutcome, TransitionRequest } from '../activities';
 import type { BookingStatus } from '../db/schema';
 import {
   bookingStateQuery, cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, INVALID_DETAILS, INVALID_TRANSITION,
   reserveUpdate, submitDetailsUpdate,
   type BookingState, type BookingWorkflowInput, type PlannedReminder, type WorkflowBookingStatus,
 } from './messages';
+import { deliverBookingEvent, webhookDeliveryWorkflowId } from './webhook-delivery';
 import { BookingStartKey, BookingStatusKey, CustomerEmailKey, ResourceIdsKey, ServiceIdKey } from './search-attributes';
 
 // Local activities: each is one short database transaction, run by the worker inside the workflow
@@ -58,6 +59,19 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
   const state: BookingState = { status: 'requested', booking: null, rejection: null, reminders: [] };
   let transitions = 0;
   let transitioning = false;
+  const announcements: Promise<unknown>[] = [];
+
+  /**
+   * Hands a transition's webhook event (already in the outbox) to its own delivery workflow. Not
+   * awaited by the caller: a slow or failing receiver never delays or fails the booking.
+   */
+  function announce(eventId: string): void {
+    announcements.push(startChild(deliverBookingEvent, {
+      workflowId: webhookDeliveryWorkflowId(eventId),
+      args: [{ eventId, organizationId: input.hold.organizationId }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    }).catch(() => undefined));
+  }
 
   // One transition at a time: a deadline firing while an Update is being written waits its turn.
   async function transition(
@@ -85,6 +99,7 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
       state.status = outcome.booking.status;
       if (state.status === 'confirmed' && !wasConfirmed) state.reminders = planReminders(outcome.booking);
       publishSearchAttributes(state);
+      if (outcome.eventId) announce(outcome.eventId);
       return outcome.booking;
     } finally {
       transitioning = false;
@@ -93,9 +108,10 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
 
   // Handlers first, before any await: Update-with-Start delivers `reserve` with the first task.
   setHandler(bookingStateQuery, () => state);
+  let holdOutcome: HoldOutcome | null = null;
   setHandler(reserveUpdate, async () => {
-    await condition(() => state.status !== 'requested');
-    return state.rejection ?? { outcome: 'held' as const, booking: state.booking! };
+    await condition(() => holdOutcome !== null);
+    return holdOutcome!;
   });
   setHandler(submitDetailsUpdate, (details) => transition(
     ['held'], state.booking?.requiresApproval ? 'pending_approval' : 'confirmed', 'customer', null,
@@ -132,6 +148,7 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
   if (!hold || hold.outcome === 'rejected') {
     state.rejection = hold ?? { outcome: 'rejected', code: 'unavailable', message: 'the booking store did not answer in time' };
     state.status = 'rejected';
+    holdOutcome = state.rejection;
     if (!hold) {
       // The hold may have committed before its answer was lost: make sure no capacity stays taken.
       await recordTransition({
@@ -144,7 +161,9 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
   }
   state.booking = hold.booking;
   state.status = hold.booking.status;
+  holdOutcome = hold;
   publishSearchAttributes(state);
+  announce(hold.eventId);
 
   while (!TERMINAL.includes(state.status)) {
     const observed = state.status;
@@ -167,6 +186,7 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
     });
   }
   await condition(allHandlersFinished);
+  await Promise.all(announcements);
   return state;
 
   async function remind(reminder: PlannedReminder): Promise<void> {

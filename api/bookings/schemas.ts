@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Booking } from '../../db/schema';
-import { isoInZone } from '../../scheduling';
+import { bookingRepresentation } from '../../db/booking-representation';
 import { instant, metadata, pageQuery, timezone, uuid } from '../common-schemas';
 
 const email = z.string().trim().max(320).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address');
@@ -79,29 +79,5 @@ export const bookingResponse = z.object({
 
 export type BookingResponse = z.infer<typeof bookingResponse>;
 
-/** Instants go out as ISO 8601 with the offset of the zone the caller asked for. */
-function inZone(date: Date, zone: string): string {
-  return isoInZone(date.getTime(), zone);
-}
-
-export function toBookingResponse(booking: Booking, zone = booking.timezone): BookingResponse {
-  return {
-    id: booking.id,
-    status: booking.status,
-    service_id: booking.service_id,
-    resource_ids: booking.resource_ids,
-    start: inZone(booking.start_at, zone),
-    end: inZone(booking.end_at, zone),
-    timezone: zone,
-    spaces: booking.spaces,
-    customer: { name: booking.customer_name, email: booking.customer_email, phone: booking.customer_phone },
-    checked_in: booking.checked_in,
-    notes: booking.notes,
-    metadata: booking.metadata,
-    hold_expires_at: booking.hold_expires_at && inZone(booking.hold_expires_at, zone),
-    approval_expires_at: booking.approval_expires_at && inZone(booking.approval_expires_at, zone),
-    created_at: inZone(booking.created_at, zone),
-    updated_at: inZone(booking.updated_at, zone),
-    workflow_id: `booking-${booking.id}`,
-  };
-}
+/** The one representation of a booking, shared with webhook payloads. */
+export const toBookingResponse: (booking: Booking, zone?: string) => BookingResponse = bookingRepresentation;

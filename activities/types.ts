@@ -1,3 +1,4 @@
+import type { StartRefusal } from '../scheduling';
 import type { BookingStatus } from '../db/schema';
 
 /** What the workflow needs to know about its booking; plain JSON so it crosses the activity boundary. */
@@ -37,19 +38,8 @@ export interface HoldRequest {
   metadata: Record<string, unknown>;
 }
 
-/** Why a hold was refused; the API turns these into 404 / 409 with the code and message. */
-export type HoldRefusalCode =
-  | 'service_not_found'
-  | 'resource_not_found'
-  | 'slot_taken'
-  | 'outside_hours'
-  | 'min_notice'
-  | 'beyond_horizon'
-  | 'buffer_conflict'
-  | 'not_on_slot_grid'
-  | 'no_resource_free'
-  | 'invalid_duration'
-  | 'unavailable';
+/** Why a hold was refused: the engine's reasons plus the store's; the API maps them to 404 / 409 / 503. */
+export type HoldRefusalCode = StartRefusal | 'service_not_found' | 'resource_not_found' | 'slot_taken' | 'unavailable';
 
 export type HoldOutcome =
   | { outcome: 'held'; booking: BookingSnapshot; eventId: string }

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import { bookingRepresentation } from '../db/booking-representation';
 import type { Booking, BookingEventType, BookingStatus, Database } from '../db/schema';
-import { insertBookingEvent } from '../db/webhooks';
+import { findSubscriptionsFor, insertBookingEvent } from '../db/webhooks';
 
 /** Which webhook event a transition is, if any: a check-in keeps the status but is an event. */
 export function eventTypeOf(to: BookingStatus, checkIn: boolean): BookingEventType | null {
@@ -20,14 +20,19 @@ export function bookingEventId(bookingId: string, step: string): string {
   return `${bookingId}:${step}`;
 }
 
-/** The outbox row for webhooks, written in the transaction of the transition it reports. */
+/**
+ * The outbox row for webhooks, written in the transaction of the transition it reports. Returns
+ * the event id only when a subscription wants it: without one, no delivery workflow is started,
+ * which spares the workflow engine half of its work per booking.
+ */
 export async function recordBookingEvent(
   trx: Transaction<Database>, booking: Booking, step: string, type: BookingEventType,
-): Promise<string> {
+): Promise<string | null> {
   const id = bookingEventId(booking.id, step);
   await insertBookingEvent(trx, {
     id, organizationId: booking.organization_id, bookingId: booking.id, type,
     payload: bookingRepresentation(booking), occurredAt: booking.updated_at,
   });
-  return id;
+  const subscribers = await findSubscriptionsFor(trx, booking.organization_id, type);
+  return subscribers.length > 0 ? id : null;
 }

@@ -42,7 +42,7 @@ export interface HoldRequest {
 export type HoldRefusalCode = StartRefusal | 'service_not_found' | 'resource_not_found' | 'slot_taken' | 'unavailable';
 
 export type HoldOutcome =
-  | { outcome: 'held'; booking: BookingSnapshot; eventId: string }
+  | { outcome: 'held'; booking: BookingSnapshot; eventId: string | null }
   | { outcome: 'rejected'; code: HoldRefusalCode; message: string };
 
 export interface TransitionRequest {

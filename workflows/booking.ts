@@ -163,7 +163,7 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
   state.status = hold.booking.status;
   holdOutcome = hold;
   publishSearchAttributes(state);
-  announce(hold.eventId);
+  if (hold.eventId) announce(hold.eventId);
 
   while (!TERMINAL.includes(state.status)) {
     const observed = state.status;

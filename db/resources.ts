@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, NewResource, Resource, ResourceUpdate } from './schema';
+import { createdAfter, type CreatedCursor } from './keyset';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -24,13 +25,8 @@ export function updateResource(db: Db, organizationId: string, resourceId: strin
     .returningAll().executeTakeFirst();
 }
 
-export function listResources(db: Db, organizationId: string, limit: number, after?: { createdAt: Date; id: string }) {
+export function listResources(db: Db, organizationId: string, limit: number, after?: CreatedCursor) {
   let query = db.selectFrom('resources').selectAll().where('organization_id', '=', organizationId);
-  if (after) {
-    query = query.where((eb) => eb.or([
-      eb('created_at', '>', after.createdAt),
-      eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)]),
-    ]));
-  }
+  if (after) query = query.where(createdAfter(after));
   return query.orderBy('created_at').orderBy('id').limit(limit).execute();
 }

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, NewService, Service, ServiceUpdate } from './schema';
+import { createdAfter, type CreatedCursor } from './keyset';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -50,13 +51,8 @@ export async function updateService(
   return (await withResourceIds(trx, [row]))[0];
 }
 
-export async function listServices(db: Db, organizationId: string, limit: number, after?: { createdAt: Date; id: string }) {
+export async function listServices(db: Db, organizationId: string, limit: number, after?: CreatedCursor) {
   let query = db.selectFrom('services').selectAll().where('organization_id', '=', organizationId);
-  if (after) {
-    query = query.where((eb) => eb.or([
-      eb('created_at', '>', after.createdAt),
-      eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)]),
-    ]));
-  }
+  if (after) query = query.where(createdAfter(after));
   return withResourceIds(db, await query.orderBy('created_at').orderBy('id').limit(limit).execute());
 }

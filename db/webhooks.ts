@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
+import { createdAfter, type CreatedCursor } from './keyset';
 import type {
   BookingEventType, Database, WebhookDelivery, WebhookEvent, WebhookSubscription, WebhookSubscriptionTable,
 } from './schema';
@@ -83,14 +84,9 @@ export function findSubscriptionById(db: Db, subscriptionId: string): Promise<We
   return db.selectFrom('webhook_subscriptions').selectAll().where('id', '=', subscriptionId).executeTakeFirst();
 }
 
-export function listSubscriptions(db: Db, organizationId: string, limit: number, after?: { createdAt: Date; id: string }) {
+export function listSubscriptions(db: Db, organizationId: string, limit: number, after?: CreatedCursor) {
   let query = db.selectFrom('webhook_subscriptions').selectAll().where('organization_id', '=', organizationId);
-  if (after) {
-    query = query.where((eb) => eb.or([
-      eb('created_at', '>', after.createdAt),
-      eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)]),
-    ]));
-  }
+  if (after) query = query.where(createdAfter(after));
   return query.orderBy('created_at').orderBy('id').limit(limit).execute();
 }
 

@@ -1,5 +1,5 @@
-import { Router } from 'express';
-import { listBookingEvents, listBookings } from '../../db/bookings';
+import { Router, type Request } from 'express';
+import { findBooking, listBookingEvents, listBookings } from '../../db/bookings';
 import { cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, submitDetailsUpdate } from '../../workflows/messages';
 import { listNotifications } from '../../db/notifications';
 import { bookingAccess, organizationOf } from '../auth';
@@ -12,11 +12,19 @@ import { changeBooking, reserveBooking, type BookingCommandDeps } from './comman
 import {
   cancelBody, checkInBody, createBookingBody, customerDetails, hostAnswerBody, listBookingsQuery, timezoneQuery, toBookingResponse,
 } from './schemas';
-import { findBooking } from '../../db/bookings';
 
 export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: string }): Router {
   const router = Router();
   const zoneOf = (query: unknown) => parseInput(timezoneQuery, query).timezone;
+
+  /** The booking named in the path, if the caller may see it (its organization or its customer). */
+  async function readableBooking(req: Request<{ id: string }>) {
+    const bookingId = pathId(req.params.id, 'booking');
+    const { organizationId } = bookingAccess(req, bookingId);
+    const booking = await findBooking(deps.db, organizationId, bookingId);
+    if (!booking) throw new NotFound(`booking ${bookingId} not found`);
+    return booking;
+  }
 
   router.post('/', async (req, res) => {
     const organizationId = organizationOf(req);
@@ -40,18 +48,13 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
   });
 
   router.get('/:id', async (req, res) => {
-    const bookingId = pathId(req.params.id, 'booking');
-    const { organizationId } = bookingAccess(req, bookingId);
-    const booking = await findBooking(deps.db, organizationId, bookingId);
-    if (!booking) throw new NotFound(`booking ${bookingId} not found`);
+    const booking = await readableBooking(req);
     res.json(toBookingResponse(booking, zoneOf(req.query)));
   });
 
   router.get('/:id/events', async (req, res) => {
-    const bookingId = pathId(req.params.id, 'booking');
-    const { organizationId } = bookingAccess(req, bookingId);
-    if (!(await findBooking(deps.db, organizationId, bookingId))) throw new NotFound(`booking ${bookingId} not found`);
-    const events = await listBookingEvents(deps.db, organizationId, bookingId);
+    const booking = await readableBooking(req);
+    const events = await listBookingEvents(deps.db, booking.organization_id, booking.id);
     res.json({
       data: events.map((event) => ({
         from: event.from_status, to: event.to_status, actor: event.actor, reason: event.reason,
@@ -87,10 +90,8 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
   });
 
   router.get('/:id/notifications', async (req, res) => {
-    const bookingId = pathId(req.params.id, 'booking');
-    const { organizationId } = bookingAccess(req, bookingId);
-    if (!(await findBooking(deps.db, organizationId, bookingId))) throw new NotFound(`booking ${bookingId} not found`);
-    const notifications = await listNotifications(deps.db, organizationId, bookingId);
+    const booking = await readableBooking(req);
+    const notifications = await listNotifications(deps.db, booking.organization_id, booking.id);
     res.json({
       data: notifications.map((notification) => ({
         id: notification.id, kind: notification.kind, channel: notification.channel, recipient: notification.recipient,

@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bookingSearchAttributes } from '../../workflows/search-attributes';
 import { stopChild, stopOnExit } from './child-process';
 import { resolveTemporalCli } from './temporal-cli';
@@ -75,6 +74,8 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
 
   if (!cli) {
     // Last resort on machines with internet: the SDK downloads and runs the dev server itself.
+    // Imported only here, so a normal start does not load the testing package.
+    const { TestWorkflowEnvironment } = await import('@temporalio/testing');
     const env = await TestWorkflowEnvironment.createLocal({
       server: {
         ip: '127.0.0.1', port: options.port, ui: true, uiPort: options.uiPort,

@@ -1,8 +1,11 @@
-import type { Booking } from '../db/schema';
+import type { Booking, Session } from '../db/schema';
 import type { ServiceWithResources } from '../db/services';
 import type { BookingSnapshot } from './types';
 
-export function toSnapshot(booking: Booking, service: Pick<ServiceWithResources, 'requires_approval' | 'approval_ttl_seconds' | 'reminder_offsets_seconds'>): BookingSnapshot {
+export type SnapshotService = Pick<ServiceWithResources, 'requires_approval' | 'approval_ttl_seconds' | 'reminder_offsets_seconds'>;
+export type SnapshotSession = Pick<Session, 'start_at' | 'closes_before_seconds'>;
+
+export function toSnapshot(booking: Booking, service: SnapshotService, session: SnapshotSession | null = null): BookingSnapshot {
   return {
     id: booking.id,
     status: booking.status,
@@ -17,5 +20,8 @@ export function toSnapshot(booking: Booking, service: Pick<ServiceWithResources,
     customerEmail: booking.customer_email,
     reminderOffsetsSeconds: service.reminder_offsets_seconds,
     checkedIn: booking.checked_in,
+    spaces: booking.spaces,
+    sessionId: booking.session_id,
+    waitlistExpiresAt: session && new Date(session.start_at.getTime() - session.closes_before_seconds * 1000).toISOString(),
   };
 }

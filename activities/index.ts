@@ -2,6 +2,11 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Mailer } from './mailer';
 import { placeHold } from './place-hold';
+import { placeSessionHolds, type SessionHoldsOutcome } from './place-session-holds';
+import {
+  cancelSession, changeSessionCapacity,
+  type CapacityChangeOutcome, type CapacityChangeRequest, type SessionCancellationRequest,
+} from './session-changes';
 import { recordTransition } from './record-transition';
 import { sendReminder, type ReminderOutcome, type ReminderRequest } from './send-reminder';
 import type { HoldOutcome, HoldRequest, TransitionOutcome, TransitionRequest } from './types';
@@ -22,7 +27,10 @@ export interface ActivityDeps {
 export function createActivities({ db, now = () => new Date(), mailer = null }: ActivityDeps) {
   return {
     placeHold: (request: HoldRequest): Promise<HoldOutcome> => placeHold(db, request, now()),
-    recordTransition: (request: TransitionRequest): Promise<TransitionOutcome> => recordTransition(db, request),
+    recordTransition: (request: TransitionRequest): Promise<TransitionOutcome> => recordTransition(db, request, now()),
+    placeSessionHolds: (requests: HoldRequest[]): Promise<SessionHoldsOutcome> => placeSessionHolds(db, requests, now()),
+    cancelSession: (request: SessionCancellationRequest): Promise<{ bookingIds: string[] }> => cancelSession(db, request),
+    changeSessionCapacity: (request: CapacityChangeRequest): Promise<CapacityChangeOutcome> => changeSessionCapacity(db, request, now()),
     sendReminder: (request: ReminderRequest): Promise<ReminderOutcome> => sendReminder(db, mailer, request),
     listEventSubscriptions: (request: EventSubscriptionsRequest): Promise<string[]> => listEventSubscriptions(db, request),
     deliverWebhook: (request: DeliverWebhookRequest): Promise<DeliverWebhookOutcome> => deliverWebhook(db, request, now()),
@@ -31,3 +39,4 @@ export function createActivities({ db, now = () => new Date(), mailer = null }: 
 
 export type BookingActivities = ReturnType<typeof createActivities>;
 export type * from './types';
+export type { CapacityChangeOutcome, CapacityChangeRequest, SessionCancellationRequest, SessionHoldsOutcome };

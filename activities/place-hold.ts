@@ -7,27 +7,21 @@ import { findGroupSeatsTaken, groupSlotKey, takeGroupSeats } from '../db/group-s
 import { findResources } from '../db/resources';
 import { toResourceSchedule, toServiceRules } from '../db/schedule-model';
 import type { Database } from '../db/schema';
+import { findOverlappingCustomerBooking, findSession } from '../db/sessions';
 import { findService } from '../db/services';
 import { bookingEventId, recordBookingEvent } from './booking-event';
 import { toSnapshot } from './booking-snapshot';
+import { claimSessionSeats } from './claim-session-seats';
+import { HoldRefusal, refuse } from './hold-refusal';
 import type { HoldOutcome, HoldRequest } from './types';
 
 const EXCLUSION_VIOLATION = '23P01';
 const CHECK_VIOLATION = '23514';
 const MINUTE = 60_000;
 
-class Refusal extends Error {
-  constructor(readonly outcome: Extract<HoldOutcome, { outcome: 'rejected' }>) {
-    super(outcome.message);
-  }
-}
-
-function refuse(code: Extract<HoldOutcome, { outcome: 'rejected' }>['code'], message: string): never {
-  throw new Refusal({ outcome: 'rejected', code, message });
-}
-
 /**
- * Places the hold and its allocations in one transaction. The resource rows are locked first
+ * Places the hold and its allocations in one transaction (for a session: its seats or a place on
+ * its waiting list, see claimSessionSeats). The resource rows are locked first
  * (fast path for races); the exclusion constraint is the guarantee. Running it twice for the same
  * booking id returns the booking the first run created.
  */
@@ -39,8 +33,13 @@ export async function placeHold(db: Kysely<Database>, request: HoldRequest, now:
 
       const existing = await findBookingById(trx, request.bookingId);
       if (existing) {
-        return { outcome: 'held' as const, booking: toSnapshot(existing, service), eventId: bookingEventId(existing.id, 'hold') };
+        const session = existing.session_id ? await findSession(trx, existing.organization_id, existing.session_id) ?? null : null;
+        return {
+          outcome: existing.status === 'waitlisted' ? 'waitlisted' as const : 'held' as const,
+          booking: toSnapshot(existing, service, session), eventId: bookingEventId(existing.id, 'hold'),
+        };
       }
+      if (request.sessionId) return await claimSessionSeats(trx, service, request, now);
 
       const candidateIds = request.resourceIds ?? service.resource_ids;
       const unknown = candidateIds.filter((id) => !service.resource_ids.includes(id));
@@ -77,6 +76,11 @@ export async function placeHold(db: Kysely<Database>, request: HoldRequest, now:
       if (!verdict.ok) refuse(verdict.reason, verdict.message);
 
       const end = new Date(start.getTime() + durationMinutes * MINUTE);
+      const email = request.customer?.email;
+      if (email && (request.exclusiveCustomer || service.exclusive_customer)) {
+        const other = await findOverlappingCustomerBooking(trx, request.organizationId, email, start, end);
+        if (other) refuse('customer_overlap', `the customer already has booking ${other.id} at an overlapping time`);
+      }
       const booking = await insertBooking(trx, {
         id: request.bookingId,
         organization_id: request.organizationId,
@@ -119,7 +123,7 @@ export async function placeHold(db: Kysely<Database>, request: HoldRequest, now:
       return { outcome: 'held' as const, booking: toSnapshot(booking, service), eventId };
     });
   } catch (error) {
-    if (error instanceof Refusal) return error.outcome;
+    if (error instanceof HoldRefusal) return error.outcome;
     const code = (error as { code?: string }).code;
     if (code === EXCLUSION_VIOLATION || code === CHECK_VIOLATION) {
       return { outcome: 'rejected', code: 'slot_taken', message: 'the requested time is already booked' };

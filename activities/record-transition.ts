@@ -1,33 +1,45 @@
 import type { Kysely } from 'kysely';
-import { appendBookingEvent, findEventByStep, lockBooking, releaseAllocations } from '../db/bookings';
+import { appendBookingEvent, findBookingById, findEventByStep, lockBooking, releaseAllocations } from '../db/bookings';
 import type { Database } from '../db/schema';
+import { lockSession } from '../db/sessions';
 import { findService } from '../db/services';
 import { bookingEventId, eventTypeOf, recordBookingEvent } from './booking-event';
 import { toSnapshot } from './booking-snapshot';
+import { promotedEarlier, promoteWaitlist, releaseSessionSeats } from './promote-waitlist';
 import type { TransitionOutcome, TransitionRequest } from './types';
 
 /**
  * Moves a booking from one of the expected statuses to the next, writes the audit event and, for
- * an ending, frees its capacity, all in one transaction. A retry finds its own event by step and
- * answers as the first run did.
+ * an ending, frees its capacity, all in one transaction. Seats a session booking frees go to the
+ * waiting list in the same transaction. A retry finds its own event by step and answers as the
+ * first run did, promotions included.
  */
-export async function recordTransition(db: Kysely<Database>, request: TransitionRequest): Promise<TransitionOutcome> {
+export async function recordTransition(db: Kysely<Database>, request: TransitionRequest, now: Date): Promise<TransitionOutcome> {
   return db.transaction().execute(async (trx) => {
+    // A session's lock comes before any of its bookings' (see lockSession): peek at the session first.
+    const sessionId = (await findBookingById(trx, request.bookingId))?.session_id ?? null;
+    const session = sessionId ? await lockSession(trx, sessionId) ?? null : null;
     const booking = await lockBooking(trx, request.bookingId);
     if (!booking) return { ok: false, currentStatus: null };
     const service = await findService(trx, booking.organization_id, booking.service_id);
     if (!service) throw new Error(`service ${booking.service_id} of booking ${booking.id} is gone`);
 
-    const eventType = eventTypeOf(request.to, Boolean(request.checkIn));
+    const cause = bookingEventId(booking.id, request.step);
+    const eventType = request.spaces === undefined ? eventTypeOf(request.to, Boolean(request.checkIn)) : null;
     if (await findEventByStep(trx, booking.id, request.step)) {
-      return { ok: true, booking: toSnapshot(booking, service), eventId: eventType && bookingEventId(booking.id, request.step) };
+      return {
+        ok: true, booking: toSnapshot(booking, service, session), eventId: eventType && cause,
+        promoted: session ? await promotedEarlier(trx, cause, service, session) : [],
+      };
     }
-    if (!request.from.includes(booking.status)) return { ok: false, currentStatus: booking.status };
+    if (!request.from.includes(booking.status)) {
+      return { ok: false, currentStatus: booking.status, booking: toSnapshot(booking, service, session) };
+    }
 
     const updated = await trx.updateTable('bookings')
       .set({
         status: request.to,
-        updated_at: new Date(),
+        updated_at: now,
         ...(request.customer && {
           customer_name: request.customer.name,
           customer_email: request.customer.email,
@@ -38,16 +50,24 @@ export async function recordTransition(db: Kysely<Database>, request: Transition
         ...(request.approvalExpiresAt !== undefined && {
           approval_expires_at: request.approvalExpiresAt ? new Date(request.approvalExpiresAt) : null,
         }),
+        ...(request.spaces !== undefined && { spaces: request.spaces }),
       })
       .where('id', '=', booking.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    if (request.releaseCapacity) await releaseAllocations(trx, booking.id);
+    let seatsFreed = 0;
+    if (request.releaseCapacity) {
+      await releaseAllocations(trx, booking.id);
+      seatsFreed = await releaseSessionSeats(trx, booking);
+    } else if (request.spaces !== undefined && request.spaces < booking.spaces) {
+      seatsFreed = await releaseSessionSeats(trx, booking, booking.spaces - request.spaces);
+    }
     await appendBookingEvent(trx, {
       organizationId: booking.organization_id, bookingId: booking.id, step: request.step,
       from: booking.status, to: request.to, actor: request.actor, reason: request.reason,
     });
     const eventId = eventType && await recordBookingEvent(trx, updated, request.step, eventType);
-    return { ok: true, booking: toSnapshot(updated, service), eventId };
+    const promoted = session && seatsFreed > 0 ? await promoteWaitlist(trx, session.id, service, cause, now) : [];
+    return { ok: true, booking: toSnapshot(updated, service, session), eventId, promoted };
   });
 }

@@ -16,6 +16,10 @@ export interface BookingSnapshot {
   customerEmail: string | null;
   reminderOffsetsSeconds: number[];
   checkedIn: boolean | null;
+  spaces: number;
+  sessionId: string | null;
+  /** A waiting booking that has not been promoted by then expires: its session's booking window closes. */
+  waitlistExpiresAt: string | null;
 }
 
 export interface CustomerDetails {
@@ -32,17 +36,27 @@ export interface HoldRequest {
   start: string;
   durationMinutes: number | null;
   resourceIds: string[] | null;
-  /** Seats wanted in a group appointment; absent = 1 (requests recorded before spaces existed). */
+  /** Seats wanted in a group appointment or session; absent = 1 (requests recorded before spaces existed). */
   spaces?: number;
+  /** A seat in this group session instead of a time of the service's resources. */
+  sessionId?: string;
+  /** Join the session's waiting list even if seats are left (staff tools). */
+  waitlist?: boolean;
+  /** Refuse if the customer (by e-mail) already has an overlapping booking; the service may demand it too. */
+  exclusiveCustomer?: boolean;
   customer: Partial<CustomerDetails> | null;
   metadata: Record<string, unknown>;
 }
 
 /** Why a hold was refused: the engine's reasons plus the store's; the API maps them to 404 / 409 / 503. */
-export type HoldRefusalCode = StartRefusal | 'service_not_found' | 'resource_not_found' | 'slot_taken' | 'unavailable';
+export type HoldRefusalCode = StartRefusal | 'service_not_found' | 'resource_not_found' | 'slot_taken' | 'unavailable'
+  | SessionRefusalCode | 'customer_overlap';
+
+export type SessionRefusalCode = 'session_not_found' | 'session_cancelled' | 'booking_not_open' | 'booking_closed'
+  | 'session_full' | 'too_many_spaces';
 
 export type HoldOutcome =
-  | { outcome: 'held'; booking: BookingSnapshot; eventId: string | null }
+  | { outcome: 'held' | 'waitlisted'; booking: BookingSnapshot; eventId: string | null }
   | { outcome: 'rejected'; code: HoldRefusalCode; message: string };
 
 export interface TransitionRequest {
@@ -57,8 +71,16 @@ export interface TransitionRequest {
   customer?: CustomerDetails;
   approvalExpiresAt?: string | null;
   checkIn?: { present: boolean; reason: string | null };
+  /** A session booking giving seats back: its new, smaller number of spaces. */
+  spaces?: number;
+}
+
+/** A waiting booking that freed seats moved up; its workflow is told with this snapshot. */
+export interface PromotedBooking {
+  booking: BookingSnapshot;
+  eventId: string | null;
 }
 
 export type TransitionOutcome =
-  | { ok: true; booking: BookingSnapshot; eventId: string | null }
-  | { ok: false; currentStatus: BookingStatus | null };
+  | { ok: true; booking: BookingSnapshot; eventId: string | null; promoted: PromotedBooking[] }
+  | { ok: false; currentStatus: BookingStatus | null; booking?: BookingSnapshot };

@@ -11,6 +11,7 @@ import { healthRouter } from './health';
 import { buildOpenApiDocument } from './openapi';
 import { resourcesRouter } from './resources/router';
 import { servicesRouter } from './services/router';
+import { sessionsRouter } from './sessions/router';
 import { webhooksRouter } from './webhooks/router';
 
 export interface AppDeps {
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use(authenticate(deps.db, deps.manageTokenSecret));
   v1.use('/resources', resourcesRouter(deps.db));
   v1.use('/services', servicesRouter(deps.db));
+  v1.use('/sessions', sessionsRouter(deps));
   v1.use('/bookings', bookingsRouter(deps));
   v1.use('/availability', availabilityRouter(deps.db));
   v1.use('/webhooks', webhooksRouter(deps.db));

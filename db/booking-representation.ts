@@ -12,6 +12,7 @@ export function bookingRepresentation(booking: Booking, zone = booking.timezone)
     id: booking.id,
     status: booking.status,
     service_id: booking.service_id,
+    session_id: booking.session_id,
     resource_ids: booking.resource_ids,
     start: inZone(booking.start_at, zone),
     end: inZone(booking.end_at, zone),

@@ -6,6 +6,7 @@ type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
 
 export type BookingStatus =
+  | 'waitlisted'
   | 'held'
   | 'pending_approval'
   | 'confirmed'
@@ -64,9 +65,47 @@ export interface ServiceTable {
   seats_per_slot: number;
   resource_mode: 'one' | 'all';
   reminder_offsets_seconds: ColumnType<number[], number[] | undefined, number[]>;
+  /** What a freed seat does for the oldest waiting booking that fits. */
+  promotion: ColumnType<PromotionPolicy, PromotionPolicy | undefined, PromotionPolicy>;
+  /** A customer (by e-mail) may not hold two overlapping bookings. */
+  exclusive_customer: ColumnType<boolean, boolean | undefined, boolean>;
   metadata: Json<Record<string, unknown>>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+}
+
+/** offer: the promoted booking is held with its own TTL; auto_confirm: it is confirmed at once. */
+export type PromotionPolicy = 'offer' | 'auto_confirm';
+
+export interface SessionTable {
+  id: Generated<string>;
+  organization_id: string;
+  service_id: string;
+  series_id: string | null;
+  start_at: Timestamp;
+  end_at: Timestamp;
+  timezone: string;
+  capacity: number;
+  seats_taken: ColumnType<number, number | undefined, number>;
+  waitlist_size: number;
+  waitlist_taken: ColumnType<number, number | undefined, number>;
+  opens_before_seconds: number | null;
+  closes_before_seconds: number;
+  resource_ids: string[];
+  status: ColumnType<'scheduled' | 'cancelled', 'scheduled' | 'cancelled' | undefined, 'scheduled' | 'cancelled'>;
+  cancel_reason: string | null;
+  metadata: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** A waiting booking moved up by a freeing of seats (`cause`), recorded once. */
+export interface PromotionTable {
+  booking_id: string;
+  organization_id: string;
+  session_id: string;
+  cause: string;
+  promoted_at: CreatedAt;
 }
 
 export interface ServiceResourceTable {
@@ -97,12 +136,17 @@ export interface BookingTable {
   check_in_reason: ColumnType<string | null, string | null | undefined, string | null>;
   callback_url: ColumnType<string | null, string | null | undefined, string | null>;
   callback_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  session_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Queue order on the session's waiting list (bigint, so a string); null if it never waited. */
+  waitlist_seq: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
 
+/** A resource's occupied time: a booking's, or a session's (exactly one of the two). */
 export interface AllocationTable {
-  booking_id: string;
+  booking_id: string | null;
+  session_id: ColumnType<string | null, string | null | undefined, string | null>;
   resource_id: string;
   organization_id: string;
   /** tstzrange literal, e.g. '[2026-01-01 09:00:00+00,2026-01-01 09:30:00+00)' */
@@ -222,6 +266,8 @@ export interface Database {
   bookings: BookingTable;
   allocations: AllocationTable;
   group_slots: GroupSlotTable;
+  sessions: SessionTable;
+  promotions: PromotionTable;
   booking_events: BookingEventTable;
   idempotency_keys: IdempotencyKeyTable;
   notifications: NotificationTable;
@@ -238,6 +284,8 @@ export type NewService = Insertable<ServiceTable>;
 export type ServiceUpdate = Updateable<ServiceTable>;
 export type Booking = Selectable<BookingTable>;
 export type NewBooking = Insertable<BookingTable>;
+export type Session = Selectable<SessionTable>;
+export type NewSession = Insertable<SessionTable>;
 export type BookingEvent = Selectable<BookingEventTable>;
 export type WebhookSubscription = Selectable<WebhookSubscriptionTable>;
 export type WebhookEvent = Selectable<WebhookEventTable>;

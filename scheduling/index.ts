@@ -21,3 +21,5 @@ export { localDateRange, groupSlotsByLocalDay, type LocalDaySlots } from './loca
 export { isoInZone } from './zoned-time';
 export { openIntervalsForDays } from './working-hours';
 export { ANCHOR_LOOKBACK_MS } from './slot-grid';
+export { choosePromotions, type WaitingBooking } from './waitlist';
+export { expandRecurrence, MAX_OCCURRENCES, type RecurrenceResult } from './recurrence';

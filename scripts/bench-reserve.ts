@@ -98,7 +98,7 @@ async function main() {
         bookingId: randomUUID(), organizationId, serviceId: dbService, start: slot(index), durationMinutes: null,
         resourceIds: null, customer: null, metadata: {},
       }, new Date());
-      if (outcome.outcome !== 'held') throw new Error(`direct hold ${index}: ${outcome.message}`);
+      if (outcome.outcome === 'rejected') throw new Error(`direct hold ${index}: ${outcome.message}`);
     };
     await measure(WARM_UP, CONCURRENCY, (index) => holdDirectly(RESERVATIONS + index));
     const direct = await measure(RESERVATIONS, CONCURRENCY, holdDirectly);

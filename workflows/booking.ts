@@ -1,15 +1,15 @@
 import {
-  ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, proxyActivities, proxyLocalActivities, setHandler, startChild, upsertSearchAttributes,
+  ApplicationFailure, allHandlersFinished, condition, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { BookingActivities, BookingSnapshot, HoldOutcome, TransitionRequest } from '../activities';
 import type { BookingStatus } from '../db/schema';
+import { announce, tellPromoted } from './announcements';
 import {
   bookingStateQuery, cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, INVALID_DETAILS, INVALID_TRANSITION,
-  reserveUpdate, submitDetailsUpdate,
+  promotedSignal, reduceSpacesUpdate, reserveUpdate, sessionCancelledSignal, submitDetailsUpdate,
   type BookingState, type BookingWorkflowInput, type PlannedReminder, type WorkflowBookingStatus,
 } from './messages';
-import { deliverBookingEvent, webhookDeliveryWorkflowId } from './webhook-delivery';
-import { BookingStartKey, BookingStatusKey, CustomerEmailKey, ResourceIdsKey, ServiceIdKey } from './search-attributes';
+import { BookingStartKey, BookingStatusKey, CustomerEmailKey, ResourceIdsKey, ServiceIdKey, SessionIdKey } from './search-attributes';
 
 // Local activities: each is one short database transaction, run by the worker inside the workflow
 // task instead of a round trip through the server's activity queue, which roughly halves the
@@ -35,7 +35,8 @@ const { sendReminder } = proxyActivities<BookingActivities>({
 });
 
 const TERMINAL: WorkflowBookingStatus[] = ['completed', 'no_show', 'cancelled', 'expired', 'declined', 'rejected'];
-const CANCELLABLE: BookingStatus[] = ['held', 'pending_approval', 'confirmed'];
+const SEATED: BookingStatus[] = ['held', 'pending_approval', 'confirmed'];
+const CANCELLABLE: BookingStatus[] = ['waitlisted', ...SEATED];
 /** Endings that give the time back; a completed (or no-show) booking keeps its allocation as history. */
 const FREES_CAPACITY: BookingStatus[] = ['cancelled', 'expired', 'declined'];
 
@@ -52,25 +53,24 @@ function refuseUnless(state: BookingState, allowed: WorkflowBookingStatus[], act
 
 /**
  * One booking's life: requested → held → (pending_approval →) confirmed → completed, or
- * cancelled / declined / expired on the way. Every transition is written to Postgres by an
- * activity before the caller hears of it; deadlines are durable timers.
+ * cancelled / declined / expired on the way; a session booking may wait first (waitlisted) until
+ * freed seats promote it. Every transition is written to Postgres by an activity before the
+ * caller hears of it; deadlines are durable timers.
  */
 export async function bookingWorkflow(input: BookingWorkflowInput): Promise<BookingState> {
   const state: BookingState = { status: 'requested', booking: null, rejection: null, reminders: [] };
   let transitions = 0;
   let transitioning = false;
   const announcements: Promise<unknown>[] = [];
+  const organizationId = input.hold.organizationId;
 
-  /**
-   * Hands a transition's webhook event (already in the outbox) to its own delivery workflow. Not
-   * awaited by the caller: a slow or failing receiver never delays or fails the booking.
-   */
-  function announce(eventId: string): void {
-    announcements.push(startChild(deliverBookingEvent, {
-      workflowId: webhookDeliveryWorkflowId(eventId),
-      args: [{ eventId, organizationId: input.hold.organizationId }],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-    }).catch(() => undefined));
+  /** Follows the database: the booking's new state, as a transition or a promotion wrote it. */
+  function adopt(booking: BookingSnapshot): void {
+    const wasConfirmed = state.status === 'confirmed';
+    state.booking = booking;
+    state.status = booking.status;
+    if (state.status === 'confirmed' && !wasConfirmed) state.reminders = planReminders(booking);
+    publishSearchAttributes(state);
   }
 
   // One transition at a time: a deadline firing while an Update is being written waits its turn.
@@ -88,18 +88,16 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
         releaseCapacity: FREES_CAPACITY.includes(to), ...extra,
       });
       if (!outcome.ok) {
-        // The database is the source of truth; follow it if it moved without us.
+        // The database is the source of truth; follow it if it moved without us (a promotion).
+        if (outcome.booking && outcome.booking.status !== state.status) adopt(outcome.booking);
         throw ApplicationFailure.create({
           type: INVALID_TRANSITION, message: `booking is ${outcome.currentStatus}`,
           details: [outcome.currentStatus], nonRetryable: true,
         });
       }
-      const wasConfirmed = state.status === 'confirmed';
-      state.booking = outcome.booking;
-      state.status = outcome.booking.status;
-      if (state.status === 'confirmed' && !wasConfirmed) state.reminders = planReminders(outcome.booking);
-      publishSearchAttributes(state);
-      if (outcome.eventId) announce(outcome.eventId);
+      adopt(outcome.booking);
+      if (outcome.eventId) announcements.push(announce(outcome.eventId, organizationId));
+      announcements.push(...tellPromoted(outcome.promoted ?? [], organizationId));
       return outcome.booking;
     } finally {
       transitioning = false;
@@ -143,6 +141,27 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
   setHandler(cancelUpdate, (cancellation) => transition(CANCELLABLE, 'cancelled', cancellation.actor, cancellation.reason ?? null), {
     validator: (_cancellation) => refuseUnless(state, CANCELLABLE, 'cancel'),
   });
+  setHandler(reduceSpacesUpdate, (change) => transition(SEATED, state.status as BookingStatus, change.actor,
+    `spaces reduced from ${state.booking!.spaces} to ${change.spaces}`, { spaces: change.spaces }), {
+    validator: (change) => {
+      refuseUnless(state, SEATED, 'change the spaces of');
+      if (!state.booking?.sessionId || !(change.spaces >= 1 && change.spaces < state.booking.spaces)) {
+        throw ApplicationFailure.create({
+          type: INVALID_DETAILS, nonRetryable: true,
+          message: `spaces must be at least 1 and fewer than the ${state.booking?.spaces} this session booking holds`,
+        });
+      }
+    },
+  });
+  setHandler(promotedSignal, (promoted) => {
+    if (state.status === 'waitlisted' && promoted.status !== 'waitlisted') adopt(promoted);
+  });
+  setHandler(sessionCancelledSignal, async (cancellation) => {
+    await transition(CANCELLABLE, 'cancelled', cancellation.actor, cancellation.reason ?? null).catch((error) => {
+      // Already ended (or ending): nothing left to cancel.
+      if (!(error instanceof ApplicationFailure && error.type === INVALID_TRANSITION)) throw error;
+    });
+  });
 
   const hold = await placeHold(input.hold).catch(() => null);
   if (!hold || hold.outcome === 'rejected') {
@@ -163,7 +182,7 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
   state.status = hold.booking.status;
   holdOutcome = hold;
   publishSearchAttributes(state);
-  if (hold.eventId) announce(hold.eventId);
+  if (hold.eventId) announcements.push(announce(hold.eventId, organizationId));
 
   while (!TERMINAL.includes(state.status)) {
     const observed = state.status;
@@ -214,6 +233,8 @@ type Due =
 function nextDue(state: BookingState): Due {
   const booking = state.booking!;
   switch (state.status) {
+    case 'waitlisted':
+      return { at: booking.waitlistExpiresAt!, to: 'expired', reason: 'no seat freed up before the booking window closed' };
     case 'held':
       return { at: booking.holdExpiresAt!, to: 'expired', reason: 'hold expired before details were submitted' };
     case 'pending_approval':
@@ -236,5 +257,6 @@ function publishSearchAttributes(state: BookingState): void {
     { key: ResourceIdsKey, value: booking.resourceIds },
     { key: BookingStartKey, value: new Date(booking.start) },
     ...(booking.customerEmail ? [{ key: CustomerEmailKey, value: booking.customerEmail }] : []),
+    ...(booking.sessionId ? [{ key: SessionIdKey, value: booking.sessionId }] : []),
   ]);
 }

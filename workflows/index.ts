@@ -1,2 +1,3 @@
 export { bookingWorkflow } from './booking';
 export { deliverBookingEvent } from './webhook-delivery';
+export { cancelSessionWorkflow, changeSessionCapacityWorkflow, reserveSessionsWorkflow } from './sessions';

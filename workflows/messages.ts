@@ -1,4 +1,4 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { BookingSnapshot, CustomerDetails, HoldOutcome, HoldRequest } from '../activities/types';
 import type { BookingStatus } from '../db/schema';
 
@@ -25,6 +25,7 @@ export interface BookingState {
 export interface HostAnswer { actor: string; reason?: string | null }
 export interface Cancellation { actor: string; reason?: string | null }
 export interface CheckIn { actor: string; present: boolean; reason?: string | null }
+export interface SpacesChange { actor: string; spaces: number }
 
 /** ApplicationFailure type of an Update refused because the booking is not in a fitting status. */
 export const INVALID_TRANSITION = 'InvalidTransition';
@@ -37,7 +38,12 @@ export const confirmUpdate = defineUpdate<BookingSnapshot, [HostAnswer]>('confir
 export const declineUpdate = defineUpdate<BookingSnapshot, [HostAnswer]>('decline');
 export const cancelUpdate = defineUpdate<BookingSnapshot, [Cancellation]>('cancel');
 export const checkInUpdate = defineUpdate<BookingSnapshot, [CheckIn]>('checkIn');
+export const reduceSpacesUpdate = defineUpdate<BookingSnapshot, [SpacesChange]>('reduceSpaces');
 export const bookingStateQuery = defineQuery<BookingState>('bookingState');
+/** A waiting booking was promoted in the database (by whoever freed the seats); here is its new state. */
+export const promotedSignal = defineSignal<[BookingSnapshot]>('promoted');
+/** Its session was cancelled: end the booking, whatever state it is in, with the session's reason. */
+export const sessionCancelledSignal = defineSignal<[Cancellation]>('sessionCancelled');
 
 export function bookingWorkflowId(bookingId: string): string {
   return `booking-${bookingId}`;

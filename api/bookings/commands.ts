@@ -3,15 +3,17 @@ import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } fr
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import type { HoldRequest } from '../../activities/types';
+import type { HoldOutcome, HoldRequest } from '../../activities/types';
 import { ACTIVE_STATUSES, findBooking } from '../../db/bookings';
-import type { Booking, Database } from '../../db/schema';
+import type { Booking, Database, Session } from '../../db/schema';
+import { findSession, findSessions } from '../../db/sessions';
 import { findService } from '../../db/services';
 import { bookingWorkflow } from '../../workflows/booking';
-import { bookingWorkflowId, INVALID_TRANSITION, reserveUpdate } from '../../workflows/messages';
+import { bookingWorkflowId, INVALID_DETAILS, INVALID_TRANSITION, reserveUpdate } from '../../workflows/messages';
+import { reserveSessionsWorkflow } from '../../workflows/sessions';
 import { BookingStatusKey, ServiceIdKey } from '../../workflows/search-attributes';
 import { ApiError, Conflict, InvalidInput, NotFound, Unavailable } from '../errors';
-import type { createBookingBody } from './schemas';
+import type { createBookingBody, createSessionBookingsBody } from './schemas';
 
 export interface BookingCommandDeps {
   db: Kysely<Database>;
@@ -32,37 +34,89 @@ async function requireBooking(db: Kysely<Database>, organizationId: string, book
   return booking;
 }
 
-/**
- * Starts the booking's workflow and waits, in the same call, for its hold (Update-with-Start), so
- * the caller learns at once whether the time is theirs.
- */
-export async function reserveBooking(
-  deps: BookingCommandDeps, organizationId: string, body: z.infer<typeof createBookingBody>, idempotencyKey: string | null,
-): Promise<Booking> {
-  const service = await findService(deps.db, organizationId, body.service_id);
+type ReservationBody = z.infer<typeof createBookingBody>;
+
+/** The hold a reservation of a service's time asks for, after the checks that need no lock. */
+async function appointmentHold(
+  db: Kysely<Database>, organizationId: string, body: ReservationBody, bookingId: string,
+): Promise<HoldRequest> {
+  const service = await findService(db, organizationId, body.service_id!);
   if (!service) throw new NotFound(`service ${body.service_id} not found`, 'service_id');
   body.resource_ids?.forEach((id, index) => {
     if (!service.resource_ids.includes(id)) {
       throw new InvalidInput([{ path: `resource_ids.${index}`, message: `resource ${id} does not provide service ${service.id}` }]);
     }
   });
-  const durationMinutes = body.end ? (body.end.getTime() - body.start.getTime()) / 60_000 : body.duration_minutes ?? null;
+  const start = body.start!;
+  const durationMinutes = body.end ? (body.end.getTime() - start.getTime()) / 60_000 : body.duration_minutes ?? null;
   if (durationMinutes !== null && !service.durations_minutes.includes(durationMinutes)) {
     throw new InvalidInput([{
       path: body.end ? 'end' : 'duration_minutes',
       message: `the service offers durations of ${service.durations_minutes.join(', ')} minutes, not ${durationMinutes}`,
     }]);
   }
-
   if (body.spaces !== undefined && body.spaces > service.seats_per_slot) {
     throw new InvalidInput([{ path: 'spaces', message: `the service has ${service.seats_per_slot} seat(s) per slot, fewer than ${body.spaces}` }]);
   }
-
-  const bookingId = bookingIdFor(organizationId, idempotencyKey);
-  const hold: HoldRequest = {
-    bookingId, organizationId, serviceId: service.id, start: body.start.toISOString(), durationMinutes,
-    resourceIds: body.resource_ids ?? null, ...(body.spaces !== undefined && { spaces: body.spaces }), customer: body.customer ?? null, metadata: body.metadata,
+  requireEmailIfExclusive(body, service.exclusive_customer);
+  return {
+    bookingId, organizationId, serviceId: service.id, start: start.toISOString(), durationMinutes,
+    resourceIds: body.resource_ids ?? null, ...(body.spaces !== undefined && { spaces: body.spaces }),
+    customer: body.customer ?? null, metadata: body.metadata,
+    ...(body.exclusive_customer !== undefined && { exclusiveCustomer: body.exclusive_customer }),
   };
+}
+
+/** The hold a reservation of seats in a session asks for. */
+async function sessionHold(
+  db: Kysely<Database>, organizationId: string, session: Session, body: Omit<ReservationBody, 'session_id'>, bookingId: string,
+  spacesPath = 'spaces',
+): Promise<HoldRequest> {
+  const service = await findService(db, organizationId, session.service_id);
+  if (!service) throw new NotFound(`service ${session.service_id} of session ${session.id} not found`);
+  if (body.spaces !== undefined && body.spaces > session.capacity) {
+    throw new InvalidInput([{ path: spacesPath, message: `session ${session.id} has ${session.capacity} seat(s), fewer than ${body.spaces}` }]);
+  }
+  requireEmailIfExclusive(body, service.exclusive_customer);
+  return {
+    bookingId, organizationId, serviceId: service.id, sessionId: session.id, start: session.start_at.toISOString(),
+    durationMinutes: null, resourceIds: null, spaces: body.spaces ?? 1, customer: body.customer ?? null, metadata: body.metadata,
+    ...(body.waitlist !== undefined && { waitlist: body.waitlist }),
+    ...(body.exclusive_customer !== undefined && { exclusiveCustomer: body.exclusive_customer }),
+  };
+}
+
+function requireEmailIfExclusive(body: Pick<ReservationBody, 'exclusive_customer' | 'customer'>, serviceDemands: boolean): void {
+  if ((body.exclusive_customer || serviceDemands) && !body.customer?.email) {
+    throw new InvalidInput([{ path: 'customer.email', message: 'is required: the customer may not hold overlapping bookings, and is known by e-mail' }]);
+  }
+}
+
+function refusalToError(outcome: Extract<HoldOutcome, { outcome: 'rejected' }>, path?: string): ApiError {
+  if (outcome.code === 'service_not_found') return new NotFound(outcome.message, 'service_id');
+  if (outcome.code === 'session_not_found') return new NotFound(outcome.message, path ?? 'session_id');
+  if (outcome.code === 'resource_not_found') return new NotFound(outcome.message, 'resource_ids');
+  if (outcome.code === 'unavailable') return new Unavailable(outcome.message);
+  return new Conflict(outcome.code, outcome.message, path ? { errors: [{ path, message: outcome.message }] } : {});
+}
+
+/**
+ * Starts the booking's workflow and waits, in the same call, for its hold or its place on the
+ * waiting list (Update-with-Start), so the caller learns at once where they stand.
+ */
+export async function reserveBooking(
+  deps: BookingCommandDeps, organizationId: string, body: ReservationBody, idempotencyKey: string | null,
+): Promise<Booking> {
+  const bookingId = bookingIdFor(organizationId, idempotencyKey);
+  let hold: HoldRequest;
+  if (body.session_id) {
+    const session = await findSession(deps.db, organizationId, body.session_id);
+    if (!session) throw new NotFound(`session ${body.session_id} not found`, 'session_id');
+    hold = await sessionHold(deps.db, organizationId, session, body, bookingId);
+  } else {
+    hold = await appointmentHold(deps.db, organizationId, body, bookingId);
+  }
+
   let outcome;
   try {
     outcome = await deps.temporal.workflow.executeUpdateWithStart(reserveUpdate, {
@@ -76,7 +130,7 @@ export async function reserveBooking(
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: [
           { key: BookingStatusKey, value: 'requested' },
-          { key: ServiceIdKey, value: service.id },
+          { key: ServiceIdKey, value: hold.serviceId },
         ],
       }),
     });
@@ -87,19 +141,50 @@ export async function reserveBooking(
     outcome = { outcome: 'held' as const };
   }
 
-  if (outcome.outcome === 'rejected') {
-    if (outcome.code === 'service_not_found') throw new NotFound(outcome.message, 'service_id');
-    if (outcome.code === 'resource_not_found') throw new NotFound(outcome.message, 'resource_ids');
-    if (outcome.code === 'unavailable') throw new Unavailable(outcome.message);
-    throw new Conflict(outcome.code, outcome.message);
-  }
+  if (outcome.outcome === 'rejected') throw refusalToError(outcome);
   const booking = await requireBooking(deps.db, organizationId, bookingId);
-  if (idempotencyKey && (booking.service_id !== service.id || booking.start_at.getTime() !== body.start.getTime())) {
+  if (idempotencyKey && (booking.service_id !== hold.serviceId || booking.start_at.toISOString() !== hold.start
+    || booking.session_id !== (hold.sessionId ?? null))) {
     throw new ApiError(422, 'Idempotency key reused', 'this Idempotency-Key was used for another booking', {
       code: 'idempotency_key_reused', errors: [{ path: 'header.Idempotency-Key', message: 'was used for another booking' }],
     });
   }
   return booking;
+}
+
+/**
+ * Books several sessions for one customer, all or nothing, through one durable workflow: its
+ * single transaction holds every seat, then each booking gets its own workflow.
+ */
+export async function reserveSessionBookings(
+  deps: BookingCommandDeps, organizationId: string, body: z.infer<typeof createSessionBookingsBody>, idempotencyKey: string | null,
+): Promise<Booking[]> {
+  const sessions = await findSessions(deps.db, organizationId, body.session_ids);
+  const holds = await Promise.all(body.session_ids.map(async (sessionId, index) => {
+    const session = sessions.find((candidate) => candidate.id === sessionId);
+    if (!session) throw new NotFound(`session ${sessionId} not found`, `session_ids.${index}`);
+    const bookingId = bookingIdFor(organizationId, idempotencyKey && `${idempotencyKey}#${index}`);
+    return sessionHold(deps.db, organizationId, session, body, bookingId, 'spaces');
+  }));
+  const workflowId = `booking-batch-${bookingIdFor(organizationId, idempotencyKey)}`;
+  let outcome;
+  try {
+    outcome = await deps.temporal.workflow.execute(reserveSessionsWorkflow, {
+      workflowId, taskQueue: deps.taskQueue, args: [holds],
+      workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    outcome = await deps.temporal.workflow.getHandle<typeof reserveSessionsWorkflow>(workflowId).result();
+  }
+  if (outcome.outcome === 'rejected') throw refusalToError(outcome, `session_ids.${outcome.index}`);
+  const booked = await Promise.all(holds.map((hold) => requireBooking(deps.db, organizationId, hold.bookingId)));
+  if (idempotencyKey && booked.some((booking, index) => booking.session_id !== body.session_ids[index])) {
+    throw new ApiError(422, 'Idempotency key reused', 'this Idempotency-Key was used for other sessions', {
+      code: 'idempotency_key_reused', errors: [{ path: 'header.Idempotency-Key', message: 'was used for other sessions' }],
+    });
+  }
+  return booked;
 }
 
 /**
@@ -114,6 +199,9 @@ export async function changeBooking<Arg>(
     await deps.temporal.workflow.getHandle(bookingWorkflowId(bookingId)).executeUpdate(update, { args: [arg] });
   } catch (error) {
     const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+    if (cause instanceof ApplicationFailure && cause.type === INVALID_DETAILS) {
+      throw new InvalidInput([{ path: 'body', message: cause.message }]);
+    }
     if (cause instanceof ApplicationFailure && cause.type === INVALID_TRANSITION) {
       const current = await requireBooking(deps.db, organizationId, bookingId);
       throw new Conflict('invalid_transition', `${cause.message}`, { current_status: current.status });

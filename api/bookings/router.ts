@@ -1,16 +1,19 @@
 import { Router, type Request } from 'express';
 import { findBooking, listBookingEvents, listBookings } from '../../db/bookings';
-import { cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, submitDetailsUpdate } from '../../workflows/messages';
+import { cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, reduceSpacesUpdate, submitDetailsUpdate } from '../../workflows/messages';
 import { listNotifications } from '../../db/notifications';
+import { waitlistPosition } from '../../db/sessions';
+import type { Booking } from '../../db/schema';
 import { bookingAccess, organizationOf } from '../auth';
 import { decodeCursor, nextCursor } from '../cursor';
-import { NotFound } from '../errors';
+import { InvalidInput, NotFound } from '../errors';
 import { idempotencyKeyOf } from '../idempotency';
 import { issueManageToken } from '../manage-token';
 import { parseInput, pathId } from '../validation';
-import { changeBooking, reserveBooking, type BookingCommandDeps } from './commands';
+import { changeBooking, reserveBooking, reserveSessionBookings, type BookingCommandDeps } from './commands';
 import {
-  cancelBody, checkInBody, createBookingBody, customerDetails, hostAnswerBody, listBookingsQuery, timezoneQuery, toBookingResponse,
+  cancelBody, checkInBody, createBookingBody, createSessionBookingsBody, customerDetails, hostAnswerBody, listBookingsQuery,
+  spacesBody, timezoneQuery, toBookingResponse,
 } from './schemas';
 
 export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: string }): Router {
@@ -26,12 +29,29 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
     return booking;
   }
 
+  /** A booking read alone: with its place in the queue while it waits. */
+  async function withQueuePlace(booking: Booking, zone: string | undefined) {
+    return { ...toBookingResponse(booking, zone), waitlist_position: await waitlistPosition(deps.db, booking) };
+  }
+
   router.post('/', async (req, res) => {
     const organizationId = organizationOf(req);
     const body = parseInput(createBookingBody, req.body);
     const zone = zoneOf(req.query);
     const booking = await reserveBooking(deps, organizationId, body, idempotencyKeyOf(req));
-    res.status(201).json({ ...toBookingResponse(booking, zone), manage_token: issueManageToken(deps.manageTokenSecret, booking.id) });
+    res.status(booking.status === 'waitlisted' ? 202 : 201).json({
+      ...await withQueuePlace(booking, zone), manage_token: issueManageToken(deps.manageTokenSecret, booking.id),
+    });
+  });
+
+  router.post('/batch', async (req, res) => {
+    const organizationId = organizationOf(req);
+    const body = parseInput(createSessionBookingsBody, req.body);
+    const zone = zoneOf(req.query);
+    const bookings = await reserveSessionBookings(deps, organizationId, body, idempotencyKeyOf(req));
+    res.status(201).json({
+      data: bookings.map((booking) => ({ ...toBookingResponse(booking, zone), manage_token: issueManageToken(deps.manageTokenSecret, booking.id) })),
+    });
   });
 
   router.get('/', async (req, res) => {
@@ -49,7 +69,7 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
 
   router.get('/:id', async (req, res) => {
     const booking = await readableBooking(req);
-    res.json(toBookingResponse(booking, zoneOf(req.query)));
+    res.json(await withQueuePlace(booking, zoneOf(req.query)));
   });
 
   router.get('/:id/events', async (req, res) => {
@@ -99,6 +119,18 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
         created_at: notification.created_at.toISOString(), sent_at: notification.sent_at?.toISOString() ?? null,
       })),
     });
+  });
+
+  router.post('/:id/spaces', async (req, res) => {
+    const booking = await readableBooking(req);
+    const { actor } = bookingAccess(req, booking.id);
+    const { spaces } = parseInput(spacesBody, req.body);
+    if (!booking.session_id) throw new InvalidInput([{ path: 'spaces', message: 'only a session booking can give seats back' }]);
+    if (spaces >= booking.spaces) {
+      throw new InvalidInput([{ path: 'spaces', message: `must be fewer than the ${booking.spaces} the booking holds; book again for more` }]);
+    }
+    const changed = await changeBooking(deps, booking.organization_id, booking.id, reduceSpacesUpdate, { actor, spaces });
+    res.json(toBookingResponse(changed, zoneOf(req.query)));
   });
 
   router.post('/:id/cancel', async (req, res) => {

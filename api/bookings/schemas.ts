@@ -12,27 +12,59 @@ export const customerDetails = z.strictObject({
   notes: z.string().max(4000).nullable().optional(),
 }).meta({ id: 'CustomerDetails' });
 
+const bookingExtras = {
+  customer: customerDetails.partial().optional(),
+  metadata: metadata.default({}),
+  exclusive_customer: z.boolean().optional()
+    .meta({ description: 'Refuse (409 customer_overlap) if this customer (by customer.email) already has an overlapping booking; services can demand it too' }),
+};
+
 export const createBookingBody = z.strictObject({
-  service_id: uuid,
-  start: instant,
+  service_id: uuid.optional().meta({ description: 'The service to book a time of; or session_id' }),
+  session_id: uuid.optional().meta({ description: 'The group session to book seats in; or service_id' }),
+  start: instant.optional().meta({ description: 'Required with service_id; a session has its own' }),
   end: instant.optional().meta({ description: 'Alternative to duration_minutes' }),
   duration_minutes: z.number().int().min(1).max(1440).optional()
     .meta({ description: 'One of the service\'s durations; default its first' }),
   resource_ids: z.array(uuid).min(1).max(100).optional()
     .meta({ description: 'For a service in mode "one": the resources acceptable to the customer, in order of preference' }),
   spaces: z.number().int().min(1).max(10_000).optional()
-    .meta({ description: 'Seats in a group appointment (seats per slot > 1); default 1. Joins the slot\'s group booking' }),
-  customer: customerDetails.partial().optional(),
-  metadata: metadata.default({}),
+    .meta({ description: 'Seats, all or none: in a session, or in a group appointment (seats per slot > 1); default 1' }),
+  waitlist: z.boolean().optional()
+    .meta({ description: 'Sessions: join the waiting list even if seats are left (staff tools)' }),
+  ...bookingExtras,
 }).superRefine((body, ctx) => {
-  if (body.end && body.end <= body.start) {
+  if (!body.service_id === !body.session_id) {
+    ctx.addIssue({ code: 'custom', path: ['service_id'], message: 'give service_id (an appointment) or session_id (seats in a session), one of them' });
+  }
+  if (body.session_id) {
+    for (const field of ['start', 'end', 'duration_minutes', 'resource_ids'] as const) {
+      if (body[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'a session booking takes the session\'s time and resources' });
+    }
+    return;
+  }
+  if (body.waitlist !== undefined) ctx.addIssue({ code: 'custom', path: ['waitlist'], message: 'only sessions have a waiting list' });
+  if (!body.start) ctx.addIssue({ code: 'custom', path: ['start'], message: 'start is required with service_id' });
+  if (body.start && body.end && body.end <= body.start) {
     ctx.addIssue({ code: 'custom', path: ['end'], message: 'end must be after start' });
   }
-  if (body.end && body.duration_minutes !== undefined
+  if (body.start && body.end && body.duration_minutes !== undefined
     && body.end.getTime() - body.start.getTime() !== body.duration_minutes * 60_000) {
     ctx.addIssue({ code: 'custom', path: ['duration_minutes'], message: 'duration_minutes disagrees with end - start' });
   }
 }).meta({ id: 'CreateBooking' });
+
+export const createSessionBookingsBody = z.strictObject({
+  session_ids: z.array(uuid).min(1).max(100)
+    .refine((ids) => new Set(ids).size === ids.length, { message: 'sessions must be distinct' })
+    .meta({ description: 'Sessions to book for one customer (a course): all are held, or none' }),
+  spaces: z.number().int().min(1).max(10_000).default(1),
+  ...bookingExtras,
+}).meta({ id: 'CreateSessionBookings' });
+
+export const spacesBody = z.strictObject({
+  spaces: z.number().int().min(1).max(10_000).meta({ description: 'Fewer than the booking holds; the seats given back go to the waiting list' }),
+}).meta({ id: 'SpacesChange' });
 
 export const hostAnswerBody = z.strictObject({ reason: z.string().max(2000).optional() }).meta({ id: 'HostAnswer' });
 export const cancelBody = z.strictObject({ reason: z.string().max(2000).optional() }).meta({ id: 'Cancellation' });
@@ -41,7 +73,7 @@ export const checkInBody = z.strictObject({
   reason: z.string().max(2000).optional(),
 }).meta({ id: 'CheckIn' });
 
-export const bookingStatus = z.enum(['held', 'pending_approval', 'confirmed', 'completed', 'no_show', 'cancelled', 'expired', 'declined']);
+export const bookingStatus = z.enum(['waitlisted', 'held', 'pending_approval', 'confirmed', 'completed', 'no_show', 'cancelled', 'expired', 'declined']);
 
 export const timezoneQuery = z.object({
   timezone: timezone.optional().meta({ description: 'Zone for the returned times; default the booking\'s resource zone' }),
@@ -60,6 +92,7 @@ export const bookingResponse = z.object({
   id: z.string(),
   status: bookingStatus,
   service_id: z.string(),
+  session_id: z.string().nullable(),
   resource_ids: z.array(z.string()),
   start: z.string(),
   end: z.string(),
@@ -74,6 +107,8 @@ export const bookingResponse = z.object({
   created_at: z.string(),
   updated_at: z.string(),
   workflow_id: z.string(),
+  waitlist_position: z.number().int().nullable().optional()
+    .meta({ description: 'For a waiting booking read alone or just reserved: its place in the session\'s queue, 1 = next' }),
   manage_token: z.string().optional().meta({ description: 'Returned when the booking is created: the customer\'s key to it' }),
 }).meta({ id: 'Booking' });
 

@@ -27,6 +27,10 @@ const serviceFields = {
   resource_mode: z.enum(['one', 'all']).meta({ description: 'one: any listed resource; all: every listed resource' }),
   reminder_offsets_seconds: z.array(z.number().int().min(1).max(365 * 86_400)).max(10)
     .meta({ description: 'Reminders before the start, e.g. [86400, 3600] for a day and an hour before' }),
+  promotion: z.enum(['offer', 'auto_confirm'])
+    .meta({ description: 'Sessions: a waiting booking promoted to a freed seat is held with its own hold TTL (offer; if it lapses the seat moves on) or confirmed at once (auto_confirm)' }),
+  exclusive_customer: z.boolean()
+    .meta({ description: 'A customer (by e-mail) may not hold two overlapping bookings: the second is 409 customer_overlap' }),
   metadata,
 };
 
@@ -43,6 +47,8 @@ export const createServiceBody = z.strictObject({
   seats_per_slot: serviceFields.seats_per_slot.default(1),
   resource_mode: serviceFields.resource_mode.default('one'),
   reminder_offsets_seconds: serviceFields.reminder_offsets_seconds.default([]),
+  promotion: serviceFields.promotion.default('offer'),
+  exclusive_customer: serviceFields.exclusive_customer.default(false),
   metadata: metadata.default({}),
 }).meta({ id: 'CreateService' });
 
@@ -59,7 +65,8 @@ export const serviceResponse = z.object({
   buffer_before_minutes: z.number(), buffer_after_minutes: z.number(), min_notice_minutes: z.number(),
   horizon_days: z.number().nullable(), hold_ttl_seconds: z.number(), requires_approval: z.boolean(),
   approval_ttl_seconds: z.number(), seats_per_slot: z.number(), resource_ids: z.array(z.string()),
-  resource_mode: z.enum(['one', 'all']), reminder_offsets_seconds: z.array(z.number()), metadata: z.record(z.string(), z.unknown()),
+  resource_mode: z.enum(['one', 'all']), reminder_offsets_seconds: z.array(z.number()),
+  promotion: z.enum(['offer', 'auto_confirm']), exclusive_customer: z.boolean(), metadata: z.record(z.string(), z.unknown()),
   created_at: z.string(), updated_at: z.string(),
 }).meta({ id: 'Service' });
 
@@ -80,6 +87,8 @@ export function toServiceResponse(service: ServiceWithResources): z.infer<typeof
     resource_ids: service.resource_ids,
     resource_mode: service.resource_mode,
     reminder_offsets_seconds: service.reminder_offsets_seconds,
+    promotion: service.promotion,
+    exclusive_customer: service.exclusive_customer,
     metadata: service.metadata,
     created_at: DateTime.fromJSDate(service.created_at).toUTC().toISO()!,
     updated_at: DateTime.fromJSDate(service.updated_at).toUTC().toISO()!,

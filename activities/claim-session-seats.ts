@@ -1,0 +1,82 @@
+import type { Transaction } from 'kysely';
+import { appendBookingEvent, insertBooking } from '../db/bookings';
+import type { Database, Session } from '../db/schema';
+import { adjustSessionCounters, findOverlappingCustomerBooking, lockSession, nextWaitlistSeq } from '../db/sessions';
+import type { ServiceWithResources } from '../db/services';
+import { recordBookingEvent } from './booking-event';
+import { toSnapshot } from './booking-snapshot';
+import { refuse } from './hold-refusal';
+import type { HoldOutcome, HoldRequest } from './types';
+
+type Claimed = Exclude<HoldOutcome, { outcome: 'rejected' }>;
+
+/** Refuses a session that cannot take bookings now: cancelled, or outside its booking window. */
+export function refuseUnlessOpen(session: Session, now: Date): void {
+  if (session.status === 'cancelled') refuse('session_cancelled', `session ${session.id} is cancelled`);
+  const start = session.start_at.getTime();
+  if (session.opens_before_seconds !== null && now.getTime() < start - session.opens_before_seconds * 1000) {
+    refuse('booking_not_open', `booking for session ${session.id} opens at ${new Date(start - session.opens_before_seconds * 1000).toISOString()}`);
+  }
+  if (now.getTime() >= start - session.closes_before_seconds * 1000) {
+    refuse('booking_closed', `booking for session ${session.id} closed at ${new Date(start - session.closes_before_seconds * 1000).toISOString()}`);
+  }
+}
+
+/**
+ * Takes `spaces` seats of a session, all or none, or failing that a place on its waiting list.
+ * The session row is locked first, so racing claims queue on it and are served in that order:
+ * the order of the lock is the order of arrival that the waiting list keeps.
+ */
+export async function claimSessionSeats(
+  trx: Transaction<Database>, service: ServiceWithResources, request: HoldRequest, now: Date,
+  options: { seatsOnly?: boolean } = {},
+): Promise<Claimed> {
+  const session = await lockSession(trx, request.sessionId!);
+  if (!session || session.organization_id !== request.organizationId || session.service_id !== service.id) {
+    refuse('session_not_found', `session ${request.sessionId} does not exist`);
+  }
+  refuseUnlessOpen(session, now);
+  const spaces = request.spaces ?? 1;
+  if (spaces > session.capacity) refuse('too_many_spaces', `session ${session.id} has ${session.capacity} seats, fewer than ${spaces}`);
+
+  const email = request.customer?.email;
+  if (email && (request.exclusiveCustomer || service.exclusive_customer)) {
+    const other = await findOverlappingCustomerBooking(trx, request.organizationId, email, session.start_at, session.end_at);
+    if (other) refuse('customer_overlap', `the customer already has booking ${other.id} at an overlapping time`);
+  }
+
+  const seated = !request.waitlist && spaces <= session.capacity - session.seats_taken;
+  if (!seated && (options.seatsOnly || session.waitlist_size - session.waitlist_taken < spaces)) {
+    refuse('session_full', session.waitlist_size > 0 && !options.seatsOnly
+      ? `session ${session.id} is full and so is its waiting list`
+      : `session ${session.id} has ${session.capacity - session.seats_taken} seat(s) left, fewer than ${spaces}`);
+  }
+
+  const booking = await insertBooking(trx, {
+    id: request.bookingId,
+    organization_id: request.organizationId,
+    service_id: service.id,
+    session_id: session.id,
+    status: seated ? 'held' : 'waitlisted',
+    start_at: session.start_at,
+    end_at: session.end_at,
+    timezone: session.timezone,
+    resource_ids: session.resource_ids,
+    spaces,
+    customer_name: request.customer?.name ?? null,
+    customer_email: email ?? null,
+    customer_phone: request.customer?.phone ?? null,
+    notes: request.customer?.notes ?? null,
+    metadata: JSON.stringify(request.metadata),
+    hold_expires_at: seated ? new Date(now.getTime() + service.hold_ttl_seconds * 1000) : null,
+    approval_expires_at: null,
+    waitlist_seq: seated ? null : await nextWaitlistSeq(trx),
+  });
+  await adjustSessionCounters(trx, session.id, seated ? { seats: spaces } : { waitlist: spaces });
+  await appendBookingEvent(trx, {
+    organizationId: booking.organization_id, bookingId: booking.id, step: 'hold',
+    from: null, to: booking.status, actor: 'customer', reason: seated ? null : 'session full: joined the waiting list',
+  });
+  const eventId = await recordBookingEvent(trx, booking, 'hold', seated ? 'booking.held' : 'booking.waitlisted');
+  return { outcome: seated ? 'held' : 'waitlisted', booking: toSnapshot(booking, service, session), eventId };
+}

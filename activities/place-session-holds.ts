@@ -1,0 +1,49 @@
+import type { Kysely } from 'kysely';
+import { findBookingById } from '../db/bookings';
+import type { Database } from '../db/schema';
+import { findSession, lockSession } from '../db/sessions';
+import { findService } from '../db/services';
+import { bookingEventId } from './booking-event';
+import { toSnapshot } from './booking-snapshot';
+import { claimSessionSeats } from './claim-session-seats';
+import { HoldRefusal, refuse, type Rejection } from './hold-refusal';
+import type { BookingSnapshot, HoldRequest } from './types';
+
+export type SessionHoldsOutcome =
+  | { outcome: 'held'; bookings: { booking: BookingSnapshot; eventId: string | null }[] }
+  | (Rejection & { index: number });
+
+/**
+ * Holds seats in several sessions for one customer (a course) in one transaction: all of them or
+ * none. No waiting list here: a course with a full session is refused. The sessions are locked in
+ * id order so that two courses sharing sessions cannot deadlock. A retry returns the bookings the
+ * first run made.
+ */
+export async function placeSessionHolds(db: Kysely<Database>, requests: HoldRequest[], now: Date): Promise<SessionHoldsOutcome> {
+  let index = 0;
+  try {
+    return await db.transaction().execute(async (trx) => {
+      for (const sessionId of [...new Set(requests.map((request) => request.sessionId!))].sort()) {
+        await lockSession(trx, sessionId);
+      }
+      const bookings = [];
+      for (index = 0; index < requests.length; index += 1) {
+        const request = requests[index];
+        const service = await findService(trx, request.organizationId, request.serviceId);
+        if (!service) refuse('service_not_found', `service ${request.serviceId} does not exist`);
+        const existing = await findBookingById(trx, request.bookingId);
+        if (existing) {
+          const session = await findSession(trx, existing.organization_id, existing.session_id!);
+          bookings.push({ booking: toSnapshot(existing, service, session ?? null), eventId: bookingEventId(existing.id, 'hold') });
+          continue;
+        }
+        const claimed = await claimSessionSeats(trx, service, request, now, { seatsOnly: true });
+        bookings.push({ booking: claimed.booking, eventId: claimed.eventId });
+      }
+      return { outcome: 'held' as const, bookings };
+    });
+  } catch (error) {
+    if (error instanceof HoldRefusal) return { ...error.outcome, index };
+    throw error;
+  }
+}

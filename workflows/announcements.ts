@@ -1,0 +1,29 @@
+import { getExternalWorkflowHandle, ParentClosePolicy, startChild } from '@temporalio/workflow';
+import type { PromotedBooking } from '../activities/types';
+import { bookingWorkflowId, promotedSignal } from './messages';
+import { deliverBookingEvent, webhookDeliveryWorkflowId } from './webhook-delivery';
+
+/**
+ * Hands an event (already in the outbox) to its own delivery workflow. Not awaited by the caller:
+ * a slow or failing receiver never delays or fails a booking.
+ */
+export function announce(eventId: string, organizationId: string): Promise<unknown> {
+  return startChild(deliverBookingEvent, {
+    workflowId: webhookDeliveryWorkflowId(eventId),
+    args: [{ eventId, organizationId }],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+  }).catch(() => undefined);
+}
+
+/**
+ * Tells each promoted booking's workflow what the database already says. The promotion committed
+ * in the activity whose result this workflow is acting on, so a crash in between only replays the
+ * activity (which finds its promotions again) and the signal still goes out.
+ */
+export function tellPromoted(promoted: PromotedBooking[], organizationId: string): Promise<unknown>[] {
+  return promoted.flatMap(({ booking, eventId }) => [
+    // A workflow that has ended (cancelled meanwhile) needs no news.
+    getExternalWorkflowHandle(bookingWorkflowId(booking.id)).signal(promotedSignal, booking).catch(() => undefined),
+    ...(eventId ? [announce(eventId, organizationId)] : []),
+  ]);
+}

@@ -1,0 +1,57 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { getExternalWorkflowHandle, ParentClosePolicy, proxyLocalActivities, startChild } from '@temporalio/workflow';
+import type {
+  BookingActivities, CapacityChangeOutcome, CapacityChangeRequest, HoldRequest, SessionCancellationRequest, SessionHoldsOutcome,
+} from '../activities';
+import { tellPromoted } from './announcements';
+import { bookingWorkflow } from './booking';
+import { bookingWorkflowId, sessionCancelledSignal } from './messages';
+
+// One short transaction each, retried until the database answers: what they start must finish.
+const { cancelSession, changeSessionCapacity, placeSessionHolds } = proxyLocalActivities<BookingActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 ms', maximumInterval: '30 seconds' },
+});
+
+export function sessionCancellationWorkflowId(sessionId: string): string {
+  return `session-${sessionId}-cancel`;
+}
+
+/**
+ * Cancels a session and, through each booking's own workflow, every booking of it (held,
+ * confirmed or waiting) with the session's reason. Durable: once started, every booking hears.
+ */
+export async function cancelSessionWorkflow(request: SessionCancellationRequest & { actor: string }): Promise<{ bookingIds: string[] }> {
+  const { bookingIds } = await cancelSession(request);
+  await Promise.all(bookingIds.map((bookingId) => getExternalWorkflowHandle(bookingWorkflowId(bookingId))
+    .signal(sessionCancelledSignal, { actor: request.actor, reason: request.reason })
+    // A booking whose workflow has just ended needs no cancelling.
+    .catch(() => undefined)));
+  return { bookingIds };
+}
+
+/** Changes a session's seats or waiting list and tells the bookings that added seats promoted. */
+export async function changeSessionCapacityWorkflow(request: CapacityChangeRequest): Promise<CapacityChangeOutcome> {
+  const outcome = await changeSessionCapacity(request);
+  if (outcome.ok) await Promise.all(tellPromoted(outcome.promoted, request.organizationId));
+  return outcome;
+}
+
+/**
+ * Books several sessions for one customer, all or nothing: one transaction holds every seat, then
+ * each booking gets its own workflow, which finds its hold already placed and carries it on
+ * (details, expiry, cancellation) like any other booking.
+ */
+export async function reserveSessionsWorkflow(holds: HoldRequest[]): Promise<SessionHoldsOutcome> {
+  const outcome = await placeSessionHolds(holds);
+  if (outcome.outcome !== 'held') return outcome;
+  await Promise.all(holds.map((hold) => startChild(bookingWorkflow, {
+    workflowId: bookingWorkflowId(hold.bookingId),
+    args: [{ hold }],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+  }).catch((error) => {
+    // Started by an earlier attempt of this very workflow task.
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  })));
+  return outcome;
+}

@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-const TABLES = ['bookings', 'allocations', 'booking_events', 'resources', 'services'] as const;
+const TABLES = ['bookings', 'allocations', 'booking_events', 'resources', 'services', 'sessions'] as const;
 async function snapshotCounts() {
   return Object.fromEntries(await Promise.all(TABLES.map(async (table) => [table, await countRows(stack, table)])));
 }
@@ -130,8 +130,41 @@ describe('reservations', () => {
   });
 });
 
+describe('sessions', () => {
+  const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+  const valid = () => ({ service_id: serviceId, start: futureSlot(60, 9), capacity: 5 });
+
+  test('a session with bad settings names the field and writes nothing', async () => {
+    await expectRefused(post('/v1/sessions', { ...valid(), capacity: 0 }), 400, 'capacity', />=1|too small/i);
+    await expectRefused(post('/v1/sessions', { ...valid(), end: futureSlot(59, 9) }), 400, 'end', /after start/);
+    await expectRefused(post('/v1/sessions', { ...valid(), opens_before_seconds: 60, closes_before_seconds: 120 }),
+      400, 'opens_before_seconds', /open before it closes/);
+    await expectRefused(post('/v1/sessions', { ...valid(), timezone: 'Europe/Atlantis' }), 400, 'timezone', /IANA/);
+    await expectRefused(post('/v1/sessions', { ...valid(), service_id: UNKNOWN }), 404, 'service_id', /not found/);
+    const other = await stack.newOrganization();
+    const foreignResource = await createResource(stack, {}, other.apiKey);
+    await expectRefused(post('/v1/sessions', { ...valid(), resource_ids: [foreignResource] }), 404, 'resource_ids.0', /not found/);
+  });
+
+  test('seat requests that make no sense name the field and book nothing', async () => {
+    const { body: session } = await call(stack.baseUrl, 'POST', '/v1/sessions', { token: stack.apiKey, body: valid() });
+    await expectRefused(post('/v1/bookings', { service_id: serviceId, session_id: session.id }), 400, 'service_id', /one of them/);
+    await expectRefused(post('/v1/bookings', { session_id: UNKNOWN }), 404, 'session_id', /not found/);
+    await expectRefused(post('/v1/bookings', { session_id: session.id, spaces: 'two' }), 400, 'spaces', /number/);
+    await expectRefused(post('/v1/bookings', { session_id: session.id, spaces: 6 }), 400, 'spaces', /5 seat/);
+    await expectRefused(post('/v1/bookings', { service_id: serviceId, start: futureSlot(61, 9), waitlist: true }), 400, 'waitlist', /waiting list/);
+    await expectRefused(post('/v1/bookings/batch', { session_ids: [session.id, session.id] }), 400, 'session_ids', /distinct/);
+    await expectRefused(post('/v1/bookings/batch', { session_ids: [session.id, UNKNOWN] }), 404, 'session_ids.1', /not found/);
+    await expectRefused(() => call(stack.baseUrl, 'PATCH', `/v1/sessions/${session.id}`, { token: stack.apiKey, body: {} }),
+      400, 'capacity', /capacity or waitlist_size/);
+    await expectRefused(post(`/v1/sessions/${session.id}/cancel`, {}), 400, 'reason', /./);
+    await expectRefused(() => call(stack.baseUrl, 'GET', `/v1/sessions?from=soon`, { token: stack.apiKey }), 400, 'from', /ISO 8601/);
+  });
+});
+
 test('no body, however strange, makes the API answer 5xx', async () => {
-  const routes = ['/v1/resources', '/v1/services', '/v1/bookings', `/v1/bookings/00000000-0000-4000-8000-000000000000/details`];
+  const routes = ['/v1/resources', '/v1/services', '/v1/bookings', `/v1/bookings/00000000-0000-4000-8000-000000000000/details`,
+    '/v1/sessions', '/v1/bookings/batch', '/v1/sessions/00000000-0000-4000-8000-000000000000/cancel'];
   await fc.assert(fc.asyncProperty(fc.constantFrom(...routes), fc.jsonValue(), async (route, body) => {
     const response = await call(stack.baseUrl, 'POST', route, { token: stack.apiKey, body: JSON.stringify(body) });
     expect(response.status).toBeLessThan(500);

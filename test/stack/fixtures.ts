@@ -40,7 +40,7 @@ export function reserve(stack: TestStack, body: Record<string, unknown>, headers
   return call(stack.baseUrl, 'POST', '/v1/bookings', { token: stack.apiKey, body, headers });
 }
 
-export async function countRows(stack: TestStack, table: 'bookings' | 'allocations' | 'booking_events' | 'resources' | 'services') {
+export async function countRows(stack: TestStack, table: 'bookings' | 'allocations' | 'booking_events' | 'resources' | 'services' | 'sessions') {
   const row = await stack.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow();
   return Number(row.count);
 }

@@ -1,3 +1,4 @@
+import { Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { bookingStateQuery } from '../../workflows/messages';
 import { createResource, createService } from '../stack/fixtures';
@@ -57,6 +58,12 @@ test('offer: a freed seat goes to the oldest waiting booking, held with its own 
   expect(events.body.data.map((event: { from: string | null; to: string }) => [event.from, event.to]))
     .toEqual([[null, 'waitlisted'], ['waitlisted', 'held'], ['held', 'confirmed']]);
   await expectSeatsWithinCapacity(stack, session.id);
+
+  // Both recorded histories (the one that freed the seat, the promoted one) replay against the current code.
+  for (const booking of [first, waiting[0]]) {
+    const history = await stack.temporal.workflow.getHandle(booking.workflow_id).fetchHistory();
+    await Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, history);
+  }
 });
 
 test('auto_confirm: the promoted booking is confirmed at once', async () => {

@@ -1,9 +1,14 @@
 import { z } from 'zod';
-import { cancelBody, checkInBody, createBookingBody, customerDetails, hostAnswerBody, bookingResponse, listBookingsQuery } from './bookings/schemas';
+import {
+  cancelBody, checkInBody, createBookingBody, createSessionBookingsBody, customerDetails, hostAnswerBody, bookingResponse, listBookingsQuery, spacesBody,
+} from './bookings/schemas';
 import { availabilityDaysResponse, availabilityQueryFields, availabilityResponse } from './availability/schemas';
 import { problemSchema } from './common-schemas';
 import { createResourceBody, resourceResponse, updateResourceBody } from './resources/schemas';
 import { createServiceBody, serviceResponse, updateServiceBody } from './services/schemas';
+import {
+  cancelSessionBody, createdSeriesResponse, createSessionBody, listSessionsQuery, readSessionQuery, sessionResponse, updateSessionBody,
+} from './sessions/schemas';
 import { createdWebhookResponse, createWebhookBody, deliveryResponse, listWebhooksQuery, updateWebhookBody, webhookResponse } from './webhooks/schemas';
 
 interface Operation {
@@ -31,7 +36,14 @@ const operations: Operation[] = [
   { method: 'get', path: '/v1/services', summary: 'List services', response: page(serviceResponse), status: 200, errors: [400, 401] },
   { method: 'get', path: '/v1/services/{id}', summary: 'Read a service', response: serviceResponse, status: 200, errors: [401, 404] },
   { method: 'patch', path: '/v1/services/{id}', summary: 'Change a service', body: updateServiceBody, response: serviceResponse, status: 200, errors: [400, 401, 404] },
-  { method: 'post', path: '/v1/bookings', summary: 'Reserve: answers once the hold exists (201) or the time is refused (409)', body: createBookingBody, response: bookingResponse, status: 201, errors: [400, 401, 404, 409, 422, 503] },
+  { method: 'post', path: '/v1/sessions', summary: 'Create a group session, or with a recurrence rule its occurrences (answered as {series_id, data})', body: createSessionBody, response: z.union([sessionResponse, createdSeriesResponse]), status: 201, errors: [400, 401, 404, 409, 422] },
+  { method: 'get', path: '/v1/sessions', summary: 'List sessions with seats taken, seats left and waiting-list length', query: listSessionsQuery as unknown as z.ZodObject, response: page(sessionResponse), status: 200, errors: [400, 401] },
+  { method: 'get', path: '/v1/sessions/{id}', summary: 'Read a session; include=bookings adds the attendee list', query: readSessionQuery, response: sessionResponse, status: 200, errors: [400, 401, 404] },
+  { method: 'patch', path: '/v1/sessions/{id}', summary: 'Change the capacity or the waiting list\'s size; added seats promote waiting bookings', body: updateSessionBody, response: sessionResponse, status: 200, errors: [400, 401, 404, 409] },
+  { method: 'post', path: '/v1/sessions/{id}/cancel', summary: 'Cancel a session and, each through its own workflow, every booking of it', body: cancelSessionBody, response: sessionResponse, status: 200, errors: [400, 401, 404] },
+  { method: 'post', path: '/v1/bookings', summary: 'Reserve: answers once the hold exists (201), or the place on a session\'s waiting list (202), or the refusal (409)', body: createBookingBody, response: bookingResponse, status: 201, errors: [400, 401, 404, 409, 422, 503] },
+  { method: 'post', path: '/v1/bookings/batch', summary: 'Book several sessions for one customer, all held or none (409 names the session)', body: createSessionBookingsBody, response: z.object({ data: z.array(bookingResponse) }), status: 201, errors: [400, 401, 404, 409, 422] },
+  { method: 'post', path: '/v1/bookings/{id}/spaces', summary: 'Give seats of a session booking back; they go to the waiting list', body: spacesBody, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },
   { method: 'get', path: '/v1/bookings', summary: 'List bookings', query: listBookingsQuery as unknown as z.ZodObject, response: page(bookingResponse), status: 200, errors: [400, 401] },
   { method: 'get', path: '/v1/bookings/{id}', summary: 'Read a booking', response: bookingResponse, status: 200, errors: [401, 404] },
   { method: 'post', path: '/v1/bookings/{id}/details', summary: 'Submit the customer\'s details for a held booking', body: customerDetails, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },

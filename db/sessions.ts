@@ -88,10 +88,14 @@ export async function waitlistPosition(db: Db, booking: Pick<Booking, 'session_i
   return Number(row.ahead);
 }
 
+/** The attendee list: bookings that are not waiting by when they were made, then the queue in its order. */
 export function findSessionBookings(db: Db, sessionId: string, statuses?: BookingStatus[]): Promise<Booking[]> {
   let query = db.selectFrom('bookings').selectAll().where('session_id', '=', sessionId);
   if (statuses) query = query.where('status', 'in', statuses);
-  return query.orderBy(sql`waitlist_seq NULLS FIRST`).orderBy('created_at').orderBy('id').execute();
+  return query
+    .orderBy(sql`status = 'waitlisted'`)
+    .orderBy(sql`CASE WHEN status = 'waitlisted' THEN waitlist_seq END`)
+    .orderBy('created_at').orderBy('id').execute();
 }
 
 export interface SessionFilter {

@@ -153,10 +153,14 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
       }
     },
   });
-  setHandler(promotedSignal, (promoted) => {
+  // A signal can overtake the answer of the hold's own activity: act once the hold is known.
+  const holdKnown = () => condition(() => state.status !== 'requested');
+  setHandler(promotedSignal, async (promoted) => {
+    await holdKnown();
     if (state.status === 'waitlisted' && promoted.status !== 'waitlisted') adopt(promoted);
   });
   setHandler(sessionCancelledSignal, async (cancellation) => {
+    await holdKnown();
     await transition(CANCELLABLE, 'cancelled', cancellation.actor, cancellation.reason ?? null).catch((error) => {
       // Already ended (or ending): nothing left to cancel.
       if (!(error instanceof ApplicationFailure && error.type === INVALID_TRANSITION)) throw error;

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { waitlistPosition, findSessionBookings, listSessions } from '../../db/sessions';
+import { findSessionBookings, listSessions } from '../../db/sessions';
 import { organizationOf } from '../auth';
 import { decodeCursor, nextCursor } from '../cursor';
 import { replayable } from '../idempotency';
@@ -39,11 +39,14 @@ export function sessionsRouter(deps: SessionCommandDeps): Router {
   router.get('/:id', async (req, res) => {
     const query = parseInput(readSessionQuery, req.query);
     const session = await requireSession(deps.db, organizationOf(req), pathId(req.params.id, 'session'));
-    const bookings = query.include === 'bookings'
-      ? await Promise.all((await findSessionBookings(deps.db, session.id)).map(async (booking) => ({
-        ...booking, waitlist_position: await waitlistPosition(deps.db, booking),
-      })))
-      : undefined;
+    let bookings;
+    if (query.include === 'bookings') {
+      // The list holds the whole queue in order, so a waiting booking's place is its rank in it.
+      let place = 0;
+      bookings = (await findSessionBookings(deps.db, session.id)).map((booking) => ({
+        ...booking, waitlist_position: booking.status === 'waitlisted' ? (place += 1) : null,
+      }));
+    }
     res.json(toSessionResponse(session, query.timezone, bookings));
   });
 

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import type { Kysely } from 'kysely';
+import { createApp } from '../../api/app';
+import { createDb, ensureDatabase } from '../../db/connection';
+import { migrateToLatest } from '../../db/migrate';
+import { addApiKey, createOrganization, generateApiKey } from '../../db/organizations';
+import type { Database } from '../../db/schema';
+import { createBookingWorker } from '../../worker';
+import { launchInfraStack } from '../stack/infra-launcher';
+
+export const ALWAYS_OPEN = Object.fromEntries(
+  ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((day) => [day, [{ start: '00:00', end: '24:00' }]]),
+);
+
+export interface BenchStack {
+  db: Kysely<Database>;
+  temporal: Client;
+  organizationId: string;
+  post(path: string, body: unknown): Promise<{ status: number; body: { id: string } & Record<string, unknown> }>;
+  stop(): Promise<void>;
+}
+
+/** The whole stack as `npm start` runs it (launcher, worker, app), in one process, with an organization. */
+export async function startBenchStack(name: string): Promise<BenchStack> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  console.log('starting PostgreSQL and Temporal (the npm start launcher, --infra-only)…');
+  const infra = await launchInfraStack('booking-bench');
+  const databaseUrl = await ensureDatabase(infra.databaseUrl, `bench_${name}`);
+  const db = createDb(databaseUrl, 40);
+  await migrateToLatest(db);
+  const taskQueue = `bench-${name}-${randomUUID()}`;
+  const workerConnection = await NativeConnection.connect({ address: infra.temporalAddress });
+  const worker = await createBookingWorker({ db, connection: workerConnection, namespace: 'default', taskQueue });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: infra.temporalAddress });
+  const temporal = new Client({ connection });
+  const server = createApp({ db, temporal, taskQueue, manageTokenSecret: 'bench' }).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const organizationId = await createOrganization(db, 'bench');
+  const apiKey = generateApiKey();
+  await addApiKey(db, organizationId, apiKey, 'bench');
+
+  return {
+    db, temporal, organizationId,
+    async post(path, body) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as { id: string } & Record<string, unknown> };
+    },
+    async stop() {
+      server.close();
+      worker.shutdown();
+      await running;
+      await workerConnection.close();
+      await connection.close();
+      await db.destroy();
+      await infra.stop();
+    },
+  };
+}

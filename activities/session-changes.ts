@@ -42,7 +42,7 @@ export interface CapacityChangeRequest {
 
 export type CapacityChangeOutcome =
   | { ok: true; promoted: PromotedBooking[] }
-  | { ok: false; code: 'session_not_found' | 'capacity_below_seats_taken' | 'waitlist_below_waiting'; message: string };
+  | { ok: false; code: 'session_not_found' | 'session_cancelled' | 'capacity_below_seats_taken' | 'waitlist_below_waiting'; message: string };
 
 /** Changes the seats or the waiting list's size; seats added go to the waiting list at once. */
 export async function changeSessionCapacity(db: Kysely<Database>, request: CapacityChangeRequest, now: Date): Promise<CapacityChangeOutcome> {
@@ -51,6 +51,7 @@ export async function changeSessionCapacity(db: Kysely<Database>, request: Capac
     if (!session || session.organization_id !== request.organizationId) {
       return { ok: false, code: 'session_not_found', message: `session ${request.sessionId} does not exist` };
     }
+    if (session.status === 'cancelled') return { ok: false, code: 'session_cancelled', message: `session ${session.id} is cancelled` };
     const service = await findService(trx, session.organization_id, session.service_id);
     if (!service) throw new Error(`service ${session.service_id} of session ${session.id} is gone`);
     const earlier = await promotedEarlier(trx, request.cause, service, session);

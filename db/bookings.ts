@@ -112,6 +112,7 @@ export interface BookingFilter {
   organizationId: string;
   status?: BookingStatus;
   resourceId?: string;
+  sessionId?: string;
   from?: Date;
   to?: Date;
   after?: { startAt: Date; id: string };
@@ -123,6 +124,7 @@ export function listBookings(db: Db, filter: BookingFilter): Promise<Booking[]> 
   let query = db.selectFrom('bookings').selectAll().where('organization_id', '=', filter.organizationId);
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.resourceId) query = query.where(sql<boolean>`resource_ids @> ARRAY[${filter.resourceId}]::uuid[]`);
+  if (filter.sessionId) query = query.where('session_id', '=', filter.sessionId);
   if (filter.from) query = query.where('end_at', '>', filter.from);
   if (filter.to) query = query.where('start_at', '<', filter.to);
   if (filter.after) {

@@ -83,6 +83,7 @@ export const listBookingsQuery = z.object({
   ...pageQuery,
   status: bookingStatus.optional(),
   resource_id: uuid.optional(),
+  session_id: uuid.optional(),
   from: instant.optional(),
   to: instant.optional(),
   timezone: timezoneQuery.shape.timezone,

@@ -177,5 +177,9 @@ test('cancelling a session cancels every booking, held, confirmed or waiting, wi
     await workflowReaches(booking.workflow_id, 'cancelled');
   }
   expect((await bookSeats(stack, session.id)).body.code).toBe('session_cancelled');
+  const resized = await call(stack.baseUrl, 'PATCH', `/v1/sessions/${session.id}`, { token: stack.apiKey, body: { capacity: 5 } });
+  expect(resized.body).toMatchObject({ status: 409, code: 'session_cancelled' });
+  const listed = await get(`/v1/bookings?session_id=${session.id}&status=cancelled`);
+  expect(listed.body.data.map((b: { id: string }) => b.id).sort()).toEqual([held.id, confirmed.id, waiting.id].sort());
   await expectSeatsWithinCapacity(stack, session.id);
 });

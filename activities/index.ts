@@ -3,8 +3,11 @@ import type { Database } from '../db/schema';
 import type { Mailer } from './mailer';
 import { placeHold } from './place-hold';
 import { recordTransition } from './record-transition';
+import { rescheduleBooking } from './reschedule-booking';
 import { sendReminder, type ReminderOutcome, type ReminderRequest } from './send-reminder';
-import type { HoldOutcome, HoldRequest, TransitionOutcome, TransitionRequest } from './types';
+import type {
+  HoldOutcome, HoldRequest, RescheduleOutcome, RescheduleRequest, TransitionOutcome, TransitionRequest,
+} from './types';
 import {
   deliverWebhook, listEventSubscriptions,
   type DeliverWebhookOutcome, type DeliverWebhookRequest, type EventSubscriptionsRequest,
@@ -23,6 +26,7 @@ export function createActivities({ db, now = () => new Date(), mailer = null }: 
   return {
     placeHold: (request: HoldRequest): Promise<HoldOutcome> => placeHold(db, request, now()),
     recordTransition: (request: TransitionRequest): Promise<TransitionOutcome> => recordTransition(db, request),
+    rescheduleBooking: (request: RescheduleRequest): Promise<RescheduleOutcome> => rescheduleBooking(db, request, now()),
     sendReminder: (request: ReminderRequest): Promise<ReminderOutcome> => sendReminder(db, mailer, request),
     listEventSubscriptions: (request: EventSubscriptionsRequest): Promise<string[]> => listEventSubscriptions(db, request),
     deliverWebhook: (request: DeliverWebhookRequest): Promise<DeliverWebhookOutcome> => deliverWebhook(db, request, now()),

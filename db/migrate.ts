@@ -3,6 +3,7 @@ import * as foundation from './migrations/0001_foundation';
 import * as groupSlots from './migrations/0002_group_slots';
 import * as webhooks from './migrations/0003_webhooks';
 import * as remindersCheckIn from './migrations/0004_reminders_check_in';
+import * as bookingCallbacks from './migrations/0006_booking_callbacks';
 
 /** Listed here rather than read from disk, so the same migrations run under tsx, jest and bundles. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0002_group_slots': groupSlots,
   '0003_webhooks': webhooks,
   '0004_reminders_check_in': remindersCheckIn,
+  '0006_booking_callbacks': bookingCallbacks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

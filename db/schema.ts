@@ -213,6 +213,21 @@ export interface WebhookDeliveryTable {
   created_at: CreatedAt;
 }
 
+/** One row per attempt to POST an event to a booking's own callback URL. */
+export interface BookingCallbackDeliveryTable {
+  id: Generated<string>;
+  organization_id: string;
+  booking_id: string;
+  event_id: string;
+  url: string;
+  attempt: number;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  delivered: boolean;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   organizations: OrganizationTable;
   api_keys: ApiKeyTable;
@@ -228,6 +243,7 @@ export interface Database {
   webhook_subscriptions: WebhookSubscriptionTable;
   webhook_events: WebhookEventTable;
   webhook_deliveries: WebhookDeliveryTable;
+  booking_callback_deliveries: BookingCallbackDeliveryTable;
 }
 
 export type Resource = Selectable<ResourceTable>;
@@ -242,3 +258,4 @@ export type BookingEvent = Selectable<BookingEventTable>;
 export type WebhookSubscription = Selectable<WebhookSubscriptionTable>;
 export type WebhookEvent = Selectable<WebhookEventTable>;
 export type WebhookDelivery = Selectable<WebhookDeliveryTable>;
+export type BookingCallbackDelivery = Selectable<BookingCallbackDeliveryTable>;

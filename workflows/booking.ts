@@ -1,12 +1,13 @@
 import {
-  ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, proxyActivities, proxyLocalActivities, setHandler, startChild, upsertSearchAttributes,
+  ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, setHandler, startChild,
+  upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { BookingActivities, BookingSnapshot, HoldOutcome, TransitionRequest } from '../activities';
 import type { BookingStatus } from '../db/schema';
 import {
   bookingStateQuery, cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, INVALID_DETAILS, INVALID_TRANSITION,
-  reserveUpdate, submitDetailsUpdate,
-  type BookingState, type BookingWorkflowInput, type PlannedReminder, type WorkflowBookingStatus,
+  reserveUpdate, rescheduleUpdate, submitDetailsUpdate, TIME_REFUSED,
+  type BookingState, type BookingWorkflowInput, type PlannedReminder, type Reschedule, type WorkflowBookingStatus,
 } from './messages';
 import { deliverBookingEvent, webhookDeliveryWorkflowId } from './webhook-delivery';
 import { BookingStartKey, BookingStatusKey, CustomerEmailKey, ResourceIdsKey, ServiceIdKey } from './search-attributes';
@@ -21,8 +22,9 @@ const { placeHold } = proxyLocalActivities<BookingActivities>({
   retry: { initialInterval: '200 ms', maximumInterval: '5 seconds' },
 });
 
-const { recordTransition } = proxyLocalActivities<BookingActivities>({
-  // Transitions must eventually be written (an expiry frees capacity): retry without end.
+const { recordTransition, rescheduleBooking } = proxyLocalActivities<BookingActivities>({
+  // Transitions must eventually be written (an expiry frees capacity): retry without end. A
+  // reschedule is idempotent by step like a transition, so it retries the same way.
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 ms', maximumInterval: '30 seconds' },
 });
@@ -36,6 +38,7 @@ const { sendReminder } = proxyActivities<BookingActivities>({
 
 const TERMINAL: WorkflowBookingStatus[] = ['completed', 'no_show', 'cancelled', 'expired', 'declined', 'rejected'];
 const CANCELLABLE: BookingStatus[] = ['held', 'pending_approval', 'confirmed'];
+const RESCHEDULABLE: BookingStatus[] = CANCELLABLE;
 /** Endings that give the time back; a completed (or no-show) booking keeps its allocation as history. */
 const FREES_CAPACITY: BookingStatus[] = ['cancelled', 'expired', 'declined'];
 
@@ -73,14 +76,22 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
     }).catch(() => undefined));
   }
 
-  // One transition at a time: a deadline firing while an Update is being written waits its turn.
-  async function transition(
-    allowed: BookingStatus[], to: BookingStatus, actor: string, reason: string | null,
-    extra: Partial<TransitionRequest> = {},
-  ): Promise<BookingSnapshot> {
+  // One change at a time: a deadline firing while an Update is being written waits its turn.
+  async function exclusively<T>(change: () => Promise<T>): Promise<T> {
     await condition(() => !transitioning);
     transitioning = true;
     try {
+      return await change();
+    } finally {
+      transitioning = false;
+    }
+  }
+
+  function transition(
+    allowed: BookingStatus[], to: BookingStatus, actor: string, reason: string | null,
+    extra: Partial<TransitionRequest> = {},
+  ): Promise<BookingSnapshot> {
+    return exclusively(async () => {
       refuseUnless(state, allowed, `move to ${to}`);
       transitions += 1;
       const outcome = await recordTransition({
@@ -101,9 +112,37 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
       publishSearchAttributes(state);
       if (outcome.eventId) announce(outcome.eventId);
       return outcome.booking;
-    } finally {
-      transitioning = false;
-    }
+    });
+  }
+
+  /**
+   * Moves the booking to another time (one transaction: new allocations in, old ones out). The
+   * status stays; the main loop sees the new start and re-plans its timers, and a confirmed
+   * booking's reminders are planned afresh for the new start (those already due are not sent).
+   */
+  function reschedule(request: Reschedule): Promise<BookingSnapshot> {
+    return exclusively(async () => {
+      refuseUnless(state, RESCHEDULABLE, 'reschedule');
+      transitions += 1;
+      const outcome = await rescheduleBooking({
+        bookingId: input.hold.bookingId, step: `${transitions}:reschedule`, from: RESCHEDULABLE,
+        start: request.start, durationMinutes: request.durationMinutes, resourceIds: request.resourceIds, actor: request.actor,
+      });
+      if (outcome.outcome === 'invalid_status') {
+        throw ApplicationFailure.create({
+          type: INVALID_TRANSITION, message: `booking is ${outcome.currentStatus}`,
+          details: [outcome.currentStatus], nonRetryable: true,
+        });
+      }
+      if (outcome.outcome === 'refused') {
+        throw ApplicationFailure.create({ type: TIME_REFUSED, message: outcome.message, details: [outcome.code], nonRetryable: true });
+      }
+      state.booking = outcome.booking;
+      if (state.status === 'confirmed') state.reminders = planReminders(outcome.booking);
+      publishSearchAttributes(state);
+      if (outcome.eventId) announce(outcome.eventId);
+      return outcome.booking;
+    });
   }
 
   // Handlers first, before any await: Update-with-Start delivers `reserve` with the first task.
@@ -139,6 +178,9 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
     checkIn.present ? 'checked in' : `absent${checkIn.reason ? `: ${checkIn.reason}` : ''}`,
     { checkIn: { present: checkIn.present, reason: checkIn.reason ?? null } }), {
     validator: (_checkIn) => refuseUnless(state, ['confirmed'], 'check in'),
+  });
+  setHandler(rescheduleUpdate, (request) => reschedule(request), {
+    validator: (_request) => refuseUnless(state, RESCHEDULABLE, 'reschedule'),
   });
   setHandler(cancelUpdate, (cancellation) => transition(CANCELLABLE, 'cancelled', cancellation.actor, cancellation.reason ?? null), {
     validator: (_cancellation) => refuseUnless(state, CANCELLABLE, 'cancel'),
@@ -192,8 +234,10 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
   async function remind(reminder: PlannedReminder): Promise<void> {
     reminder.sent = true;
     // A reminder that cannot be delivered is logged in the outbox; it never fails the booking.
-    await sendReminder({ bookingId: input.hold.bookingId, offsetSeconds: reminder.offsetSeconds, start: state.booking!.start })
-      .catch(() => undefined);
+    const outcome = await sendReminder({ bookingId: input.hold.bookingId, offsetSeconds: reminder.offsetSeconds, start: state.booking!.start })
+      .catch(() => null);
+    // Histories from before `booking.reminder_sent` existed started no delivery workflow here.
+    if (outcome?.eventId && patched('announce-reminder-sent')) announce(outcome.eventId);
   }
 }
 

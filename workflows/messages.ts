@@ -25,10 +25,21 @@ export interface BookingState {
 export interface HostAnswer { actor: string; reason?: string | null }
 export interface Cancellation { actor: string; reason?: string | null }
 export interface CheckIn { actor: string; present: boolean; reason?: string | null }
+export interface Reschedule {
+  actor: string;
+  /** The new start, ISO 8601. */
+  start: string;
+  /** null keeps the booking's duration. */
+  durationMinutes: number | null;
+  /** null keeps the booking's resources. */
+  resourceIds: string[] | null;
+}
 
 /** ApplicationFailure type of an Update refused because the booking is not in a fitting status. */
 export const INVALID_TRANSITION = 'InvalidTransition';
 export const INVALID_DETAILS = 'InvalidDetails';
+/** ApplicationFailure type of a reschedule whose new time is not available; details[0] is the refusal code. */
+export const TIME_REFUSED = 'TimeRefused';
 
 // Names are part of the deployed contract: never rename them.
 export const reserveUpdate = defineUpdate<HoldOutcome>('reserve');
@@ -37,6 +48,7 @@ export const confirmUpdate = defineUpdate<BookingSnapshot, [HostAnswer]>('confir
 export const declineUpdate = defineUpdate<BookingSnapshot, [HostAnswer]>('decline');
 export const cancelUpdate = defineUpdate<BookingSnapshot, [Cancellation]>('cancel');
 export const checkInUpdate = defineUpdate<BookingSnapshot, [CheckIn]>('checkIn');
+export const rescheduleUpdate = defineUpdate<BookingSnapshot, [Reschedule]>('reschedule');
 export const bookingStateQuery = defineQuery<BookingState>('bookingState');
 
 export function bookingWorkflowId(bookingId: string): string {

@@ -6,12 +6,14 @@ import type { z } from 'zod';
 import type { HoldRequest } from '../../activities/types';
 import { ACTIVE_STATUSES, findBooking } from '../../db/bookings';
 import type { Booking, Database } from '../../db/schema';
-import { findService } from '../../db/services';
+import { findService, type ServiceWithResources } from '../../db/services';
 import { bookingWorkflow } from '../../workflows/booking';
-import { bookingWorkflowId, INVALID_TRANSITION, reserveUpdate } from '../../workflows/messages';
+import {
+  bookingWorkflowId, INVALID_TRANSITION, rescheduleUpdate, reserveUpdate, TIME_REFUSED,
+} from '../../workflows/messages';
 import { BookingStatusKey, ServiceIdKey } from '../../workflows/search-attributes';
 import { ApiError, Conflict, InvalidInput, NotFound, Unavailable } from '../errors';
-import type { createBookingBody } from './schemas';
+import type { createBookingBody, rescheduleBookingBody, TimeChange } from './schemas';
 
 export interface BookingCommandDeps {
   db: Kysely<Database>;
@@ -33,14 +35,10 @@ async function requireBooking(db: Kysely<Database>, organizationId: string, book
 }
 
 /**
- * Starts the booking's workflow and waits, in the same call, for its hold (Update-with-Start), so
- * the caller learns at once whether the time is theirs.
+ * The duration a requested time asks for (null = the default), after checking it and the resource
+ * preference against the service: invalid input is a 400 naming the field, before any workflow.
  */
-export async function reserveBooking(
-  deps: BookingCommandDeps, organizationId: string, body: z.infer<typeof createBookingBody>, idempotencyKey: string | null,
-): Promise<Booking> {
-  const service = await findService(deps.db, organizationId, body.service_id);
-  if (!service) throw new NotFound(`service ${body.service_id} not found`, 'service_id');
+function requestedDuration(service: ServiceWithResources, body: TimeChange): number | null {
   body.resource_ids?.forEach((id, index) => {
     if (!service.resource_ids.includes(id)) {
       throw new InvalidInput([{ path: `resource_ids.${index}`, message: `resource ${id} does not provide service ${service.id}` }]);
@@ -53,6 +51,19 @@ export async function reserveBooking(
       message: `the service offers durations of ${service.durations_minutes.join(', ')} minutes, not ${durationMinutes}`,
     }]);
   }
+  return durationMinutes;
+}
+
+/**
+ * Starts the booking's workflow and waits, in the same call, for its hold (Update-with-Start), so
+ * the caller learns at once whether the time is theirs.
+ */
+export async function reserveBooking(
+  deps: BookingCommandDeps, organizationId: string, body: z.infer<typeof createBookingBody>, idempotencyKey: string | null,
+): Promise<Booking> {
+  const service = await findService(deps.db, organizationId, body.service_id);
+  if (!service) throw new NotFound(`service ${body.service_id} not found`, 'service_id');
+  const durationMinutes = requestedDuration(service, body);
 
   if (body.spaces !== undefined && body.spaces > service.seats_per_slot) {
     throw new InvalidInput([{ path: 'spaces', message: `the service has ${service.seats_per_slot} seat(s) per slot, fewer than ${body.spaces}` }]);
@@ -62,6 +73,7 @@ export async function reserveBooking(
   const hold: HoldRequest = {
     bookingId, organizationId, serviceId: service.id, start: body.start.toISOString(), durationMinutes,
     resourceIds: body.resource_ids ?? null, ...(body.spaces !== undefined && { spaces: body.spaces }), customer: body.customer ?? null, metadata: body.metadata,
+    ...(body.callback_url !== undefined && { callbackUrl: body.callback_url }),
   };
   let outcome;
   try {
@@ -114,6 +126,9 @@ export async function changeBooking<Arg>(
     await deps.temporal.workflow.getHandle(bookingWorkflowId(bookingId)).executeUpdate(update, { args: [arg] });
   } catch (error) {
     const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+    if (cause instanceof ApplicationFailure && cause.type === TIME_REFUSED) {
+      throw new Conflict(String(cause.details?.[0] ?? 'unavailable'), cause.message);
+    }
     if (cause instanceof ApplicationFailure && cause.type === INVALID_TRANSITION) {
       const current = await requireBooking(deps.db, organizationId, bookingId);
       throw new Conflict('invalid_transition', `${cause.message}`, { current_status: current.status });
@@ -125,4 +140,21 @@ export async function changeBooking<Arg>(
     });
   }
   return requireBooking(deps.db, organizationId, bookingId);
+}
+
+/**
+ * Moves a booking to another time through its workflow's `reschedule` Update. The input is checked
+ * against the booking's service first (400); a time that is not available is a 409 with the
+ * engine's code, and the booking keeps its old time.
+ */
+export async function rescheduleBooking(
+  deps: BookingCommandDeps, organizationId: string, bookingId: string, actor: string, body: z.infer<typeof rescheduleBookingBody>,
+): Promise<Booking> {
+  const booking = await requireBooking(deps.db, organizationId, bookingId);
+  const service = await findService(deps.db, organizationId, booking.service_id);
+  if (!service) throw new NotFound(`service ${booking.service_id} not found`);
+  const durationMinutes = requestedDuration(service, body);
+  return changeBooking(deps, organizationId, bookingId, rescheduleUpdate, {
+    actor, start: body.start.toISOString(), durationMinutes, resourceIds: body.resource_ids ?? null,
+  });
 }

@@ -2,15 +2,17 @@ import { Router, type Request } from 'express';
 import { findBooking, listBookingEvents, listBookings } from '../../db/bookings';
 import { cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, submitDetailsUpdate } from '../../workflows/messages';
 import { listNotifications } from '../../db/notifications';
+import { listCallbackDeliveries } from '../../db/booking-callbacks';
 import { bookingAccess, organizationOf } from '../auth';
 import { decodeCursor, nextCursor } from '../cursor';
 import { NotFound } from '../errors';
 import { idempotencyKeyOf } from '../idempotency';
 import { issueManageToken } from '../manage-token';
 import { parseInput, pathId } from '../validation';
-import { changeBooking, reserveBooking, type BookingCommandDeps } from './commands';
+import { changeBooking, rescheduleBooking, reserveBooking, type BookingCommandDeps } from './commands';
 import {
-  cancelBody, checkInBody, createBookingBody, customerDetails, hostAnswerBody, listBookingsQuery, timezoneQuery, toBookingResponse,
+  cancelBody, checkInBody, createBookingBody, customerDetails, hostAnswerBody, listBookingsQuery, rescheduleBookingBody, timezoneQuery,
+  toBookingResponse, toCallbackDeliveryResponse,
 } from './schemas';
 
 export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: string }): Router {
@@ -31,7 +33,12 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
     const body = parseInput(createBookingBody, req.body);
     const zone = zoneOf(req.query);
     const booking = await reserveBooking(deps, organizationId, body, idempotencyKeyOf(req));
-    res.status(201).json({ ...toBookingResponse(booking, zone), manage_token: issueManageToken(deps.manageTokenSecret, booking.id) });
+    res.status(201).json({
+      ...toBookingResponse(booking, zone),
+      manage_token: issueManageToken(deps.manageTokenSecret, booking.id),
+      // Like the manage token, given to this answer (and a replay of it) only; GET never shows it.
+      ...(booking.callback_secret && { callback_secret: booking.callback_secret }),
+    });
   });
 
   router.get('/', async (req, res) => {
@@ -99,6 +106,23 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
         created_at: notification.created_at.toISOString(), sent_at: notification.sent_at?.toISOString() ?? null,
       })),
     });
+  });
+
+  router.post('/:id/reschedule', async (req, res) => {
+    const bookingId = pathId(req.params.id, 'booking');
+    const { organizationId, actor } = bookingAccess(req, bookingId);
+    const body = parseInput(rescheduleBookingBody, req.body);
+    const booking = await rescheduleBooking(deps, organizationId, bookingId, actor, body);
+    res.json(toBookingResponse(booking, zoneOf(req.query)));
+  });
+
+  router.get('/:id/callbacks', async (req, res) => {
+    const bookingId = pathId(req.params.id, 'booking');
+    const organizationId = organizationOf(req);
+    const booking = await findBooking(deps.db, organizationId, bookingId);
+    if (!booking) throw new NotFound(`booking ${bookingId} not found`);
+    const deliveries = await listCallbackDeliveries(deps.db, organizationId, booking.id);
+    res.json({ callback_url: booking.callback_url, data: deliveries.map(toCallbackDeliveryResponse) });
   });
 
   router.post('/:id/cancel', async (req, res) => {

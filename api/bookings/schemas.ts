@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { Booking } from '../../db/schema';
+import type { Booking, BookingCallbackDelivery } from '../../db/schema';
 import { bookingRepresentation } from '../../db/booking-representation';
-import { instant, metadata, pageQuery, timezone, uuid } from '../common-schemas';
+import { httpUrl, instant, metadata, pageQuery, timezone, uuid } from '../common-schemas';
+import { deliveryResponse, toDeliveryResponse } from '../webhooks/schemas';
 
 const email = z.string().trim().max(320).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address');
 
@@ -12,19 +13,19 @@ export const customerDetails = z.strictObject({
   notes: z.string().max(4000).nullable().optional(),
 }).meta({ id: 'CustomerDetails' });
 
-export const createBookingBody = z.strictObject({
-  service_id: uuid,
+/** A time asked for: a start and optionally a duration (or end) and the acceptable resources. */
+const timeFields = {
   start: instant,
   end: instant.optional().meta({ description: 'Alternative to duration_minutes' }),
   duration_minutes: z.number().int().min(1).max(1440).optional()
     .meta({ description: 'One of the service\'s durations; default its first' }),
   resource_ids: z.array(uuid).min(1).max(100).optional()
     .meta({ description: 'For a service in mode "one": the resources acceptable to the customer, in order of preference' }),
-  spaces: z.number().int().min(1).max(10_000).optional()
-    .meta({ description: 'Seats in a group appointment (seats per slot > 1); default 1. Joins the slot\'s group booking' }),
-  customer: customerDetails.partial().optional(),
-  metadata: metadata.default({}),
-}).superRefine((body, ctx) => {
+};
+
+function checkTimeFields(
+  body: { start: Date; end?: Date; duration_minutes?: number }, ctx: z.RefinementCtx,
+): void {
   if (body.end && body.end <= body.start) {
     ctx.addIssue({ code: 'custom', path: ['end'], message: 'end must be after start' });
   }
@@ -32,7 +33,28 @@ export const createBookingBody = z.strictObject({
     && body.end.getTime() - body.start.getTime() !== body.duration_minutes * 60_000) {
     ctx.addIssue({ code: 'custom', path: ['duration_minutes'], message: 'duration_minutes disagrees with end - start' });
   }
-}).meta({ id: 'CreateBooking' });
+}
+
+export const createBookingBody = z.strictObject({
+  service_id: uuid,
+  ...timeFields,
+  spaces: z.number().int().min(1).max(10_000).optional()
+    .meta({ description: 'Seats in a group appointment (seats per slot > 1); default 1. Joins the slot\'s group booking' }),
+  customer: customerDetails.partial().optional(),
+  metadata: metadata.default({}),
+  callback_url: httpUrl.optional()
+    .meta({ description: 'This booking\'s own callbacks (cancellation, check-in), signed with the callback_secret returned at creation' }),
+}).superRefine(checkTimeFields).meta({ id: 'CreateBooking' });
+
+export const rescheduleBookingBody = z.strictObject({
+  ...timeFields,
+  duration_minutes: timeFields.duration_minutes.meta({ description: 'One of the service\'s durations; default the booking\'s current one' }),
+  resource_ids: timeFields.resource_ids
+    .meta({ description: 'For a service in mode "one": the resources acceptable, in order of preference; default the booking\'s current ones' }),
+}).superRefine(checkTimeFields).meta({ id: 'RescheduleBooking' });
+
+/** What both a reservation and a reschedule say about the time they want. */
+export type TimeChange = z.infer<typeof rescheduleBookingBody>;
 
 export const hostAnswerBody = z.strictObject({ reason: z.string().max(2000).optional() }).meta({ id: 'HostAnswer' });
 export const cancelBody = z.strictObject({ reason: z.string().max(2000).optional() }).meta({ id: 'Cancellation' });
@@ -75,9 +97,17 @@ export const bookingResponse = z.object({
   updated_at: z.string(),
   workflow_id: z.string(),
   manage_token: z.string().optional().meta({ description: 'Returned when the booking is created: the customer\'s key to it' }),
+  callback_secret: z.string().optional()
+    .meta({ description: 'Returned when a booking with a callback_url is created: the key to verify its callbacks' }),
 }).meta({ id: 'Booking' });
 
 export type BookingResponse = z.infer<typeof bookingResponse>;
 
 /** The one representation of a booking, shared with webhook payloads. */
 export const toBookingResponse: (booking: Booking, zone?: string) => BookingResponse = bookingRepresentation;
+
+export const callbackDeliveryResponse = deliveryResponse.extend({ url: z.string() }).meta({ id: 'BookingCallbackDelivery' });
+
+export function toCallbackDeliveryResponse(delivery: BookingCallbackDelivery): z.infer<typeof callbackDeliveryResponse> {
+  return { ...toDeliveryResponse(delivery), url: delivery.url };
+}

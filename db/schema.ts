@@ -200,10 +200,9 @@ export interface WebhookEventTable {
   occurred_at: Timestamp;
 }
 
-/** One row per delivery attempt. */
-export interface WebhookDeliveryTable {
+/** What is logged of one attempt to POST an event, to a subscription or to a booking's callback URL. */
+interface DeliveryAttemptColumns {
   id: Generated<string>;
-  subscription_id: string;
   event_id: string;
   attempt: number;
   status_code: number | null;
@@ -213,19 +212,16 @@ export interface WebhookDeliveryTable {
   created_at: CreatedAt;
 }
 
+/** One row per delivery attempt. */
+export interface WebhookDeliveryTable extends DeliveryAttemptColumns {
+  subscription_id: string;
+}
+
 /** One row per attempt to POST an event to a booking's own callback URL. */
-export interface BookingCallbackDeliveryTable {
-  id: Generated<string>;
+export interface BookingCallbackDeliveryTable extends DeliveryAttemptColumns {
   organization_id: string;
   booking_id: string;
-  event_id: string;
   url: string;
-  attempt: number;
-  status_code: number | null;
-  duration_ms: number;
-  error: string | null;
-  delivered: boolean;
-  created_at: CreatedAt;
 }
 
 export interface Database {

@@ -156,34 +156,36 @@ test('a time that is taken is a 409 with the refusal code; the booking keeps its
   expect((await post(`/v1/bookings/${mine.body.id}/reschedule`, { start: at(15).toISO() })).status).toBe(200);
 });
 
-test('two customers race for the same free time: exactly one moves, the other keeps their booking', async () => {
+test.each([1, 2, 3])('customers race for the same free time (round %i): exactly one moves, the others keep their bookings', async () => {
   const { resourceId, serviceId } = await quarterHourService();
-  const first = await reserve(stack, { service_id: serviceId, start: at(16).toISO() });
-  const second = await reserve(stack, { service_id: serviceId, start: at(17).toISO() });
-  const target = at(18).toISO();
-  // Each customer with their own manage token.
-  const moves = await Promise.all([first, second].map((booking) => call(stack.baseUrl, 'POST', `/v1/bookings/${booking.body.id}/reschedule`, {
-    token: booking.body.manage_token, body: { start: target },
+  const origins = [at(1), at(2), at(3), at(4)];
+  const target = at(5);
+  const bookings = await Promise.all(origins.map((start) => reserve(stack, { service_id: serviceId, start: start.toISO() })));
+  expect(bookings.map((booking) => booking.status)).toEqual([201, 201, 201, 201]);
+  // Each customer with their own manage token, all at once.
+  const moves = await Promise.all(bookings.map((booking) => call(stack.baseUrl, 'POST', `/v1/bookings/${booking.body.id}/reschedule`, {
+    token: booking.body.manage_token, body: { start: target.toISO() },
   })));
-  expect(moves.map((move) => move.status).sort()).toEqual([200, 409]);
-  const winner = moves[0].status === 200 ? first : second;
-  const loser = winner === first ? second : first;
-  const loserStart = loser === first ? at(16) : at(17);
-  const winnerOldStart = winner === first ? at(16) : at(17);
+  expect(moves.map((move) => move.status).sort()).toEqual([200, 409, 409, 409]);
+  for (const refused of moves.filter((move) => move.status === 409)) {
+    expect(refused.contentType).toContain('application/problem+json');
+    expect(['no_resource_free', 'slot_taken']).toContain(refused.body.code);
+  }
+  const winner = moves.findIndex((move) => move.status === 200);
 
-  expect((await bookingRow(winner.body.id)).start_at.toISOString()).toBe(at(18).toJSDate().toISOString());
-  expect((await bookingRow(loser.body.id)).start_at.toISOString()).toBe(loserStart.toJSDate().toISOString());
-  const active = await stack.db.selectFrom('allocations').select(['booking_id', 'during'])
+  const expected = Object.fromEntries(bookings.map((booking, index) => [
+    booking.body.id, (index === winner ? target : origins[index]).toJSDate().toISOString(),
+  ]));
+  const rows = await stack.db.selectFrom('bookings').select(['id', 'start_at']).where('service_id', '=', serviceId).execute();
+  expect(Object.fromEntries(rows.map((row) => [row.id, row.start_at.toISOString()]))).toEqual(expected);
+  // One active allocation per booking, at the booking's start: the losers still hold their old times.
+  const active = await stack.db.selectFrom('allocations')
+    .select((eb) => ['booking_id', eb.fn<Date>('lower', ['during']).as('start')])
     .where('resource_id', '=', resourceId).where('released_at', 'is', null).execute();
-  expect(active.map((allocation) => allocation.booking_id).sort()).toEqual([first.body.id, second.body.id].sort());
-  const starts = await stack.db.selectFrom('allocations').select((eb) => ['booking_id', eb.fn<Date>('lower', ['during']).as('start')])
-    .where('resource_id', '=', resourceId).where('released_at', 'is', null).execute();
-  expect(Object.fromEntries(starts.map((row) => [row.booking_id, row.start.toISOString()]))).toEqual({
-    [winner.body.id]: at(18).toJSDate().toISOString(),
-    [loser.body.id]: loserStart.toJSDate().toISOString(),
-  });
+  expect(Object.fromEntries(active.map((row) => [row.booking_id, row.start.toISOString()]))).toEqual(expected);
+  expect(active).toHaveLength(4);
   // The winner's old time is free for anyone.
-  expect((await reserve(stack, { service_id: serviceId, start: winnerOldStart.toISO() })).status).toBe(201);
+  expect((await reserve(stack, { service_id: serviceId, start: origins[winner].toISO() })).status).toBe(201);
 });
 
 describe('bad input for a reschedule: 400 naming the field, nothing written', () => {

@@ -35,8 +35,8 @@ export function bookingEventId(bookingId: string, step: string): string {
 
 /**
  * The outbox row for webhooks, written in the transaction of the transition it reports. Returns
- * the event id only when a subscription or the booking's own callback wants it: without one, no delivery workflow is started,
- * which spares the workflow engine half of its work per booking.
+ * the event id only when a subscription or the booking's own callback wants it: without one, no
+ * delivery workflow is started, which spares the workflow engine half of its work per booking.
  */
 export async function recordBookingEvent(
   trx: Transaction<Database>, booking: Booking, step: string, type: BookingEventType, occurredAt = booking.updated_at,

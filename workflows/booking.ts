@@ -38,7 +38,8 @@ const { sendReminder } = proxyActivities<BookingActivities>({
 
 const TERMINAL: WorkflowBookingStatus[] = ['completed', 'no_show', 'cancelled', 'expired', 'declined', 'rejected'];
 const CANCELLABLE: BookingStatus[] = ['held', 'pending_approval', 'confirmed'];
-const RESCHEDULABLE: BookingStatus[] = CANCELLABLE;
+/** Spelled out, not CANCELLABLE: a status added for cancelling (a waiting-list place) is not a time to move. */
+const RESCHEDULABLE: BookingStatus[] = ['held', 'pending_approval', 'confirmed'];
 /** Endings that give the time back; a completed (or no-show) booking keeps its allocation as history. */
 const FREES_CAPACITY: BookingStatus[] = ['cancelled', 'expired', 'declined'];
 

@@ -16,23 +16,37 @@ export function eventTypeOf(to: BookingStatus, checkIn: boolean): BookingEventTy
   }
 }
 
+/** The events a booking's own `callback_url` receives. */
+export const CALLBACK_EVENT_TYPES: readonly BookingEventType[] = ['booking.cancelled', 'booking.checked_in'];
+
+/**
+ * Stands in the delivery workflow's list of subscription ids for the booking's own callback URL,
+ * so the same workflow and activity, with the same retry policy, deliver both.
+ */
+export const BOOKING_CALLBACK_TARGET = 'booking-callback';
+
+export function wantsCallback(booking: Pick<Booking, 'callback_url'>, type: BookingEventType): boolean {
+  return Boolean(booking.callback_url) && CALLBACK_EVENT_TYPES.includes(type);
+}
+
 export function bookingEventId(bookingId: string, step: string): string {
   return `${bookingId}:${step}`;
 }
 
 /**
  * The outbox row for webhooks, written in the transaction of the transition it reports. Returns
- * the event id only when a subscription wants it: without one, no delivery workflow is started,
- * which spares the workflow engine half of its work per booking.
+ * the event id only when a subscription or the booking's own callback wants it: without one, no
+ * delivery workflow is started, which spares the workflow engine half of its work per booking.
  */
 export async function recordBookingEvent(
-  trx: Transaction<Database>, booking: Booking, step: string, type: BookingEventType,
+  trx: Transaction<Database>, booking: Booking, step: string, type: BookingEventType, occurredAt = booking.updated_at,
 ): Promise<string | null> {
   const id = bookingEventId(booking.id, step);
   await insertBookingEvent(trx, {
     id, organizationId: booking.organization_id, bookingId: booking.id, type,
-    payload: bookingRepresentation(booking), occurredAt: booking.updated_at,
+    payload: bookingRepresentation(booking), occurredAt,
   });
+  if (wantsCallback(booking, type)) return id;
   const subscribers = await findSubscriptionsFor(trx, booking.organization_id, type);
   return subscribers.length > 0 ? id : null;
 }

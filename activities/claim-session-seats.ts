@@ -5,20 +5,21 @@ import { adjustSessionCounters, findOverlappingCustomerBooking, lockSession, nex
 import type { ServiceWithResources } from '../db/services';
 import { recordBookingEvent } from './booking-event';
 import { toSnapshot } from './booking-snapshot';
-import { refuse } from './hold-refusal';
+import { refuseTime } from './booking-time';
 import type { HoldOutcome, HoldRequest } from './types';
+import { generateWebhookSecret } from './webhook-signature';
 
 type Claimed = Exclude<HoldOutcome, { outcome: 'rejected' }>;
 
 /** Refuses a session that cannot take bookings now: cancelled, or outside its booking window. */
 export function refuseUnlessOpen(session: Session, now: Date): void {
-  if (session.status === 'cancelled') refuse('session_cancelled', `session ${session.id} is cancelled`);
+  if (session.status === 'cancelled') refuseTime('session_cancelled', `session ${session.id} is cancelled`);
   const start = session.start_at.getTime();
   if (session.opens_before_seconds !== null && now.getTime() < start - session.opens_before_seconds * 1000) {
-    refuse('booking_not_open', `booking for session ${session.id} opens at ${new Date(start - session.opens_before_seconds * 1000).toISOString()}`);
+    refuseTime('booking_not_open', `booking for session ${session.id} opens at ${new Date(start - session.opens_before_seconds * 1000).toISOString()}`);
   }
   if (now.getTime() >= start - session.closes_before_seconds * 1000) {
-    refuse('booking_closed', `booking for session ${session.id} closed at ${new Date(start - session.closes_before_seconds * 1000).toISOString()}`);
+    refuseTime('booking_closed', `booking for session ${session.id} closed at ${new Date(start - session.closes_before_seconds * 1000).toISOString()}`);
   }
 }
 
@@ -33,21 +34,21 @@ export async function claimSessionSeats(
 ): Promise<Claimed> {
   const session = await lockSession(trx, request.sessionId!);
   if (!session || session.organization_id !== request.organizationId || session.service_id !== service.id) {
-    refuse('session_not_found', `session ${request.sessionId} does not exist`);
+    refuseTime('session_not_found', `session ${request.sessionId} does not exist`);
   }
   refuseUnlessOpen(session, now);
   const spaces = request.spaces ?? 1;
-  if (spaces > session.capacity) refuse('too_many_spaces', `session ${session.id} has ${session.capacity} seats, fewer than ${spaces}`);
+  if (spaces > session.capacity) refuseTime('too_many_spaces', `session ${session.id} has ${session.capacity} seats, fewer than ${spaces}`);
 
   const email = request.customer?.email;
   if (email && (request.exclusiveCustomer || service.exclusive_customer)) {
     const other = await findOverlappingCustomerBooking(trx, request.organizationId, email, session.start_at, session.end_at);
-    if (other) refuse('customer_overlap', `the customer already has booking ${other.id} at an overlapping time`);
+    if (other) refuseTime('customer_overlap', `the customer already has booking ${other.id} at an overlapping time`);
   }
 
   const seated = !request.waitlist && spaces <= session.capacity - session.seats_taken;
   if (!seated && (options.seatsOnly || session.waitlist_size - session.waitlist_taken < spaces)) {
-    refuse('session_full', session.waitlist_size > 0 && !options.seatsOnly
+    refuseTime('session_full', session.waitlist_size > 0 && !options.seatsOnly
       ? `session ${session.id} is full and so is its waiting list`
       : `session ${session.id} has ${session.capacity - session.seats_taken} seat(s) left, fewer than ${spaces}`);
   }
@@ -71,6 +72,8 @@ export async function claimSessionSeats(
     hold_expires_at: seated ? new Date(now.getTime() + service.hold_ttl_seconds * 1000) : null,
     approval_expires_at: null,
     waitlist_seq: seated ? null : await nextWaitlistSeq(trx),
+    // Made here, not by the API, so the secret never passes through the workflow's history.
+    ...(request.callbackUrl && { callback_url: request.callbackUrl, callback_secret: generateWebhookSecret() }),
   });
   await adjustSessionCounters(trx, session.id, seated ? { seats: spaces } : { waitlist: spaces });
   await appendBookingEvent(trx, {

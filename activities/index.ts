@@ -8,8 +8,11 @@ import {
   type CapacityChangeOutcome, type CapacityChangeRequest, type SessionCancellationRequest,
 } from './session-changes';
 import { recordTransition } from './record-transition';
+import { rescheduleBooking } from './reschedule-booking';
 import { sendReminder, type ReminderOutcome, type ReminderRequest } from './send-reminder';
-import type { HoldOutcome, HoldRequest, TransitionOutcome, TransitionRequest } from './types';
+import type {
+  HoldOutcome, HoldRequest, RescheduleOutcome, RescheduleRequest, TransitionOutcome, TransitionRequest,
+} from './types';
 import {
   deliverWebhook, listEventSubscriptions,
   type DeliverWebhookOutcome, type DeliverWebhookRequest, type EventSubscriptionsRequest,
@@ -31,6 +34,7 @@ export function createActivities({ db, now = () => new Date(), mailer = null }: 
     placeSessionHolds: (requests: HoldRequest[]): Promise<SessionHoldsOutcome> => placeSessionHolds(db, requests, now()),
     cancelSession: (request: SessionCancellationRequest): Promise<{ bookingIds: string[] }> => cancelSession(db, request),
     changeSessionCapacity: (request: CapacityChangeRequest): Promise<CapacityChangeOutcome> => changeSessionCapacity(db, request, now()),
+    rescheduleBooking: (request: RescheduleRequest): Promise<RescheduleOutcome> => rescheduleBooking(db, request, now()),
     sendReminder: (request: ReminderRequest): Promise<ReminderOutcome> => sendReminder(db, mailer, request),
     listEventSubscriptions: (request: EventSubscriptionsRequest): Promise<string[]> => listEventSubscriptions(db, request),
     deliverWebhook: (request: DeliverWebhookRequest): Promise<DeliverWebhookOutcome> => deliverWebhook(db, request, now()),

@@ -6,12 +6,12 @@ import { findService } from '../db/services';
 import { bookingEventId } from './booking-event';
 import { toSnapshot } from './booking-snapshot';
 import { claimSessionSeats } from './claim-session-seats';
-import { HoldRefusal, refuse, type Rejection } from './hold-refusal';
-import type { BookingSnapshot, HoldRequest } from './types';
+import { refusalOf, refuseTime } from './booking-time';
+import type { BookingSnapshot, HoldOutcome, HoldRequest } from './types';
 
 export type SessionHoldsOutcome =
   | { outcome: 'held'; bookings: { booking: BookingSnapshot; eventId: string | null }[] }
-  | (Rejection & { index: number });
+  | (Extract<HoldOutcome, { outcome: 'rejected' }> & { index: number });
 
 /**
  * Holds seats in several sessions for one customer (a course) in one transaction: all of them or
@@ -30,7 +30,7 @@ export async function placeSessionHolds(db: Kysely<Database>, requests: HoldRequ
       for (index = 0; index < requests.length; index += 1) {
         const request = requests[index];
         const service = await findService(trx, request.organizationId, request.serviceId);
-        if (!service) refuse('service_not_found', `service ${request.serviceId} does not exist`);
+        if (!service) refuseTime('service_not_found', `service ${request.serviceId} does not exist`);
         const existing = await findBookingById(trx, request.bookingId);
         if (existing) {
           const session = await findSession(trx, existing.organization_id, existing.session_id!);
@@ -43,7 +43,8 @@ export async function placeSessionHolds(db: Kysely<Database>, requests: HoldRequ
       return { outcome: 'held' as const, bookings };
     });
   } catch (error) {
-    if (error instanceof HoldRefusal) return { ...error.outcome, index };
+    const refusal = refusalOf(error);
+    if (refusal) return { outcome: 'rejected', ...refusal, index };
     throw error;
   }
 }

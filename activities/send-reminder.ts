@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { findBookingById } from '../db/bookings';
 import { insertNotification, markNotification } from '../db/notifications';
 import type { Database } from '../db/schema';
+import { recordBookingEvent } from './booking-event';
 import type { Mailer } from './mailer';
 
 export interface ReminderRequest {
@@ -12,7 +13,11 @@ export interface ReminderRequest {
   start: string;
 }
 
-export type ReminderOutcome = { sent: boolean; channel: 'outbox' | 'email'; skipped?: string };
+export type ReminderOutcome = {
+  sent: boolean; channel: 'outbox' | 'email'; skipped?: string;
+  /** The `booking.reminder_sent` event, when a subscription wants it (absent in older results). */
+  eventId?: string | null;
+};
 
 function describeOffset(seconds: number): string {
   return seconds % 86_400 === 0 ? `${seconds / 86_400} day(s)` : seconds % 3600 === 0 ? `${seconds / 3600} hour(s)` : `${Math.round(seconds / 60)} minute(s)`;
@@ -38,12 +43,14 @@ export async function sendReminder(db: Kysely<Database>, mailer: Mailer | null, 
     body: `Hello ${booking.customer_name ?? ''},\n\nthis is a reminder of your booking in ${describeOffset(request.offsetSeconds)}, on ${when}.\n`,
     status: 'pending',
   });
-  if (notification.status === 'sent' || channel === 'outbox') {
-    if (notification.status !== 'sent') await markNotification(db, notification.id, { status: 'sent' });
-    return { sent: true, channel };
+  if (notification.status !== 'sent' && channel === 'email') {
+    // A failure throws: the activity's retry policy tries the mail server again.
+    await mailer!.send({ to: notification.recipient!, subject: notification.subject, text: notification.body });
   }
-  // A failure throws: the activity's retry policy tries the mail server again.
-  await mailer!.send({ to: notification.recipient!, subject: notification.subject, text: notification.body });
-  await markNotification(db, notification.id, { status: 'sent' });
-  return { sent: true, channel };
+  // Marked sent and announced together; the event id is the reminder's, so a retry writes it once.
+  const eventId = await db.transaction().execute(async (trx) => {
+    if (notification.status !== 'sent') await markNotification(trx, notification.id, { status: 'sent' });
+    return recordBookingEvent(trx, booking, `reminder:${request.start}:${request.offsetSeconds}`, 'booking.reminder_sent', new Date());
+  });
+  return { sent: true, channel, eventId };
 }

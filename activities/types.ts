@@ -46,6 +46,8 @@ export interface HoldRequest {
   exclusiveCustomer?: boolean;
   customer: Partial<CustomerDetails> | null;
   metadata: Record<string, unknown>;
+  /** Where this booking's own callbacks go (cancellation, check-in); absent in older requests. */
+  callbackUrl?: string | null;
 }
 
 /** Why a hold was refused: the engine's reasons plus the store's; the API maps them to 404 / 409 / 503. */
@@ -84,3 +86,22 @@ export interface PromotedBooking {
 export type TransitionOutcome =
   | { ok: true; booking: BookingSnapshot; eventId: string | null; promoted: PromotedBooking[] }
   | { ok: false; currentStatus: BookingStatus | null; booking?: BookingSnapshot };
+
+export interface RescheduleRequest {
+  bookingId: string;
+  /** Unique per reschedule within the booking, like a transition's step. */
+  step: string;
+  /** Statuses in which the booking may move; the database's status is checked against them. */
+  from: BookingStatus[];
+  start: string;
+  /** null keeps the booking's current duration. */
+  durationMinutes: number | null;
+  /** null keeps the booking's current resources. */
+  resourceIds: string[] | null;
+  actor: string;
+}
+
+export type RescheduleOutcome =
+  | { outcome: 'rescheduled'; booking: BookingSnapshot; eventId: string | null }
+  | { outcome: 'refused'; code: HoldRefusalCode; message: string }
+  | { outcome: 'invalid_status'; currentStatus: BookingStatus | null };

@@ -5,6 +5,9 @@ import type { Database } from '../db/schema';
 import {
   disableSubscription, findSubscriptionById, findSubscriptionsFor, findWebhookEvent, recordDeliveryAttempt,
 } from '../db/webhooks';
+import { recordCallbackAttempt } from '../db/booking-callbacks';
+import { findBookingById, findEventByStep } from '../db/bookings';
+import { BOOKING_CALLBACK_TARGET, wantsCallback } from './booking-event';
 import { signWebhook } from './webhook-signature';
 
 /** ApplicationFailure types of a delivery attempt: the workflow reads them, operators see them. */
@@ -24,12 +27,17 @@ export type DeliverWebhookOutcome =
   /** The event or subscription is gone, or the subscription was disabled meanwhile. */
   | { outcome: 'skipped' };
 
-/** Ids of the enabled subscriptions that want this event, read when delivery starts. */
+/**
+ * Where the event goes, read when delivery starts: the ids of the enabled subscriptions that want
+ * it, and `BOOKING_CALLBACK_TARGET` if the booking has a callback URL for this kind of event.
+ */
 export async function listEventSubscriptions(db: Kysely<Database>, request: EventSubscriptionsRequest): Promise<string[]> {
   const event = await findWebhookEvent(db, request.eventId);
   if (!event || event.organization_id !== request.organizationId) return [];
   const subscriptions = await findSubscriptionsFor(db, event.organization_id, event.type);
-  return subscriptions.map((subscription) => subscription.id);
+  const booking = await findBookingById(db, event.booking_id);
+  const callback = booking && wantsCallback(booking, event.type) ? [BOOKING_CALLBACK_TARGET] : [];
+  return [...subscriptions.map((subscription) => subscription.id), ...callback];
 }
 
 /**
@@ -44,33 +52,23 @@ function describeFetchError(error: unknown): string {
   return cause ? `${failure.message}: ${cause.code ?? cause.message}` : failure.message;
 }
 
-/**
- * One attempt to POST one event to one subscription, logged whatever happens. Temporal's retry
- * policy on this activity is the backoff: it throws to be tried again, throws non-retryable to
- * stop, and returns when there is nothing more to do. Receivers drop repeats by `webhook-id`.
- */
-export async function deliverWebhook(db: Kysely<Database>, request: DeliverWebhookRequest, now: Date): Promise<DeliverWebhookOutcome> {
-  const event = await findWebhookEvent(db, request.eventId);
-  const subscription = await findSubscriptionById(db, request.subscriptionId);
-  if (!event || !subscription || !subscription.enabled || subscription.organization_id !== event.organization_id) {
-    return { outcome: 'skipped' };
-  }
+interface Attempt { statusCode: number | null; error: string | null; durationMs: number; delivered: boolean }
 
-  const body = JSON.stringify({ id: event.id, type: event.type, timestamp: event.occurred_at.toISOString(), data: event.payload });
+/** One signed POST, Standard Webhooks headers, never following redirects; whatever happens is described. */
+async function postSigned(url: string, secret: string, eventId: string, body: string, now: Date): Promise<Attempt> {
   const timestamp = Math.floor(now.getTime() / 1000);
-  const attempt = Context.current().info.attempt;
   const started = performance.now();
   let statusCode: number | null = null;
   let error: string | null = null;
   try {
-    const response = await fetch(subscription.url, {
+    const response = await fetch(url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         'user-agent': 'booking-orchestrator-webhooks/1',
-        'webhook-id': event.id,
+        'webhook-id': eventId,
         'webhook-timestamp': String(timestamp),
-        'webhook-signature': signWebhook(subscription.secret, event.id, timestamp, body),
+        'webhook-signature': signWebhook(secret, eventId, timestamp, body),
       },
       body,
       // A redirect could carry the signed body somewhere the subscriber never registered.
@@ -86,20 +84,74 @@ export async function deliverWebhook(db: Kysely<Database>, request: DeliverWebho
     error = describeFetchError(failure);
   }
   const durationMs = Math.round(performance.now() - started);
-  const delivered = statusCode !== null && statusCode >= 200 && statusCode < 300;
-  await recordDeliveryAttempt(db, {
-    subscriptionId: subscription.id, eventId: event.id, attempt, statusCode, durationMs, error, delivered,
-  });
+  return { statusCode, error, durationMs, delivered: statusCode !== null && statusCode >= 200 && statusCode < 300 };
+}
 
-  if (delivered) return { outcome: 'delivered', statusCode: statusCode! };
-  if (statusCode === 410) {
-    await disableSubscription(db, subscription.id, `the receiver answered 410 Gone to event ${event.id} on ${now.toISOString()}`);
-    return { outcome: 'disabled', statusCode: 410 };
-  }
-  // Any other 4xx says the request itself is wrong for this receiver; sending it again will not
-  // help. 408 and 429 are the receiver asking us to come back later.
+/**
+ * Any 4xx but 408 and 429 says the request itself is wrong for this receiver; sending it again
+ * will not help. 408 and 429 are the receiver asking us to come back later.
+ */
+function retryOrStop(attempt: Attempt): never {
+  const { statusCode, error } = attempt;
   if (statusCode !== null && statusCode >= 400 && statusCode < 500 && statusCode !== 408 && statusCode !== 429) {
     throw ApplicationFailure.nonRetryable(error!, WEBHOOK_REJECTED);
   }
   throw ApplicationFailure.retryable(error!, WEBHOOK_NOT_DELIVERED);
+}
+
+/**
+ * One attempt to POST one event to one subscription (or to the booking's own callback URL), logged
+ * whatever happens. Temporal's retry policy on this activity is the backoff: it throws to be tried
+ * again, throws non-retryable to stop, and returns when there is nothing more to do. Receivers drop
+ * repeats by `webhook-id`.
+ */
+export async function deliverWebhook(db: Kysely<Database>, request: DeliverWebhookRequest, now: Date): Promise<DeliverWebhookOutcome> {
+  if (request.subscriptionId === BOOKING_CALLBACK_TARGET) return deliverBookingCallback(db, request.eventId, now);
+  const event = await findWebhookEvent(db, request.eventId);
+  const subscription = await findSubscriptionById(db, request.subscriptionId);
+  if (!event || !subscription || !subscription.enabled || subscription.organization_id !== event.organization_id) {
+    return { outcome: 'skipped' };
+  }
+
+  const body = JSON.stringify({ id: event.id, type: event.type, timestamp: event.occurred_at.toISOString(), data: event.payload });
+  const attempt = await postSigned(subscription.url, subscription.secret, event.id, body, now);
+  await recordDeliveryAttempt(db, {
+    subscriptionId: subscription.id, eventId: event.id, attempt: Context.current().info.attempt,
+    statusCode: attempt.statusCode, durationMs: attempt.durationMs, error: attempt.error, delivered: attempt.delivered,
+  });
+
+  if (attempt.delivered) return { outcome: 'delivered', statusCode: attempt.statusCode! };
+  if (attempt.statusCode === 410) {
+    await disableSubscription(db, subscription.id, `the receiver answered 410 Gone to event ${event.id} on ${now.toISOString()}`);
+    return { outcome: 'disabled', statusCode: 410 };
+  }
+  return retryOrStop(attempt);
+}
+
+/**
+ * The booking's own callback: the event as subscribers get it, plus `reason` (the cancellation's,
+ * or the host's check-in reason) and, for a check-in, `present`. Signed with the booking's secret.
+ * A 410 stops this event's retries like any other refusal; there is no subscription to disable.
+ */
+async function deliverBookingCallback(db: Kysely<Database>, eventId: string, now: Date): Promise<DeliverWebhookOutcome> {
+  const event = await findWebhookEvent(db, eventId);
+  const booking = event && await findBookingById(db, event.booking_id);
+  if (!event || !booking?.callback_url || !booking.callback_secret || !wantsCallback(booking, event.type)) return { outcome: 'skipped' };
+
+  const step = event.id.slice(booking.id.length + 1);
+  const audit = await findEventByStep(db, booking.id, step);
+  const checkIn = event.type === 'booking.checked_in';
+  const body = JSON.stringify({
+    id: event.id, type: event.type, timestamp: event.occurred_at.toISOString(), data: event.payload,
+    reason: checkIn ? booking.check_in_reason : audit?.reason ?? null,
+    ...(checkIn && { present: (event.payload as { checked_in: boolean | null }).checked_in === true }),
+  });
+  const attempt = await postSigned(booking.callback_url, booking.callback_secret, event.id, body, now);
+  await recordCallbackAttempt(db, {
+    organizationId: booking.organization_id, bookingId: booking.id, eventId: event.id, url: booking.callback_url,
+    attempt: Context.current().info.attempt,
+    statusCode: attempt.statusCode, durationMs: attempt.durationMs, error: attempt.error, delivered: attempt.delivered,
+  });
+  if (attempt.delivered) return { outcome: 'delivered', statusCode: attempt.statusCode! };
+  return retryOrStop(attempt);
 }

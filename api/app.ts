@@ -5,7 +5,7 @@ import type { Database } from '../db/schema';
 import { authenticate } from './auth';
 import { availabilityRouter } from './availability/router';
 import { bookingsRouter } from './bookings/router';
-import { calendarsRouter } from './calendars/router';
+import { calendarsRouter, signedCalendarFeedRouter } from './calendars/router';
 import { notFoundRoute, problemDetails } from './errors';
 import { healthRouter } from './health';
 import { buildOpenApiDocument } from './openapi';
@@ -35,6 +35,8 @@ export function createApp(deps: AppDeps): Express {
   });
 
   const v1 = express.Router();
+  // A resource's calendar feed by its signed URL: calendar apps send no Authorization header.
+  v1.use(signedCalendarFeedRouter(deps.db, deps.manageTokenSecret));
   v1.use(authenticate(deps.db, deps.manageTokenSecret));
   v1.use('/resources', resourcesRouter(deps.db));
   v1.use('/services', servicesRouter(deps.db));
@@ -43,7 +45,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use('/availability', availabilityRouter(deps.db));
   v1.use('/webhooks', webhooksRouter(deps.db));
   // Calendar files under /bookings and /resources, kept apart from those routers' JSON.
-  v1.use(calendarsRouter(deps.db));
+  v1.use(calendarsRouter(deps.db, deps.manageTokenSecret));
   app.use('/v1', v1);
 
   app.use(notFoundRoute);

@@ -14,6 +14,16 @@ export const instant = z.string()
   })
   .transform((value) => DateTime.fromISO(value).toUTC().toJSDate());
 
+/** Where we POST to: an absolute http or https URL. */
+export const httpUrl = z.string().max(2000).refine((value) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}, { message: 'must be an absolute http or https URL' });
+
 export const localDate = z.string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
   .refine((value) => DateTime.fromISO(value).isValid, { message: 'is not a calendar date' });

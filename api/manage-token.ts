@@ -20,3 +20,18 @@ export function verifyManageToken(secret: string, token: string): string | null 
 function sign(secret: string, bookingId: string): string {
   return createHmac('sha256', secret).update(`booking:${bookingId}`).digest('base64url');
 }
+
+/**
+ * The key in a resource's calendar feed URL, for calendar apps that cannot send headers: the
+ * resource id signed with the same secret, under another label so it never doubles as a manage
+ * token. Anyone with the URL reads the feed; rotating the secret revokes every feed URL.
+ */
+export function issueCalendarFeedToken(secret: string, resourceId: string): string {
+  return createHmac('sha256', secret).update(`calendar-feed:${resourceId}`).digest('base64url');
+}
+
+export function verifyCalendarFeedToken(secret: string, resourceId: string, token: string): boolean {
+  const expected = Buffer.from(issueCalendarFeedToken(secret, resourceId));
+  const given = Buffer.from(token);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}

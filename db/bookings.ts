@@ -63,7 +63,15 @@ export async function insertAllocations(
     organization_id: allocation.organizationId,
     during: sql<string>`tstzrange(${allocation.start}, ${allocation.end}, '[)')`,
     slot_key: allocation.slotKey ?? null,
-  }))).execute();
+  })))
+    // One row per booking and resource: a rescheduled booking takes over, for a resource it keeps,
+    // the row its old time released earlier in the same transaction (callers release first).
+    .onConflict((oc) => oc.columns(['booking_id', 'resource_id']).doUpdateSet((eb) => ({
+      during: eb.ref('excluded.during'),
+      slot_key: eb.ref('excluded.slot_key'),
+      released_at: null,
+    })))
+    .execute();
 }
 
 /**

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Booking, BookingStatus, Database } from './schema';
+import type { Booking, BookingStatus, Database, Resource } from './schema';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -27,4 +27,9 @@ export function listResourceCalendarBookings(
     .where('bookings.end_at', '>', since)
     .orderBy('bookings.start_at').orderBy('bookings.id')
     .execute();
+}
+
+/** For a signed feed URL, which names the resource but no organization: the resource's row says which. */
+export function findFeedResource(db: Db, resourceId: string): Promise<Resource | undefined> {
+  return db.selectFrom('resources').selectAll().where('id', '=', resourceId).executeTakeFirst();
 }

@@ -4,6 +4,7 @@ import * as groupSlots from './migrations/0002_group_slots';
 import * as webhooks from './migrations/0003_webhooks';
 import * as remindersCheckIn from './migrations/0004_reminders_check_in';
 import * as sessions from './migrations/0005_sessions';
+import * as bookingCallbacks from './migrations/0006_booking_callbacks';
 
 /** Listed here rather than read from disk, so the same migrations run under tsx, jest and bundles. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003_webhooks': webhooks,
   '0004_reminders_check_in': remindersCheckIn,
   '0005_sessions': sessions,
+  '0006_booking_callbacks': bookingCallbacks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

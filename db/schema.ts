@@ -244,10 +244,9 @@ export interface WebhookEventTable {
   occurred_at: Timestamp;
 }
 
-/** One row per delivery attempt. */
-export interface WebhookDeliveryTable {
+/** What is logged of one attempt to POST an event, to a subscription or to a booking's callback URL. */
+interface DeliveryAttemptColumns {
   id: Generated<string>;
-  subscription_id: string;
   event_id: string;
   attempt: number;
   status_code: number | null;
@@ -255,6 +254,18 @@ export interface WebhookDeliveryTable {
   error: string | null;
   delivered: boolean;
   created_at: CreatedAt;
+}
+
+/** One row per delivery attempt. */
+export interface WebhookDeliveryTable extends DeliveryAttemptColumns {
+  subscription_id: string;
+}
+
+/** One row per attempt to POST an event to a booking's own callback URL. */
+export interface BookingCallbackDeliveryTable extends DeliveryAttemptColumns {
+  organization_id: string;
+  booking_id: string;
+  url: string;
 }
 
 export interface Database {
@@ -274,6 +285,7 @@ export interface Database {
   webhook_subscriptions: WebhookSubscriptionTable;
   webhook_events: WebhookEventTable;
   webhook_deliveries: WebhookDeliveryTable;
+  booking_callback_deliveries: BookingCallbackDeliveryTable;
 }
 
 export type Resource = Selectable<ResourceTable>;
@@ -290,3 +302,4 @@ export type BookingEvent = Selectable<BookingEventTable>;
 export type WebhookSubscription = Selectable<WebhookSubscriptionTable>;
 export type WebhookEvent = Selectable<WebhookEventTable>;
 export type WebhookDelivery = Selectable<WebhookDeliveryTable>;
+export type BookingCallbackDelivery = Selectable<BookingCallbackDeliveryTable>;

@@ -1,13 +1,13 @@
 import {
-  ApplicationFailure, allHandlersFinished, condition, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes,
+  ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { BookingActivities, BookingSnapshot, HoldOutcome, TransitionRequest } from '../activities';
 import type { BookingStatus } from '../db/schema';
 import { announce, tellPromoted } from './announcements';
 import {
   bookingStateQuery, cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, INVALID_DETAILS, INVALID_TRANSITION,
-  promotedSignal, reduceSpacesUpdate, reserveUpdate, sessionCancelledSignal, submitDetailsUpdate,
-  type BookingState, type BookingWorkflowInput, type PlannedReminder, type WorkflowBookingStatus,
+  promotedSignal, reduceSpacesUpdate, rescheduleUpdate, reserveUpdate, sessionCancelledSignal, submitDetailsUpdate, TIME_REFUSED,
+  type BookingState, type BookingWorkflowInput, type PlannedReminder, type Reschedule, type WorkflowBookingStatus,
 } from './messages';
 import { BookingStartKey, BookingStatusKey, CustomerEmailKey, ResourceIdsKey, ServiceIdKey, SessionIdKey } from './search-attributes';
 
@@ -21,8 +21,9 @@ const { placeHold } = proxyLocalActivities<BookingActivities>({
   retry: { initialInterval: '200 ms', maximumInterval: '5 seconds' },
 });
 
-const { recordTransition } = proxyLocalActivities<BookingActivities>({
-  // Transitions must eventually be written (an expiry frees capacity): retry without end.
+const { recordTransition, rescheduleBooking } = proxyLocalActivities<BookingActivities>({
+  // Transitions must eventually be written (an expiry frees capacity): retry without end. A
+  // reschedule is idempotent by step like a transition, so it retries the same way.
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 ms', maximumInterval: '30 seconds' },
 });
@@ -37,6 +38,8 @@ const { sendReminder } = proxyActivities<BookingActivities>({
 const TERMINAL: WorkflowBookingStatus[] = ['completed', 'no_show', 'cancelled', 'expired', 'declined', 'rejected'];
 const SEATED: BookingStatus[] = ['held', 'pending_approval', 'confirmed'];
 const CANCELLABLE: BookingStatus[] = ['waitlisted', ...SEATED];
+/** A waiting booking has no time of its own to move. */
+const RESCHEDULABLE: BookingStatus[] = SEATED;
 /** Endings that give the time back; a completed (or no-show) booking keeps its allocation as history. */
 const FREES_CAPACITY: BookingStatus[] = ['cancelled', 'expired', 'declined'];
 
@@ -73,14 +76,22 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
     publishSearchAttributes(state);
   }
 
-  // One transition at a time: a deadline firing while an Update is being written waits its turn.
-  async function transition(
-    allowed: BookingStatus[], to: BookingStatus, actor: string, reason: string | null,
-    extra: Partial<TransitionRequest> = {},
-  ): Promise<BookingSnapshot> {
+  // One change at a time: a deadline firing while an Update is being written waits its turn.
+  async function exclusively<T>(change: () => Promise<T>): Promise<T> {
     await condition(() => !transitioning);
     transitioning = true;
     try {
+      return await change();
+    } finally {
+      transitioning = false;
+    }
+  }
+
+  function transition(
+    allowed: BookingStatus[], to: BookingStatus, actor: string, reason: string | null,
+    extra: Partial<TransitionRequest> = {},
+  ): Promise<BookingSnapshot> {
+    return exclusively(async () => {
       refuseUnless(state, allowed, `move to ${to}`);
       transitions += 1;
       const outcome = await recordTransition({
@@ -99,9 +110,37 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
       if (outcome.eventId) announcements.push(announce(outcome.eventId, organizationId));
       announcements.push(...tellPromoted(outcome.promoted ?? [], organizationId));
       return outcome.booking;
-    } finally {
-      transitioning = false;
-    }
+    });
+  }
+
+  /**
+   * Moves the booking to another time (one transaction: new allocations in, old ones out). The
+   * status stays; the main loop sees the new start and re-plans its timers, and a confirmed
+   * booking's reminders are planned afresh for the new start (those already due are not sent).
+   */
+  function reschedule(request: Reschedule): Promise<BookingSnapshot> {
+    return exclusively(async () => {
+      refuseUnless(state, RESCHEDULABLE, 'reschedule');
+      transitions += 1;
+      const outcome = await rescheduleBooking({
+        bookingId: input.hold.bookingId, step: `${transitions}:reschedule`, from: RESCHEDULABLE,
+        start: request.start, durationMinutes: request.durationMinutes, resourceIds: request.resourceIds, actor: request.actor,
+      });
+      if (outcome.outcome === 'invalid_status') {
+        throw ApplicationFailure.create({
+          type: INVALID_TRANSITION, message: `booking is ${outcome.currentStatus}`,
+          details: [outcome.currentStatus], nonRetryable: true,
+        });
+      }
+      if (outcome.outcome === 'refused') {
+        throw ApplicationFailure.create({ type: TIME_REFUSED, message: outcome.message, details: [outcome.code], nonRetryable: true });
+      }
+      state.booking = outcome.booking;
+      if (state.status === 'confirmed') state.reminders = planReminders(outcome.booking);
+      publishSearchAttributes(state);
+      if (outcome.eventId) announcements.push(announce(outcome.eventId, organizationId));
+      return outcome.booking;
+    });
   }
 
   // Handlers first, before any await: Update-with-Start delivers `reserve` with the first task.
@@ -137,6 +176,16 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
     checkIn.present ? 'checked in' : `absent${checkIn.reason ? `: ${checkIn.reason}` : ''}`,
     { checkIn: { present: checkIn.present, reason: checkIn.reason ?? null } }), {
     validator: (_checkIn) => refuseUnless(state, ['confirmed'], 'check in'),
+  });
+  setHandler(rescheduleUpdate, (request) => reschedule(request), {
+    validator: (_request) => {
+      refuseUnless(state, RESCHEDULABLE, 'reschedule');
+      if (state.booking?.sessionId) {
+        throw ApplicationFailure.create({
+          type: INVALID_DETAILS, nonRetryable: true, message: 'a session booking has its session\'s time: book another session instead',
+        });
+      }
+    },
   });
   setHandler(cancelUpdate, (cancellation) => transition(CANCELLABLE, 'cancelled', cancellation.actor, cancellation.reason ?? null), {
     validator: (_cancellation) => refuseUnless(state, CANCELLABLE, 'cancel'),
@@ -215,8 +264,10 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
   async function remind(reminder: PlannedReminder): Promise<void> {
     reminder.sent = true;
     // A reminder that cannot be delivered is logged in the outbox; it never fails the booking.
-    await sendReminder({ bookingId: input.hold.bookingId, offsetSeconds: reminder.offsetSeconds, start: state.booking!.start })
-      .catch(() => undefined);
+    const outcome = await sendReminder({ bookingId: input.hold.bookingId, offsetSeconds: reminder.offsetSeconds, start: state.booking!.start })
+      .catch(() => null);
+    // Histories from before `booking.reminder_sent` existed started no delivery workflow here.
+    if (outcome?.eventId && patched('announce-reminder-sent')) announcements.push(announce(outcome.eventId, organizationId));
   }
 }
 

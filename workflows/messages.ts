@@ -26,10 +26,21 @@ export interface HostAnswer { actor: string; reason?: string | null }
 export interface Cancellation { actor: string; reason?: string | null }
 export interface CheckIn { actor: string; present: boolean; reason?: string | null }
 export interface SpacesChange { actor: string; spaces: number }
+export interface Reschedule {
+  actor: string;
+  /** The new start, ISO 8601. */
+  start: string;
+  /** null keeps the booking's duration. */
+  durationMinutes: number | null;
+  /** null keeps the booking's resources. */
+  resourceIds: string[] | null;
+}
 
 /** ApplicationFailure type of an Update refused because the booking is not in a fitting status. */
 export const INVALID_TRANSITION = 'InvalidTransition';
 export const INVALID_DETAILS = 'InvalidDetails';
+/** ApplicationFailure type of a reschedule whose new time is not available; details[0] is the refusal code. */
+export const TIME_REFUSED = 'TimeRefused';
 
 // Names are part of the deployed contract: never rename them.
 export const reserveUpdate = defineUpdate<HoldOutcome>('reserve');
@@ -39,6 +50,7 @@ export const declineUpdate = defineUpdate<BookingSnapshot, [HostAnswer]>('declin
 export const cancelUpdate = defineUpdate<BookingSnapshot, [Cancellation]>('cancel');
 export const checkInUpdate = defineUpdate<BookingSnapshot, [CheckIn]>('checkIn');
 export const reduceSpacesUpdate = defineUpdate<BookingSnapshot, [SpacesChange]>('reduceSpaces');
+export const rescheduleUpdate = defineUpdate<BookingSnapshot, [Reschedule]>('reschedule');
 export const bookingStateQuery = defineQuery<BookingState>('bookingState');
 /** A waiting booking was promoted in the database (by whoever freed the seats); here is its new state. */
 export const promotedSignal = defineSignal<[BookingSnapshot]>('promoted');

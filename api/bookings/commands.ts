@@ -7,13 +7,15 @@ import type { HoldOutcome, HoldRequest } from '../../activities/types';
 import { ACTIVE_STATUSES, findBooking } from '../../db/bookings';
 import type { Booking, Database, Session } from '../../db/schema';
 import { findSession, findSessions } from '../../db/sessions';
-import { findService } from '../../db/services';
+import { findService, type ServiceWithResources } from '../../db/services';
 import { bookingWorkflow } from '../../workflows/booking';
-import { bookingWorkflowId, INVALID_DETAILS, INVALID_TRANSITION, reserveUpdate } from '../../workflows/messages';
+import {
+  bookingWorkflowId, INVALID_DETAILS, INVALID_TRANSITION, rescheduleUpdate, reserveUpdate, TIME_REFUSED,
+} from '../../workflows/messages';
 import { reserveSessionsWorkflow } from '../../workflows/sessions';
 import { BookingStatusKey, ServiceIdKey } from '../../workflows/search-attributes';
 import { ApiError, Conflict, InvalidInput, NotFound, Unavailable } from '../errors';
-import type { createBookingBody, createSessionBookingsBody } from './schemas';
+import type { createBookingBody, createSessionBookingsBody, rescheduleBookingBody, TimeChange } from './schemas';
 
 export interface BookingCommandDeps {
   db: Kysely<Database>;
@@ -36,25 +38,34 @@ async function requireBooking(db: Kysely<Database>, organizationId: string, book
 
 type ReservationBody = z.infer<typeof createBookingBody>;
 
-/** The hold a reservation of a service's time asks for, after the checks that need no lock. */
-async function appointmentHold(
-  db: Kysely<Database>, organizationId: string, body: ReservationBody, bookingId: string,
-): Promise<HoldRequest> {
-  const service = await findService(db, organizationId, body.service_id!);
-  if (!service) throw new NotFound(`service ${body.service_id} not found`, 'service_id');
+/**
+ * The duration a requested time asks for (null = the default), after checking it and the resource
+ * preference against the service: invalid input is a 400 naming the field, before any workflow.
+ */
+function requestedDuration(service: ServiceWithResources, body: TimeChange): number | null {
   body.resource_ids?.forEach((id, index) => {
     if (!service.resource_ids.includes(id)) {
       throw new InvalidInput([{ path: `resource_ids.${index}`, message: `resource ${id} does not provide service ${service.id}` }]);
     }
   });
-  const start = body.start!;
-  const durationMinutes = body.end ? (body.end.getTime() - start.getTime()) / 60_000 : body.duration_minutes ?? null;
+  const durationMinutes = body.end ? (body.end.getTime() - body.start.getTime()) / 60_000 : body.duration_minutes ?? null;
   if (durationMinutes !== null && !service.durations_minutes.includes(durationMinutes)) {
     throw new InvalidInput([{
       path: body.end ? 'end' : 'duration_minutes',
       message: `the service offers durations of ${service.durations_minutes.join(', ')} minutes, not ${durationMinutes}`,
     }]);
   }
+  return durationMinutes;
+}
+
+/** The hold a reservation of a service's time asks for, after the checks that need no lock. */
+async function appointmentHold(
+  db: Kysely<Database>, organizationId: string, body: ReservationBody, bookingId: string,
+): Promise<HoldRequest> {
+  const service = await findService(db, organizationId, body.service_id!);
+  if (!service) throw new NotFound(`service ${body.service_id} not found`, 'service_id');
+  const start = body.start!;
+  const durationMinutes = requestedDuration(service, { ...body, start });
   if (body.spaces !== undefined && body.spaces > service.seats_per_slot) {
     throw new InvalidInput([{ path: 'spaces', message: `the service has ${service.seats_per_slot} seat(s) per slot, fewer than ${body.spaces}` }]);
   }
@@ -64,6 +75,7 @@ async function appointmentHold(
     resourceIds: body.resource_ids ?? null, ...(body.spaces !== undefined && { spaces: body.spaces }),
     customer: body.customer ?? null, metadata: body.metadata,
     ...(body.exclusive_customer !== undefined && { exclusiveCustomer: body.exclusive_customer }),
+    ...(body.callback_url !== undefined && { callbackUrl: body.callback_url }),
   };
 }
 
@@ -83,6 +95,7 @@ async function sessionHold(
     durationMinutes: null, resourceIds: null, spaces: body.spaces ?? 1, customer: body.customer ?? null, metadata: body.metadata,
     ...(body.waitlist !== undefined && { waitlist: body.waitlist }),
     ...(body.exclusive_customer !== undefined && { exclusiveCustomer: body.exclusive_customer }),
+    ...(body.callback_url !== undefined && { callbackUrl: body.callback_url }),
   };
 }
 
@@ -199,6 +212,9 @@ export async function changeBooking<Arg>(
     await deps.temporal.workflow.getHandle(bookingWorkflowId(bookingId)).executeUpdate(update, { args: [arg] });
   } catch (error) {
     const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+    if (cause instanceof ApplicationFailure && cause.type === TIME_REFUSED) {
+      throw new Conflict(String(cause.details?.[0] ?? 'unavailable'), cause.message);
+    }
     if (cause instanceof ApplicationFailure && cause.type === INVALID_DETAILS) {
       throw new InvalidInput([{ path: 'body', message: cause.message }]);
     }
@@ -213,4 +229,24 @@ export async function changeBooking<Arg>(
     });
   }
   return requireBooking(deps.db, organizationId, bookingId);
+}
+
+/**
+ * Moves a booking to another time through its workflow's `reschedule` Update. The input is checked
+ * against the booking's service first (400); a time that is not available is a 409 with the
+ * engine's code, and the booking keeps its old time. A session booking has its session's time.
+ */
+export async function rescheduleBooking(
+  deps: BookingCommandDeps, organizationId: string, bookingId: string, actor: string, body: z.infer<typeof rescheduleBookingBody>,
+): Promise<Booking> {
+  const booking = await requireBooking(deps.db, organizationId, bookingId);
+  if (booking.session_id) {
+    throw new InvalidInput([{ path: 'start', message: 'a session booking has its session\'s time: book another session instead' }]);
+  }
+  const service = await findService(deps.db, organizationId, booking.service_id);
+  if (!service) throw new NotFound(`service ${booking.service_id} not found`);
+  const durationMinutes = requestedDuration(service, body);
+  return changeBooking(deps, organizationId, bookingId, rescheduleUpdate, {
+    actor, start: body.start.toISOString(), durationMinutes, resourceIds: body.resource_ids ?? null,
+  });
 }

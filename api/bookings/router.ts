@@ -3,6 +3,7 @@ import { findBooking, listBookingEvents, listBookings } from '../../db/bookings'
 import { cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, reduceSpacesUpdate, submitDetailsUpdate } from '../../workflows/messages';
 import { listNotifications } from '../../db/notifications';
 import { waitlistPosition } from '../../db/sessions';
+import { listCallbackDeliveries } from '../../db/booking-callbacks';
 import type { Booking } from '../../db/schema';
 import { bookingAccess, organizationOf } from '../auth';
 import { decodeCursor, nextCursor } from '../cursor';
@@ -10,10 +11,10 @@ import { InvalidInput, NotFound } from '../errors';
 import { idempotencyKeyOf } from '../idempotency';
 import { issueManageToken } from '../manage-token';
 import { parseInput, pathId } from '../validation';
-import { changeBooking, reserveBooking, reserveSessionBookings, type BookingCommandDeps } from './commands';
+import { changeBooking, rescheduleBooking, reserveBooking, reserveSessionBookings, type BookingCommandDeps } from './commands';
 import {
   cancelBody, checkInBody, createBookingBody, createSessionBookingsBody, customerDetails, hostAnswerBody, listBookingsQuery,
-  spacesBody, timezoneQuery, toBookingResponse,
+  rescheduleBookingBody, spacesBody, timezoneQuery, toBookingResponse, toCallbackDeliveryResponse,
 } from './schemas';
 
 export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: string }): Router {
@@ -34,14 +35,20 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
     return { ...toBookingResponse(booking, zone), waitlist_position: await waitlistPosition(deps.db, booking) };
   }
 
+  /** The keys a booking's creator gets in the 201 (and a replay of it) only; GET never shows them. */
+  function creatorKeys(booking: Booking) {
+    return {
+      manage_token: issueManageToken(deps.manageTokenSecret, booking.id),
+      ...(booking.callback_secret && { callback_secret: booking.callback_secret }),
+    };
+  }
+
   router.post('/', async (req, res) => {
     const organizationId = organizationOf(req);
     const body = parseInput(createBookingBody, req.body);
     const zone = zoneOf(req.query);
     const booking = await reserveBooking(deps, organizationId, body, idempotencyKeyOf(req));
-    res.status(booking.status === 'waitlisted' ? 202 : 201).json({
-      ...await withQueuePlace(booking, zone), manage_token: issueManageToken(deps.manageTokenSecret, booking.id),
-    });
+    res.status(booking.status === 'waitlisted' ? 202 : 201).json({ ...await withQueuePlace(booking, zone), ...creatorKeys(booking) });
   });
 
   router.post('/batch', async (req, res) => {
@@ -50,7 +57,7 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
     const zone = zoneOf(req.query);
     const bookings = await reserveSessionBookings(deps, organizationId, body, idempotencyKeyOf(req));
     res.status(201).json({
-      data: bookings.map((booking) => ({ ...toBookingResponse(booking, zone), manage_token: issueManageToken(deps.manageTokenSecret, booking.id) })),
+      data: bookings.map((booking) => ({ ...toBookingResponse(booking, zone), ...creatorKeys(booking) })),
     });
   });
 
@@ -131,6 +138,23 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
     }
     const changed = await changeBooking(deps, booking.organization_id, booking.id, reduceSpacesUpdate, { actor, spaces });
     res.json(toBookingResponse(changed, zoneOf(req.query)));
+  });
+
+  router.post('/:id/reschedule', async (req, res) => {
+    const bookingId = pathId(req.params.id, 'booking');
+    const { organizationId, actor } = bookingAccess(req, bookingId);
+    const body = parseInput(rescheduleBookingBody, req.body);
+    const booking = await rescheduleBooking(deps, organizationId, bookingId, actor, body);
+    res.json(toBookingResponse(booking, zoneOf(req.query)));
+  });
+
+  router.get('/:id/callbacks', async (req, res) => {
+    const bookingId = pathId(req.params.id, 'booking');
+    const organizationId = organizationOf(req);
+    const booking = await findBooking(deps.db, organizationId, bookingId);
+    if (!booking) throw new NotFound(`booking ${bookingId} not found`);
+    const deliveries = await listCallbackDeliveries(deps.db, organizationId, booking.id);
+    res.json({ callback_url: booking.callback_url, data: deliveries.map(toCallbackDeliveryResponse) });
   });
 
   router.post('/:id/cancel', async (req, res) => {

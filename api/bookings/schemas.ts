@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { Booking } from '../../db/schema';
+import type { Booking, BookingCallbackDelivery } from '../../db/schema';
 import { bookingRepresentation } from '../../db/booking-representation';
-import { instant, metadata, pageQuery, timezone, uuid } from '../common-schemas';
+import { httpUrl, instant, metadata, pageQuery, timezone, uuid } from '../common-schemas';
+import { deliveryResponse, toDeliveryResponse } from '../webhooks/schemas';
 
 const email = z.string().trim().max(320).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address');
 
@@ -12,22 +13,43 @@ export const customerDetails = z.strictObject({
   notes: z.string().max(4000).nullable().optional(),
 }).meta({ id: 'CustomerDetails' });
 
-const bookingExtras = {
-  customer: customerDetails.partial().optional(),
-  metadata: metadata.default({}),
-  exclusive_customer: z.boolean().optional()
-    .meta({ description: 'Refuse (409 customer_overlap) if this customer (by customer.email) already has an overlapping booking; services can demand it too' }),
-};
-
-export const createBookingBody = z.strictObject({
-  service_id: uuid.optional().meta({ description: 'The service to book a time of; or session_id' }),
-  session_id: uuid.optional().meta({ description: 'The group session to book seats in; or service_id' }),
-  start: instant.optional().meta({ description: 'Required with service_id; a session has its own' }),
+/** A time asked for: a start and optionally a duration (or end) and the acceptable resources. */
+const timeFields = {
+  start: instant,
   end: instant.optional().meta({ description: 'Alternative to duration_minutes' }),
   duration_minutes: z.number().int().min(1).max(1440).optional()
     .meta({ description: 'One of the service\'s durations; default its first' }),
   resource_ids: z.array(uuid).min(1).max(100).optional()
     .meta({ description: 'For a service in mode "one": the resources acceptable to the customer, in order of preference' }),
+};
+
+function checkTimeFields(
+  body: { start?: Date; end?: Date; duration_minutes?: number }, ctx: z.RefinementCtx,
+): void {
+  if (body.start && body.end && body.end <= body.start) {
+    ctx.addIssue({ code: 'custom', path: ['end'], message: 'end must be after start' });
+  }
+  if (body.start && body.end && body.duration_minutes !== undefined
+    && body.end.getTime() - body.start.getTime() !== body.duration_minutes * 60_000) {
+    ctx.addIssue({ code: 'custom', path: ['duration_minutes'], message: 'duration_minutes disagrees with end - start' });
+  }
+}
+
+/** What any reservation may carry besides what is booked. */
+const bookingExtras = {
+  customer: customerDetails.partial().optional(),
+  metadata: metadata.default({}),
+  exclusive_customer: z.boolean().optional()
+    .meta({ description: 'Refuse (409 customer_overlap) if this customer (by customer.email) already has an overlapping booking; services can demand it too' }),
+  callback_url: httpUrl.optional()
+    .meta({ description: 'This booking\'s own callbacks (cancellation, check-in), signed with the callback_secret returned at creation' }),
+};
+
+export const createBookingBody = z.strictObject({
+  service_id: uuid.optional().meta({ description: 'The service to book a time of; or session_id' }),
+  session_id: uuid.optional().meta({ description: 'The group session to book seats in; or service_id' }),
+  ...timeFields,
+  start: timeFields.start.optional().meta({ description: 'Required with service_id; a session has its own' }),
   spaces: z.number().int().min(1).max(10_000).optional()
     .meta({ description: 'Seats, all or none: in a session, or in a group appointment (seats per slot > 1); default 1' }),
   waitlist: z.boolean().optional()
@@ -45,14 +67,18 @@ export const createBookingBody = z.strictObject({
   }
   if (body.waitlist !== undefined) ctx.addIssue({ code: 'custom', path: ['waitlist'], message: 'only sessions have a waiting list' });
   if (!body.start) ctx.addIssue({ code: 'custom', path: ['start'], message: 'start is required with service_id' });
-  if (body.start && body.end && body.end <= body.start) {
-    ctx.addIssue({ code: 'custom', path: ['end'], message: 'end must be after start' });
-  }
-  if (body.start && body.end && body.duration_minutes !== undefined
-    && body.end.getTime() - body.start.getTime() !== body.duration_minutes * 60_000) {
-    ctx.addIssue({ code: 'custom', path: ['duration_minutes'], message: 'duration_minutes disagrees with end - start' });
-  }
+  checkTimeFields(body, ctx);
 }).meta({ id: 'CreateBooking' });
+
+export const rescheduleBookingBody = z.strictObject({
+  ...timeFields,
+  duration_minutes: timeFields.duration_minutes.meta({ description: 'One of the service\'s durations; default the booking\'s current one' }),
+  resource_ids: timeFields.resource_ids
+    .meta({ description: 'For a service in mode "one": the resources acceptable, in order of preference; default the booking\'s current ones' }),
+}).superRefine(checkTimeFields).meta({ id: 'RescheduleBooking' });
+
+/** What both a reservation and a reschedule say about the time they want. */
+export type TimeChange = z.infer<typeof rescheduleBookingBody>;
 
 export const createSessionBookingsBody = z.strictObject({
   session_ids: z.array(uuid).min(1).max(100)
@@ -111,9 +137,17 @@ export const bookingResponse = z.object({
   waitlist_position: z.number().int().nullable().optional()
     .meta({ description: 'For a waiting booking read alone or just reserved: its place in the session\'s queue, 1 = next' }),
   manage_token: z.string().optional().meta({ description: 'Returned when the booking is created: the customer\'s key to it' }),
+  callback_secret: z.string().optional()
+    .meta({ description: 'Returned when a booking with a callback_url is created: the key to verify its callbacks' }),
 }).meta({ id: 'Booking' });
 
 export type BookingResponse = z.infer<typeof bookingResponse>;
 
 /** The one representation of a booking, shared with webhook payloads. */
 export const toBookingResponse: (booking: Booking, zone?: string) => BookingResponse = bookingRepresentation;
+
+export const callbackDeliveryResponse = deliveryResponse.extend({ url: z.string() }).meta({ id: 'BookingCallbackDelivery' });
+
+export function toCallbackDeliveryResponse(delivery: BookingCallbackDelivery): z.infer<typeof callbackDeliveryResponse> {
+  return { ...toDeliveryResponse(delivery), url: delivery.url };
+}

@@ -1,16 +1,9 @@
 import { z } from 'zod';
 import { ALL_EVENT_TYPES, BOOKING_EVENT_TYPES } from '../../db/webhooks';
 import type { WebhookDelivery, WebhookSubscription } from '../../db/schema';
-import { pageQuery } from '../common-schemas';
+import { httpUrl, pageQuery } from '../common-schemas';
 
-const webhookUrl = z.string().max(2000).refine((value) => {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
-}, { message: 'must be an absolute http or https URL' });
+const webhookUrl = httpUrl;
 
 const eventTypes = z.array(z.enum([...BOOKING_EVENT_TYPES, ALL_EVENT_TYPES]))
   .min(1, { message: `must name at least one event type, or "${ALL_EVENT_TYPES}" for all` })
@@ -67,7 +60,8 @@ export function toWebhookResponse(subscription: WebhookSubscription): z.infer<ty
   };
 }
 
-export function toDeliveryResponse(delivery: WebhookDelivery): z.infer<typeof deliveryResponse> {
+/** A delivery attempt, to a subscription or to a booking's own callback URL. */
+export function toDeliveryResponse(delivery: Omit<WebhookDelivery, 'subscription_id'>): z.infer<typeof deliveryResponse> {
   return {
     id: delivery.id,
     event_id: delivery.event_id,

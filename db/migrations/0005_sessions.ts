@@ -75,8 +75,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`ALTER TABLE allocations DROP CONSTRAINT allocations_pk`.execute(db);
   await sql`ALTER TABLE allocations ALTER COLUMN booking_id DROP NOT NULL`.execute(db);
   await sql`ALTER TABLE allocations ADD CONSTRAINT allocations_one_owner CHECK ((booking_id IS NULL) <> (session_id IS NULL))`.execute(db);
-  await sql`CREATE UNIQUE INDEX allocations_booking_resource ON allocations (booking_id, resource_id) WHERE booking_id IS NOT NULL`.execute(db);
-  await sql`CREATE UNIQUE INDEX allocations_session_resource ON allocations (session_id, resource_id) WHERE session_id IS NOT NULL`.execute(db);
+  // Plain UNIQUE constraints (NULLs are distinct), so ON CONFLICT (booking_id, resource_id) still finds one.
+  await sql`ALTER TABLE allocations ADD CONSTRAINT allocations_booking_resource UNIQUE (booking_id, resource_id)`.execute(db);
+  await sql`ALTER TABLE allocations ADD CONSTRAINT allocations_session_resource UNIQUE (session_id, resource_id)`.execute(db);
   await sql`ALTER TABLE allocations DROP CONSTRAINT allocations_no_overlap`.execute(db);
   await sql`ALTER TABLE allocations ADD CONSTRAINT allocations_no_overlap
     EXCLUDE USING gist (resource_id WITH =, during WITH &&, (coalesce(slot_key, booking_id::text, session_id::text)) WITH <>)
@@ -89,8 +90,8 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`ALTER TABLE allocations ADD CONSTRAINT allocations_no_overlap
     EXCLUDE USING gist (resource_id WITH =, during WITH &&, (coalesce(slot_key, booking_id::text)) WITH <>)
     WHERE (released_at IS NULL)`.execute(db);
-  await sql`DROP INDEX allocations_session_resource`.execute(db);
-  await sql`DROP INDEX allocations_booking_resource`.execute(db);
+  await sql`ALTER TABLE allocations DROP CONSTRAINT allocations_session_resource`.execute(db);
+  await sql`ALTER TABLE allocations DROP CONSTRAINT allocations_booking_resource`.execute(db);
   await sql`ALTER TABLE allocations DROP CONSTRAINT allocations_one_owner`.execute(db);
   await sql`ALTER TABLE allocations ALTER COLUMN booking_id SET NOT NULL`.execute(db);
   await sql`ALTER TABLE allocations ADD CONSTRAINT allocations_pk PRIMARY KEY (booking_id, resource_id)`.execute(db);

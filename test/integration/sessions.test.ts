@@ -79,6 +79,10 @@ describe('booking seats', () => {
 
     const read = await get(`/v1/sessions/${session.id}`);
     expect(read.body).toMatchObject({ seats_taken: 3, seats_left: 0, waitlist_length: 1, waitlist_places_taken: 2 });
+    // A seat has its session's time: moving it is booking another session.
+    const moved = await post(`/v1/bookings/${pair.body.id}/reschedule`, { start: inDays(9) });
+    expect(moved.status).toBe(400);
+    expect(moved.body.errors[0]).toMatchObject({ path: 'start', message: expect.stringMatching(/another session/) });
   });
 
   test('waitlist: true queues even when seats are left; more spaces than seats is a 400 on spaces', async () => {

@@ -1,0 +1,147 @@
+import type { Transaction } from 'kysely';
+import { checkStart } from '../scheduling';
+import { findOccupiedRanges, insertAllocations, lockResources } from '../db/bookings';
+import { findGroupSeatsTaken, groupSlotKey, takeGroupSeats } from '../db/group-slots';
+import { findResources } from '../db/resources';
+import { toResourceSchedule, toServiceRules } from '../db/schedule-model';
+import type { Database } from '../db/schema';
+import type { ServiceWithResources } from '../db/services';
+import type { HoldRefusalCode } from './types';
+
+const EXCLUSION_VIOLATION = '23P01';
+const CHECK_VIOLATION = '23514';
+const MINUTE = 60_000;
+
+export interface TimeRefusal { code: HoldRefusalCode; message: string }
+
+/** Thrown inside a transaction to roll it back and answer with the refusal instead of an error. */
+export class TimeRefused extends Error {
+  constructor(readonly refusal: TimeRefusal) {
+    super(refusal.message);
+  }
+}
+
+export function refuseTime(code: HoldRefusalCode, message: string): never {
+  throw new TimeRefused({ code, message });
+}
+
+/**
+ * The refusal an error stands for, if it is one: our own, or the database's guarantee (exclusion
+ * constraint, seat counter CHECK) catching a race that slipped past the resource lock.
+ */
+export function refusalOf(error: unknown): TimeRefusal | null {
+  if (error instanceof TimeRefused) return error.refusal;
+  const code = (error as { code?: string }).code;
+  if (code === EXCLUSION_VIOLATION || code === CHECK_VIOLATION) {
+    return { code: 'slot_taken', message: 'the requested time is already booked' };
+  }
+  return null;
+}
+
+export interface TimeWanted {
+  organizationId: string;
+  service: ServiceWithResources;
+  start: Date;
+  durationMinutes: number | null;
+  /** Acceptable resources in order of preference (mode `one`); null = any of the service's. */
+  resourceIds: string[] | null;
+  spaces: number;
+  now: Date;
+}
+
+/** A time the engine accepted, with the resources it chose: what `occupyTime` writes. */
+export interface ClaimableTime {
+  start: Date;
+  end: Date;
+  /** The buffered range the allocations occupy. */
+  occupiedFrom: Date;
+  occupiedTo: Date;
+  resourceIds: string[];
+  timezone: string;
+  groupAppointment: boolean;
+  seatsPerSlot: number;
+}
+
+/** The resources a booking of this service takes: all of them, or the acceptable candidates. */
+export function neededResourceIds(service: ServiceWithResources, candidateIds: string[]): string[] {
+  return service.resource_mode === 'all' ? service.resource_ids : candidateIds;
+}
+
+/**
+ * Locks the resources (sorted, so racing transactions queue instead of deadlocking) and asks the
+ * availability engine whether `start` is bookable against the allocations visible in this
+ * transaction. Throws `TimeRefused` with the engine's reason if not.
+ */
+export async function findClaimableTime(trx: Transaction<Database>, wanted: TimeWanted): Promise<ClaimableTime> {
+  const { service } = wanted;
+  const candidateIds = wanted.resourceIds ?? service.resource_ids;
+  const unknown = candidateIds.filter((id) => !service.resource_ids.includes(id));
+  if (unknown.length > 0) refuseTime('resource_not_found', `resource ${unknown[0]} does not provide this service`);
+  const neededIds = neededResourceIds(service, candidateIds);
+
+  await lockResources(trx, neededIds);
+  const resources = await findResources(trx, wanted.organizationId, neededIds);
+  const ordered = neededIds.map((id) => resources.find((resource) => resource.id === id)!);
+  const rules = toServiceRules(service);
+  const durationMinutes = wanted.durationMinutes ?? rules.durationsMinutes[0];
+  const start = wanted.start;
+  const occupiedFrom = new Date(start.getTime() - rules.bufferBeforeMinutes * MINUTE);
+  const occupiedTo = new Date(start.getTime() + (durationMinutes + rules.bufferAfterMinutes) * MINUTE);
+  const occupied = await findOccupiedRanges(trx, neededIds, occupiedFrom, occupiedTo);
+  const groupAppointment = rules.seatsPerSlot > 1;
+  const groupSeats = groupAppointment
+    ? await findGroupSeatsTaken(trx, service.id, neededIds, start, new Date(start.getTime() + 1))
+    : [];
+
+  const verdict = checkStart({
+    resources: ordered.map(toResourceSchedule),
+    mode: service.resource_mode,
+    service: rules,
+    durationMinutes,
+    busy: occupied.map((range) => ({ resourceId: range.resourceId, start: range.start.getTime(), end: range.end.getTime() })),
+    groupSeats,
+    spaces: wanted.spaces,
+    now: wanted.now.getTime(),
+    start: start.getTime(),
+    preferredResourceIds: wanted.resourceIds ?? undefined,
+  });
+  if (!verdict.ok) refuseTime(verdict.reason, verdict.message);
+
+  return {
+    start,
+    end: new Date(start.getTime() + durationMinutes * MINUTE),
+    occupiedFrom,
+    occupiedTo,
+    resourceIds: verdict.chosenResourceIds,
+    timezone: ordered[0].timezone,
+    groupAppointment,
+    seatsPerSlot: rules.seatsPerSlot,
+  };
+}
+
+/**
+ * Writes the booking's allocations for a claimed time and, in a group appointment, takes its seats
+ * from the shared slot. The exclusion constraint and the seat CHECK refuse anything the lock missed.
+ */
+export async function occupyTime(
+  trx: Transaction<Database>,
+  booking: { id: string; organization_id: string; service_id: string; spaces: number },
+  time: ClaimableTime,
+): Promise<void> {
+  const slotKey = time.groupAppointment ? groupSlotKey(booking.service_id, time.occupiedFrom, time.occupiedTo) : null;
+  if (slotKey) {
+    await takeGroupSeats(trx, {
+      organizationId: booking.organization_id, serviceId: booking.service_id, resourceIds: time.resourceIds,
+      slotKey, start: time.start, occupiedFrom: time.occupiedFrom, occupiedTo: time.occupiedTo,
+      seats: time.seatsPerSlot, spaces: booking.spaces,
+    });
+  }
+  await insertAllocations(trx, {
+    bookingId: booking.id,
+    organizationId: booking.organization_id,
+    resourceIds: time.resourceIds,
+    start: time.occupiedFrom,
+    end: time.occupiedTo,
+    slotKey,
+  });
+}

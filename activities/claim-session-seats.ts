@@ -23,6 +23,12 @@ export function refuseUnlessOpen(session: Session, now: Date): void {
   }
 }
 
+/** A session's hold lasts the service's hold TTL, but never past the close of booking. */
+export function sessionHoldExpiry(session: Session, holdTtlSeconds: number, now: Date): Date {
+  const close = session.start_at.getTime() - session.closes_before_seconds * 1000;
+  return new Date(Math.min(now.getTime() + holdTtlSeconds * 1000, close));
+}
+
 /**
  * Takes `spaces` seats of a session, all or none, or failing that a place on its waiting list.
  * The session row is locked first, so racing claims queue on it and are served in that order:
@@ -69,7 +75,7 @@ export async function claimSessionSeats(
     customer_phone: request.customer?.phone ?? null,
     notes: request.customer?.notes ?? null,
     metadata: JSON.stringify(request.metadata),
-    hold_expires_at: seated ? new Date(now.getTime() + service.hold_ttl_seconds * 1000) : null,
+    hold_expires_at: seated ? sessionHoldExpiry(session, service.hold_ttl_seconds, now) : null,
     approval_expires_at: null,
     waitlist_seq: seated ? null : await nextWaitlistSeq(trx),
     // Made here, not by the API, so the secret never passes through the workflow's history.

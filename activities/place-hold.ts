@@ -5,6 +5,7 @@ import { findOverlappingCustomerBooking, findSession } from '../db/sessions';
 import { findService } from '../db/services';
 import { bookingEventId, recordBookingEvent } from './booking-event';
 import { toSnapshot } from './booking-snapshot';
+import { rollBackIfLate } from './attempt-deadline';
 import { findClaimableTime, occupyTime, refusalOf, refuseTime } from './booking-time';
 import { claimSessionSeats } from './claim-session-seats';
 import type { HoldOutcome, HoldRequest } from './types';
@@ -14,9 +15,9 @@ import { generateWebhookSecret } from './webhook-signature';
  * Places the hold and its allocations in one transaction (for a session: its seats or a place on
  * its waiting list, see claimSessionSeats). The resource rows are locked first (fast path for
  * races); the exclusion constraint is the guarantee. Running it twice for the same booking id
- * returns the booking the first run created.
+ * returns the booking the first run created. Past `commitBy` (see attemptDeadline) it commits nothing.
  */
-export async function placeHold(db: Kysely<Database>, request: HoldRequest, now: Date): Promise<HoldOutcome> {
+export async function placeHold(db: Kysely<Database>, request: HoldRequest, now: Date, commitBy: Date | null = null): Promise<HoldOutcome> {
   try {
     return await db.transaction().execute(async (trx) => {
       const service = await findService(trx, request.organizationId, request.serviceId);
@@ -30,7 +31,11 @@ export async function placeHold(db: Kysely<Database>, request: HoldRequest, now:
           booking: toSnapshot(existing, service, session), eventId: bookingEventId(existing.id, 'hold'),
         };
       }
-      if (request.sessionId) return await claimSessionSeats(trx, service, request, now);
+      if (request.sessionId) {
+        const claimed = await claimSessionSeats(trx, service, request, now);
+        rollBackIfLate(commitBy);
+        return claimed;
+      }
 
       const spaces = request.spaces ?? 1;
       const time = await findClaimableTime(trx, {
@@ -68,6 +73,7 @@ export async function placeHold(db: Kysely<Database>, request: HoldRequest, now:
         from: null, to: 'held', actor: 'customer', reason: null,
       });
       const eventId = await recordBookingEvent(trx, booking, 'hold', 'booking.held');
+      rollBackIfLate(commitBy);
       return { outcome: 'held' as const, booking: toSnapshot(booking, service), eventId };
     });
   } catch (error) {

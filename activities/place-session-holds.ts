@@ -6,6 +6,7 @@ import { findService } from '../db/services';
 import { bookingEventId } from './booking-event';
 import { toSnapshot } from './booking-snapshot';
 import { claimSessionSeats } from './claim-session-seats';
+import { rollBackIfLate } from './attempt-deadline';
 import { refusalOf, refuseTime } from './booking-time';
 import type { BookingSnapshot, HoldOutcome, HoldRequest } from './types';
 
@@ -17,9 +18,11 @@ export type SessionHoldsOutcome =
  * Holds seats in several sessions for one customer (a course) in one transaction: all of them or
  * none. No waiting list here: a course with a full session is refused. The sessions are locked in
  * id order so that two courses sharing sessions cannot deadlock. A retry returns the bookings the
- * first run made.
+ * first run made. Past `commitBy` (see attemptDeadline) it commits nothing.
  */
-export async function placeSessionHolds(db: Kysely<Database>, requests: HoldRequest[], now: Date): Promise<SessionHoldsOutcome> {
+export async function placeSessionHolds(
+  db: Kysely<Database>, requests: HoldRequest[], now: Date, commitBy: Date | null = null,
+): Promise<SessionHoldsOutcome> {
   let index = 0;
   try {
     return await db.transaction().execute(async (trx) => {
@@ -40,6 +43,7 @@ export async function placeSessionHolds(db: Kysely<Database>, requests: HoldRequ
         const claimed = await claimSessionSeats(trx, service, request, now, { seatsOnly: true });
         bookings.push({ booking: claimed.booking, eventId: claimed.eventId });
       }
+      rollBackIfLate(commitBy);
       return { outcome: 'held' as const, bookings };
     });
   } catch (error) {

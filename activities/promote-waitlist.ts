@@ -8,6 +8,7 @@ import type { ServiceWithResources } from '../db/services';
 import { choosePromotions } from '../scheduling';
 import { bookingEventId, recordBookingEvent } from './booking-event';
 import { toSnapshot } from './booking-snapshot';
+import { sessionHoldExpiry } from './claim-session-seats';
 import type { PromotedBooking } from './types';
 
 const PROMOTE_STEP = 'promote';
@@ -44,7 +45,7 @@ export async function promoteWaitlist(
     const updated = await trx.updateTable('bookings')
       .set({
         status: to, updated_at: now,
-        hold_expires_at: to === 'held' ? new Date(now.getTime() + service.hold_ttl_seconds * 1000) : null,
+        hold_expires_at: to === 'held' ? sessionHoldExpiry(session, service.hold_ttl_seconds, now) : null,
       })
       .where('id', '=', id).returningAll().executeTakeFirstOrThrow();
     await adjustSessionCounters(trx, session.id, { seats: spaces, waitlist: -spaces });

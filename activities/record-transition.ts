@@ -36,9 +36,12 @@ export async function recordTransition(db: Kysely<Database>, request: Transition
       return { ok: false, currentStatus: booking.status, booking: toSnapshot(booking, service, session) };
     }
 
+    // Giving seats back is no move: the status stays whatever it is by now (the workflow may have
+    // read it before a confirmation committed).
+    const to = request.spaces === undefined ? request.to : booking.status;
     const updated = await trx.updateTable('bookings')
       .set({
-        status: request.to,
+        status: to,
         updated_at: now,
         ...(request.customer && {
           customer_name: request.customer.name,
@@ -64,7 +67,7 @@ export async function recordTransition(db: Kysely<Database>, request: Transition
     }
     await appendBookingEvent(trx, {
       organizationId: booking.organization_id, bookingId: booking.id, step: request.step,
-      from: booking.status, to: request.to, actor: request.actor, reason: request.reason,
+      from: booking.status, to, actor: request.actor, reason: request.reason,
     });
     const eventId = eventType && await recordBookingEvent(trx, updated, request.step, eventType);
     const promoted = session && seatsFreed > 0 ? await promoteWaitlist(trx, session.id, service, cause, now) : [];

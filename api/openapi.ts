@@ -23,6 +23,8 @@ interface Operation {
   /** Default application/json; calendar files are text/calendar. */
   responseType?: string;
   status: number;
+  /** A second success status answered with the same body (202 for a place on a waiting list). */
+  alsoStatus?: { status: number; description: string };
   errors: number[];
 }
 
@@ -41,8 +43,8 @@ const operations: Operation[] = [
   { method: 'get', path: '/v1/sessions', summary: 'List sessions with seats taken, seats left and waiting-list length', query: listSessionsQuery as unknown as z.ZodObject, response: page(sessionResponse), status: 200, errors: [400, 401] },
   { method: 'get', path: '/v1/sessions/{id}', summary: 'Read a session; include=bookings adds the attendee list', query: readSessionQuery, response: sessionResponse, status: 200, errors: [400, 401, 404] },
   { method: 'patch', path: '/v1/sessions/{id}', summary: 'Change the capacity or the waiting list\'s size; added seats promote waiting bookings', body: updateSessionBody, response: sessionResponse, status: 200, errors: [400, 401, 404, 409] },
-  { method: 'post', path: '/v1/sessions/{id}/cancel', summary: 'Cancel a session and, each through its own workflow, every booking of it', body: cancelSessionBody, response: sessionResponse, status: 200, errors: [400, 401, 404] },
-  { method: 'post', path: '/v1/bookings', summary: 'Reserve: answers once the hold exists (201), or the place on a session\'s waiting list (202), or the refusal (409)', body: createBookingBody, response: bookingResponse, status: 201, errors: [400, 401, 404, 409, 422, 503] },
+  { method: 'post', path: '/v1/sessions/{id}/cancel', summary: 'Cancel a session and, each through its own workflow, every booking of it', body: cancelSessionBody, response: sessionResponse.extend({ cancelled_booking_ids: z.array(z.string()) }), status: 200, errors: [400, 401, 404] },
+  { method: 'post', path: '/v1/bookings', summary: 'Reserve: answers once the hold exists (201), or the place on a session\'s waiting list (202), or the refusal (409)', body: createBookingBody, response: bookingResponse, status: 201, alsoStatus: { status: 202, description: 'Waitlisted: the place on the session\'s waiting list (waitlist_position)' }, errors: [400, 401, 404, 409, 422, 503] },
   { method: 'post', path: '/v1/bookings/batch', summary: 'Book several sessions for one customer, all held or none (409 names the session)', body: createSessionBookingsBody, response: z.object({ data: z.array(bookingResponse) }), status: 201, errors: [400, 401, 404, 409, 422] },
   { method: 'post', path: '/v1/bookings/{id}/spaces', summary: 'Give seats of a session booking back; they go to the waiting list', body: spacesBody, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },
   { method: 'get', path: '/v1/bookings', summary: 'List bookings', query: listBookingsQuery as unknown as z.ZodObject, response: page(bookingResponse), status: 200, errors: [400, 401] },
@@ -96,6 +98,12 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           [operation.status]: operation.response
             ? { description: 'OK', content: { [operation.responseType ?? 'application/json']: { schema: schemaOf(operation.response, 'output') } } }
             : { description: 'No content' },
+          ...(operation.alsoStatus && operation.response && {
+            [operation.alsoStatus.status]: {
+              description: operation.alsoStatus.description,
+              content: { 'application/json': { schema: schemaOf(operation.response, 'output') } },
+            },
+          }),
           ...Object.fromEntries(operation.errors.map((status) => [status, {
             description: 'Problem', content: { 'application/problem+json': { schema: schemaOf(problemSchema, 'output') } },
           }])),

@@ -206,7 +206,7 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
   const holdKnown = () => condition(() => state.status !== 'requested');
   setHandler(promotedSignal, async (promoted) => {
     await holdKnown();
-    if (state.status === 'waitlisted' && promoted.status !== 'waitlisted') adopt(promoted);
+    if (promoted.id === input.hold.bookingId && state.status === 'waitlisted' && promoted.status !== 'waitlisted') adopt(promoted);
   });
   setHandler(sessionCancelledSignal, async (cancellation) => {
     await holdKnown();
@@ -222,11 +222,14 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
     state.status = 'rejected';
     holdOutcome = state.rejection;
     if (!hold) {
-      // The hold may have committed before its answer was lost: make sure no capacity stays taken.
-      await recordTransition({
+      // The hold may have committed before its answer was lost: make sure no capacity stays taken,
+      // and that seats it frees reach the waiting list's workflows (none before sessions existed,
+      // so older histories replay unchanged).
+      const abandoned = await recordTransition({
         bookingId: input.hold.bookingId, step: 'abandon-hold', from: CANCELLABLE, to: 'expired',
         actor: 'system', reason: 'hold could not be confirmed', releaseCapacity: true,
       });
+      if (abandoned.ok) await Promise.all(tellPromoted(abandoned.promoted ?? [], organizationId));
     }
     upsertSearchAttributes([{ key: BookingStatusKey, value: 'rejected' }]);
     return state;

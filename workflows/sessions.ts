@@ -8,7 +8,7 @@ import { bookingWorkflow } from './booking';
 import { bookingWorkflowId, sessionCancelledSignal } from './messages';
 
 // One short transaction each, retried until the database answers: what they start must finish.
-const { cancelSession, changeSessionCapacity, placeSessionHolds } = proxyLocalActivities<BookingActivities>({
+const { cancelSession, changeSessionCapacity, placeSessionHolds, recordTransition } = proxyLocalActivities<BookingActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 ms', maximumInterval: '30 seconds' },
 });
@@ -25,8 +25,12 @@ export async function cancelSessionWorkflow(request: SessionCancellationRequest 
   const { bookingIds } = await cancelSession(request);
   await Promise.all(bookingIds.map((bookingId) => getExternalWorkflowHandle(bookingWorkflowId(bookingId))
     .signal(sessionCancelledSignal, { actor: request.actor, reason: request.reason })
-    // A booking whose workflow has just ended needs no cancelling.
-    .catch(() => undefined)));
+    // No workflow to tell: it has ended (then this changes nothing), or a course's booking whose
+    // workflow is not started yet, which will find its booking cancelled when it starts.
+    .catch(() => recordTransition({
+      bookingId, step: 'session-cancelled', from: ['waitlisted', 'held', 'pending_approval', 'confirmed'], to: 'cancelled',
+      actor: request.actor, reason: request.reason, releaseCapacity: true,
+    }))));
   return { bookingIds };
 }
 

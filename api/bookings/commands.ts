@@ -176,7 +176,8 @@ export async function reserveSessionBookings(
   const holds = await Promise.all(body.session_ids.map(async (sessionId, index) => {
     const session = sessions.find((candidate) => candidate.id === sessionId);
     if (!session) throw new NotFound(`session ${sessionId} not found`, `session_ids.${index}`);
-    const bookingId = bookingIdFor(organizationId, idempotencyKey && `${idempotencyKey}#${index}`);
+    // Its own namespace of keys: a single booking sent with "K#0" is not this batch's first.
+    const bookingId = bookingIdFor(organizationId, idempotencyKey && `batch:${idempotencyKey}#${index}`);
     return sessionHold(deps.db, organizationId, session, body, bookingId, 'spaces');
   }));
   const workflowId = `booking-batch-${bookingIdFor(organizationId, idempotencyKey)}`;
@@ -190,14 +191,17 @@ export async function reserveSessionBookings(
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     outcome = await deps.temporal.workflow.getHandle<typeof reserveSessionsWorkflow>(workflowId).result();
   }
+  // A replay answers as the first request did (a refusal included); the result it returns is the
+  // first request's, so a different request under the same key shows here.
   if (outcome.outcome === 'rejected') throw refusalToError(outcome, `session_ids.${outcome.index}`);
-  const booked = await Promise.all(holds.map((hold) => requireBooking(deps.db, organizationId, hold.bookingId)));
-  if (idempotencyKey && booked.some((booking, index) => booking.session_id !== body.session_ids[index])) {
+  const sameRequest = outcome.bookings.length === holds.length && outcome.bookings.every(({ booking }, index) =>
+    booking.sessionId === body.session_ids[index] && booking.spaces === body.spaces);
+  if (!sameRequest) {
     throw new ApiError(422, 'Idempotency key reused', 'this Idempotency-Key was used for other sessions', {
       code: 'idempotency_key_reused', errors: [{ path: 'header.Idempotency-Key', message: 'was used for other sessions' }],
     });
   }
-  return booked;
+  return Promise.all(outcome.bookings.map(({ booking }) => requireBooking(deps.db, organizationId, booking.id)));
 }
 
 /**

@@ -143,5 +143,19 @@ describe('booking seats', () => {
     });
     expect(confirmed.body.status).toBe('confirmed');
     for (const session of sessions) await expectSeatsWithinCapacity(stack, session.id);
+
+    // The same Idempotency-Key gives the same course; with other sessions it is refused.
+    const fresh = [await createSession(stack, { service_id: serviceId, start: inDays(28, 7) }), await createSession(stack, { service_id: serviceId, start: inDays(35, 7) })];
+    const course = { session_ids: [fresh[0].id], customer: { name: 'Cy', email: 'cy@example.com' } };
+    const headers = { 'Idempotency-Key': 'course-1' };
+    const first = await call(stack.baseUrl, 'POST', '/v1/bookings/batch', { token: stack.apiKey, body: course, headers });
+    const again = await call(stack.baseUrl, 'POST', '/v1/bookings/batch', { token: stack.apiKey, body: course, headers });
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.body.data[0].id).toBe(first.body.data[0].id);
+    const other = await call(stack.baseUrl, 'POST', '/v1/bookings/batch', {
+      token: stack.apiKey, body: { ...course, session_ids: [fresh[1].id] }, headers,
+    });
+    expect(other.status).toBe(422);
+    expect(other.body.errors[0].path).toBe('header.Idempotency-Key');
   });
 });

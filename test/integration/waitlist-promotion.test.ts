@@ -137,6 +137,21 @@ test('a booking giving seats back promotes the next in line', async () => {
   expect(fewer.body).toMatchObject({ spaces: 2, status: 'held' });
   expect(await statusOf(waiting.id)).toBe('held');
   await expectSeatsWithinCapacity(stack, session.id);
+
+  // Details and seats given back at the same moment (both reach the workflow in one task, as the
+  // worker comes back): the confirmation stands, whatever the order.
+  const other = await sessionOf({}, { capacity: 3, waitlist_size: 0 });
+  const pair = await book(other.id, { spaces: 2 });
+  await stack.stopWorker();
+  const confirming = post(`/v1/bookings/${pair.id}/details`, details);
+  const shrinking = post(`/v1/bookings/${pair.id}/spaces`, { spaces: 1 });
+  await waitFor(() => stack.temporal.workflow.getHandle(pair.workflow_id).describe(), (description) => description.raw.pendingWorkflowTask !== undefined && description.raw.pendingWorkflowTask !== null);
+  await stack.startWorker();
+  const [confirmed, fewerAgain] = await Promise.all([confirming, shrinking]);
+  expect([confirmed.status, fewerAgain.status]).toEqual([200, 200]);
+  expect((await get(`/v1/bookings/${pair.id}`)).body).toMatchObject({ status: 'confirmed', spaces: 1 });
+  await workflowReaches(pair.workflow_id, 'confirmed');
+  await expectSeatsWithinCapacity(stack, other.id);
 });
 
 test('a waiting booking expires when the booking window closes', async () => {

@@ -23,7 +23,7 @@ export async function expectSeatsWithinCapacity(stack: TestStack, sessionId: str
   const session = await stack.db.selectFrom('sessions').selectAll().where('id', '=', sessionId).executeTakeFirstOrThrow();
   const bookings = await stack.db.selectFrom('bookings').select(['status', 'spaces']).where('session_id', '=', sessionId).execute();
   const sum = (statuses: string[]) => bookings.filter((b) => statuses.includes(b.status)).reduce((total, b) => total + b.spaces, 0);
-  const seated = sum(['held', 'pending_approval', 'confirmed']);
+  const seated = sum(['held', 'pending_approval', 'confirmed', 'completed', 'no_show']);
   const waiting = sum(['waitlisted']);
   expect({ seated, waiting }).toEqual({ seated: session.seats_taken, waiting: session.waitlist_taken });
   expect(seated).toBeLessThanOrEqual(session.capacity);

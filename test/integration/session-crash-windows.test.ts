@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { createActivities } from '../../activities';
-import { bookingStateQuery } from '../../workflows/messages';
+import { placeHold } from '../../activities/place-hold';
+import { bookingWorkflow } from '../../workflows/booking';
+import { bookingStateQuery, bookingWorkflowId } from '../../workflows/messages';
 import { createBookable } from '../stack/fixtures';
 import { call, waitFor } from '../stack/http';
 import { bookSeats, createSession, expectSeatsWithinCapacity } from '../stack/session-fixtures';
@@ -7,7 +10,7 @@ import { startTestStack, type TestStack } from '../stack/test-stack';
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack('promotion-crash');
+  stack = await startTestStack('session-crash-windows');
 });
 afterAll(() => stack?.stop());
 
@@ -63,4 +66,43 @@ test('the worker dies between freeing a seat and telling the promoted workflow: 
 
   // The promoted booking goes on as a held one: its workflow accepts the customer's details.
   expect((await post(`/v1/bookings/${next.id}/details`, { name: 'Bo', email: 'bo@example.com' })).body.status).toBe('confirmed');
+});
+
+test('a course whose workflows never started: cancelling the session still ends its bookings, and a late workflow finds them ended', async () => {
+  const { serviceId } = await createBookable(stack);
+  const session = await createSession(stack, { service_id: serviceId, capacity: 3 });
+  const bookingId = randomUUID();
+  // What the course's workflow committed before it died, with no booking workflow started yet.
+  const placed = await createActivities({ db: stack.db }).placeSessionHolds([{
+    bookingId, organizationId: stack.organizationId, serviceId, sessionId: session.id, start: session.start,
+    durationMinutes: null, resourceIds: null, spaces: 2, customer: null, metadata: {},
+  }]);
+  expect(placed.outcome).toBe('held');
+
+  const cancelled = await post(`/v1/sessions/${session.id}/cancel`, { reason: 'venue flooded' });
+  expect(cancelled.body.cancelled_booking_ids).toEqual([bookingId]);
+  const row = await stack.db.selectFrom('bookings').select('status').where('id', '=', bookingId).executeTakeFirstOrThrow();
+  expect(row.status).toBe('cancelled');
+  expect(await expectSeatsWithinCapacity(stack, session.id)).toMatchObject({ seated: 0 });
+
+  // The course's workflow, resumed, starts the booking's workflow: it finds the booking ended.
+  const handle = await stack.temporal.workflow.start(bookingWorkflow, {
+    workflowId: bookingWorkflowId(bookingId), taskQueue: stack.taskQueue,
+    args: [{ hold: { bookingId, organizationId: stack.organizationId, serviceId, sessionId: session.id, start: session.start, durationMinutes: null, resourceIds: null, spaces: 2, customer: null, metadata: {} } }],
+  });
+  expect((await handle.result()).status).toBe('cancelled');
+});
+
+test('a hold attempt that runs past its deadline commits nothing', async () => {
+  const { serviceId } = await createBookable(stack);
+  const session = await createSession(stack, { service_id: serviceId, capacity: 3 });
+  const bookingId = randomUUID();
+  const request = {
+    bookingId, organizationId: stack.organizationId, serviceId, sessionId: session.id, start: session.start,
+    durationMinutes: null, resourceIds: null, customer: null, metadata: {},
+  };
+  await expect(placeHold(stack.db, request, new Date(), new Date(Date.now() - 1))).rejects.toThrow(/deadline/);
+  expect(await stack.db.selectFrom('bookings').select('id').where('id', '=', bookingId).executeTakeFirst()).toBeUndefined();
+  expect(await expectSeatsWithinCapacity(stack, session.id)).toMatchObject({ seated: 0 });
+  expect(await placeHold(stack.db, request, new Date(), new Date(Date.now() + 60_000))).toMatchObject({ outcome: 'held' });
 });

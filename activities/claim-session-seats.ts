@@ -1,13 +1,13 @@
 import type { Transaction } from 'kysely';
 import { appendBookingEvent, insertBooking } from '../db/bookings';
 import type { Database, Session } from '../db/schema';
-import { adjustSessionCounters, findOverlappingCustomerBooking, lockSession, nextWaitlistSeq } from '../db/sessions';
+import { adjustSessionCounters, lockSession, nextWaitlistSeq } from '../db/sessions';
 import type { ServiceWithResources } from '../db/services';
 import { recordBookingEvent } from './booking-event';
 import { toSnapshot } from './booking-snapshot';
 import { refuseTime } from './booking-time';
 import type { HoldOutcome, HoldRequest } from './types';
-import { generateWebhookSecret } from './webhook-signature';
+import { fromReservation, refuseCustomerOverlap } from './new-booking';
 
 type Claimed = Exclude<HoldOutcome, { outcome: 'rejected' }>;
 
@@ -46,11 +46,7 @@ export async function claimSessionSeats(
   const spaces = request.spaces ?? 1;
   if (spaces > session.capacity) refuseTime('too_many_spaces', `session ${session.id} has ${session.capacity} seats, fewer than ${spaces}`);
 
-  const email = request.customer?.email;
-  if (email && (request.exclusiveCustomer || service.exclusive_customer)) {
-    const other = await findOverlappingCustomerBooking(trx, request.organizationId, email, session.start_at, session.end_at);
-    if (other) refuseTime('customer_overlap', `the customer already has booking ${other.id} at an overlapping time`);
-  }
+  await refuseCustomerOverlap(trx, request, service, session.start_at, session.end_at);
 
   const seated = !request.waitlist && spaces <= session.capacity - session.seats_taken;
   if (!seated && (options.seatsOnly || session.waitlist_size - session.waitlist_taken < spaces)) {
@@ -60,8 +56,7 @@ export async function claimSessionSeats(
   }
 
   const booking = await insertBooking(trx, {
-    id: request.bookingId,
-    organization_id: request.organizationId,
+    ...fromReservation(request),
     service_id: service.id,
     session_id: session.id,
     status: seated ? 'held' : 'waitlisted',
@@ -70,16 +65,8 @@ export async function claimSessionSeats(
     timezone: session.timezone,
     resource_ids: session.resource_ids,
     spaces,
-    customer_name: request.customer?.name ?? null,
-    customer_email: email ?? null,
-    customer_phone: request.customer?.phone ?? null,
-    notes: request.customer?.notes ?? null,
-    metadata: JSON.stringify(request.metadata),
     hold_expires_at: seated ? sessionHoldExpiry(session, service.hold_ttl_seconds, now) : null,
-    approval_expires_at: null,
     waitlist_seq: seated ? null : await nextWaitlistSeq(trx),
-    // Made here, not by the API, so the secret never passes through the workflow's history.
-    ...(request.callbackUrl && { callback_url: request.callbackUrl, callback_secret: generateWebhookSecret() }),
   });
   await adjustSessionCounters(trx, session.id, seated ? { seats: spaces } : { waitlist: spaces });
   await appendBookingEvent(trx, {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { appendBookingEvent, findBookingById, insertBooking } from '../db/bookings';
 import type { Database } from '../db/schema';
-import { findOverlappingCustomerBooking, findSession } from '../db/sessions';
+import { findSession } from '../db/sessions';
 import { findService } from '../db/services';
 import { bookingEventId, recordBookingEvent } from './booking-event';
 import { toSnapshot } from './booking-snapshot';
@@ -9,7 +9,7 @@ import { rollBackIfLate } from './attempt-deadline';
 import { findClaimableTime, occupyTime, refusalOf, refuseTime } from './booking-time';
 import { claimSessionSeats } from './claim-session-seats';
 import type { HoldOutcome, HoldRequest } from './types';
-import { generateWebhookSecret } from './webhook-signature';
+import { fromReservation, refuseCustomerOverlap } from './new-booking';
 
 /**
  * Places the hold and its allocations in one transaction (for a session: its seats or a place on
@@ -42,14 +42,9 @@ export async function placeHold(db: Kysely<Database>, request: HoldRequest, now:
         organizationId: request.organizationId, service, start: new Date(request.start),
         durationMinutes: request.durationMinutes, resourceIds: request.resourceIds, spaces, now,
       });
-      const email = request.customer?.email;
-      if (email && (request.exclusiveCustomer || service.exclusive_customer)) {
-        const other = await findOverlappingCustomerBooking(trx, request.organizationId, email, time.start, time.end);
-        if (other) refuseTime('customer_overlap', `the customer already has booking ${other.id} at an overlapping time`);
-      }
+      await refuseCustomerOverlap(trx, request, service, time.start, time.end);
       const booking = await insertBooking(trx, {
-        id: request.bookingId,
-        organization_id: request.organizationId,
+        ...fromReservation(request),
         service_id: service.id,
         status: 'held',
         start_at: time.start,
@@ -57,15 +52,7 @@ export async function placeHold(db: Kysely<Database>, request: HoldRequest, now:
         timezone: time.timezone,
         resource_ids: time.resourceIds,
         spaces,
-        customer_name: request.customer?.name ?? null,
-        customer_email: email ?? null,
-        customer_phone: request.customer?.phone ?? null,
-        notes: request.customer?.notes ?? null,
-        metadata: JSON.stringify(request.metadata),
         hold_expires_at: new Date(now.getTime() + service.hold_ttl_seconds * 1000),
-        approval_expires_at: null,
-        // The secret is made here, not by the API, so it never passes through the workflow's history.
-        ...(request.callbackUrl && { callback_url: request.callbackUrl, callback_secret: generateWebhookSecret() }),
       });
       await occupyTime(trx, booking, time);
       await appendBookingEvent(trx, {

@@ -144,3 +144,21 @@ export function listBookings(db: Db, filter: BookingFilter): Promise<Booking[]> 
   }
   return query.orderBy('start_at').orderBy('id').limit(filter.limit).execute();
 }
+
+/**
+ * Another active booking of this customer (by e-mail, any service of the organization) that
+ * overlaps [start, end). The advisory lock on the customer serialises two racing reservations of
+ * the same person, so the second one sees the first.
+ */
+export async function findOverlappingCustomerBooking(
+  trx: Transaction<Database>, organizationId: string, email: string, start: Date, end: Date, excludeBookingId?: string,
+): Promise<Booking | undefined> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${organizationId}:${email.toLowerCase()}`}, 0))`.execute(trx);
+  let query = trx.selectFrom('bookings').selectAll()
+    .where('organization_id', '=', organizationId)
+    .where(sql<boolean>`lower(customer_email) = ${email.toLowerCase()}`)
+    .where('status', 'in', ['waitlisted', ...ACTIVE_STATUSES])
+    .where('start_at', '<', end).where('end_at', '>', start);
+  if (excludeBookingId) query = query.where('id', '<>', excludeBookingId);
+  return query.executeTakeFirst();
+}

@@ -148,21 +148,3 @@ export function findPromotedBy(db: Db, cause: string): Promise<Booking[]> {
   return db.selectFrom('promotions').innerJoin('bookings', 'bookings.id', 'promotions.booking_id')
     .selectAll('bookings').where('promotions.cause', '=', cause).orderBy('bookings.waitlist_seq').execute();
 }
-
-/**
- * Another active booking of this customer (by e-mail, any service of the organization) that
- * overlaps [start, end). The advisory lock on the customer serialises two racing reservations of
- * the same person, so the second one sees the first.
- */
-export async function findOverlappingCustomerBooking(
-  trx: Transaction<Database>, organizationId: string, email: string, start: Date, end: Date, excludeBookingId?: string,
-): Promise<Booking | undefined> {
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${organizationId}:${email.toLowerCase()}`}, 0))`.execute(trx);
-  let query = trx.selectFrom('bookings').selectAll()
-    .where('organization_id', '=', organizationId)
-    .where(sql<boolean>`lower(customer_email) = ${email.toLowerCase()}`)
-    .where('status', 'in', ['waitlisted', ...SEATED_STATUSES])
-    .where('start_at', '<', end).where('end_at', '>', start);
-  if (excludeBookingId) query = query.where('id', '<>', excludeBookingId);
-  return query.executeTakeFirst();
-}

@@ -8,9 +8,17 @@ import { bookingWorkflow } from './booking';
 import { bookingWorkflowId, sessionCancelledSignal } from './messages';
 
 // One short transaction each, retried until the database answers: what they start must finish.
-const { cancelSession, changeSessionCapacity, placeSessionHolds, recordTransition } = proxyLocalActivities<BookingActivities>({
+const { cancelSession, changeSessionCapacity, recordTransition } = proxyLocalActivities<BookingActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 ms', maximumInterval: '30 seconds' },
+});
+
+// A course's holds are answered as unavailable rather than left hanging, like a single hold; an
+// attempt past its deadline commits nothing (see attemptDeadline), so giving up leaves no hold.
+const { placeSessionHolds } = proxyLocalActivities<BookingActivities>({
+  scheduleToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 ms', maximumInterval: '5 seconds' },
 });
 
 export function sessionCancellationWorkflowId(sessionId: string): string {
@@ -47,7 +55,9 @@ export async function changeSessionCapacityWorkflow(request: CapacityChangeReque
  * (details, expiry, cancellation) like any other booking.
  */
 export async function reserveSessionsWorkflow(holds: HoldRequest[]): Promise<SessionHoldsOutcome> {
-  const outcome = await placeSessionHolds(holds);
+  const outcome: SessionHoldsOutcome = await placeSessionHolds(holds).catch(() => ({
+    outcome: 'rejected', code: 'unavailable', message: 'the booking store did not answer in time', index: 0,
+  }));
   if (outcome.outcome !== 'held') return outcome;
   await Promise.all(holds.map((hold) => startChild(bookingWorkflow, {
     workflowId: bookingWorkflowId(hold.bookingId),

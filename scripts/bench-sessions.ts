@@ -49,7 +49,10 @@ async function main() {
       const t0 = performance.now();
       await post(`/v1/bookings/${seated}/cancel`, {});
       const handle = temporal.workflow.getHandle(`booking-${next}`);
-      while ((await handle.query(bookingStateQuery)).status !== 'held') { /* poll the workflow itself */ }
+      // Poll the workflow itself, for at most 30 s: a promotion that never arrives is a failure, not a wait.
+      while ((await handle.query(bookingStateQuery)).status !== 'held') {
+        if (performance.now() - t0 > 30_000) throw new Error(`booking ${next} was not promoted within 30 s`);
+      }
       promotionMs.push(performance.now() - t0);
       seated = next;
     }

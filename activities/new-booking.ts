@@ -8,7 +8,7 @@ import { generateWebhookSecret } from './webhook-signature';
 /** What every new booking takes from its reservation: its id, tenant, customer and callback. */
 export function fromReservation(request: HoldRequest): Pick<NewBooking,
   'id' | 'organization_id' | 'customer_name' | 'customer_email' | 'customer_phone' | 'notes' | 'metadata'
-  | 'approval_expires_at' | 'callback_url' | 'callback_secret'> {
+  | 'approval_expires_at' | 'callback_url' | 'callback_secret' | 'exclusive_customer'> {
   return {
     id: request.bookingId,
     organization_id: request.organizationId,
@@ -18,6 +18,7 @@ export function fromReservation(request: HoldRequest): Pick<NewBooking,
     notes: request.customer?.notes ?? null,
     metadata: JSON.stringify(request.metadata),
     approval_expires_at: null,
+    exclusive_customer: request.exclusiveCustomer ?? false,
     // Made here, not by the API, so the secret never passes through the workflow's history.
     ...(request.callbackUrl && { callback_url: request.callbackUrl, callback_secret: generateWebhookSecret() }),
   };

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
-import { appendBookingEvent, findBookingById, findEventByStep, lockBooking, releaseAllocations } from '../db/bookings';
+import {
+  appendBookingEvent, findBookingById, findEventByStep, findOverlappingCustomerBooking, lockBooking, releaseAllocations,
+} from '../db/bookings';
 import type { Database } from '../db/schema';
 import { lockSession } from '../db/sessions';
 import { findService } from '../db/services';
@@ -34,6 +36,18 @@ export async function recordTransition(db: Kysely<Database>, request: Transition
     }
     if (!request.from.includes(booking.status)) {
       return { ok: false, currentStatus: booking.status, booking: toSnapshot(booking, service, session) };
+    }
+    // The customer's e-mail is who they are for `exclusive_customer`: a new one is checked again.
+    const newEmail = request.customer?.email;
+    if (newEmail && newEmail.toLowerCase() !== booking.customer_email?.toLowerCase()
+      && (booking.exclusive_customer || service.exclusive_customer)) {
+      const other = await findOverlappingCustomerBooking(trx, booking.organization_id, newEmail, booking.start_at, booking.end_at, booking.id);
+      if (other) {
+        return {
+          ok: false, currentStatus: booking.status, booking: toSnapshot(booking, service, session),
+          refusal: { code: 'customer_overlap', message: `the customer already has booking ${other.id} at an overlapping time` },
+        };
+      }
     }
 
     // Giving seats back is no move: the status stays whatever it is by now (the workflow may have

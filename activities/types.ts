@@ -85,7 +85,7 @@ export interface PromotedBooking {
 
 export type TransitionOutcome =
   | { ok: true; booking: BookingSnapshot; eventId: string | null; promoted: PromotedBooking[] }
-  | { ok: false; currentStatus: BookingStatus | null; booking?: BookingSnapshot };
+  | { ok: false; currentStatus: BookingStatus | null; booking?: BookingSnapshot; refusal?: { code: HoldRefusalCode; message: string } };
 
 export interface RescheduleRequest {
   bookingId: string;

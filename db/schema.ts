@@ -139,6 +139,7 @@ export interface BookingTable {
   session_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** Queue order on the session's waiting list (bigint, so a string); null if it never waited. */
   waitlist_seq: ColumnType<string | null, string | null | undefined, string | null>;
+  exclusive_customer: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

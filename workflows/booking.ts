@@ -99,6 +99,9 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
         releaseCapacity: FREES_CAPACITY.includes(to), ...extra,
       });
       if (!outcome.ok) {
+        if (outcome.refusal) {
+          throw ApplicationFailure.create({ type: TIME_REFUSED, message: outcome.refusal.message, details: [outcome.refusal.code], nonRetryable: true });
+        }
         // The database is the source of truth; follow it if it moved without us (a promotion).
         if (outcome.booking && outcome.booking.status !== state.status) adopt(outcome.booking);
         throw ApplicationFailure.create({

@@ -39,7 +39,11 @@ export interface Reschedule {
 /** ApplicationFailure type of an Update refused because the booking is not in a fitting status. */
 export const INVALID_TRANSITION = 'InvalidTransition';
 export const INVALID_DETAILS = 'InvalidDetails';
-/** ApplicationFailure type of a reschedule whose new time is not available; details[0] is the refusal code. */
+/**
+ * ApplicationFailure type of an Update the booking's rules refuse: a reschedule's time that is
+ * not available, details naming a customer who already holds an overlapping booking (exclusive
+ * customers). details[0] is the refusal code.
+ */
 export const TIME_REFUSED = 'TimeRefused';
 
 // Names are part of the deployed contract: never rename them.

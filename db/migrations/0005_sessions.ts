@@ -53,6 +53,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('session_id', 'uuid', (col) => col.references('sessions.id'))
     // Place in the session's queue: set when the booking joins the waiting list, never reused.
     .addColumn('waitlist_seq', 'bigint')
+    // The reservation asked that this customer hold no overlapping booking; checked again when the e-mail changes.
+    .addColumn('exclusive_customer', 'boolean', (col) => col.notNull().defaultTo(false))
     .execute();
   await sql`CREATE SEQUENCE bookings_waitlist_seq`.execute(db);
   await sql`CREATE INDEX bookings_session_queue_idx ON bookings (session_id, waitlist_seq) WHERE status = 'waitlisted'`.execute(db);
@@ -97,7 +99,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`ALTER TABLE allocations ADD CONSTRAINT allocations_pk PRIMARY KEY (booking_id, resource_id)`.execute(db);
   await sql`ALTER TABLE allocations DROP COLUMN session_id`.execute(db);
   await db.schema.dropTable('promotions').execute();
-  await db.schema.alterTable('bookings').dropColumn('session_id').dropColumn('waitlist_seq').execute();
+  await db.schema.alterTable('bookings').dropColumn('session_id').dropColumn('waitlist_seq').dropColumn('exclusive_customer').execute();
   await sql`DROP SEQUENCE bookings_waitlist_seq`.execute(db);
   await db.schema.dropTable('sessions').execute();
   await db.schema.alterTable('services').dropColumn('promotion').dropColumn('exclusive_customer').execute();

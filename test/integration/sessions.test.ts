@@ -120,6 +120,15 @@ describe('booking seats', () => {
     expect(anonymous.status).toBe(400);
     expect(anonymous.body.errors[0].path).toBe('customer.email');
     expect((await bookSeats(stack, second.id, { customer })).status).toBe(201);
+
+    // Nor by taking the seat under another e-mail and giving the first one with the details.
+    const third = await createSession(stack, { service_id: serviceId, start: DateTime.fromISO(start).plus({ minutes: 15 }).toISO(), duration_minutes: 60 });
+    const disguised = await bookSeats(stack, third.id, { customer: { name: 'Ada', email: 'not-ada@example.com' }, exclusive_customer: true });
+    expect(disguised.status).toBe(201);
+    const revealed = await post(`/v1/bookings/${disguised.body.id}/details`, { name: 'Ada', email: 'ada@example.com' });
+    expect(revealed.status).toBe(409);
+    expect(revealed.body.code).toBe('customer_overlap');
+    expect((await get(`/v1/bookings/${disguised.body.id}`)).body).toMatchObject({ status: 'held', customer: { email: 'not-ada@example.com' } });
   });
 
   test('a course: all sessions held in one call, or none when one is full', async () => {

@@ -1,4 +1,5 @@
 import type { Booking, Session } from '../db/schema';
+import { bookingClosesAt } from '../db/sessions';
 import type { ServiceWithResources } from '../db/services';
 import type { BookingSnapshot } from './types';
 
@@ -22,6 +23,6 @@ export function toSnapshot(booking: Booking, service: SnapshotService, session: 
     checkedIn: booking.checked_in,
     spaces: booking.spaces,
     sessionId: booking.session_id,
-    waitlistExpiresAt: session && new Date(session.start_at.getTime() - session.closes_before_seconds * 1000).toISOString(),
+    waitlistExpiresAt: session && bookingClosesAt(session).toISOString(),
   };
 }

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import { appendBookingEvent, insertBooking } from '../db/bookings';
 import type { Database, Session } from '../db/schema';
-import { adjustSessionCounters, lockSession, nextWaitlistSeq } from '../db/sessions';
+import { adjustSessionCounters, bookingClosesAt, bookingOpensAt, lockSession, nextWaitlistSeq } from '../db/sessions';
 import type { ServiceWithResources } from '../db/services';
 import { recordBookingEvent } from './booking-event';
 import { toSnapshot } from './booking-snapshot';
@@ -12,21 +12,17 @@ import { fromReservation, refuseCustomerOverlap } from './new-booking';
 type Claimed = Exclude<HoldOutcome, { outcome: 'rejected' }>;
 
 /** Refuses a session that cannot take bookings now: cancelled, or outside its booking window. */
-export function refuseUnlessOpen(session: Session, now: Date): void {
+function refuseUnlessOpen(session: Session, now: Date): void {
   if (session.status === 'cancelled') refuseTime('session_cancelled', `session ${session.id} is cancelled`);
-  const start = session.start_at.getTime();
-  if (session.opens_before_seconds !== null && now.getTime() < start - session.opens_before_seconds * 1000) {
-    refuseTime('booking_not_open', `booking for session ${session.id} opens at ${new Date(start - session.opens_before_seconds * 1000).toISOString()}`);
-  }
-  if (now.getTime() >= start - session.closes_before_seconds * 1000) {
-    refuseTime('booking_closed', `booking for session ${session.id} closed at ${new Date(start - session.closes_before_seconds * 1000).toISOString()}`);
-  }
+  const opens = bookingOpensAt(session);
+  if (opens && now < opens) refuseTime('booking_not_open', `booking for session ${session.id} opens at ${opens.toISOString()}`);
+  const closes = bookingClosesAt(session);
+  if (now >= closes) refuseTime('booking_closed', `booking for session ${session.id} closed at ${closes.toISOString()}`);
 }
 
 /** A session's hold lasts the service's hold TTL, but never past the close of booking. */
 export function sessionHoldExpiry(session: Session, holdTtlSeconds: number, now: Date): Date {
-  const close = session.start_at.getTime() - session.closes_before_seconds * 1000;
-  return new Date(Math.min(now.getTime() + holdTtlSeconds * 1000, close));
+  return new Date(Math.min(now.getTime() + holdTtlSeconds * 1000, bookingClosesAt(session).getTime()));
 }
 
 /**

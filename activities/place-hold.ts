@@ -1,15 +1,26 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { appendBookingEvent, findBookingById, insertBooking } from '../db/bookings';
-import type { Database } from '../db/schema';
+import type { Booking, Database } from '../db/schema';
 import { findSession } from '../db/sessions';
 import { findService } from '../db/services';
 import { bookingEventId, recordBookingEvent } from './booking-event';
-import { toSnapshot } from './booking-snapshot';
+import { toSnapshot, type SnapshotService } from './booking-snapshot';
 import { rollBackIfLate } from './attempt-deadline';
 import { findClaimableTime, occupyTime, refusalOf, refuseTime } from './booking-time';
 import { claimSessionSeats } from './claim-session-seats';
 import type { HoldOutcome, HoldRequest } from './types';
 import { fromReservation, refuseCustomerOverlap } from './new-booking';
+
+type Placed = Exclude<HoldOutcome, { outcome: 'rejected' }>;
+
+/** What a retried hold answers: the booking its first run made, as it stands now. */
+export async function earlierHold(trx: Transaction<Database>, booking: Booking, service: SnapshotService): Promise<Placed> {
+  const session = booking.session_id ? await findSession(trx, booking.organization_id, booking.session_id) ?? null : null;
+  return {
+    outcome: booking.status === 'waitlisted' ? 'waitlisted' : 'held',
+    booking: toSnapshot(booking, service, session), eventId: bookingEventId(booking.id, 'hold'),
+  };
+}
 
 /**
  * Places the hold and its allocations in one transaction (for a session: its seats or a place on
@@ -24,13 +35,7 @@ export async function placeHold(db: Kysely<Database>, request: HoldRequest, now:
       if (!service) refuseTime('service_not_found', `service ${request.serviceId} does not exist`);
 
       const existing = await findBookingById(trx, request.bookingId);
-      if (existing) {
-        const session = existing.session_id ? await findSession(trx, existing.organization_id, existing.session_id) ?? null : null;
-        return {
-          outcome: existing.status === 'waitlisted' ? 'waitlisted' as const : 'held' as const,
-          booking: toSnapshot(existing, service, session), eventId: bookingEventId(existing.id, 'hold'),
-        };
-      }
+      if (existing) return earlierHold(trx, existing, service);
       if (request.sessionId) {
         const claimed = await claimSessionSeats(trx, service, request, now);
         rollBackIfLate(commitBy);

@@ -1,11 +1,10 @@
 import type { Kysely } from 'kysely';
 import { findBookingById } from '../db/bookings';
 import type { Database } from '../db/schema';
-import { findSession, lockSession } from '../db/sessions';
+import { lockSession } from '../db/sessions';
 import { findService } from '../db/services';
-import { bookingEventId } from './booking-event';
-import { toSnapshot } from './booking-snapshot';
 import { claimSessionSeats } from './claim-session-seats';
+import { earlierHold } from './place-hold';
 import { rollBackIfLate } from './attempt-deadline';
 import { refusalOf, refuseTime } from './booking-time';
 import type { BookingSnapshot, HoldOutcome, HoldRequest } from './types';
@@ -35,13 +34,10 @@ export async function placeSessionHolds(
         const service = await findService(trx, request.organizationId, request.serviceId);
         if (!service) refuseTime('service_not_found', `service ${request.serviceId} does not exist`);
         const existing = await findBookingById(trx, request.bookingId);
-        if (existing) {
-          const session = await findSession(trx, existing.organization_id, existing.session_id!);
-          bookings.push({ booking: toSnapshot(existing, service, session ?? null), eventId: bookingEventId(existing.id, 'hold') });
-          continue;
-        }
-        const claimed = await claimSessionSeats(trx, service, request, now, { seatsOnly: true });
-        bookings.push({ booking: claimed.booking, eventId: claimed.eventId });
+        const { booking, eventId } = existing
+          ? await earlierHold(trx, existing, service)
+          : await claimSessionSeats(trx, service, request, now, { seatsOnly: true });
+        bookings.push({ booking, eventId });
       }
       rollBackIfLate(commitBy);
       return { outcome: 'held' as const, bookings };

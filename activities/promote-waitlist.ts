@@ -1,8 +1,8 @@
 import type { Transaction } from 'kysely';
-import { appendBookingEvent } from '../db/bookings';
 import type { Booking, Database, Session } from '../db/schema';
+import { ACTIVE_STATUSES, appendBookingEvent } from '../db/bookings';
 import {
-  adjustSessionCounters, findPromotedBy, insertPromotion, lockSession, lockWaitingQueue, SEATED_STATUSES,
+  adjustSessionCounters, bookingClosesAt, findPromotedBy, insertPromotion, lockSession, lockWaitingQueue,
 } from '../db/sessions';
 import type { ServiceWithResources } from '../db/services';
 import { choosePromotions } from '../scheduling';
@@ -20,7 +20,7 @@ export async function releaseSessionSeats(trx: Transaction<Database>, booking: B
     await adjustSessionCounters(trx, booking.session_id, { waitlist: -spaces });
     return 0;
   }
-  if (!SEATED_STATUSES.includes(booking.status)) return 0;
+  if (!ACTIVE_STATUSES.includes(booking.status)) return 0;
   await adjustSessionCounters(trx, booking.session_id, { seats: -spaces });
   return spaces;
 }
@@ -36,7 +36,7 @@ export async function promoteWaitlist(
 ): Promise<PromotedBooking[]> {
   const session = await lockSession(trx, sessionId);
   if (!session || session.status !== 'scheduled') return [];
-  if (now.getTime() >= session.start_at.getTime() - session.closes_before_seconds * 1000) return [];
+  if (now >= bookingClosesAt(session)) return [];
   const queue = await lockWaitingQueue(trx, session.id);
   const chosen = choosePromotions(queue, session.capacity - session.seats_taken);
   const promoted: PromotedBooking[] = [];

@@ -45,7 +45,7 @@ export async function rescheduleBooking(db: Kysely<Database>, request: Reschedul
       });
       const updated = await trx.updateTable('bookings')
         .set({
-          start_at: time.start, end_at: time.end, resource_ids: time.resourceIds, timezone: time.timezone, updated_at: new Date(),
+          start_at: time.start, end_at: time.end, resource_ids: time.resourceIds, timezone: time.timezone, updated_at: now,
         })
         .where('id', '=', booking.id)
         .returningAll()

@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
+import { ACTIVE_STATUSES } from '../db/bookings';
 import type { Database } from '../db/schema';
-import {
-  findSessionBookings, lockSession, releaseSessionResources, SEATED_STATUSES, updateSessionSettings,
-} from '../db/sessions';
+import { findSessionBookings, lockSession, releaseSessionResources, updateSessionSettings } from '../db/sessions';
 import { findService } from '../db/services';
 import { promotedEarlier, promoteWaitlist } from './promote-waitlist';
 import type { PromotedBooking } from './types';
@@ -26,7 +25,7 @@ export async function cancelSession(db: Kysely<Database>, request: SessionCancel
       await updateSessionSettings(trx, session.id, { status: 'cancelled', cancel_reason: request.reason });
       await releaseSessionResources(trx, session.id);
     }
-    const open = await findSessionBookings(trx, session.id, ['waitlisted', ...SEATED_STATUSES]);
+    const open = await findSessionBookings(trx, session.id, ['waitlisted', ...ACTIVE_STATUSES]);
     return { bookingIds: open.map((booking) => booking.id) };
   });
 }

@@ -3,8 +3,15 @@ import type { Booking, BookingStatus, Database, NewSession, Session } from './sc
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Statuses that take seats of a session; a waiting booking takes places on its waiting list. */
-export const SEATED_STATUSES: BookingStatus[] = ['held', 'pending_approval', 'confirmed'];
+/** When booking opens: `opens_before_seconds` before the start; null = as soon as the session exists. */
+export function bookingOpensAt(session: Pick<Session, 'start_at' | 'opens_before_seconds'>): Date | null {
+  return session.opens_before_seconds === null ? null : new Date(session.start_at.getTime() - session.opens_before_seconds * 1000);
+}
+
+/** When booking closes, and waiting bookings expire: `closes_before_seconds` before the start. */
+export function bookingClosesAt(session: Pick<Session, 'start_at' | 'closes_before_seconds'>): Date {
+  return new Date(session.start_at.getTime() - session.closes_before_seconds * 1000);
+}
 
 export function findSession(db: Db, organizationId: string, sessionId: string): Promise<Session | undefined> {
   return db.selectFrom('sessions').selectAll()

@@ -4,6 +4,7 @@ import {
 import type { BookingActivities, BookingSnapshot, HoldOutcome, TransitionRequest } from '../activities';
 import type { BookingStatus } from '../db/schema';
 import { announce, tellPromoted } from './announcements';
+import { HOLD_OPTIONS, WRITE_OPTIONS } from './local-activity-options';
 import {
   bookingStateQuery, cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, INVALID_DETAILS, INVALID_TRANSITION,
   promotedSignal, reduceSpacesUpdate, rescheduleUpdate, reserveUpdate, sessionCancelledSignal, submitDetailsUpdate, TIME_REFUSED,
@@ -11,22 +12,9 @@ import {
 } from './messages';
 import { BookingStartKey, BookingStatusKey, CustomerEmailKey, ResourceIdsKey, ServiceIdKey, SessionIdKey } from './search-attributes';
 
-// Local activities: each is one short database transaction, run by the worker inside the workflow
-// task instead of a round trip through the server's activity queue, which roughly halves the
-// latency a caller waits for. They are idempotent, so a retry on another worker is harmless.
-const { placeHold } = proxyLocalActivities<BookingActivities>({
-  // A hold that cannot be placed in this time is answered as unavailable rather than left hanging.
-  scheduleToCloseTimeout: '30 seconds',
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 ms', maximumInterval: '5 seconds' },
-});
-
-const { recordTransition, rescheduleBooking } = proxyLocalActivities<BookingActivities>({
-  // Transitions must eventually be written (an expiry frees capacity): retry without end. A
-  // reschedule is idempotent by step like a transition, so it retries the same way.
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 ms', maximumInterval: '30 seconds' },
-});
+const { placeHold } = proxyLocalActivities<BookingActivities>(HOLD_OPTIONS);
+// A reschedule is idempotent by step like a transition, so it retries the same way.
+const { recordTransition, rescheduleBooking } = proxyLocalActivities<BookingActivities>(WRITE_OPTIONS);
 
 const { sendReminder } = proxyActivities<BookingActivities>({
   // A mail server may be slow or down for a while; a reminder later than this is no reminder.

@@ -4,22 +4,13 @@ import type {
   BookingActivities, CapacityChangeOutcome, CapacityChangeRequest, HoldRequest, SessionCancellationRequest, SessionHoldsOutcome,
 } from '../activities';
 import { tellPromoted } from './announcements';
+import { HOLD_OPTIONS, WRITE_OPTIONS } from './local-activity-options';
 import { bookingWorkflow } from './booking';
 import { bookingWorkflowId, sessionCancelledSignal } from './messages';
 
-// One short transaction each, retried until the database answers: what they start must finish.
-const { cancelSession, changeSessionCapacity, recordTransition } = proxyLocalActivities<BookingActivities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 ms', maximumInterval: '30 seconds' },
-});
-
-// A course's holds are answered as unavailable rather than left hanging, like a single hold; an
-// attempt past its deadline commits nothing (see attemptDeadline), so giving up leaves no hold.
-const { placeSessionHolds } = proxyLocalActivities<BookingActivities>({
-  scheduleToCloseTimeout: '30 seconds',
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 ms', maximumInterval: '5 seconds' },
-});
+const { cancelSession, changeSessionCapacity, recordTransition } = proxyLocalActivities<BookingActivities>(WRITE_OPTIONS);
+// A course's holds are answered like a single hold: unavailable after a while, never left hanging.
+const { placeSessionHolds } = proxyLocalActivities<BookingActivities>(HOLD_OPTIONS);
 
 export function sessionCancellationWorkflowId(sessionId: string): string {
   return `session-${sessionId}-cancel`;

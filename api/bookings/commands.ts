@@ -82,12 +82,11 @@ async function appointmentHold(
 /** The hold a reservation of seats in a session asks for. */
 async function sessionHold(
   db: Kysely<Database>, organizationId: string, session: Session, body: Omit<ReservationBody, 'session_id'>, bookingId: string,
-  spacesPath = 'spaces',
 ): Promise<HoldRequest> {
   const service = await findService(db, organizationId, session.service_id);
   if (!service) throw new NotFound(`service ${session.service_id} of session ${session.id} not found`);
   if (body.spaces !== undefined && body.spaces > session.capacity) {
-    throw new InvalidInput([{ path: spacesPath, message: `session ${session.id} has ${session.capacity} seat(s), fewer than ${body.spaces}` }]);
+    throw new InvalidInput([{ path: 'spaces', message: `session ${session.id} has ${session.capacity} seat(s), fewer than ${body.spaces}` }]);
   }
   requireEmailIfExclusive(body, service.exclusive_customer);
   return {
@@ -178,7 +177,7 @@ export async function reserveSessionBookings(
     if (!session) throw new NotFound(`session ${sessionId} not found`, `session_ids.${index}`);
     // Its own namespace of keys: a single booking sent with "K#0" is not this batch's first.
     const bookingId = bookingIdFor(organizationId, idempotencyKey && `batch:${idempotencyKey}#${index}`);
-    return sessionHold(deps.db, organizationId, session, body, bookingId, 'spaces');
+    return sessionHold(deps.db, organizationId, session, body, bookingId);
   }));
   const workflowId = `booking-batch-${bookingIdFor(organizationId, idempotencyKey)}`;
   let outcome;

@@ -149,11 +149,9 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
   });
 
   router.get('/:id/callbacks', async (req, res) => {
-    const bookingId = pathId(req.params.id, 'booking');
-    const organizationId = organizationOf(req);
-    const booking = await findBooking(deps.db, organizationId, bookingId);
-    if (!booking) throw new NotFound(`booking ${bookingId} not found`);
-    const deliveries = await listCallbackDeliveries(deps.db, organizationId, booking.id);
+    organizationOf(req); // the delivery log is the organization's, not the customer's
+    const booking = await readableBooking(req);
+    const deliveries = await listCallbackDeliveries(deps.db, booking.organization_id, booking.id);
     res.json({ callback_url: booking.callback_url, data: deliveries.map(toCallbackDeliveryResponse) });
   });
 

@@ -5,7 +5,9 @@ import type { z } from 'zod';
 import { lockResources } from '../../db/bookings';
 import { findResources } from '../../db/resources';
 import type { Database, NewSession, Session } from '../../db/schema';
-import { findSession, insertSessions, occupySessionResources, waitlistLength } from '../../db/sessions';
+import {
+  findSession, insertSessions, occupySessionResources, waitlistLength, type SessionWithQueue,
+} from '../../db/sessions';
 import { findService } from '../../db/services';
 import { expandRecurrence } from '../../scheduling';
 import { cancelSessionWorkflow, changeSessionCapacityWorkflow, sessionCancellationWorkflowId } from '../../workflows/sessions';
@@ -19,8 +21,6 @@ export interface SessionCommandDeps {
   temporal: Client;
   taskQueue: string;
 }
-
-export type SessionWithQueue = Session & { waitlist_length: number };
 
 export async function requireSession(db: Kysely<Database>, organizationId: string, sessionId: string): Promise<SessionWithQueue> {
   const session = await findSession(db, organizationId, sessionId);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Booking, Session } from '../../db/schema';
+import type { Booking } from '../../db/schema';
+import { bookingClosesAt, bookingOpensAt, type SessionWithQueue } from '../../db/sessions';
 import { isoInZone } from '../../scheduling';
 import { bookingResponse, toBookingResponse } from '../bookings/schemas';
 import { instant, metadata, pageQuery, timezone, uuid } from '../common-schemas';
@@ -78,14 +79,14 @@ export const sessionResponse = z.object({
 export const createdSeriesResponse = z.object({ series_id: z.string(), data: z.array(sessionResponse) }).meta({ id: 'SessionSeries' });
 
 export function toSessionResponse(
-  session: Session & { waitlist_length: number }, zone = session.timezone, bookings?: (Booking & { waitlist_position: number | null })[],
+  session: SessionWithQueue, zone = session.timezone, bookings?: (Booking & { waitlist_position: number | null })[],
 ): z.infer<typeof sessionResponse> {
-  const start = session.start_at.getTime();
+  const opens = bookingOpensAt(session);
   return {
     id: session.id,
     service_id: session.service_id,
     series_id: session.series_id,
-    start: isoInZone(start, zone),
+    start: isoInZone(session.start_at.getTime(), zone),
     end: isoInZone(session.end_at.getTime(), zone),
     timezone: zone,
     capacity: session.capacity,
@@ -96,8 +97,8 @@ export function toSessionResponse(
     waitlist_length: session.waitlist_length,
     opens_before_seconds: session.opens_before_seconds,
     closes_before_seconds: session.closes_before_seconds,
-    booking_opens_at: session.opens_before_seconds === null ? null : isoInZone(start - session.opens_before_seconds * 1000, zone),
-    booking_closes_at: isoInZone(start - session.closes_before_seconds * 1000, zone),
+    booking_opens_at: opens && isoInZone(opens.getTime(), zone),
+    booking_closes_at: isoInZone(bookingClosesAt(session).getTime(), zone),
     resource_ids: session.resource_ids,
     status: session.status,
     cancel_reason: session.cancel_reason,

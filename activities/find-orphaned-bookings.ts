@@ -35,7 +35,8 @@ export interface OrphanSearchResult {
   orphans: OrphanedBooking[];
 }
 
-const PAGE = 500;
+// Bookings per database page and per visibility query (its WorkflowId IN list).
+const PAGE = 200;
 const DESCRIBES_IN_FLIGHT = 32;
 
 /**
@@ -73,14 +74,25 @@ export async function findOrphanedBookings(
   return { checked, orphans };
 }
 
+/**
+ * One visibility query per page finds the running workflows; only the bookings it does not list
+ * (visibility may lag a start by a moment) are asked about one by one.
+ */
 async function workflowStates(temporal: Client, bookings: Booking[]): Promise<Array<'running' | 'closed' | 'missing'>> {
-  const states: Array<'running' | 'closed' | 'missing'> = new Array(bookings.length);
+  const ids = bookings.map((booking) => bookingWorkflowId(booking.id));
+  const running = new Set<string>();
+  const query = `ExecutionStatus = 'Running' AND WorkflowId IN (${ids.map((id) => `'${id}'`).join(', ')})`;
+  for await (const execution of temporal.workflow.list({ query, pageSize: PAGE })) running.add(execution.workflowId);
+
+  type State = 'running' | 'closed' | 'missing';
+  const states: Array<State | undefined> = ids.map((id) => (running.has(id) ? 'running' : undefined));
+  const unlisted = states.flatMap((state, index) => (state ? [] : [index]));
   let next = 0;
   const describeNext = async (): Promise<void> => {
-    while (next < bookings.length) {
-      const index = next++;
+    while (next < unlisted.length) {
+      const index = unlisted[next++];
       try {
-        const description = await temporal.workflow.getHandle(bookingWorkflowId(bookings[index].id)).describe();
+        const description = await temporal.workflow.getHandle(ids[index]).describe();
         states[index] = description.status.name === 'RUNNING' ? 'running' : 'closed';
       } catch (error) {
         if (!(error instanceof WorkflowNotFoundError)) throw error;
@@ -88,8 +100,8 @@ async function workflowStates(temporal: Client, bookings: Booking[]): Promise<Ar
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(DESCRIBES_IN_FLIGHT, bookings.length) }, describeNext));
-  return states;
+  await Promise.all(Array.from({ length: Math.min(DESCRIBES_IN_FLIGHT, unlisted.length) }, describeNext));
+  return states as State[];
 }
 
 async function describeOrphan(db: Kysely<Database>, booking: Booking, workflow: 'closed' | 'missing'): Promise<OrphanedBooking> {

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Mailer } from './mailer';
+import { adoptBookings } from './adopt-bookings';
 import { attemptDeadline } from './attempt-deadline';
 import { findOrphanedBookings, type OrphanedBooking, type OrphanSearch, type OrphanSearchResult } from './find-orphaned-bookings';
 import { placeHold } from './place-hold';
@@ -34,6 +35,10 @@ export interface ActivityDeps {
 
 /** The worker and the tests wire activities the same way: from their dependencies. */
 export function createActivities({ db, now = () => new Date(), mailer = null, temporal = null }: ActivityDeps) {
+  const temporalFor = (purpose: string): Client => {
+    if (!temporal) throw new Error(`the ${purpose} needs a Temporal client (createActivities({ temporal }))`);
+    return temporal;
+  };
   return {
     placeHold: (request: HoldRequest): Promise<HoldOutcome> => placeHold(db, request, now(), attemptDeadline()),
     recordTransition: (request: TransitionRequest): Promise<TransitionOutcome> => recordTransition(db, request, now()),
@@ -42,10 +47,8 @@ export function createActivities({ db, now = () => new Date(), mailer = null, te
     changeSessionCapacity: (request: CapacityChangeRequest): Promise<CapacityChangeOutcome> => changeSessionCapacity(db, request, now()),
     rescheduleBooking: (request: RescheduleRequest): Promise<RescheduleOutcome> => rescheduleBooking(db, request, now()),
     resumeBooking: (request: ResumeRequest): Promise<BookingSnapshot | null> => resumeBooking(db, request),
-    findOrphanedBookings: (search: OrphanSearch): Promise<OrphanSearchResult> => {
-      if (!temporal) throw new Error('the reconciler needs a Temporal client (createActivities({ temporal }))');
-      return findOrphanedBookings(db, temporal, search, now());
-    },
+    findOrphanedBookings: (search: OrphanSearch): Promise<OrphanSearchResult> => findOrphanedBookings(db, temporalFor('reconciler'), search, now()),
+    adoptBookings: (orphans: OrphanedBooking[], reason: string): Promise<string[]> => adoptBookings(temporalFor('reconciler'), orphans, reason),
     sendReminder: (request: ReminderRequest): Promise<ReminderOutcome> => sendReminder(db, mailer, request),
     listEventSubscriptions: (request: EventSubscriptionsRequest): Promise<string[]> => listEventSubscriptions(db, request),
     deliverWebhook: (request: DeliverWebhookRequest): Promise<DeliverWebhookOutcome> => deliverWebhook(db, request, now()),

@@ -1,17 +1,14 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import {
-  ParentClosePolicy, log, proxyActivities, proxyLocalActivities, setCurrentDetails, startChild, type ActivityOptions,
+  log, proxyActivities, proxyLocalActivities, setCurrentDetails, type ActivityOptions,
 } from '@temporalio/workflow';
 import type { BookingActivities, OrphanedBooking, OrphanSearch } from '../activities';
 import type { BookingStatus } from '../db/schema';
 import { announce, tellPromoted } from './announcements';
-import { bookingWorkflow } from './booking';
 import { nextDue } from './booking-deadlines';
 import { WRITE_OPTIONS } from './local-activity-options';
-import { bookingWorkflowId } from './messages';
 
 const FIND_OPTIONS: ActivityOptions = { startToCloseTimeout: '5 minutes', heartbeatTimeout: '1 minute', retry: { maximumAttempts: 3 } };
-const { findOrphanedBookings } = proxyActivities<BookingActivities>(FIND_OPTIONS);
+const { findOrphanedBookings, adoptBookings } = proxyActivities<BookingActivities>(FIND_OPTIONS);
 const { recordTransition } = proxyLocalActivities<BookingActivities>(WRITE_OPTIONS);
 
 export type ReconcileRequest = Partial<OrphanSearch>;
@@ -38,46 +35,52 @@ export function reconcilerWorkflowId(taskQueue: string): string {
  */
 export async function reconcileBookingsWorkflow(request: ReconcileRequest = {}): Promise<ReconcileReport> {
   setCurrentDetails('looking for bookings whose workflow is closed or missing');
-  const { checked, orphans } = await findOrphanedBookings.executeWithOptions({ ...FIND_OPTIONS, summary: 'find orphaned bookings' }, [{ bookingIds: request.bookingIds, graceSeconds: request.graceSeconds ?? 30, limit: request.limit ?? 1000 }]);
-  const repaired = await Promise.all(orphans.map(repair));
-  const report: ReconcileReport = { checked, repaired: repaired.filter((entry) => entry !== null) };
+  const { checked, orphans } = await findOrphanedBookings.executeWithOptions({ ...FIND_OPTIONS, summary: 'find orphaned bookings' }, [
+    { bookingIds: request.bookingIds, graceSeconds: request.graceSeconds ?? 30, limit: request.limit ?? 1000 },
+  ]);
+  const now = Date.now();
+  // Past its deadline: the ending it would have reached. Otherwise a fresh workflow adopts it.
+  const ended = orphans.filter((orphan) => isPastDue(orphan, now));
+  const resumable = orphans.filter((orphan) => !isPastDue(orphan, now));
+  const endings = await Promise.all(ended.map(end));
+  const resumed = new Set(resumable.length === 0 ? [] : await adoptBookings.executeWithOptions(
+    { ...FIND_OPTIONS, summary: `start ${resumable.length} adopting workflow(s)` }, [resumable, 'resumed from the database'],
+  ));
+  const report: ReconcileReport = {
+    checked,
+    repaired: [
+      ...endings.filter((entry) => entry !== null),
+      ...resumable.filter((orphan) => resumed.has(orphan.booking.id)).map((orphan) => {
+        const entry = { bookingId: orphan.booking.id, workflow: orphan.workflow, status: orphan.booking.status, action: 'resumed' as const };
+        log.info('reconciler resumed a booking', entry);
+        return entry;
+      }),
+    ],
+  };
   setCurrentDetails(`checked ${checked} live booking(s); repaired ${report.repaired.length}`);
   return report;
 }
 
-async function repair(orphan: OrphanedBooking): Promise<ReconcileReport['repaired'][number] | null> {
+/** Reminders do not end a booking (the adopting workflow plans those still ahead); deadlines do. */
+function isPastDue({ booking }: OrphanedBooking, now: number): boolean {
+  return Date.parse(nextDue(booking.status, booking, []).at) <= now;
+}
+
+async function end(orphan: OrphanedBooking): Promise<ReconcileReport['repaired'][number] | null> {
   const { booking, organizationId } = orphan;
-  // Without reminders: they do not end a booking (the resumed workflow plans the ones still ahead).
   const due = nextDue(booking.status, booking, []);
-  const entry = { bookingId: booking.id, workflow: orphan.workflow, status: booking.status };
-  if (Date.parse(due.at) <= Date.now() && due.to) {
-    const outcome = await recordTransition.executeWithOptions({ ...WRITE_OPTIONS, summary: `record ${due.to}` }, [{
-      bookingId: booking.id, step: `reconciled:${due.to}`, from: [booking.status], to: due.to, actor: 'reconciler',
-      reason: `${due.reason} (its workflow was ${orphan.workflow})`, releaseCapacity: FREES_CAPACITY.includes(due.to),
-    }]);
-    if (!outcome.ok) return null;
-    const told = [
-      ...(outcome.eventId ? [announce(outcome.eventId, organizationId)] : []),
-      ...tellPromoted(outcome.promoted, organizationId),
-    ];
-    await Promise.all(told);
-    log.info('reconciler ended a booking', { ...entry, action: due.to });
-    return { ...entry, action: due.to as RepairAction };
-  }
-  try {
-    await startChild(bookingWorkflow, {
-      workflowId: bookingWorkflowId(booking.id),
-      args: [{ adopt: { bookingId: booking.id, organizationId, actor: 'reconciler', reason: `its workflow was ${orphan.workflow}; resumed from the database` } }],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-      staticSummary: orphan.label.summary,
-      staticDetails: orphan.label.details,
-    });
-  } catch (error) {
-    // Someone (the API, another run) gave it a workflow meanwhile.
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return null;
-    throw error;
-  }
-  log.info('reconciler resumed a booking', { ...entry, action: 'resumed' });
-  return { ...entry, action: 'resumed' };
+  const to = due.to!;
+  const outcome = await recordTransition.executeWithOptions({ ...WRITE_OPTIONS, summary: `record ${to}` }, [{
+    bookingId: booking.id, step: `reconciled:${to}`, from: [booking.status], to, actor: 'reconciler',
+    reason: `${due.reason} (its workflow was ${orphan.workflow})`, releaseCapacity: FREES_CAPACITY.includes(to),
+  }]);
+  // Moved meanwhile (an API call repaired it first): nothing left to do.
+  if (!outcome.ok) return null;
+  await Promise.all([
+    ...(outcome.eventId ? [announce(outcome.eventId, organizationId)] : []),
+    ...tellPromoted(outcome.promoted, organizationId),
+  ]);
+  const entry = { bookingId: booking.id, workflow: orphan.workflow, status: booking.status, action: to as RepairAction };
+  log.info('reconciler ended a booking', entry);
+  return entry;
 }

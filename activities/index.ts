@@ -4,6 +4,7 @@ import type { Database } from '../db/schema';
 import type { Mailer } from './mailer';
 import { adoptBookings } from './adopt-bookings';
 import { attemptDeadline } from './attempt-deadline';
+import { cancellationReason, type CancellationRequestRef } from './cancellation-request';
 import { findOrphanedBookings, type OrphanedBooking, type OrphanSearch, type OrphanSearchResult } from './find-orphaned-bookings';
 import { placeHold } from './place-hold';
 import { placeSessionHolds, type SessionHoldsOutcome } from './place-session-holds';
@@ -48,6 +49,7 @@ export function createActivities({ db, now = () => new Date(), mailer = null, te
     rescheduleBooking: (request: RescheduleRequest): Promise<RescheduleOutcome> => rescheduleBooking(db, request, now()),
     resumeBooking: (request: ResumeRequest): Promise<BookingSnapshot | null> => resumeBooking(db, request),
     findOrphanedBookings: (search: OrphanSearch): Promise<OrphanSearchResult> => findOrphanedBookings(db, temporalFor('reconciler'), search, now()),
+    cancellationReason: (ref: CancellationRequestRef): Promise<string> => cancellationReason(temporalFor('cancellation\'s reason'), ref),
     adoptBookings: (orphans: OrphanedBooking[], reason: string): Promise<string[]> => adoptBookings(temporalFor('reconciler'), orphans, reason),
     sendReminder: (request: ReminderRequest): Promise<ReminderOutcome> => sendReminder(db, mailer, request),
     listEventSubscriptions: (request: EventSubscriptionsRequest): Promise<string[]> => listEventSubscriptions(db, request),

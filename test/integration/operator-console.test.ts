@@ -54,12 +54,19 @@ describe('Request Cancellation in Temporal cancels the booking', () => {
     if (withDetails) await post(`/v1/bookings/${held.body.id}/details`, details);
     expect((await get(`/v1/bookings/${held.body.id}`)).body.status).toBe(status);
 
-    await handleOf(held.body.workflow_id).cancel();
+    // The UI's button and the CLI send this request; a reason, where one is given, reaches the audit log.
+    const reason = status === 'confirmed' ? 'customer called to cancel' : undefined;
+    await stack.temporal.workflowService.requestCancelWorkflowExecution({
+      namespace: 'default', workflowExecution: { workflowId: held.body.workflow_id }, identity: 'ops@example.com', reason,
+    });
     await waitFor(async () => (await handleOf(held.body.workflow_id).describe()).status.name, (name) => name !== 'RUNNING');
 
     expect((await handleOf(held.body.workflow_id).describe()).status.name).toBe('CANCELLED');
     expect((await get(`/v1/bookings/${held.body.id}`)).body.status).toBe('cancelled');
-    expect((await eventsOf(held.body.id)).at(-1)).toMatchObject({ from: status, to: 'cancelled', actor: 'operator' });
+    const cancellation = (await eventsOf(held.body.id)).at(-1)!;
+    expect(cancellation).toMatchObject({ from: status, to: 'cancelled', actor: 'operator' });
+    expect(cancellation.reason).toBe(reason
+      ? `${reason} (cancellation requested in Temporal by ops@example.com)` : 'cancellation requested in Temporal by ops@example.com');
     expect((await reserve(stack, { service_id: serviceId, start })).status).toBe(201);
     // The API then answers with the booking's status, never a 500.
     const again = await post(`/v1/bookings/${held.body.id}/cancel`);

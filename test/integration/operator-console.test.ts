@@ -5,6 +5,7 @@ import { DateTime } from 'luxon';
 import { createActivities } from '../../activities';
 import { reconcilerScheduleId, ensureReconcilerSchedule } from '../../reconciler-schedule';
 import { bookingStateQuery, bookingWorkflowId, cancelUpdate, checkInUpdate, confirmUpdate, rescheduleUpdate, submitDetailsUpdate } from '../../workflows/messages';
+import { bookingWorkflow } from '../../workflows/booking';
 import { reconcileBookingsWorkflow, type ReconcileReport } from '../../workflows/reconciler';
 import { createBookable, createResource, createService, futureSlot, reserve } from '../stack/fixtures';
 import { call, waitFor } from '../stack/http';
@@ -34,11 +35,11 @@ async function historyHasNoFailedTask(workflowId: string) {
   return !history.events!.some((event) => event.workflowTaskFailedEventAttributes);
 }
 
-function reconcileOnce(bookingIds?: string[]): Promise<ReconcileReport> {
+function reconcileOnce(bookingIds?: string[], overdueSeconds?: number): Promise<ReconcileReport> {
   return stack.temporal.workflow.execute(reconcileBookingsWorkflow, {
-    workflowId: `test-reconcile-${Date.now()}-${Math.random().toString(16).slice(2)}`,
+    workflowId: `test-reconcile-${randomUUID()}`,
     taskQueue: stack.taskQueue,
-    args: [{ graceSeconds: 0, ...(bookingIds && { bookingIds }) }],
+    args: [{ graceSeconds: 0, ...(bookingIds && { bookingIds }), ...(overdueSeconds !== undefined && { overdueSeconds }) }],
   });
 }
 
@@ -219,6 +220,29 @@ describe('the reconciler', () => {
     expect((await adopted.query(bookingStateQuery)).status).toBe('held');
     expect(await (await adopted.describe()).staticSummary()).toContain('resumed by the reconciler');
     expect((await post(`/v1/bookings/${bookingId}/details`, details)).body.status).toBe('confirmed');
+  });
+
+  test('a booking whose workflow is stalled past its deadline gets its ending in the database', async () => {
+    const { serviceId } = await createBookable(stack, { hold_ttl_seconds: 2 });
+    const start = futureSlot(34);
+    const bookingId = randomUUID();
+    const hold = await createActivities({ db: stack.db }).placeHold({
+      bookingId, organizationId: stack.organizationId, serviceId, start, durationMinutes: null, resourceIds: null, customer: null, metadata: {},
+    });
+    expect(hold.outcome).toBe('held');
+    // Its workflow runs but never makes progress: no worker polls its task queue.
+    const stalled = await stack.temporal.workflow.start(bookingWorkflow, {
+      workflowId: bookingWorkflowId(bookingId), taskQueue: `${stack.taskQueue}-without-worker`,
+      args: [{ adopt: { bookingId, organizationId: stack.organizationId, actor: 'test', reason: 'stalled' } }],
+    });
+    await waitFor(async () => Date.now(), (now) => hold.outcome === 'held' && now > Date.parse(hold.booking.holdExpiresAt!));
+
+    expect((await reconcileOnce([bookingId])).repaired).toEqual([]);
+    const report = await reconcileOnce([bookingId], 0);
+    expect(report.repaired).toEqual([{ bookingId, workflow: 'stalled', status: 'held', action: 'expired' }]);
+    expect((await get(`/v1/bookings/${bookingId}`)).body.status).toBe('expired');
+    expect((await reserve(stack, { service_id: serviceId, start })).status).toBe(201);
+    await stalled.terminate('test done');
   });
 
   test('runs from a Schedule visible to operators', async () => {

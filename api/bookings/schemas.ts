@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import type { Booking, BookingCallbackDelivery } from '../../db/schema';
 import { bookingRepresentation } from '../../db/booking-representation';
-import { httpUrl, instant, metadata, pageQuery, timezone, uuid } from '../common-schemas';
+import { httpUrl, instant, metadata, pageQuery, text, timezone, uuid } from '../common-schemas';
 import { deliveryResponse, toDeliveryResponse } from '../webhooks/schemas';
 
-const email = z.string().trim().max(320).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address');
+const email = text(320).trim().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address');
 
 export const customerDetails = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: text(200).trim().min(1),
   email,
-  phone: z.string().trim().max(40).nullable().optional(),
-  notes: z.string().max(4000).nullable().optional(),
+  phone: text(40).trim().nullable().optional(),
+  notes: text(4000, { lines: true }).nullable().optional(),
 }).meta({ id: 'CustomerDetails' });
 
 /** A time asked for: a start and optionally a duration (or end) and the acceptable resources. */
@@ -92,11 +92,11 @@ export const spacesBody = z.strictObject({
   spaces: z.number().int().min(1).max(10_000).meta({ description: 'Fewer than the booking holds; the seats given back go to the waiting list' }),
 }).meta({ id: 'SpacesChange' });
 
-export const hostAnswerBody = z.strictObject({ reason: z.string().max(2000).optional() }).meta({ id: 'HostAnswer' });
-export const cancelBody = z.strictObject({ reason: z.string().max(2000).optional() }).meta({ id: 'Cancellation' });
+export const hostAnswerBody = z.strictObject({ reason: text(2000, { lines: true }).optional() }).meta({ id: 'HostAnswer' });
+export const cancelBody = z.strictObject({ reason: text(2000, { lines: true }).optional() }).meta({ id: 'Cancellation' });
 export const checkInBody = z.strictObject({
   present: z.boolean().meta({ description: 'false records a no-show: the booking ends as no_show instead of completed' }),
-  reason: z.string().max(2000).optional(),
+  reason: text(2000, { lines: true }).optional(),
 }).meta({ id: 'CheckIn' });
 
 export const bookingStatus = z.enum(['waitlisted', 'held', 'pending_approval', 'confirmed', 'completed', 'no_show', 'cancelled', 'expired', 'declined']);

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Mailer } from './mailer';
 import { attemptDeadline } from './attempt-deadline';
+import { failingFastOnInvalidData } from './invalid-data';
 import { placeHold } from './place-hold';
 import { placeSessionHolds, type SessionHoldsOutcome } from './place-session-holds';
 import {
@@ -29,7 +30,7 @@ export interface ActivityDeps {
 
 /** The worker and the tests wire activities the same way: from their dependencies. */
 export function createActivities({ db, now = () => new Date(), mailer = null }: ActivityDeps) {
-  return {
+  const activities = {
     placeHold: (request: HoldRequest): Promise<HoldOutcome> => placeHold(db, request, now(), attemptDeadline()),
     recordTransition: (request: TransitionRequest): Promise<TransitionOutcome> => recordTransition(db, request, now()),
     placeSessionHolds: (requests: HoldRequest[]): Promise<SessionHoldsOutcome> => placeSessionHolds(db, requests, now(), attemptDeadline()),
@@ -40,6 +41,10 @@ export function createActivities({ db, now = () => new Date(), mailer = null }: 
     listEventSubscriptions: (request: EventSubscriptionsRequest): Promise<string[]> => listEventSubscriptions(db, request),
     deliverWebhook: (request: DeliverWebhookRequest): Promise<DeliverWebhookOutcome> => deliverWebhook(db, request, now()),
   };
+  for (const name of Object.keys(activities) as (keyof typeof activities)[]) {
+    (activities as Record<string, unknown>)[name] = failingFastOnInvalidData(activities[name] as (...args: unknown[]) => Promise<unknown>);
+  }
+  return activities;
 }
 
 export type BookingActivities = ReturnType<typeof createActivities>;

@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
+import { INVALID_DATA } from '../../db/data-errors';
 import type { HoldOutcome, HoldRequest } from '../../activities/types';
 import { ACTIVE_STATUSES, findBooking } from '../../db/bookings';
 import type { Booking, Database, Session } from '../../db/schema';
@@ -220,6 +221,10 @@ export async function changeBooking<Arg>(
     }
     if (cause instanceof ApplicationFailure && cause.type === INVALID_DETAILS) {
       throw new InvalidInput([{ path: 'body', message: cause.message }]);
+    }
+    // A write the database refused as data (issue 13) fails its activity at once, not forever.
+    if (cause instanceof ActivityFailure && cause.cause instanceof ApplicationFailure && cause.cause.type === INVALID_DATA) {
+      throw new InvalidInput([{ path: 'body', message: cause.cause.message }]);
     }
     if (cause instanceof ApplicationFailure && cause.type === INVALID_TRANSITION) {
       const current = await requireBooking(deps.db, organizationId, bookingId);

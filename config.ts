@@ -16,6 +16,10 @@ export interface Config {
   manageTokenSecret: string | null;
   smtpUrl: string | null;
   mailFrom: string;
+  /** Hosts or host:port that webhooks and callbacks may reach even if internal. */
+  webhookAllowedHosts: string[];
+  /** Plain http targets for webhooks and callbacks; off by default in production. */
+  webhookAllowHttp: boolean;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -26,6 +30,14 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
     throw new Error(`${name} must be a port number, got "${raw}"`);
   }
   return value;
+}
+
+function booleanFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -44,5 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     manageTokenSecret: env.MANAGE_TOKEN_SECRET || null,
     smtpUrl: env.SMTP_URL || null,
     mailFrom: env.MAIL_FROM || 'Bookings <bookings@localhost>',
+    webhookAllowedHosts: (env.WEBHOOK_ALLOWED_HOSTS ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
+    webhookAllowHttp: booleanFromEnv(env, 'WEBHOOK_ALLOW_HTTP', env.NODE_ENV !== 'production'),
   };
 }

@@ -5,6 +5,7 @@ import { createSmtpMailer, type Mailer } from './activities/mailer';
 import { loadConfig } from './config';
 import { createDb } from './db/connection';
 import type { Database } from './db/schema';
+import type { OutboundPolicy } from './outbound/address-policy';
 
 export interface BookingWorkerOptions {
   db: Kysely<Database>;
@@ -14,16 +15,17 @@ export interface BookingWorkerOptions {
   /** A prebuilt bundle (the tests build one per run); by default the workflows are bundled at start. */
   workflowBundle?: { codePath: string };
   mailer?: Mailer | null;
+  outbound?: OutboundPolicy;
 }
 
 /** Shared by `npm start` and the tests, so both run the same workflows and activities. */
-export function createBookingWorker({ db, connection, namespace, taskQueue, workflowBundle, mailer }: BookingWorkerOptions): Promise<Worker> {
+export function createBookingWorker({ db, connection, namespace, taskQueue, workflowBundle, mailer, outbound }: BookingWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
-    activities: createActivities({ db, mailer }),
+    activities: createActivities({ db, mailer, outbound }),
   });
 }
 
@@ -37,6 +39,7 @@ async function main() {
   const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : null;
   const worker = await createBookingWorker({
     db, connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, mailer,
+    outbound: { allowedHosts: config.webhookAllowedHosts, allowHttp: config.webhookAllowHttp },
   });
   console.log(`worker polling task queue "${config.taskQueue}"`);
   await worker.run();

@@ -3,6 +3,7 @@ import type { Database } from '../db/schema';
 import type { Mailer } from './mailer';
 import { attemptDeadline } from './attempt-deadline';
 import { failingFastOnInvalidData } from './invalid-data';
+import { STRICT_POLICY, type OutboundPolicy } from '../outbound/address-policy';
 import { placeHold } from './place-hold';
 import { placeSessionHolds, type SessionHoldsOutcome } from './place-session-holds';
 import {
@@ -26,10 +27,12 @@ export interface ActivityDeps {
   now?: () => Date;
   /** E-mail channel for notifications; null keeps them in the outbox table. */
   mailer?: Mailer | null;
+  /** Where webhooks and callbacks may go; by default https to public addresses only. */
+  outbound?: OutboundPolicy;
 }
 
 /** The worker and the tests wire activities the same way: from their dependencies. */
-export function createActivities({ db, now = () => new Date(), mailer = null }: ActivityDeps) {
+export function createActivities({ db, now = () => new Date(), mailer = null, outbound = STRICT_POLICY }: ActivityDeps) {
   const activities = {
     placeHold: (request: HoldRequest): Promise<HoldOutcome> => placeHold(db, request, now(), attemptDeadline()),
     recordTransition: (request: TransitionRequest): Promise<TransitionOutcome> => recordTransition(db, request, now()),
@@ -39,7 +42,7 @@ export function createActivities({ db, now = () => new Date(), mailer = null }: 
     rescheduleBooking: (request: RescheduleRequest): Promise<RescheduleOutcome> => rescheduleBooking(db, request, now()),
     sendReminder: (request: ReminderRequest): Promise<ReminderOutcome> => sendReminder(db, mailer, request),
     listEventSubscriptions: (request: EventSubscriptionsRequest): Promise<string[]> => listEventSubscriptions(db, request),
-    deliverWebhook: (request: DeliverWebhookRequest): Promise<DeliverWebhookOutcome> => deliverWebhook(db, request, now()),
+    deliverWebhook: (request: DeliverWebhookRequest): Promise<DeliverWebhookOutcome> => deliverWebhook(db, outbound, request, now()),
   };
   for (const name of Object.keys(activities) as (keyof typeof activities)[]) {
     (activities as Record<string, unknown>)[name] = failingFastOnInvalidData(activities[name] as (...args: unknown[]) => Promise<unknown>);

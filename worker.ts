@@ -6,6 +6,7 @@ import { loadConfig } from './config';
 import { createDb } from './db/connection';
 import type { Database } from './db/schema';
 import type { OutboundPolicy } from './outbound/address-policy';
+import { runWithHeartbeat } from './worker-heartbeat';
 
 export interface BookingWorkerOptions {
   db: Kysely<Database>;
@@ -42,7 +43,7 @@ async function main() {
     outbound: { allowedHosts: config.webhookAllowedHosts, allowHttp: config.webhookAllowHttp },
   });
   console.log(`worker polling task queue "${config.taskQueue}"`);
-  await worker.run();
+  await runWithHeartbeat(worker, db, config.taskQueue);
   await connection.close();
   await db.destroy();
 }

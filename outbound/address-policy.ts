@@ -17,8 +17,9 @@ export const STRICT_POLICY: OutboundPolicy = { allowedHosts: [], allowHttp: fals
 
 /**
  * Addresses that are not the public internet: this host, its networks, the cloud metadata
- * service, multicast, and the ranges that hide an IPv4 address inside IPv6 (mapped, compatible,
- * NAT64), since those reach the same internal targets under another spelling.
+ * service, multicast, and the ranges that hide an IPv4 address inside IPv6 (compatible, NAT64),
+ * since those reach the same internal targets under another spelling. IPv4-mapped addresses
+ * (::ffff:127.0.0.1) need no rule of their own: BlockList checks them against the IPv4 rules.
  */
 const INTERNAL = new BlockList();
 for (const [network, prefix] of [
@@ -27,7 +28,7 @@ for (const [network, prefix] of [
   ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
 ] as const) INTERNAL.addSubnet(network, prefix, 'ipv4');
 for (const [network, prefix] of [
-  ['::', 96], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001:db8::', 32],
+  ['::', 96], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001:db8::', 32],
   ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
 ] as const) INTERNAL.addSubnet(network, prefix, 'ipv6');
 

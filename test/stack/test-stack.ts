@@ -10,6 +10,7 @@ import { migrateToLatest } from '../../db/migrate';
 import { addApiKey, createOrganization, generateApiKey } from '../../db/organizations';
 import type { Database } from '../../db/schema';
 import { createBookingWorker } from '../../worker';
+import { runWithHeartbeat } from '../../worker-heartbeat';
 import type { Mailer } from '../../activities/mailer';
 import type { OutboundPolicy } from '../../outbound/address-policy';
 
@@ -74,7 +75,7 @@ export async function startTestStack(
       db, connection: workerConnection, namespace: 'default', taskQueue, mailer: options.mailer, outbound,
       workflowBundle: process.env.TEST_WORKFLOW_BUNDLE ? { codePath: process.env.TEST_WORKFLOW_BUNDLE } : undefined,
     });
-    worker = { instance, running: instance.run(), connection: workerConnection };
+    worker = { instance, running: runWithHeartbeat(instance, db, taskQueue), connection: workerConnection };
   };
   const stopWorker = async () => {
     if (!worker) return;

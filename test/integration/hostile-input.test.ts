@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { lookup } from 'node:dns/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DateTime } from 'luxon';
 import { ALWAYS_OPEN, countRows, createBookable, futureSlot, reserve } from '../stack/fixtures';
 import { call, waitFor, type ApiResponse } from '../stack/http';
@@ -113,6 +114,30 @@ describe('far-future and extreme dates', () => {
     const after = await timed(() => reserve(stack, { service_id: serviceId, start: futureSlot(3) }));
     expect(after.status).toBe(201);
     expect(after.ms).toBeLessThan(Math.max(3 * usual.ms, 1000));
+  });
+});
+
+describe('heavy but valid work', () => {
+  test('a minute-by-minute availability answers, or is refused past 5000 slots, without freezing other requests', async () => {
+    const { serviceId: everyMinute } = await createBookable(stack, { durations_minutes: [1], slot_step_minutes: 1 });
+    const day = (offset: number) => DateTime.utc().plus({ days: offset }).toISODate();
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const [heavy, tooMany, health] = await Promise.all([
+      timed(api('GET', `/v1/availability?service=${everyMinute}&from=${day(2)}&to=${day(4)}&timezone=UTC`)),
+      timed(api('GET', `/v1/availability/days?service=${everyMinute}&from=${day(2)}&to=${day(60)}&timezone=UTC`)),
+      timed(() => call(stack.baseUrl, 'GET', '/healthz')),
+    ]);
+    delay.disable();
+    expect(heavy.status).toBe(200);
+    expect(heavy.body.data).toHaveLength(3 * 1440);
+    expect(tooMany).toMatchObject({ status: 400, body: { errors: [{ path: 'to', message: expect.stringMatching(/more than 5000 slots/) }] } });
+    expect(health.status).toBe(200);
+    // The app shares this process's event loop: no stretch of its work held the loop for long.
+    // (One unsliced answer like `heavy` held it for seconds.)
+    const maxMs = delay.max / 1e6;
+    console.log(`longest event-loop stall during the heavy requests: ${maxMs.toFixed(0)} ms`);
+    expect(maxMs).toBeLessThan(250);
   });
 });
 

@@ -29,11 +29,22 @@ afterAll(async () => {
 
 const readiness = () => call(stack.baseUrl, 'GET', '/readyz');
 
-test('a killed worker: /readyz 503 naming it within 10 s, restarted by the launcher, holds still expire', async () => {
+test('a stalled or killed worker: /readyz 503 naming it within 10 s; killed, the launcher restarts it and holds still expire', async () => {
   await waitFor(readiness, (r) => r.status === 200, 150_000);
-  const { serviceId } = await createBookable(stack, { hold_ttl_seconds: 6 });
+  const { serviceId } = await createBookable(stack, { hold_ttl_seconds: 20 });
   const held = await reserve(stack, { service_id: serviceId, start: futureSlot(4) });
   expect(held.status).toBe(201);
+
+  // Stalled first (SIGSTOP, as a loop pinned at 100 % CPU looks from outside): Temporal still
+  // lists its pollers, the heartbeat says it.
+  const stalled = worker.current()!;
+  const stalledAt = Date.now();
+  stalled.kill('SIGSTOP');
+  const stalledAnswer = await waitFor(readiness, (r) => r.status === 503, 10_000);
+  expect(Date.now() - stalledAt).toBeLessThan(10_000);
+  expect(stalledAnswer.body.checks.worker).toMatch(/has reported for \d+ s \(dead or stalled\)/);
+  stalled.kill('SIGCONT');
+  await waitFor(readiness, (r) => r.status === 200, 30_000);
 
   const killedAt = Date.now();
   worker.current()!.kill('SIGKILL');

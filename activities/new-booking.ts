@@ -8,7 +8,9 @@ import { generateWebhookSecret } from './webhook-signature';
 /** What every new booking takes from its reservation: its id, tenant, customer and callback. */
 export function fromReservation(request: HoldRequest): Pick<NewBooking,
   'id' | 'organization_id' | 'customer_name' | 'customer_email' | 'customer_phone' | 'notes' | 'metadata'
-  | 'approval_expires_at' | 'callback_url' | 'callback_secret' | 'exclusive_customer'> {
+  | 'approval_expires_at' | 'callback_url' | 'callback_secret' | 'exclusive_customer'
+  | 'extra_emails' | 'extra_phone_numbers' | 'external_id' | 'label' | 'display_label'> {
+  const contact = request.contact ?? {};
   return {
     id: request.bookingId,
     organization_id: request.organizationId,
@@ -19,6 +21,11 @@ export function fromReservation(request: HoldRequest): Pick<NewBooking,
     metadata: JSON.stringify(request.metadata),
     approval_expires_at: null,
     exclusive_customer: request.exclusiveCustomer ?? false,
+    extra_emails: contact.extraEmails ?? [],
+    extra_phone_numbers: contact.extraPhoneNumbers ?? [],
+    external_id: contact.externalId ?? null,
+    label: contact.label ?? null,
+    display_label: contact.displayLabel ?? null,
     // Made here, not by the API, so the secret never passes through the workflow's history.
     ...(request.callbackUrl && { callback_url: request.callbackUrl, callback_secret: generateWebhookSecret() }),
   };

@@ -48,6 +48,16 @@ export interface HoldRequest {
   metadata: Record<string, unknown>;
   /** Where this booking's own callbacks go (cancellation, check-in); absent in older requests. */
   callbackUrl?: string | null;
+  /** Further contact data and the caller's labels; absent in older requests. */
+  contact?: BookingContact;
+}
+
+export interface BookingContact {
+  extraEmails?: string[];
+  extraPhoneNumbers?: string[];
+  externalId?: string;
+  label?: string;
+  displayLabel?: string;
 }
 
 /** Why a hold was refused: the engine's reasons plus the store's; the API maps them to 404 / 409 / 503. */

@@ -121,6 +121,7 @@ export interface BookingFilter {
   status?: BookingStatus;
   resourceId?: string;
   sessionId?: string;
+  externalId?: string;
   from?: Date;
   to?: Date;
   after?: { startAt: Date; id: string };
@@ -133,6 +134,7 @@ export function listBookings(db: Db, filter: BookingFilter): Promise<Booking[]> 
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.resourceId) query = query.where(sql<boolean>`resource_ids @> ARRAY[${filter.resourceId}]::uuid[]`);
   if (filter.sessionId) query = query.where('session_id', '=', filter.sessionId);
+  if (filter.externalId) query = query.where('external_id', '=', filter.externalId);
   if (filter.from) query = query.where('end_at', '>', filter.from);
   if (filter.to) query = query.where('start_at', '<', filter.to);
   if (filter.after) {

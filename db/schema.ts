@@ -140,6 +140,15 @@ export interface BookingTable {
   /** Queue order on the session's waiting list (bigint, so a string); null if it never waited. */
   waitlist_seq: ColumnType<string | null, string | null | undefined, string | null>;
   exclusive_customer: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Grows with every change of time, status or details (a trigger counts); the ICS SEQUENCE. */
+  revision: ColumnType<number, never, never>;
+  extra_emails: ColumnType<string[], string[] | undefined, string[]>;
+  extra_phone_numbers: ColumnType<string[], string[] | undefined, string[]>;
+  /** The caller's own id for the customer (Chrono's user_external_id); filterable. */
+  external_id: ColumnType<string | null, string | null | undefined, string | null>;
+  label: ColumnType<string | null, string | null | undefined, string | null>;
+  /** What the customer's calendar shows as the event's title, instead of the service's name. */
+  display_label: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

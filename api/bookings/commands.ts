@@ -16,6 +16,7 @@ import { reserveSessionsWorkflow } from '../../workflows/sessions';
 import { BookingStatusKey, ServiceIdKey } from '../../workflows/search-attributes';
 import { ApiError, Conflict, InvalidInput, NotFound, Unavailable } from '../errors';
 import type { createBookingBody, createSessionBookingsBody, rescheduleBookingBody, TimeChange } from './schemas';
+import { contactOf } from './contact';
 
 export interface BookingCommandDeps {
   db: Kysely<Database>;
@@ -76,6 +77,7 @@ async function appointmentHold(
     customer: body.customer ?? null, metadata: body.metadata,
     ...(body.exclusive_customer !== undefined && { exclusiveCustomer: body.exclusive_customer }),
     ...(body.callback_url !== undefined && { callbackUrl: body.callback_url }),
+    ...contactOf(body),
   };
 }
 
@@ -95,6 +97,7 @@ async function sessionHold(
     ...(body.waitlist !== undefined && { waitlist: body.waitlist }),
     ...(body.exclusive_customer !== undefined && { exclusiveCustomer: body.exclusive_customer }),
     ...(body.callback_url !== undefined && { callbackUrl: body.callback_url }),
+    ...contactOf(body),
   };
 }
 

@@ -66,6 +66,7 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
     const after = decodeCursor(query.cursor);
     const rows = await listBookings(deps.db, {
       organizationId: organizationOf(req), status: query.status, resourceId: query.resource_id, sessionId: query.session_id,
+      externalId: query.external_id,
       from: query.from, to: query.to, limit: query.limit, after: after && { startAt: after.at, id: after.id },
     });
     res.json({

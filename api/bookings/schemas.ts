@@ -13,6 +13,17 @@ export const customerDetails = z.strictObject({
   notes: z.string().max(4000).nullable().optional(),
 }).meta({ id: 'CustomerDetails' });
 
+const label = z.string().trim().min(1).max(200);
+
+/** The customer's further contact data and the caller's own names for the booking (Chrono's). */
+const contactFields = {
+  extra_emails: z.array(email).max(10).optional().meta({ description: 'Further addresses of the customer' }),
+  extra_phone_numbers: z.array(z.string().trim().min(1).max(40)).max(10).optional(),
+  external_id: label.optional().meta({ description: 'The caller\'s own id for the customer; GET /v1/bookings filters by it' }),
+  label: label.optional().meta({ description: 'The caller\'s own name for the booking' }),
+  display_label: label.optional().meta({ description: 'The title calendar files give the booking, instead of the service\'s name' }),
+};
+
 /** A time asked for: a start and optionally a duration (or end) and the acceptable resources. */
 const timeFields = {
   start: instant,
@@ -43,6 +54,7 @@ const bookingExtras = {
     .meta({ description: 'Refuse (409 customer_overlap) if this customer (by customer.email) already has an overlapping booking; services can demand it too' }),
   callback_url: httpUrl.optional()
     .meta({ description: 'This booking\'s own callbacks (cancellation, check-in), signed with the callback_secret returned at creation' }),
+  ...contactFields,
 };
 
 export const createBookingBody = z.strictObject({
@@ -110,6 +122,7 @@ export const listBookingsQuery = z.object({
   status: bookingStatus.optional(),
   resource_id: uuid.optional(),
   session_id: uuid.optional(),
+  external_id: label.optional(),
   from: instant.optional(),
   to: instant.optional(),
   timezone: timezoneQuery.shape.timezone,
@@ -126,6 +139,12 @@ export const bookingResponse = z.object({
   timezone: z.string(),
   spaces: z.number(),
   customer: z.object({ name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() }),
+  extra_emails: z.array(z.string()),
+  extra_phone_numbers: z.array(z.string()),
+  external_id: z.string().nullable(),
+  label: z.string().nullable(),
+  display_label: z.string().nullable(),
+  revision: z.number().int().meta({ description: 'Grows with every change of time, status or details; the calendar file\'s SEQUENCE' }),
   checked_in: z.boolean().nullable(),
   notes: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()),

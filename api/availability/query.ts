@@ -5,7 +5,7 @@ import { findResources } from '../../db/resources';
 import { toResourceSchedule, toServiceRules } from '../../db/schedule-model';
 import type { Database } from '../../db/schema';
 import { findService } from '../../db/services';
-import { listSlots, localDateRange, type Slot } from '../../scheduling';
+import { listSlots, localDateRange, type GroupSeatsTaken, type Slot } from '../../scheduling';
 import { InvalidInput, NotFound } from '../errors';
 import type { AvailabilityQuery } from './schemas';
 
@@ -15,6 +15,23 @@ export interface AvailableSlots {
   slots: Slot[];
   /** The zone of from/to and of the answer. */
   zone: string;
+  /** Group appointments already open (seats taken), by start then resource: what fills first. */
+  openGroups: OpenGroups;
+}
+
+export interface OpenGroups {
+  seatsPerSlot: number;
+  takenAt: Map<number, Map<string, number>>;
+}
+
+function openGroupsOf(seatsPerSlot: number, groupSeats: GroupSeatsTaken[]): OpenGroups {
+  const takenAt = new Map<number, Map<string, number>>();
+  for (const row of groupSeats) {
+    const byResource = takenAt.get(row.start) ?? new Map<string, number>();
+    for (const id of row.resourceIds) byResource.set(id, (byResource.get(id) ?? 0) + row.spaces);
+    takenAt.set(row.start, byResource);
+  }
+  return { seatsPerSlot, takenAt };
 }
 
 /**
@@ -67,5 +84,5 @@ export async function findAvailableSlots(
     rangeEnd,
     now: now.getTime(),
   });
-  return { slots, zone };
+  return { slots, zone, openGroups: openGroupsOf(rules.seatsPerSlot, groupSeats) };
 }

@@ -13,17 +13,17 @@ export function availabilityRouter(db: Kysely<Database>): Router {
   router.get('/', async (req, res) => {
     const organizationId = organizationOf(req);
     const query = parseInput(availabilityQuery, req.query);
-    const { slots, zone } = await findAvailableSlots(db, organizationId, query, new Date());
-    res.json({ data: slots.map((slot) => toSlotResponse(slot, zone)), timezone: zone });
+    const { slots, zone, openGroups } = await findAvailableSlots(db, organizationId, query, new Date());
+    res.json({ data: slots.map((slot) => toSlotResponse(slot, zone, openGroups)), timezone: zone });
   });
 
   router.get('/days', async (req, res) => {
     const organizationId = organizationOf(req);
     const query = parseInput(availabilityQuery, req.query);
-    const { slots, zone } = await findAvailableSlots(db, organizationId, query, new Date());
+    const { slots, zone, openGroups } = await findAvailableSlots(db, organizationId, query, new Date());
     res.json({
       data: groupSlotsByLocalDay(slots, zone, query.from, query.to).map((day) => ({
-        date: day.date, slots: day.slots.map((slot) => toSlotResponse(slot, zone)),
+        date: day.date, slots: day.slots.map((slot) => toSlotResponse(slot, zone, openGroups)),
       })),
       timezone: zone,
     });

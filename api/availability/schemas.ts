@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isoInZone, type Slot } from '../../scheduling';
+import { fillingOrder, isoInZone, type Slot } from '../../scheduling';
+import type { OpenGroups } from './query';
 import { localDate, timezone, uuid } from '../common-schemas';
 
 /** Bounds the work of one request (and its answer) whatever the caller asks for. */
@@ -53,6 +54,9 @@ export const slotResponse = z.object({
   spaces_left: z.number().int(),
   groups: z.array(z.object({ id: z.string(), resources: z.array(z.string()) }))
     .meta({ description: 'Per resource group, its free resources' }),
+  open_groups: z.array(z.object({ resource_id: z.string(), spaces_taken: z.number().int(), spaces_left: z.number().int() }))
+    .optional()
+    .meta({ description: 'Group appointments only (seats per slot > 1): the groups already open at this start on a free resource, fullest first; a booking joins one of these before it opens a new group' }),
 }).meta({ id: 'Slot' });
 
 export const availabilityResponse = z.object({ data: z.array(slotResponse), timezone: z.string() }).meta({ id: 'Availability' });
@@ -62,12 +66,19 @@ export const availabilityDaysResponse = z.object({
   timezone: z.string(),
 }).meta({ id: 'AvailabilityDays' });
 
-export function toSlotResponse(slot: Slot, zone: string): z.infer<typeof slotResponse> {
-  return {
+export function toSlotResponse(slot: Slot, zone: string, openGroups: OpenGroups): z.infer<typeof slotResponse> {
+  const response = {
     start: isoInZone(slot.start, zone),
     end: isoInZone(slot.end, zone),
     resources: slot.resources,
     spaces_left: slot.spacesLeft,
     groups: slot.groups,
+  };
+  if (openGroups.seatsPerSlot <= 1) return response;
+  const taken = openGroups.takenAt.get(slot.start) ?? new Map<string, number>();
+  const open = fillingOrder(slot.resources.filter((id) => (taken.get(id) ?? 0) > 0), taken);
+  return {
+    ...response,
+    open_groups: open.map((id) => ({ resource_id: id, spaces_taken: taken.get(id)!, spaces_left: openGroups.seatsPerSlot - taken.get(id)! })),
   };
 }

@@ -5,7 +5,8 @@ import { groupSlotsByLocalDay } from '../../scheduling';
 import { organizationOf } from '../auth';
 import { parseInput } from '../validation';
 import { findAvailableSlots } from './query';
-import { availabilityQuery, toSlotResponse } from './schemas';
+import { availabilityQuery, availabilitySearchBody, toSlotResponse } from './schemas';
+import { searchAvailability } from './search';
 
 export function availabilityRouter(db: Kysely<Database>): Router {
   const router = Router();
@@ -27,6 +28,12 @@ export function availabilityRouter(db: Kysely<Database>): Router {
       })),
       timezone: zone,
     });
+  });
+
+  router.post('/search', async (req, res) => {
+    const organizationId = organizationOf(req);
+    const body = parseInput(availabilitySearchBody, req.body);
+    res.json(await searchAvailability(db, organizationId, body, new Date()));
   });
 
   return router;

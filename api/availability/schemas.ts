@@ -47,6 +47,38 @@ export const availabilityQuery = availabilityQueryFields.superRefine((query, ctx
 
 export type AvailabilityQuery = z.infer<typeof availabilityQuery>;
 
+export const MAX_RANGES_PER_SEARCH = 10;
+
+const localRange = z.strictObject({
+  from: availabilityQueryFields.shape.from,
+  to: availabilityQueryFields.shape.to.meta({ description: 'Last local date, inclusive' }),
+}).superRefine((range, ctx) => {
+  if (daysBetween(range.from, range.to) < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be on or after from' });
+});
+
+/** Appointedd's `ranges`: several stretches of dates in one request, the day cap over their sum. */
+export const availabilitySearchBody = z.strictObject({
+  service: availabilityQueryFields.shape.service,
+  ranges: z.array(localRange).min(1).max(MAX_RANGES_PER_SEARCH)
+    .meta({ description: `Up to ${MAX_RANGES_PER_SEARCH} ranges of local dates; together at most ${MAX_DAYS_PER_REQUEST} days` }),
+  timezone: availabilityQueryFields.shape.timezone,
+  resources: z.array(uuid).min(1).max(100).optional()
+    .meta({ description: 'Resource ids of the service to consider; default all of its resources' }),
+  mode: availabilityQueryFields.shape.mode,
+  duration: z.number().int().min(1).max(1440).optional()
+    .meta({ description: 'Minutes; one of the service\'s durations, default its first' }),
+  spaces: z.number().int().min(1).max(10_000).default(1)
+    .meta({ description: 'Seats wanted: lists only slots with at least this many left' }),
+}).superRefine((body, ctx) => {
+  const total = body.ranges.reduce((sum, range) => sum + Math.max(0, daysBetween(range.from, range.to)), 0);
+  if (total > MAX_DAYS_PER_REQUEST) {
+    ctx.addIssue({
+      code: 'custom', path: ['ranges'],
+      message: `the ranges cover ${total} days together; ask for at most ${MAX_DAYS_PER_REQUEST} days per request`,
+    });
+  }
+}).meta({ id: 'AvailabilitySearch' });
+
 export const slotResponse = z.object({
   start: z.string().meta({ description: 'ISO 8601 with the offset of the requested zone' }),
   end: z.string(),
@@ -60,6 +92,11 @@ export const slotResponse = z.object({
 }).meta({ id: 'Slot' });
 
 export const availabilityResponse = z.object({ data: z.array(slotResponse), timezone: z.string() }).meta({ id: 'Availability' });
+
+export const availabilitySearchResponse = z.object({
+  data: z.array(z.object({ from: z.string(), to: z.string(), slots: z.array(slotResponse) })),
+  timezone: z.string(),
+}).meta({ id: 'AvailabilitySearchResult' });
 
 export const availabilityDaysResponse = z.object({
   data: z.array(z.object({ date: z.string(), slots: z.array(slotResponse) })),

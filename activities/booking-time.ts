@@ -1,9 +1,9 @@
 import type { Transaction } from 'kysely';
-import { checkStart } from '../scheduling';
+import { checkStart, checkStartOfGroups, narrowGroups } from '../scheduling';
 import { findOccupiedRanges, insertAllocations, lockResources } from '../db/bookings';
 import { findGroupSeatsTaken, groupSlotKey, takeGroupSeats } from '../db/group-slots';
 import { findResources } from '../db/resources';
-import { toResourceSchedule, toServiceRules } from '../db/schedule-model';
+import { toGroupedResources, toResourceSchedule, toServiceRules } from '../db/schedule-model';
 import type { Database } from '../db/schema';
 import type { ServiceWithResources } from '../db/services';
 import type { HoldRefusalCode } from './types';
@@ -45,6 +45,8 @@ export interface TimeWanted {
   durationMinutes: number | null;
   /** Acceptable resources in order of preference (mode `one`); null = any of the service's. */
   resourceIds: string[] | null;
+  /** One of the service's named resource groups, a free member of which is booked; null = as the service says. */
+  resourceGroup?: string | null;
   spaces: number;
   now: Date;
 }
@@ -64,6 +66,8 @@ export interface ClaimableTime {
 
 /** The resources a booking of this service takes: all of them, or the acceptable candidates. */
 export function neededResourceIds(service: ServiceWithResources, candidateIds: string[]): string[] {
+  // With named groups the engine picks among every group's members: all of them are consulted.
+  if (service.resource_groups.length > 0) return service.resource_ids;
   return service.resource_mode === 'all' ? service.resource_ids : candidateIds;
 }
 
@@ -77,6 +81,10 @@ export async function findClaimableTime(trx: Transaction<Database>, wanted: Time
   const candidateIds = wanted.resourceIds ?? service.resource_ids;
   const unknown = candidateIds.filter((id) => !service.resource_ids.includes(id));
   if (unknown.length > 0) refuseTime('resource_not_found', `resource ${unknown[0]} does not provide this service`);
+  const grouped = toGroupedResources(service, { onlyGroup: wanted.resourceGroup ?? undefined });
+  if (grouped && grouped.groups.length === 0) refuseTime('resource_not_found', `the service has no resource group ${wanted.resourceGroup}`);
+  // Served by one group: named resources pick the groups (and members) that may serve it.
+  if (grouped?.across === 'one' && wanted.resourceIds) grouped.groups = narrowGroups(grouped.groups, wanted.resourceIds);
   const neededIds = neededResourceIds(service, candidateIds);
 
   await lockResources(trx, neededIds);
@@ -93,9 +101,8 @@ export async function findClaimableTime(trx: Transaction<Database>, wanted: Time
     ? await findGroupSeatsTaken(trx, service.id, neededIds, start, new Date(start.getTime() + 1))
     : [];
 
-  const verdict = checkStart({
+  const input = {
     resources: ordered.map(toResourceSchedule),
-    mode: service.resource_mode,
     service: rules,
     durationMinutes,
     busy: occupied.map((range) => ({ resourceId: range.resourceId, start: range.start.getTime(), end: range.end.getTime() })),
@@ -104,7 +111,8 @@ export async function findClaimableTime(trx: Transaction<Database>, wanted: Time
     now: wanted.now.getTime(),
     start: start.getTime(),
     preferredResourceIds: wanted.resourceIds ?? undefined,
-  });
+  };
+  const verdict = grouped ? checkStartOfGroups(input, grouped) : checkStart({ ...input, mode: service.resource_mode });
   if (!verdict.ok) refuseTime(verdict.reason, verdict.message);
 
   return {

@@ -45,7 +45,7 @@ export async function placeHold(db: Kysely<Database>, request: HoldRequest, now:
       const spaces = request.spaces ?? 1;
       const time = await findClaimableTime(trx, {
         organizationId: request.organizationId, service, start: new Date(request.start),
-        durationMinutes: request.durationMinutes, resourceIds: request.resourceIds, spaces, now,
+        durationMinutes: request.durationMinutes, resourceIds: request.resourceIds, resourceGroup: request.resourceGroup, spaces, now,
       });
       await refuseCustomerOverlap(trx, request, service, time.start, time.end);
       const booking = await insertBooking(trx, {

@@ -36,6 +36,8 @@ export interface HoldRequest {
   start: string;
   durationMinutes: number | null;
   resourceIds: string[] | null;
+  /** One of the service's named resource groups to book from; absent = as the service says. */
+  resourceGroup?: string;
   /** Seats wanted in a group appointment or session; absent = 1 (requests recorded before spaces existed). */
   spaces?: number;
   /** A seat in this group session instead of a time of the service's resources. */

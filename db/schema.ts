@@ -69,10 +69,15 @@ export interface ServiceTable {
   promotion: ColumnType<PromotionPolicy, PromotionPolicy | undefined, PromotionPolicy>;
   /** A customer (by e-mail) may not hold two overlapping bookings. */
   exclusive_customer: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Named groups of the service's resources; empty = all resources in one group of resource_mode. */
+  resource_groups: ColumnType<ResourceGroupJson[], string | undefined, string>;
   metadata: Json<Record<string, unknown>>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
+
+/** One named group of a service's resources: `one` of them or `all` of them are needed. */
+export interface ResourceGroupJson { name: string; resource_ids: string[]; mode: 'one' | 'all' }
 
 /** offer: the promoted booking is held with its own TTL; auto_confirm: it is confirmed at once. */
 export type PromotionPolicy = 'offer' | 'auto_confirm';

@@ -18,6 +18,7 @@ export type {
 export { listSlots } from './slots';
 export { checkStart } from './check-start';
 export { fillingOrder } from './group-fill';
+export { checkStartOfGroups, listSlotsOfGroups, narrowGroups, type GroupedResources } from './resource-groups';
 export { localDateRange, groupSlotsByLocalDay, type LocalDaySlots } from './local-days';
 export { isoInZone } from './zoned-time';
 export { openIntervalsForDays } from './working-hours';

@@ -2,10 +2,10 @@ import type { Kysely } from 'kysely';
 import { findOccupiedRanges } from '../../db/bookings';
 import { findGroupSeatsTaken } from '../../db/group-slots';
 import { findResources } from '../../db/resources';
-import { toResourceSchedule, toServiceRules } from '../../db/schedule-model';
+import { groupMemberIds, toGroupedResources, toResourceSchedule, toServiceRules } from '../../db/schedule-model';
 import type { Database } from '../../db/schema';
 import { findService } from '../../db/services';
-import { listSlots, localDateRange, type GroupSeatsTaken, type Slot } from '../../scheduling';
+import { listSlots, listSlotsOfGroups, localDateRange, type GroupSeatsTaken, type Slot } from '../../scheduling';
 import { InvalidInput, NotFound } from '../errors';
 import type { AvailabilityQuery } from './schemas';
 
@@ -45,11 +45,12 @@ export async function findAvailableSlots(
   const service = await findService(db, organizationId, query.service);
   if (!service) throw new NotFound(`service ${query.service} not found`, 'service');
 
-  const resourceIds = query.resources ?? service.resource_ids;
-  const strangers = resourceIds.filter((id) => !service.resource_ids.includes(id));
+  const strangers = (query.resources ?? []).filter((id) => !service.resource_ids.includes(id));
   if (strangers.length > 0) {
     throw new InvalidInput([{ path: 'resources', message: `resource ${strangers.join(', ')} does not provide service ${service.id}` }]);
   }
+  const grouped = toGroupedResources(service, { across: query.mode, resourceIds: query.resources });
+  const resourceIds = grouped ? groupMemberIds(grouped) : query.resources ?? service.resource_ids;
   const durationMinutes = query.duration ?? service.durations_minutes[0];
   if (!service.durations_minutes.includes(durationMinutes)) {
     throw new InvalidInput([{
@@ -59,7 +60,7 @@ export async function findAvailableSlots(
 
   const rows = await findResources(db, organizationId, resourceIds);
   const resources = resourceIds.map((id) => rows.find((row) => row.id === id)!).map(toResourceSchedule);
-  const zone = query.timezone ?? resources[0].timezone;
+  const zone = query.timezone ?? resources[0]?.timezone ?? 'UTC';
   const { rangeStart, rangeEnd } = localDateRange(query.from, query.to, zone);
   const rules = toServiceRules(service);
   // Allocations reach into the range from a slot's buffers on either side.
@@ -72,9 +73,8 @@ export async function findAvailableSlots(
       : Promise.resolve([]),
   ]);
 
-  const slots = listSlots({
+  const input = {
     resources,
-    mode: query.mode ?? service.resource_mode,
     service: rules,
     durationMinutes,
     busy: occupied.map((range) => ({ resourceId: range.resourceId, start: range.start.getTime(), end: range.end.getTime() })),
@@ -83,6 +83,9 @@ export async function findAvailableSlots(
     rangeStart,
     rangeEnd,
     now: now.getTime(),
-  });
+  };
+  const slots = grouped
+    ? listSlotsOfGroups(input, grouped)
+    : listSlots({ ...input, mode: query.mode ?? service.resource_mode });
   return { slots, zone, openGroups: openGroupsOf(rules.seatsPerSlot, groupSeats) };
 }

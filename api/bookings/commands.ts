@@ -17,6 +17,7 @@ import { BookingStatusKey, ServiceIdKey } from '../../workflows/search-attribute
 import { ApiError, Conflict, InvalidInput, NotFound, Unavailable } from '../errors';
 import type { createBookingBody, createSessionBookingsBody, rescheduleBookingBody, TimeChange } from './schemas';
 import { contactOf } from './contact';
+import { resourceGroupOf } from './resource-group';
 
 export interface BookingCommandDeps {
   db: Kysely<Database>;
@@ -74,6 +75,7 @@ async function appointmentHold(
   return {
     bookingId, organizationId, serviceId: service.id, start: start.toISOString(), durationMinutes,
     resourceIds: body.resource_ids ?? null, ...(body.spaces !== undefined && { spaces: body.spaces }),
+    ...resourceGroupOf(service, body),
     customer: body.customer ?? null, metadata: body.metadata,
     ...(body.exclusive_customer !== undefined && { exclusiveCustomer: body.exclusive_customer }),
     ...(body.callback_url !== undefined && { callbackUrl: body.callback_url }),

@@ -64,6 +64,8 @@ export const createBookingBody = z.strictObject({
   start: timeFields.start.optional().meta({ description: 'Required with service_id; a session has its own' }),
   spaces: z.number().int().min(1).max(10_000).optional()
     .meta({ description: 'Seats, all or none: in a session, or in a group appointment (seats per slot > 1); default 1' }),
+  resource_group: z.string().trim().min(1).max(100).optional()
+    .meta({ description: 'For a service with resource_groups in mode "one": the group to book, a free member of which is chosen' }),
   waitlist: z.boolean().optional()
     .meta({ description: 'Sessions: join the waiting list even if seats are left (staff tools)' }),
   ...bookingExtras,
@@ -72,7 +74,7 @@ export const createBookingBody = z.strictObject({
     ctx.addIssue({ code: 'custom', path: ['service_id'], message: 'give service_id (an appointment) or session_id (seats in a session), one of them' });
   }
   if (body.session_id) {
-    for (const field of ['start', 'end', 'duration_minutes', 'resource_ids'] as const) {
+    for (const field of ['start', 'end', 'duration_minutes', 'resource_ids', 'resource_group'] as const) {
       if (body[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'a session booking takes the session\'s time and resources' });
     }
     return;

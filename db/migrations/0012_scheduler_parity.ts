@@ -14,6 +14,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('label', 'text')
     .addColumn('display_label', 'text')
     .execute();
+  // Named groups of the service's resources, each needing one or all of its members (Aurinko's).
+  await db.schema.alterTable('services')
+    .addColumn('resource_groups', 'jsonb', (col) => col.notNull().defaultTo(sql`'[]'::jsonb`))
+    .execute();
   await db.schema.createIndex('bookings_external_id_idx').on('bookings')
     .columns(['organization_id', 'external_id', 'start_at']).where(sql.ref('external_id'), 'is not', null).execute();
 
@@ -41,6 +45,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP TRIGGER bookings_revision ON bookings`.execute(db);
   await sql`DROP FUNCTION bookings_bump_revision()`.execute(db);
+  await db.schema.alterTable('services').dropColumn('resource_groups').execute();
   await db.schema.alterTable('bookings')
     .dropColumn('revision').dropColumn('extra_emails').dropColumn('extra_phone_numbers')
     .dropColumn('external_id').dropColumn('label').dropColumn('display_label')

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { checkStart, checkStartOfGroups, narrowGroups } from '../scheduling';
+import { checkStart, checkStartOfGroups, narrowGroups, type ServiceRules } from '../scheduling';
 import { findOccupiedRanges, insertAllocations, lockResources } from '../db/bookings';
 import { findGroupSeatsTaken, groupSlotKey, takeGroupSeats } from '../db/group-slots';
 import { findResources } from '../db/resources';
@@ -47,6 +47,8 @@ export interface TimeWanted {
   resourceIds: string[] | null;
   /** One of the service's named resource groups, a free member of which is booked; null = as the service says. */
   resourceGroup?: string | null;
+  /** The organization waived minimum notice and horizon for this booking (never hours or capacity). */
+  bypassDelays?: boolean;
   spaces: number;
   now: Date;
 }
@@ -71,6 +73,14 @@ export function neededResourceIds(service: ServiceWithResources, candidateIds: s
   return service.resource_mode === 'all' ? service.resource_ids : candidateIds;
 }
 
+/** The rules with minimum notice and horizon lifted: a start from now on, however near or far. */
+function withoutDelays(rules: ServiceRules): ServiceRules {
+  return { ...rules, minNoticeMinutes: 0, horizonDays: null };
+}
+
+/** What the audit log says of a booking placed with `bypass_delays`. */
+export const DELAYS_BYPASSED = 'bypass_delays: minimum notice, horizon and booking window not applied (API key)';
+
 /**
  * Locks the resources (sorted, so racing transactions queue instead of deadlocking) and asks the
  * availability engine whether `start` is bookable against the allocations visible in this
@@ -90,7 +100,7 @@ export async function findClaimableTime(trx: Transaction<Database>, wanted: Time
   await lockResources(trx, neededIds);
   const resources = await findResources(trx, wanted.organizationId, neededIds);
   const ordered = neededIds.map((id) => resources.find((resource) => resource.id === id)!);
-  const rules = toServiceRules(service);
+  const rules = wanted.bypassDelays ? withoutDelays(toServiceRules(service)) : toServiceRules(service);
   const durationMinutes = wanted.durationMinutes ?? rules.durationsMinutes[0];
   const start = wanted.start;
   const occupiedFrom = new Date(start.getTime() - rules.bufferBeforeMinutes * MINUTE);

@@ -36,6 +36,8 @@ export interface HoldRequest {
   start: string;
   durationMinutes: number | null;
   resourceIds: string[] | null;
+  /** The organization waived notice, horizon and a session's booking window (API key only). */
+  bypassDelays?: boolean;
   /** One of the service's named resource groups to book from; absent = as the service says. */
   resourceGroup?: string;
   /** Seats wanted in a group appointment or session; absent = 1 (requests recorded before spaces existed). */

@@ -80,6 +80,7 @@ async function appointmentHold(
     ...(body.exclusive_customer !== undefined && { exclusiveCustomer: body.exclusive_customer }),
     ...(body.callback_url !== undefined && { callbackUrl: body.callback_url }),
     ...contactOf(body),
+    ...(body.bypass_delays && { bypassDelays: true }),
   };
 }
 
@@ -100,6 +101,7 @@ async function sessionHold(
     ...(body.exclusive_customer !== undefined && { exclusiveCustomer: body.exclusive_customer }),
     ...(body.callback_url !== undefined && { callbackUrl: body.callback_url }),
     ...contactOf(body),
+    ...(body.bypass_delays && { bypassDelays: true }),
   };
 }
 

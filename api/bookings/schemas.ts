@@ -64,6 +64,8 @@ export const createBookingBody = z.strictObject({
   start: timeFields.start.optional().meta({ description: 'Required with service_id; a session has its own' }),
   spaces: z.number().int().min(1).max(10_000).optional()
     .meta({ description: 'Seats, all or none: in a session, or in a group appointment (seats per slot > 1); default 1' }),
+  bypass_delays: z.boolean().optional()
+    .meta({ description: 'API key only: ignore minimum notice, horizon and a session\'s booking window (never working hours or capacity); recorded in the audit log' }),
   resource_group: z.string().trim().min(1).max(100).optional()
     .meta({ description: 'For a service with resource_groups in mode "one": the group to book, a free member of which is chosen' }),
   waitlist: z.boolean().optional()

@@ -8,6 +8,7 @@ import { deliveryResponse, toDeliveryResponse } from '../webhooks/schemas';
 export { customerDetails };
 
 const label = z.string().trim().min(1).max(200);
+const email = customerDetails.shape.email;
 
 /** The customer's further contact data and the caller's own names for the booking (Chrono's). */
 const contactFields = {

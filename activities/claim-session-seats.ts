@@ -5,9 +5,9 @@ import { adjustSessionCounters, bookingClosesAt, bookingOpensAt, lockSession, ne
 import type { ServiceWithResources } from '../db/services';
 import { recordBookingEvent } from './booking-event';
 import { toSnapshot } from './booking-snapshot';
-import { DELAYS_BYPASSED, refuseTime } from './booking-time';
+import { refuseTime } from './booking-time';
 import type { HoldOutcome, HoldRequest } from './types';
-import { fromReservation, refuseCustomerOverlap } from './new-booking';
+import { fromReservation, holdReason, refuseCustomerOverlap } from './new-booking';
 
 type Claimed = Exclude<HoldOutcome, { outcome: 'rejected' }>;
 
@@ -70,7 +70,7 @@ export async function claimSessionSeats(
   await appendBookingEvent(trx, {
     organizationId: booking.organization_id, bookingId: booking.id, step: 'hold',
     from: null, to: booking.status, actor: 'customer',
-    reason: [seated ? null : 'session full: joined the waiting list', request.bypassDelays ? DELAYS_BYPASSED : null].filter(Boolean).join('; ') || null,
+    reason: [seated ? null : 'session full: joined the waiting list', holdReason(request)].filter(Boolean).join('; ') || null,
   });
   const eventId = await recordBookingEvent(trx, booking, 'hold', seated ? 'booking.held' : 'booking.waitlisted');
   return { outcome: seated ? 'held' : 'waitlisted', booking: toSnapshot(booking, service, session), eventId };

@@ -6,10 +6,10 @@ import { findService } from '../db/services';
 import { bookingEventId, recordBookingEvent } from './booking-event';
 import { toSnapshot, type SnapshotService } from './booking-snapshot';
 import { rollBackIfLate } from './attempt-deadline';
-import { DELAYS_BYPASSED, findClaimableTime, occupyTime, refusalOf, refuseTime } from './booking-time';
+import { findClaimableTime, occupyTime, refusalOf, refuseTime } from './booking-time';
 import { claimSessionSeats } from './claim-session-seats';
 import type { HoldOutcome, HoldRequest } from './types';
-import { fromReservation, refuseCustomerOverlap } from './new-booking';
+import { fromReservation, holdReason, refuseCustomerOverlap } from './new-booking';
 
 type Placed = Exclude<HoldOutcome, { outcome: 'rejected' }>;
 
@@ -63,7 +63,7 @@ export async function placeHold(db: Kysely<Database>, request: HoldRequest, now:
       await occupyTime(trx, booking, time);
       await appendBookingEvent(trx, {
         organizationId: booking.organization_id, bookingId: booking.id, step: 'hold',
-        from: null, to: 'held', actor: 'customer', reason: request.bypassDelays ? DELAYS_BYPASSED : null,
+        from: null, to: 'held', actor: 'customer', reason: holdReason(request),
       });
       const eventId = await recordBookingEvent(trx, booking, 'hold', 'booking.held');
       rollBackIfLate(commitBy);

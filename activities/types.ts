@@ -36,6 +36,8 @@ export interface HoldRequest {
   start: string;
   durationMinutes: number | null;
   resourceIds: string[] | null;
+  /** Cancel-and-rebook: the booking this one replaces (cancelled once this hold exists). */
+  rebookedFrom?: string;
   /** The organization waived notice, horizon and a session's booking window (API key only). */
   bypassDelays?: boolean;
   /** One of the service's named resource groups to book from; absent = as the service says. */

@@ -25,6 +25,7 @@ export function bookingRepresentation(booking: Booking, zone = booking.timezone)
     label: booking.label,
     display_label: booking.display_label,
     revision: booking.revision,
+    rebooked_from: booking.rebooked_from,
     checked_in: booking.checked_in,
     notes: booking.notes,
     metadata: booking.metadata,

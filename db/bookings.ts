@@ -166,3 +166,10 @@ export async function findOverlappingCustomerBooking(
   if (excludeBookingId) query = query.where('id', '<>', excludeBookingId);
   return query.executeTakeFirst();
 }
+
+/** The booking that replaced this one by cancel-and-rebook, if any. */
+export function findRebooking(db: Db, organizationId: string, bookingId: string): Promise<Booking | undefined> {
+  return db.selectFrom('bookings').selectAll()
+    .where('organization_id', '=', organizationId).where('rebooked_from', '=', bookingId)
+    .orderBy('created_at', 'desc').executeTakeFirst();
+}

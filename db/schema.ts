@@ -154,6 +154,8 @@ export interface BookingTable {
   label: ColumnType<string | null, string | null | undefined, string | null>;
   /** What the customer's calendar shows as the event's title, instead of the service's name. */
   display_label: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Cancel-and-rebook: the booking this one replaced. */
+  rebooked_from: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

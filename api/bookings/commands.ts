@@ -83,6 +83,7 @@ async function appointmentHold(
     ...(body.callback_url !== undefined && { callbackUrl: body.callback_url }),
     ...contactOf(body),
     ...(body.bypass_delays && { bypassDelays: true }),
+    ...(body.cancel_booking_id && { rebookedFrom: body.cancel_booking_id }),
   };
 }
 
@@ -104,6 +105,7 @@ async function sessionHold(
     ...(body.callback_url !== undefined && { callbackUrl: body.callback_url }),
     ...contactOf(body),
     ...(body.bypass_delays && { bypassDelays: true }),
+    ...(body.cancel_booking_id && { rebookedFrom: body.cancel_booking_id }),
   };
 }
 

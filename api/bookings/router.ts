@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { findBooking, listBookingEvents, listBookings } from '../../db/bookings';
+import { findBooking, findRebooking, listBookingEvents, listBookings } from '../../db/bookings';
 import { cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, reduceSpacesUpdate, submitDetailsUpdate } from '../../workflows/messages';
 import { listNotifications } from '../../db/notifications';
 import { waitlistPosition } from '../../db/sessions';
@@ -12,6 +12,7 @@ import { idempotencyKeyOf } from '../idempotency';
 import { issueManageToken } from '../manage-token';
 import { parseInput, pathId } from '../validation';
 import { changeBooking, rescheduleBooking, reserveBooking, reserveSessionBookings, type BookingCommandDeps } from './commands';
+import { rebookBooking } from './rebook';
 import {
   cancelBody, checkInBody, createBookingBody, createSessionBookingsBody, customerDetails, hostAnswerBody, listBookingsQuery,
   rescheduleBookingBody, spacesBody, timezoneQuery, toBookingResponse, toCallbackDeliveryResponse,
@@ -44,10 +45,15 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
   }
 
   router.post('/', async (req, res) => {
-    const organizationId = organizationOf(req);
+    // A customer's manage token may only rebook its own booking; everything else needs the API key.
+    if (req.principal?.kind !== 'organization' && !req.body?.cancel_booking_id) organizationOf(req);
     const body = parseInput(createBookingBody, req.body);
+    if (body.bypass_delays) organizationOf(req);
     const zone = zoneOf(req.query);
-    const booking = await reserveBooking(deps, organizationId, body, idempotencyKeyOf(req));
+    const booking = body.cancel_booking_id
+      ? await rebookBooking(deps, bookingAccess(req, body.cancel_booking_id).organizationId, bookingAccess(req, body.cancel_booking_id).actor,
+        { ...body, cancel_booking_id: body.cancel_booking_id }, idempotencyKeyOf(req))
+      : await reserveBooking(deps, organizationOf(req), body, idempotencyKeyOf(req));
     res.status(booking.status === 'waitlisted' ? 202 : 201).json({ ...await withQueuePlace(booking, zone), ...creatorKeys(booking) });
   });
 
@@ -77,7 +83,8 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
 
   router.get('/:id', async (req, res) => {
     const booking = await readableBooking(req);
-    res.json(await withQueuePlace(booking, zoneOf(req.query)));
+    const replacement = await findRebooking(deps.db, booking.organization_id, booking.id);
+    res.json({ ...await withQueuePlace(booking, zoneOf(req.query)), rebooked_to: replacement?.id ?? null });
   });
 
   router.get('/:id/events', async (req, res) => {

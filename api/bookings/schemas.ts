@@ -59,6 +59,8 @@ export const createBookingBody = z.strictObject({
   start: timeFields.start.optional().meta({ description: 'Required with service_id; a session has its own' }),
   spaces: z.number().int().min(1).max(10_000).optional()
     .meta({ description: 'Seats, all or none: in a session, or in a group appointment (seats per slot > 1); default 1' }),
+  cancel_booking_id: uuid.optional()
+    .meta({ description: 'Cancel-and-rebook: the booking this one replaces (any service of the organization). It is cancelled (reason rebooked) only once the new hold exists; with its manage token, the customer may rebook it' }),
   bypass_delays: z.boolean().optional()
     .meta({ description: 'API key only: ignore minimum notice, horizon and a session\'s booking window (never working hours or capacity); recorded in the audit log' }),
   resource_group: z.string().trim().min(1).max(100).optional()
@@ -143,6 +145,8 @@ export const bookingResponse = z.object({
   external_id: z.string().nullable(),
   label: z.string().nullable(),
   display_label: z.string().nullable(),
+  rebooked_from: z.string().nullable().meta({ description: 'The booking this one replaced (cancel-and-rebook)' }),
+  rebooked_to: z.string().nullable().optional().meta({ description: 'For a booking read alone: the booking that replaced it' }),
   revision: z.number().int().meta({ description: 'Grows with every change of time, status or details; the calendar file\'s SEQUENCE' }),
   checked_in: z.boolean().nullable(),
   notes: z.string().nullable(),

@@ -13,7 +13,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('external_id', 'text')
     .addColumn('label', 'text')
     .addColumn('display_label', 'text')
+    // Cancel-and-rebook: the booking this one replaced (which was cancelled because of it).
+    .addColumn('rebooked_from', 'uuid', (col) => col.references('bookings.id'))
     .execute();
+  await db.schema.createIndex('bookings_rebooked_from_idx').on('bookings').column('rebooked_from')
+    .where(sql.ref('rebooked_from'), 'is not', null).execute();
   // Named groups of the service's resources, each needing one or all of its members (Aurinko's).
   await db.schema.alterTable('services')
     .addColumn('resource_groups', 'jsonb', (col) => col.notNull().defaultTo(sql`'[]'::jsonb`))
@@ -48,6 +52,6 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('services').dropColumn('resource_groups').execute();
   await db.schema.alterTable('bookings')
     .dropColumn('revision').dropColumn('extra_emails').dropColumn('extra_phone_numbers')
-    .dropColumn('external_id').dropColumn('label').dropColumn('display_label')
+    .dropColumn('external_id').dropColumn('label').dropColumn('display_label').dropColumn('rebooked_from')
     .execute();
 }

@@ -14,6 +14,7 @@ import { recordTransition } from './record-transition';
 import { rescheduleBooking } from './reschedule-booking';
 import { resumeBooking, type ResumeRequest } from './resume-booking';
 import { sendReminder, type ReminderOutcome, type ReminderRequest } from './send-reminder';
+import { acceptWaitingBooking, suspendSessionBooking, type SeatMoveOutcome, type SeatMoveRequest } from './session-seat-moves';
 import type {
   BookingSnapshot, HoldOutcome, HoldRequest, RescheduleOutcome, RescheduleRequest, TransitionOutcome, TransitionRequest,
 } from './types';
@@ -41,6 +42,8 @@ export function createActivities({ db, now = () => new Date(), mailer = null, te
     cancelSession: (request: SessionCancellationRequest): Promise<{ bookingIds: string[] }> => cancelSession(db, request),
     changeSessionCapacity: (request: CapacityChangeRequest): Promise<CapacityChangeOutcome> => changeSessionCapacity(db, request, now()),
     rescheduleBooking: (request: RescheduleRequest): Promise<RescheduleOutcome> => rescheduleBooking(db, request, now()),
+    suspendSessionBooking: (request: SeatMoveRequest): Promise<SeatMoveOutcome> => suspendSessionBooking(db, request, now()),
+    acceptWaitingBooking: (request: SeatMoveRequest): Promise<SeatMoveOutcome> => acceptWaitingBooking(db, request, now()),
     resumeBooking: (request: ResumeRequest): Promise<BookingSnapshot | null> => resumeBooking(db, request),
     findOrphanedBookings: (search: OrphanSearch): Promise<OrphanSearchResult> => {
       if (!temporal) throw new Error('the reconciler needs a Temporal client (createActivities({ temporal }))');
@@ -56,3 +59,4 @@ export type BookingActivities = ReturnType<typeof createActivities>;
 export type * from './types';
 export type { OrphanedBooking, OrphanSearch, OrphanSearchResult };
 export type { CapacityChangeOutcome, CapacityChangeRequest, SessionCancellationRequest, SessionHoldsOutcome };
+export type { SeatMoveOutcome, SeatMoveRequest };

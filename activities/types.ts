@@ -20,6 +20,8 @@ export interface BookingSnapshot {
   sessionId: string | null;
   /** A waiting booking that has not been promoted by then expires: its session's booking window closes. */
   waitlistExpiresAt: string | null;
+  /** Presence or absence may be recorded until then (the service's window after the end); absent in older histories. */
+  checkInClosesAt?: string;
 }
 
 export interface CustomerDetails {

@@ -71,6 +71,8 @@ export interface ServiceTable {
   exclusive_customer: ColumnType<boolean, boolean | undefined, boolean>;
   /** Named groups of the service's resources; empty = all resources in one group of resource_mode. */
   resource_groups: ColumnType<ResourceGroupJson[], string | undefined, string>;
+  /** Presence or absence may be recorded until this long after a booking's end. */
+  check_in_window_hours: ColumnType<number, number | undefined, number>;
   metadata: Json<Record<string, unknown>>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;

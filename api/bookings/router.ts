@@ -1,6 +1,8 @@
 import { Router, type Request } from 'express';
 import { findBooking, findRebooking, listBookingEvents, listBookings } from '../../db/bookings';
-import { cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, reduceSpacesUpdate, submitDetailsUpdate } from '../../workflows/messages';
+import {
+  acceptUpdate, cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, reduceSpacesUpdate, submitDetailsUpdate, suspendUpdate,
+} from '../../workflows/messages';
 import { listNotifications } from '../../db/notifications';
 import { waitlistPosition } from '../../db/sessions';
 import { listCallbackDeliveries } from '../../db/booking-callbacks';
@@ -106,7 +108,8 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
     res.json(toBookingResponse(booking, zoneOf(req.query)));
   });
 
-  for (const [action, update] of [['confirm', confirmUpdate], ['decline', declineUpdate]] as const) {
+  // The host's answers; suspend and accept move a session booking between its seats and the waiting list.
+  for (const [action, update] of [['confirm', confirmUpdate], ['decline', declineUpdate], ['suspend', suspendUpdate], ['accept', acceptUpdate]] as const) {
     router.post(`/:id/${action}`, async (req, res) => {
       const bookingId = pathId(req.params.id, 'booking');
       const organizationId = organizationOf(req);

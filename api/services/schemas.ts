@@ -31,6 +31,8 @@ const serviceFields = {
     .meta({ description: 'Sessions: a waiting booking promoted to a freed seat is held with its own hold TTL (offer; if it lapses the seat moves on) or confirmed at once (auto_confirm)' }),
   exclusive_customer: z.boolean()
     .meta({ description: 'A customer (by e-mail) may not hold two overlapping bookings: the second is 409 customer_overlap' }),
+  check_in_window_hours: z.number().min(0).max(720)
+    .meta({ description: 'Presence or absence may be recorded from the start until this many hours after the end (fractions allowed)' }),
   resource_groups: z.array(z.strictObject({
     name: z.string().trim().min(1).max(100),
     resource_ids: z.array(uuid).min(1).max(100)
@@ -58,6 +60,7 @@ export const createServiceBody = z.strictObject({
   promotion: serviceFields.promotion.default('offer'),
   exclusive_customer: serviceFields.exclusive_customer.default(false),
   resource_groups: serviceFields.resource_groups.default([]),
+  check_in_window_hours: serviceFields.check_in_window_hours.default(48),
   metadata: metadata.default({}),
 }).superRefine((body, ctx) => {
   for (const issue of groupMembersOutside(body.resource_groups, body.resource_ids)) ctx.addIssue({ code: 'custom', ...issue });
@@ -91,6 +94,7 @@ export const serviceResponse = z.object({
   resource_mode: z.enum(['one', 'all']), reminder_offsets_seconds: z.array(z.number()),
   promotion: z.enum(['offer', 'auto_confirm']), exclusive_customer: z.boolean(), metadata: z.record(z.string(), z.unknown()),
   resource_groups: z.array(z.object({ name: z.string(), resource_ids: z.array(z.string()), mode: z.enum(['one', 'all']) })),
+  check_in_window_hours: z.number(),
   created_at: z.string(), updated_at: z.string(),
 }).meta({ id: 'Service' });
 
@@ -114,6 +118,7 @@ export function toServiceResponse(service: ServiceWithResources): z.infer<typeof
     promotion: service.promotion,
     exclusive_customer: service.exclusive_customer,
     resource_groups: service.resource_groups,
+    check_in_window_hours: service.check_in_window_hours,
     metadata: service.metadata,
     created_at: DateTime.fromJSDate(service.created_at).toUTC().toISO()!,
     updated_at: DateTime.fromJSDate(service.updated_at).toUTC().toISO()!,

@@ -21,6 +21,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Named groups of the service's resources, each needing one or all of its members (Aurinko's).
   await db.schema.alterTable('services')
     .addColumn('resource_groups', 'jsonb', (col) => col.notNull().defaultTo(sql`'[]'::jsonb`))
+    // How long after a booking's end presence or absence may still be recorded.
+    .addColumn('check_in_window_hours', 'double precision', (col) => col.notNull().defaultTo(48))
     .execute();
   await db.schema.createIndex('bookings_external_id_idx').on('bookings')
     .columns(['organization_id', 'external_id', 'start_at']).where(sql.ref('external_id'), 'is not', null).execute();
@@ -49,7 +51,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP TRIGGER bookings_revision ON bookings`.execute(db);
   await sql`DROP FUNCTION bookings_bump_revision()`.execute(db);
-  await db.schema.alterTable('services').dropColumn('resource_groups').execute();
+  await db.schema.alterTable('services').dropColumn('resource_groups').dropColumn('check_in_window_hours').execute();
   await db.schema.alterTable('bookings')
     .dropColumn('revision').dropColumn('extra_emails').dropColumn('extra_phone_numbers')
     .dropColumn('external_id').dropColumn('label').dropColumn('display_label').dropColumn('rebooked_from')

@@ -18,6 +18,7 @@ import { recordTransition } from './record-transition';
 import { rescheduleBooking } from './reschedule-booking';
 import { resumeBooking, type ResumeRequest } from './resume-booking';
 import { sendReminder, type ReminderOutcome, type ReminderRequest } from './send-reminder';
+import { acceptWaitingBooking, suspendSessionBooking, type SeatMoveOutcome, type SeatMoveRequest } from './session-seat-moves';
 import type {
   BookingSnapshot, HoldOutcome, HoldRequest, RescheduleOutcome, RescheduleRequest, TransitionOutcome, TransitionRequest,
 } from './types';
@@ -51,6 +52,8 @@ export function createActivities({ db, now = () => new Date(), mailer = null, te
     cancelSession: (request: SessionCancellationRequest): Promise<{ bookingIds: string[] }> => cancelSession(db, request),
     changeSessionCapacity: (request: CapacityChangeRequest): Promise<CapacityChangeOutcome> => changeSessionCapacity(db, request, now()),
     rescheduleBooking: (request: RescheduleRequest): Promise<RescheduleOutcome> => rescheduleBooking(db, request, now()),
+    suspendSessionBooking: (request: SeatMoveRequest): Promise<SeatMoveOutcome> => suspendSessionBooking(db, request, now()),
+    acceptWaitingBooking: (request: SeatMoveRequest): Promise<SeatMoveOutcome> => acceptWaitingBooking(db, request, now()),
     resumeBooking: (request: ResumeRequest): Promise<BookingSnapshot | null> => resumeBooking(db, request),
     findOrphanedBookings: (search: OrphanSearch): Promise<OrphanSearchResult> => findOrphanedBookings(db, temporalFor('reconciler'), search, now()),
     cancellationReason: (ref: CancellationRequestRef): Promise<string> => cancellationReason(temporalFor('cancellation\'s reason'), ref),
@@ -69,3 +72,4 @@ export type BookingActivities = ReturnType<typeof createActivities>;
 export type * from './types';
 export type { OrphanedBooking, OrphanSearch, OrphanSearchResult };
 export type { CapacityChangeOutcome, CapacityChangeRequest, SessionCancellationRequest, SessionHoldsOutcome };
+export type { SeatMoveOutcome, SeatMoveRequest };

@@ -3,7 +3,9 @@ import {
   bookingResponse, callbackDeliveryResponse, cancelBody, checkInBody, createBookingBody, createSessionBookingsBody, customerDetails,
   hostAnswerBody, listBookingsQuery, rescheduleBookingBody, spacesBody,
 } from './bookings/schemas';
-import { availabilityDaysResponse, availabilityQueryFields, availabilityResponse } from './availability/schemas';
+import {
+  availabilityDaysResponse, availabilityQueryFields, availabilityResponse, availabilitySearchBody, availabilitySearchResponse,
+} from './availability/schemas';
 import { problemSchema } from './common-schemas';
 import { createResourceBody, resourceResponse, updateResourceBody } from './resources/schemas';
 import { createServiceBody, serviceResponse, updateServiceBody } from './services/schemas';
@@ -52,11 +54,14 @@ const operations: Operation[] = [
   { method: 'post', path: '/v1/bookings/{id}/details', summary: 'Submit the customer\'s details for a held booking', body: customerDetails, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },
   { method: 'post', path: '/v1/bookings/{id}/confirm', summary: 'Host approves a booking pending approval', body: hostAnswerBody, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },
   { method: 'post', path: '/v1/bookings/{id}/decline', summary: 'Host declines a booking pending approval', body: hostAnswerBody, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },
+  { method: 'post', path: '/v1/bookings/{id}/suspend', summary: 'Host moves a seated session booking back to the waiting list; its seats go to the next waiting booking', body: hostAnswerBody, response: bookingResponse, status: 200, errors: [400, 401, 403, 404, 409] },
+  { method: 'post', path: '/v1/bookings/{id}/accept', summary: 'Host gives a waiting session booking free seats ahead of its turn (409 session_full if none)', body: hostAnswerBody, response: bookingResponse, status: 200, errors: [400, 401, 403, 404, 409] },
   { method: 'post', path: '/v1/bookings/{id}/check-in', summary: 'Record presence or absence; after the end the booking becomes completed or no_show', body: checkInBody, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },
   { method: 'post', path: '/v1/bookings/{id}/reschedule', summary: 'Move a held, pending or confirmed booking to another time; 409 with the refusal code keeps the old time', body: rescheduleBookingBody, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },
   { method: 'get', path: '/v1/bookings/{id}/callbacks', summary: 'Attempts to POST the booking\'s own callbacks to its callback_url', response: z.object({ callback_url: z.string().nullable(), data: z.array(callbackDeliveryResponse) }), status: 200, errors: [401, 403, 404] },
   { method: 'post', path: '/v1/bookings/{id}/cancel', summary: 'Cancel a booking that has not ended', body: cancelBody, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },
   { method: 'get', path: '/v1/availability', summary: 'Bookable slots of a service over local dates (at most 62 days), with the seats left', query: availabilityQueryFields, response: availabilityResponse, status: 200, errors: [400, 401, 404] },
+  { method: 'post', path: '/v1/availability/search', summary: 'Slots over up to 10 ranges of local dates in one request (62 days in all), answered per range', body: availabilitySearchBody, response: availabilitySearchResponse, status: 200, errors: [400, 401, 404] },
   { method: 'get', path: '/v1/availability/days', summary: 'The same slots grouped by local day, days without slots included', query: availabilityQueryFields, response: availabilityDaysResponse, status: 200, errors: [400, 401, 404] },
   { method: 'get', path: '/v1/bookings/{id}/ics', summary: 'The booking as an RFC 5545 calendar file (API key or the booking\'s manage token)', response: z.string(), responseType: 'text/calendar', status: 200, errors: [401, 404] },
   { method: 'get', path: '/v1/resources/{id}/calendar.ics', summary: 'Calendar feed of a resource\'s confirmed and completed bookings (the last 90 days and all ahead); API key, or ?token= from calendar-url', response: z.string(), responseType: 'text/calendar', status: 200, errors: [401, 404] },

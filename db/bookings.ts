@@ -123,6 +123,7 @@ export interface BookingFilter {
   status?: BookingStatus;
   resourceId?: string;
   sessionId?: string;
+  externalId?: string;
   from?: Date;
   to?: Date;
   after?: { startAt: Date; id: string };
@@ -135,6 +136,7 @@ export function listBookings(db: Db, filter: BookingFilter): Promise<Booking[]> 
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.resourceId) query = query.where(sql<boolean>`resource_ids @> ARRAY[${filter.resourceId}]::uuid[]`);
   if (filter.sessionId) query = query.where('session_id', '=', filter.sessionId);
+  if (filter.externalId) query = query.where('external_id', '=', filter.externalId);
   if (filter.from) query = query.where('end_at', '>', filter.from);
   if (filter.to) query = query.where('start_at', '<', filter.to);
   if (filter.after) {
@@ -163,4 +165,11 @@ export async function findOverlappingCustomerBooking(
     .where('start_at', '<', end).where('end_at', '>', start);
   if (excludeBookingId) query = query.where('id', '<>', excludeBookingId);
   return query.executeTakeFirst();
+}
+
+/** The booking that replaced this one by cancel-and-rebook, if any. */
+export function findRebooking(db: Db, organizationId: string, bookingId: string): Promise<Booking | undefined> {
+  return db.selectFrom('bookings').selectAll()
+    .where('organization_id', '=', organizationId).where('rebooked_from', '=', bookingId)
+    .orderBy('created_at', 'desc').executeTakeFirst();
 }

@@ -6,6 +6,7 @@ import * as remindersCheckIn from './migrations/0004_reminders_check_in';
 import * as sessions from './migrations/0005_sessions';
 import * as bookingCallbacks from './migrations/0006_booking_callbacks';
 import * as workerHeartbeats from './migrations/0010_worker_heartbeats';
+import * as schedulerParity from './migrations/0012_scheduler_parity';
 
 /** Listed here rather than read from disk, so the same migrations run under tsx, jest and bundles. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005_sessions': sessions,
   '0006_booking_callbacks': bookingCallbacks,
   '0010_worker_heartbeats': workerHeartbeats,
+  '0012_scheduler_parity': schedulerParity,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -69,10 +69,17 @@ export interface ServiceTable {
   promotion: ColumnType<PromotionPolicy, PromotionPolicy | undefined, PromotionPolicy>;
   /** A customer (by e-mail) may not hold two overlapping bookings. */
   exclusive_customer: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Named groups of the service's resources; empty = all resources in one group of resource_mode. */
+  resource_groups: ColumnType<ResourceGroupJson[], string | undefined, string>;
+  /** Presence or absence may be recorded until this long after a booking's end. */
+  check_in_window_hours: ColumnType<number, number | undefined, number>;
   metadata: Json<Record<string, unknown>>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
+
+/** One named group of a service's resources: `one` of them or `all` of them are needed. */
+export interface ResourceGroupJson { name: string; resource_ids: string[]; mode: 'one' | 'all' }
 
 /** offer: the promoted booking is held with its own TTL; auto_confirm: it is confirmed at once. */
 export type PromotionPolicy = 'offer' | 'auto_confirm';
@@ -140,6 +147,17 @@ export interface BookingTable {
   /** Queue order on the session's waiting list (bigint, so a string); null if it never waited. */
   waitlist_seq: ColumnType<string | null, string | null | undefined, string | null>;
   exclusive_customer: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Grows with every change of time, status or details (a trigger counts); the ICS SEQUENCE. */
+  revision: ColumnType<number, never, never>;
+  extra_emails: ColumnType<string[], string[] | undefined, string[]>;
+  extra_phone_numbers: ColumnType<string[], string[] | undefined, string[]>;
+  /** The caller's own id for the customer (Chrono's user_external_id); filterable. */
+  external_id: ColumnType<string | null, string | null | undefined, string | null>;
+  label: ColumnType<string | null, string | null | undefined, string | null>;
+  /** What the customer's calendar shows as the event's title, instead of the service's name. */
+  display_label: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Cancel-and-rebook: the booking this one replaced. */
+  rebooked_from: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

@@ -2,10 +2,10 @@ import type { Kysely } from 'kysely';
 import { findOccupiedRanges } from '../../db/bookings';
 import { findGroupSeatsTaken } from '../../db/group-slots';
 import { findResources } from '../../db/resources';
-import { toResourceSchedule, toServiceRules } from '../../db/schedule-model';
+import { groupMemberIds, toGroupedResources, toResourceSchedule, toServiceRules } from '../../db/schedule-model';
 import type { Database } from '../../db/schema';
 import { findService } from '../../db/services';
-import { listSlots, localDateRange, type Slot } from '../../scheduling';
+import { listSlots, listSlotsOfGroups, localDateRange, type GroupSeatsTaken, type Slot } from '../../scheduling';
 import { InvalidInput, NotFound } from '../errors';
 import type { AvailabilityQuery } from './schemas';
 
@@ -30,6 +30,23 @@ export interface AvailableSlots {
   slots: Slot[];
   /** The zone of from/to and of the answer. */
   zone: string;
+  /** Group appointments already open (seats taken), by start then resource: what fills first. */
+  openGroups: OpenGroups;
+}
+
+export interface OpenGroups {
+  seatsPerSlot: number;
+  takenAt: Map<number, Map<string, number>>;
+}
+
+function openGroupsOf(seatsPerSlot: number, groupSeats: GroupSeatsTaken[]): OpenGroups {
+  const takenAt = new Map<number, Map<string, number>>();
+  for (const row of groupSeats) {
+    const byResource = takenAt.get(row.start) ?? new Map<string, number>();
+    for (const id of row.resourceIds) byResource.set(id, (byResource.get(id) ?? 0) + row.spaces);
+    takenAt.set(row.start, byResource);
+  }
+  return { seatsPerSlot, takenAt };
 }
 
 /**
@@ -43,11 +60,12 @@ export async function findAvailableSlots(
   const service = await findService(db, organizationId, query.service);
   if (!service) throw new NotFound(`service ${query.service} not found`, 'service');
 
-  const resourceIds = query.resources ?? service.resource_ids;
-  const strangers = resourceIds.filter((id) => !service.resource_ids.includes(id));
+  const strangers = (query.resources ?? []).filter((id) => !service.resource_ids.includes(id));
   if (strangers.length > 0) {
     throw new InvalidInput([{ path: 'resources', message: `resource ${strangers.join(', ')} does not provide service ${service.id}` }]);
   }
+  const grouped = toGroupedResources(service, { across: query.mode, resourceIds: query.resources });
+  const resourceIds = grouped ? groupMemberIds(grouped) : query.resources ?? service.resource_ids;
   const durationMinutes = query.duration ?? service.durations_minutes[0];
   if (!service.durations_minutes.includes(durationMinutes)) {
     throw new InvalidInput([{
@@ -57,7 +75,7 @@ export async function findAvailableSlots(
 
   const rows = await findResources(db, organizationId, resourceIds);
   const resources = resourceIds.map((id) => rows.find((row) => row.id === id)!).map(toResourceSchedule);
-  const zone = query.timezone ?? resources[0].timezone;
+  const zone = query.timezone ?? resources[0]?.timezone ?? 'UTC';
   const { rangeStart, rangeEnd } = localDateRange(query.from, query.to, zone);
   const rules = toServiceRules(service);
   // Allocations reach into the range from a slot's buffers on either side.
@@ -72,7 +90,6 @@ export async function findAvailableSlots(
 
   const input = {
     resources,
-    mode: query.mode ?? service.resource_mode,
     service: rules,
     durationMinutes,
     busy: occupied.map((range) => ({ resourceId: range.resourceId, start: range.start.getTime(), end: range.end.getTime() })),
@@ -86,12 +103,13 @@ export async function findAvailableSlots(
   const slots: Slot[] = [];
   for (let sliceStart = rangeStart; sliceStart < rangeEnd; sliceStart += SLICE_MS) {
     if (sliceStart > rangeStart) await nextTurn();
-    slots.push(...listSlots({ ...input, rangeStart: sliceStart, rangeEnd: Math.min(rangeEnd, sliceStart + SLICE_MS) }));
+    const slice = { ...input, rangeStart: sliceStart, rangeEnd: Math.min(rangeEnd, sliceStart + SLICE_MS) };
+    slots.push(...(grouped ? listSlotsOfGroups(slice, grouped) : listSlots({ ...slice, mode: query.mode ?? service.resource_mode })));
     if (slots.length > MAX_SLOTS_PER_REQUEST) {
       throw new InvalidInput([{
         path: 'to', message: `the range holds more than ${MAX_SLOTS_PER_REQUEST} slots; ask for fewer days (or a longer duration)`,
       }]);
     }
   }
-  return { slots, zone };
+  return { slots, zone, openGroups: openGroupsOf(rules.seatsPerSlot, groupSeats) };
 }

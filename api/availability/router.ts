@@ -5,7 +5,8 @@ import { groupSlotsByLocalDay } from '../../scheduling';
 import { organizationOf } from '../auth';
 import { parseInput } from '../validation';
 import { findAvailableSlots, inSlices } from './query';
-import { availabilityQuery, toSlotResponse } from './schemas';
+import { availabilityQuery, availabilitySearchBody, toSlotResponse } from './schemas';
+import { searchAvailability } from './search';
 
 export function availabilityRouter(db: Kysely<Database>): Router {
   const router = Router();
@@ -13,18 +14,24 @@ export function availabilityRouter(db: Kysely<Database>): Router {
   router.get('/', async (req, res) => {
     const organizationId = organizationOf(req);
     const query = parseInput(availabilityQuery, req.query);
-    const { slots, zone } = await findAvailableSlots(db, organizationId, query, new Date());
-    res.json({ data: await inSlices(slots, (slot) => toSlotResponse(slot, zone)), timezone: zone });
+    const { slots, zone, openGroups } = await findAvailableSlots(db, organizationId, query, new Date());
+    res.json({ data: await inSlices(slots, (slot) => toSlotResponse(slot, zone, openGroups)), timezone: zone });
   });
 
   router.get('/days', async (req, res) => {
     const organizationId = organizationOf(req);
     const query = parseInput(availabilityQuery, req.query);
-    const { slots, zone } = await findAvailableSlots(db, organizationId, query, new Date());
+    const { slots, zone, openGroups } = await findAvailableSlots(db, organizationId, query, new Date());
     const days = groupSlotsByLocalDay(slots, zone, query.from, query.to);
     const data = [];
-    for (const day of days) data.push({ date: day.date, slots: await inSlices(day.slots, (slot) => toSlotResponse(slot, zone)) });
+    for (const day of days) data.push({ date: day.date, slots: await inSlices(day.slots, (slot) => toSlotResponse(slot, zone, openGroups)) });
     res.json({ data, timezone: zone });
+  });
+
+  router.post('/search', async (req, res) => {
+    const organizationId = organizationOf(req);
+    const body = parseInput(availabilitySearchBody, req.body);
+    res.json(await searchAvailability(db, organizationId, body, new Date()));
   });
 
   return router;

@@ -21,6 +21,8 @@ import { reserveSessionsWorkflow } from '../../workflows/sessions';
 import { BookingStatusKey, ServiceIdKey } from '../../workflows/search-attributes';
 import { ApiError, Conflict, InvalidInput, NotFound, Unavailable } from '../errors';
 import type { createBookingBody, createSessionBookingsBody, rescheduleBookingBody, TimeChange } from './schemas';
+import { contactOf } from './contact';
+import { resourceGroupOf } from './resource-group';
 
 export interface BookingCommandDeps {
   db: Kysely<Database>;
@@ -78,9 +80,13 @@ async function appointmentHold(
   return {
     bookingId, organizationId, serviceId: service.id, start: start.toISOString(), durationMinutes,
     resourceIds: body.resource_ids ?? null, ...(body.spaces !== undefined && { spaces: body.spaces }),
+    ...resourceGroupOf(service, body),
     customer: body.customer ?? null, metadata: body.metadata,
     ...(body.exclusive_customer !== undefined && { exclusiveCustomer: body.exclusive_customer }),
     ...(body.callback_url !== undefined && { callbackUrl: body.callback_url }),
+    ...contactOf(body),
+    ...(body.bypass_delays && { bypassDelays: true }),
+    ...(body.cancel_booking_id && { rebookedFrom: body.cancel_booking_id }),
   };
 }
 
@@ -100,6 +106,9 @@ async function sessionHold(
     ...(body.waitlist !== undefined && { waitlist: body.waitlist }),
     ...(body.exclusive_customer !== undefined && { exclusiveCustomer: body.exclusive_customer }),
     ...(body.callback_url !== undefined && { callbackUrl: body.callback_url }),
+    ...contactOf(body),
+    ...(body.bypass_delays && { bypassDelays: true }),
+    ...(body.cancel_booking_id && { rebookedFrom: body.cancel_booking_id }),
   };
 }
 

@@ -1,6 +1,8 @@
 import { Router, type Request } from 'express';
-import { findBooking, listBookingEvents, listBookings } from '../../db/bookings';
-import { cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, reduceSpacesUpdate, submitDetailsUpdate } from '../../workflows/messages';
+import { findBooking, findRebooking, listBookingEvents, listBookings } from '../../db/bookings';
+import {
+  acceptUpdate, cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, reduceSpacesUpdate, submitDetailsUpdate, suspendUpdate,
+} from '../../workflows/messages';
 import { listNotifications } from '../../db/notifications';
 import { waitlistPosition } from '../../db/sessions';
 import { listCallbackDeliveries } from '../../db/booking-callbacks';
@@ -14,6 +16,7 @@ import { STRICT_POLICY, type OutboundPolicy } from '../../outbound/address-polic
 import { issueManageToken } from '../manage-token';
 import { parseInput, pathId } from '../validation';
 import { changeBooking, rescheduleBooking, reserveBooking, reserveSessionBookings, type BookingCommandDeps } from './commands';
+import { rebookBooking } from './rebook';
 import {
   cancelBody, checkInBody, createBookingBody, createSessionBookingsBody, customerDetails, hostAnswerBody, listBookingsQuery,
   rescheduleBookingBody, spacesBody, timezoneQuery, toBookingResponse, toCallbackDeliveryResponse,
@@ -46,11 +49,16 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
   }
 
   router.post('/', async (req, res) => {
-    const organizationId = organizationOf(req);
+    // A customer's manage token may only rebook its own booking; everything else needs the API key.
+    if (req.principal?.kind !== 'organization' && !req.body?.cancel_booking_id) organizationOf(req);
     const body = parseInput(createBookingBody, req.body);
     await requireOutboundUrl(deps.outbound ?? STRICT_POLICY, body.callback_url, 'callback_url');
+    if (body.bypass_delays) organizationOf(req);
     const zone = zoneOf(req.query);
-    const booking = await reserveBooking(deps, organizationId, body, idempotencyKeyOf(req));
+    const booking = body.cancel_booking_id
+      ? await rebookBooking(deps, bookingAccess(req, body.cancel_booking_id).organizationId, bookingAccess(req, body.cancel_booking_id).actor,
+        { ...body, cancel_booking_id: body.cancel_booking_id }, idempotencyKeyOf(req))
+      : await reserveBooking(deps, organizationOf(req), body, idempotencyKeyOf(req));
     res.status(booking.status === 'waitlisted' ? 202 : 201).json({ ...await withQueuePlace(booking, zone), ...creatorKeys(booking) });
   });
 
@@ -70,6 +78,7 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
     const after = decodeCursor(query.cursor);
     const rows = await listBookings(deps.db, {
       organizationId: organizationOf(req), status: query.status, resourceId: query.resource_id, sessionId: query.session_id,
+      externalId: query.external_id,
       from: query.from, to: query.to, limit: query.limit, after: after && { startAt: after.at, id: after.id },
     });
     res.json({
@@ -80,7 +89,8 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
 
   router.get('/:id', async (req, res) => {
     const booking = await readableBooking(req);
-    res.json(await withQueuePlace(booking, zoneOf(req.query)));
+    const replacement = await findRebooking(deps.db, booking.organization_id, booking.id);
+    res.json({ ...await withQueuePlace(booking, zoneOf(req.query)), rebooked_to: replacement?.id ?? null });
   });
 
   router.get('/:id/events', async (req, res) => {
@@ -102,7 +112,8 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
     res.json(toBookingResponse(booking, zoneOf(req.query)));
   });
 
-  for (const [action, update] of [['confirm', confirmUpdate], ['decline', declineUpdate]] as const) {
+  // The host's answers; suspend and accept move a session booking between its seats and the waiting list.
+  for (const [action, update] of [['confirm', confirmUpdate], ['decline', declineUpdate], ['suspend', suspendUpdate], ['accept', acceptUpdate]] as const) {
     router.post(`/:id/${action}`, async (req, res) => {
       const bookingId = pathId(req.params.id, 'booking');
       const organizationId = organizationOf(req);

@@ -7,6 +7,18 @@ import { deliveryResponse, toDeliveryResponse } from '../webhooks/schemas';
 
 export { customerDetails };
 
+const label = text(200).trim().min(1);
+const email = customerDetails.shape.email;
+
+/** The customer's further contact data and the caller's own names for the booking (Chrono's). */
+const contactFields = {
+  extra_emails: z.array(email).max(10).optional().meta({ description: 'Further addresses of the customer' }),
+  extra_phone_numbers: z.array(text(40).trim().min(1)).max(10).optional(),
+  external_id: label.optional().meta({ description: 'The caller\'s own id for the customer; GET /v1/bookings filters by it' }),
+  label: label.optional().meta({ description: 'The caller\'s own name for the booking' }),
+  display_label: label.optional().meta({ description: 'The title calendar files give the booking, instead of the service\'s name' }),
+};
+
 /** A time asked for: a start and optionally a duration (or end) and the acceptable resources. */
 const timeFields = {
   start: instant,
@@ -37,6 +49,7 @@ const bookingExtras = {
     .meta({ description: 'Refuse (409 customer_overlap) if this customer (by customer.email) already has an overlapping booking; services can demand it too' }),
   callback_url: httpUrl.optional()
     .meta({ description: 'This booking\'s own callbacks (cancellation, check-in), signed with the callback_secret returned at creation' }),
+  ...contactFields,
 };
 
 export const createBookingBody = z.strictObject({
@@ -46,6 +59,12 @@ export const createBookingBody = z.strictObject({
   start: timeFields.start.optional().meta({ description: 'Required with service_id; a session has its own' }),
   spaces: z.number().int().min(1).max(10_000).optional()
     .meta({ description: 'Seats, all or none: in a session, or in a group appointment (seats per slot > 1); default 1' }),
+  cancel_booking_id: uuid.optional()
+    .meta({ description: 'Cancel-and-rebook: the booking this one replaces (any service of the organization). It is cancelled (reason rebooked) only once the new hold exists; with its manage token, the customer may rebook it' }),
+  bypass_delays: z.boolean().optional()
+    .meta({ description: 'API key only: ignore minimum notice, horizon and a session\'s booking window (never working hours or capacity); recorded in the audit log' }),
+  resource_group: text(100).trim().min(1).optional()
+    .meta({ description: 'For a service with resource_groups in mode "one": the group to book, a free member of which is chosen' }),
   waitlist: z.boolean().optional()
     .meta({ description: 'Sessions: join the waiting list even if seats are left (staff tools)' }),
   ...bookingExtras,
@@ -54,7 +73,7 @@ export const createBookingBody = z.strictObject({
     ctx.addIssue({ code: 'custom', path: ['service_id'], message: 'give service_id (an appointment) or session_id (seats in a session), one of them' });
   }
   if (body.session_id) {
-    for (const field of ['start', 'end', 'duration_minutes', 'resource_ids'] as const) {
+    for (const field of ['start', 'end', 'duration_minutes', 'resource_ids', 'resource_group'] as const) {
       if (body[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'a session booking takes the session\'s time and resources' });
     }
     return;
@@ -104,6 +123,7 @@ export const listBookingsQuery = z.object({
   status: bookingStatus.optional(),
   resource_id: uuid.optional(),
   session_id: uuid.optional(),
+  external_id: label.optional(),
   from: instant.optional(),
   to: instant.optional(),
   timezone: timezoneQuery.shape.timezone,
@@ -120,6 +140,14 @@ export const bookingResponse = z.object({
   timezone: z.string(),
   spaces: z.number(),
   customer: z.object({ name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() }),
+  extra_emails: z.array(z.string()),
+  extra_phone_numbers: z.array(z.string()),
+  external_id: z.string().nullable(),
+  label: z.string().nullable(),
+  display_label: z.string().nullable(),
+  rebooked_from: z.string().nullable().meta({ description: 'The booking this one replaced (cancel-and-rebook)' }),
+  rebooked_to: z.string().nullable().optional().meta({ description: 'For a booking read alone: the booking that replaced it' }),
+  revision: z.number().int().meta({ description: 'Grows with every change of time, status or details; the calendar file\'s SEQUENCE' }),
   checked_in: z.boolean().nullable(),
   notes: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()),

@@ -5,10 +5,10 @@ import type { Database } from '../../db/schema';
 import { findService, insertService, listServices, updateService } from '../../db/services';
 import { organizationOf } from '../auth';
 import { decodeCursor, nextCursor } from '../cursor';
-import { NotFound } from '../errors';
+import { InvalidInput, NotFound } from '../errors';
 import { replayable } from '../idempotency';
 import { parseInput, pathId } from '../validation';
-import { createServiceBody, listServicesQuery, toServiceResponse, updateServiceBody } from './schemas';
+import { createServiceBody, groupMembersOutside, listServicesQuery, toServiceResponse, updateServiceBody } from './schemas';
 
 /** Another organization's resource is as unknown as a missing one. */
 async function requireResources(db: Kysely<Database>, organizationId: string, resourceIds: string[]) {
@@ -25,9 +25,9 @@ export function servicesRouter(db: Kysely<Database>): Router {
     const body = parseInput(createServiceBody, req.body);
     await requireResources(db, organizationId, body.resource_ids);
     const created = await replayable(db, req, organizationId, 'POST /v1/services', async () => {
-      const { resource_ids: resourceIds, metadata, ...settings } = body;
+      const { resource_ids: resourceIds, metadata, resource_groups: groups, ...settings } = body;
       const service = await db.transaction().execute((trx) => insertService(trx, {
-        ...settings, organization_id: organizationId, metadata: JSON.stringify(metadata),
+        ...settings, organization_id: organizationId, metadata: JSON.stringify(metadata), resource_groups: JSON.stringify(groups),
       }, resourceIds));
       return { status: 201, body: toServiceResponse(service) };
     });
@@ -50,11 +50,15 @@ export function servicesRouter(db: Kysely<Database>): Router {
   router.patch('/:id', async (req, res) => {
     const organizationId = organizationOf(req);
     const serviceId = pathId(req.params.id, 'service');
-    if (!(await findService(db, organizationId, serviceId))) throw new NotFound(`service ${serviceId} not found`);
-    const { resource_ids: resourceIds, metadata, ...settings } = parseInput(updateServiceBody, req.body);
+    const current = await findService(db, organizationId, serviceId);
+    if (!current) throw new NotFound(`service ${serviceId} not found`);
+    const { resource_ids: resourceIds, metadata, resource_groups: groups, ...settings } = parseInput(updateServiceBody, req.body);
+    const outside = groupMembersOutside(groups ?? current.resource_groups, resourceIds ?? current.resource_ids);
+    if (outside.length > 0) throw new InvalidInput(outside.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
     if (resourceIds) await requireResources(db, organizationId, resourceIds);
     const service = await db.transaction().execute((trx) => updateService(trx, organizationId, serviceId, {
       ...settings, ...(metadata !== undefined && { metadata: JSON.stringify(metadata) }),
+      ...(groups !== undefined && { resource_groups: JSON.stringify(groups) }),
     }, resourceIds));
     res.json(toServiceResponse(service!));
   });

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { createActivities } from './activities';
@@ -5,6 +7,10 @@ import { createSmtpMailer, type Mailer } from './activities/mailer';
 import { loadConfig } from './config';
 import { createDb } from './db/connection';
 import type { Database } from './db/schema';
+import { serveWorkerHealth } from './worker-health';
+
+/** Where `npm run build` puts the prebuilt workflow bundle: beside the compiled worker. */
+export const PREBUILT_WORKFLOW_BUNDLE = path.join(__dirname, 'workflow-bundle.js');
 
 export interface BookingWorkerOptions {
   db: Kysely<Database>;
@@ -14,14 +20,19 @@ export interface BookingWorkerOptions {
   /** A prebuilt bundle (the tests build one per run); by default the workflows are bundled at start. */
   workflowBundle?: { codePath: string };
   mailer?: Mailer | null;
+  /** How long a SIGTERM lets running activities finish before they are cancelled (default: none). */
+  shutdownGraceTime?: number;
 }
 
 /** Shared by `npm start` and the tests, so both run the same workflows and activities. */
-export function createBookingWorker({ db, connection, namespace, taskQueue, workflowBundle, mailer }: BookingWorkerOptions): Promise<Worker> {
+export function createBookingWorker({
+  db, connection, namespace, taskQueue, workflowBundle, mailer, shutdownGraceTime,
+}: BookingWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
+    ...(shutdownGraceTime !== undefined && { shutdownGraceTime, shutdownForceTime: shutdownGraceTime + 5_000 }),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
     activities: createActivities({ db, mailer }),
   });
@@ -35,11 +46,20 @@ async function main() {
   const db = createDb(config.databaseUrl);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : null;
+  // The compiled worker loads the bundle `npm run build` made; under tsx (npm start) there is none
+  // beside it, and the workflows are bundled at start.
+  const prebuilt = fs.existsSync(PREBUILT_WORKFLOW_BUNDLE);
   const worker = await createBookingWorker({
     db, connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, mailer,
+    workflowBundle: prebuilt ? { codePath: PREBUILT_WORKFLOW_BUNDLE } : undefined,
+    shutdownGraceTime: config.shutdownTimeoutMs,
   });
-  console.log(`worker polling task queue "${config.taskQueue}"`);
+  const health = config.workerHealthPort === null ? null : await serveWorkerHealth(worker, config.host, config.workerHealthPort);
+  console.log(`worker polling task queue "${config.taskQueue}" (${prebuilt ? 'prebuilt' : 'freshly bundled'} workflows)`);
+  // The SDK's runtime turns SIGTERM and SIGINT into worker.shutdown(): polling stops, running
+  // activities get shutdownGraceTime to finish, and run() resolves once they have.
   await worker.run();
+  health?.close();
   await connection.close();
   await db.destroy();
 }

@@ -19,6 +19,8 @@ export interface AppDeps {
   temporal: Client;
   taskQueue: string;
   manageTokenSecret: string;
+  /** True once a shutdown began: /readyz answers 503 so a load balancer stops sending requests. */
+  isDraining?: () => boolean;
 }
 
 /** The whole HTTP surface, separate from listen() so tests serve the real app on port 0. */

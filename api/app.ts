@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
+import { apiKeysRouter } from './api-keys/router';
 import { authenticate } from './auth';
 import { availabilityRouter } from './availability/router';
 import { bookingsRouter } from './bookings/router';
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use('/bookings', bookingsRouter(deps));
   v1.use('/availability', availabilityRouter(deps.db));
   v1.use('/webhooks', webhooksRouter(deps.db));
+  v1.use('/api-keys', apiKeysRouter(deps.db));
   // Calendar files under /bookings and /resources, kept apart from those routers' JSON.
   v1.use(calendarsRouter(deps.db, deps.manageTokenSecret));
   app.use('/v1', v1);

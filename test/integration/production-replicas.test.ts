@@ -138,7 +138,8 @@ test('SIGTERM to one API under load loses no acknowledged booking; requests it n
   const serviceId = await created(1, '/v1/services', { name: 'Desk hour', durations_minutes: [30], resource_ids: [resourceId] });
   const slots = Array.from({ length: 40 }, (_, i) => DateTime.utc().startOf('day').plus({ days: 4, minutes: 30 * i }).toISO()!);
   const [survivor, stopped] = apis;
-  const seen = { answeredByStoppedAfterSignal: 0, retriedOnSurvivor: 0 };
+  const seen = { inFlightOnStoppedAtSignal: 0, answeredByStoppedAfterSignal: 0, retriedOnSurvivor: 0 };
+  let inFlightOnStopped = 0;
   let answered = 0;
   let signalled = false;
   let stopping: Promise<number | null> = new Promise(() => {});
@@ -150,9 +151,13 @@ test('SIGTERM to one API under load loses no acknowledged booking; requests it n
     const body = { service_id: serviceId, start };
     let answer;
     try {
-      const sentAfterSignal = signalled;
-      answer = await call(toStopped ? stopped.baseUrl : survivor.baseUrl, 'POST', '/v1/bookings', { token: apiKey, body, headers });
-      if (toStopped && sentAfterSignal) seen.answeredByStoppedAfterSignal += 1;
+      if (toStopped) inFlightOnStopped += 1;
+      try {
+        answer = await call(toStopped ? stopped.baseUrl : survivor.baseUrl, 'POST', '/v1/bookings', { token: apiKey, body, headers });
+      } finally {
+        if (toStopped) inFlightOnStopped -= 1;
+      }
+      if (toStopped && signalled) seen.answeredByStoppedAfterSignal += 1;
     } catch {
       seen.retriedOnSurvivor += 1;
       answer = await call(survivor.baseUrl, 'POST', '/v1/bookings', { token: apiKey, body, headers });
@@ -160,6 +165,7 @@ test('SIGTERM to one API under load loses no acknowledged booking; requests it n
     answered += 1;
     if (answered === 8) {
       signalled = true;
+      seen.inFlightOnStoppedAtSignal = inFlightOnStopped;
       stopping = stopped.stop('SIGTERM');
     }
     return answer;
@@ -173,6 +179,9 @@ test('SIGTERM to one API under load loses no acknowledged booking; requests it n
   expect(await stopping).toBe(0);
   const after = await Promise.all(slots.slice(30).map((start, i) => reserve(start, i % 2 === 1)));
   expect(stopped.output()).toContain('SIGTERM: finishing in-flight requests');
+  // Requests the stopping API had taken were answered by it; those it could no longer take went elsewhere.
+  expect(seen.inFlightOnStoppedAtSignal).toBeGreaterThan(0);
+  expect(seen.answeredByStoppedAfterSignal).toBeGreaterThan(0);
   expect(seen.retriedOnSurvivor).toBeGreaterThanOrEqual(5);
   Object.assign(timings, seen);
 

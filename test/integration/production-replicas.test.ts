@@ -22,6 +22,7 @@ let copy: string;
 let env: NodeJS.ProcessEnv;
 let db: Kysely<Database>;
 let apiKey: string;
+const bootstrapKey = `sk_${randomBytes(24).toString('hex')}`;
 const apis: CompiledProcess[] = [];
 const workers: CompiledProcess[] = [];
 const timings: Record<string, number> = {};
@@ -42,7 +43,10 @@ beforeAll(async () => {
     SHUTDOWN_TIMEOUT_SECONDS: '20',
   });
 
-  expect(await runCompiled(copy, 'dist/scripts/migrate.js', [], env)).toContain('database migrated');
+  // The set-up twice, as every deployment runs it: the second run changes nothing.
+  const bootstrap = { ...env, BOOTSTRAP_ORG_NAME: 'Bootstrap Clinic', BOOTSTRAP_API_KEY: bootstrapKey };
+  expect(await runCompiled(copy, 'dist/scripts/migrate.js', [], bootstrap)).toContain('database migrated');
+  expect(await runCompiled(copy, 'dist/scripts/migrate.js', [], bootstrap)).toContain('has the BOOTSTRAP_API_KEY');
   const organization = JSON.parse(await runCompiled(copy, 'dist/scripts/admin.js', ['create-organization', 'Replica Clinic'], env));
   const key = JSON.parse(await runCompiled(copy, 'dist/scripts/admin.js', ['create-key', organization.id, 'load test'], env));
   apiKey = key.key;
@@ -79,6 +83,16 @@ test('the admin command\'s key works on both APIs, and a production process refu
   const refused = await startCompiled(copy, 'dist/api/server.js', { ...env, MANAGE_TOKEN_SECRET: 'change-me-in-production' }, 'PORT');
   expect(await refused.exited).toBe(1);
   expect(refused.output()).toContain('MANAGE_TOKEN_SECRET: is a placeholder');
+});
+
+test('the set-up made the bootstrap organization and key once; the key works and, once revoked, stays revoked', async () => {
+  const organizations = await db.selectFrom('organizations').select('id').where('name', '=', 'Bootstrap Clinic').execute();
+  expect(organizations).toHaveLength(1);
+  const keys = await call(via(0), 'GET', '/v1/api-keys', { token: bootstrapKey });
+  expect(keys.body.data).toEqual([expect.objectContaining({ name: 'bootstrap', prefix: bootstrapKey.slice(0, 9) })]);
+  expect((await call(via(1), 'POST', `/v1/api-keys/${keys.body.data[0].id}/revoke`, { token: bootstrapKey })).status).toBe(200);
+  await runCompiled(copy, 'dist/scripts/migrate.js', [], { ...env, BOOTSTRAP_ORG_NAME: 'Bootstrap Clinic', BOOTSTRAP_API_KEY: bootstrapKey });
+  for (const i of [0, 1]) expect((await call(via(i), 'GET', '/v1/api-keys', { token: bootstrapKey })).status).toBe(401);
 });
 
 test('50 reservations of one slot spread over both APIs: exactly one winner', async () => {
@@ -202,4 +216,8 @@ test('SIGTERM to one API under load loses no acknowledged booking; requests it n
   } finally {
     await connection.close();
   }
+});
+
+test('the workers stop on SIGTERM and exit 0', async () => {
+  expect(await Promise.all(workers.map((worker) => worker.stop('SIGTERM')))).toEqual([0, 0]);
 });

@@ -66,7 +66,8 @@ async function main() {
 
 if (require.main === module) {
   main().catch((error) => {
-    console.error(error);
+    // A configuration refusal is read by an operator: its message names the variables, no stack.
+    console.error(error?.name === 'ConfigError' ? error.message : error);
     process.exit(1);
   });
 }

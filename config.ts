@@ -23,6 +23,8 @@ export interface Config {
   manageTokenSecret: string | null;
   smtpUrl: string | null;
   mailFrom: string;
+  /** How often the reconciler Schedule looks for bookings whose workflow is closed or missing. */
+  reconcileIntervalSeconds: number;
   shutdownTimeoutMs: number;
   workerHealthPort: number | null;
   bootstrapOrgName: string | null;
@@ -39,6 +41,7 @@ export class ConfigError extends Error {
 
 const portNumber = z.coerce.number().int().min(0).max(65535);
 const positiveSeconds = z.coerce.number().positive().max(3600);
+const wholeSecondsAtLeastOne = z.coerce.number().int('must be a whole number').min(1, 'must be at least 1');
 const text = z.string().min(1);
 // The `sk_` prefix is how authentication tells an API key from a manage token (`mt_`).
 const bootstrapKey = z.string().regex(/^sk_[A-Za-z0-9_-]{32,}$/, 'must be "sk_" and at least 32 URL-safe characters, e.g. sk_$(openssl rand -hex 24)');
@@ -81,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     manageTokenSecret: env.MANAGE_TOKEN_SECRET || null,
     smtpUrl: read('SMTP_URL', z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL'), null),
     mailFrom: env.MAIL_FROM || 'Bookings <bookings@localhost>',
+    reconcileIntervalSeconds: read('RECONCILE_INTERVAL_SECONDS', wholeSecondsAtLeastOne, 60),
     shutdownTimeoutMs: read('SHUTDOWN_TIMEOUT_SECONDS', positiveSeconds, 25) * 1000,
     workerHealthPort: read('WORKER_HEALTH_PORT', portNumber, null),
     bootstrapOrgName: env.BOOTSTRAP_ORG_NAME || null,

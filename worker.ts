@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { createActivities } from './activities';
@@ -7,6 +8,7 @@ import { createSmtpMailer, type Mailer } from './activities/mailer';
 import { loadConfig } from './config';
 import { createDb } from './db/connection';
 import type { Database } from './db/schema';
+import { ensureReconcilerSchedule } from './reconciler-schedule';
 import { serveWorkerHealth } from './worker-health';
 
 /** Where `npm run build` puts the prebuilt workflow bundle: beside the compiled worker. */
@@ -20,13 +22,15 @@ export interface BookingWorkerOptions {
   /** A prebuilt bundle (the tests build one per run); by default the workflows are bundled at start. */
   workflowBundle?: { codePath: string };
   mailer?: Mailer | null;
+  /** For the reconciler's activity, which asks Temporal about bookings' workflows. */
+  temporal?: Client | null;
   /** How long a SIGTERM lets running activities finish before they are cancelled (default: none). */
   shutdownGraceTime?: number;
 }
 
 /** Shared by `npm start` and the tests, so both run the same workflows and activities. */
 export function createBookingWorker({
-  db, connection, namespace, taskQueue, workflowBundle, mailer, shutdownGraceTime,
+  db, connection, namespace, taskQueue, workflowBundle, mailer, temporal, shutdownGraceTime,
 }: BookingWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
@@ -34,7 +38,7 @@ export function createBookingWorker({
     taskQueue,
     ...(shutdownGraceTime !== undefined && { shutdownGraceTime, shutdownForceTime: shutdownGraceTime + 5_000 }),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
-    activities: createActivities({ db, mailer }),
+    activities: createActivities({ db, mailer, temporal }),
   });
 }
 
@@ -46,11 +50,14 @@ async function main() {
   const db = createDb(config.databaseUrl);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : null;
+  const clientConnection = await Connection.connect({ address: config.temporalAddress });
+  const temporal = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
+  await ensureReconcilerSchedule(temporal, config.taskQueue, config.reconcileIntervalSeconds);
   // The compiled worker loads the bundle `npm run build` made; under tsx (npm start) there is none
   // beside it, and the workflows are bundled at start.
   const prebuilt = fs.existsSync(PREBUILT_WORKFLOW_BUNDLE);
   const worker = await createBookingWorker({
-    db, connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, mailer,
+    db, connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, mailer, temporal,
     workflowBundle: prebuilt ? { codePath: PREBUILT_WORKFLOW_BUNDLE } : undefined,
     shutdownGraceTime: config.shutdownTimeoutMs,
   });
@@ -61,6 +68,7 @@ async function main() {
   await worker.run();
   health?.close();
   await connection.close();
+  await clientConnection.close();
   await db.destroy();
 }
 

@@ -24,7 +24,7 @@ describe('development defaults', () => {
     expect(config).toMatchObject({
       production: false, host: '127.0.0.1', port: 3000, databaseUrl: null, temporalAddress: null,
       temporalNamespace: 'default', taskQueue: 'bookings', manageTokenSecret: null, shutdownTimeoutMs: 25_000,
-      workerHealthPort: null,
+      workerHealthPort: null, reconcileIntervalSeconds: 60,
     });
   });
 
@@ -35,9 +35,10 @@ describe('development defaults', () => {
   test('malformed values are refused, every one named', () => {
     expect(variablesNamed({
       PORT: 'eighty', PG_PORT: '70000', DATABASE_URL: 'mysql://x', TEMPORAL_ADDRESS: 'temporal', SMTP_URL: 'mail.example.com',
-      SHUTDOWN_TIMEOUT_SECONDS: '-1', WORKER_HEALTH_PORT: '3.5', BOOTSTRAP_API_KEY: 'letmein',
+      SHUTDOWN_TIMEOUT_SECONDS: '-1', WORKER_HEALTH_PORT: '3.5', BOOTSTRAP_API_KEY: 'letmein', RECONCILE_INTERVAL_SECONDS: '0',
     }).sort()).toEqual([
-      'BOOTSTRAP_API_KEY', 'DATABASE_URL', 'PG_PORT', 'PORT', 'SHUTDOWN_TIMEOUT_SECONDS', 'SMTP_URL', 'TEMPORAL_ADDRESS', 'WORKER_HEALTH_PORT',
+      'BOOTSTRAP_API_KEY', 'DATABASE_URL', 'PG_PORT', 'PORT', 'RECONCILE_INTERVAL_SECONDS', 'SHUTDOWN_TIMEOUT_SECONDS', 'SMTP_URL',
+      'TEMPORAL_ADDRESS', 'WORKER_HEALTH_PORT',
     ]);
   });
 });

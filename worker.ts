@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
@@ -9,6 +11,10 @@ import type { Database } from './db/schema';
 import { ensureReconcilerSchedule } from './reconciler-schedule';
 import type { OutboundPolicy } from './outbound/address-policy';
 import { runWithHeartbeat } from './worker-heartbeat';
+import { serveWorkerHealth } from './worker-health';
+
+/** Where `npm run build` puts the prebuilt workflow bundle: beside the compiled worker. */
+export const PREBUILT_WORKFLOW_BUNDLE = path.join(__dirname, 'workflow-bundle.js');
 
 export interface BookingWorkerOptions {
   db: Kysely<Database>;
@@ -21,14 +27,19 @@ export interface BookingWorkerOptions {
   /** For the reconciler's activity, which asks Temporal about bookings' workflows. */
   temporal?: Client | null;
   outbound?: OutboundPolicy;
+  /** How long a SIGTERM lets running activities finish before they are cancelled (default: none). */
+  shutdownGraceTime?: number;
 }
 
 /** Shared by `npm start` and the tests, so both run the same workflows and activities. */
-export function createBookingWorker({ db, connection, namespace, taskQueue, workflowBundle, mailer, temporal, outbound }: BookingWorkerOptions): Promise<Worker> {
+export function createBookingWorker({
+  db, connection, namespace, taskQueue, workflowBundle, mailer, temporal, outbound, shutdownGraceTime,
+}: BookingWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
+    ...(shutdownGraceTime !== undefined && { shutdownGraceTime, shutdownForceTime: shutdownGraceTime + 5_000 }),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
     activities: createActivities({ db, mailer, temporal, outbound }),
   });
@@ -45,12 +56,22 @@ async function main() {
   const clientConnection = await Connection.connect({ address: config.temporalAddress });
   const temporal = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
   await ensureReconcilerSchedule(temporal, config.taskQueue, config.reconcileIntervalSeconds);
+  // The compiled worker loads the bundle `npm run build` made; under tsx (npm start) there is none
+  // beside it, and the workflows are bundled at start.
+  const prebuilt = fs.existsSync(PREBUILT_WORKFLOW_BUNDLE);
   const worker = await createBookingWorker({
     db, connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, mailer, temporal,
     outbound: { allowedHosts: config.webhookAllowedHosts, allowHttp: config.webhookAllowHttp },
+    workflowBundle: prebuilt ? { codePath: PREBUILT_WORKFLOW_BUNDLE } : undefined,
+    shutdownGraceTime: config.shutdownTimeoutMs,
   });
-  console.log(`worker polling task queue "${config.taskQueue}"`);
+  const health = config.workerHealthPort === null ? null : await serveWorkerHealth(worker, config.host, config.workerHealthPort);
+  console.log(`worker polling task queue "${config.taskQueue}" (${prebuilt ? 'prebuilt' : 'freshly bundled'} workflows)`);
+  // The SDK's runtime turns SIGTERM and SIGINT into worker.shutdown(): polling stops, running
+  // activities get shutdownGraceTime to finish, and run() resolves once they have. The heartbeat
+  // beside it tells the API's /readyz that this worker lives.
   await runWithHeartbeat(worker, db, config.taskQueue);
+  health?.close();
   await connection.close();
   await clientConnection.close();
   await db.destroy();
@@ -58,7 +79,8 @@ async function main() {
 
 if (require.main === module) {
   main().catch((error) => {
-    console.error(error);
+    // A configuration refusal is read by an operator: its message names the variables, no stack.
+    console.error(error?.name === 'ConfigError' ? error.message : error);
     process.exit(1);
   });
 }

@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { STRICT_POLICY, type OutboundPolicy } from '../outbound/address-policy';
+import { apiKeysRouter } from './api-keys/router';
 import { authenticate } from './auth';
 import { availabilityRouter } from './availability/router';
 import { bookingsRouter } from './bookings/router';
@@ -22,6 +23,8 @@ export interface AppDeps {
   manageTokenSecret: string;
   /** Where webhooks and callbacks may point; by default https to public addresses only. */
   outbound?: OutboundPolicy;
+  /** True once a shutdown began: /readyz answers 503 so a load balancer stops sending requests. */
+  isDraining?: () => boolean;
 }
 
 /** The whole HTTP surface, separate from listen() so tests serve the real app on port 0. */
@@ -47,6 +50,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use('/bookings', bookingsRouter(deps));
   v1.use('/availability', availabilityRouter(deps.db));
   v1.use('/webhooks', webhooksRouter(deps.db, deps.outbound ?? STRICT_POLICY));
+  v1.use('/api-keys', apiKeysRouter(deps.db));
   // Calendar files under /bookings and /resources, kept apart from those routers' JSON.
   v1.use(calendarsRouter(deps.db, deps.manageTokenSecret));
   app.use('/v1', v1);

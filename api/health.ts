@@ -15,12 +15,16 @@ async function check(name: string, probe: () => Promise<void>): Promise<[string,
 }
 
 /** /healthz: the process answers. /readyz: it can do its job — database, Temporal and a worker. */
-export function healthRouter(deps: { db: Kysely<Database>; temporal: Client; taskQueue: string }): Router {
+export function healthRouter(deps: { db: Kysely<Database>; temporal: Client; taskQueue: string; isDraining?: () => boolean }): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
+    if (deps.isDraining?.()) {
+      res.status(503).json({ status: 'draining', checks: {} });
+      return;
+    }
     const checks = Object.fromEntries(await Promise.all([
       check('database', async () => {
         await sql`SELECT 1`.execute(deps.db);

@@ -12,6 +12,7 @@ import { createServiceBody, serviceResponse, updateServiceBody } from './service
 import {
   cancelSessionBody, createdSeriesResponse, createSessionBody, listSessionsQuery, readSessionQuery, sessionResponse, updateSessionBody,
 } from './sessions/schemas';
+import { apiKeyResponse, createApiKeyBody, createdApiKeyResponse, listApiKeysQuery } from './api-keys/schemas';
 import { createdWebhookResponse, createWebhookBody, deliveryResponse, listWebhooksQuery, updateWebhookBody, webhookResponse } from './webhooks/schemas';
 
 interface Operation {
@@ -72,6 +73,10 @@ const operations: Operation[] = [
   { method: 'patch', path: '/v1/webhooks/{id}', summary: 'Change a webhook subscription; enabled: true re-enables one disabled by a 410', body: updateWebhookBody, response: webhookResponse, status: 200, errors: [400, 401, 404] },
   { method: 'delete', path: '/v1/webhooks/{id}', summary: 'Delete a webhook subscription and its delivery log', status: 204, errors: [401, 404] },
   { method: 'get', path: '/v1/webhooks/{id}/deliveries', summary: 'Delivery attempts of a subscription, newest first', query: listWebhooksQuery, response: page(deliveryResponse), status: 200, errors: [400, 401, 404] },
+  { method: 'post', path: '/v1/api-keys', summary: 'Create an API key of the caller\'s organization; the key is returned only here', body: createApiKeyBody, response: createdApiKeyResponse, status: 201, errors: [400, 401, 403, 422] },
+  { method: 'get', path: '/v1/api-keys', summary: 'List the organization\'s API keys (never the keys themselves)', query: listApiKeysQuery, response: page(apiKeyResponse), status: 200, errors: [400, 401, 403] },
+  { method: 'get', path: '/v1/api-keys/{id}', summary: 'Read an API key\'s name, prefix, last use and revocation', response: apiKeyResponse, status: 200, errors: [401, 403, 404] },
+  { method: 'post', path: '/v1/api-keys/{id}/revoke', summary: 'Revoke an API key: refused from the next request on', response: apiKeyResponse, status: 200, errors: [401, 403, 404] },
 ];
 
 function schemaOf(schema: z.ZodType, io: 'input' | 'output') {

@@ -33,6 +33,9 @@ export interface ApiKeyTable {
   key_hash: string;
   created_at: CreatedAt;
   revoked_at: Timestamp | null;
+  /** The key's first characters, to recognise it by (0008); null for keys made before. */
+  prefix: string | null;
+  last_used_at: Timestamp | null;
 }
 
 export interface ResourceTable {
@@ -316,6 +319,7 @@ export interface Database {
   worker_heartbeats: WorkerHeartbeatTable;
 }
 
+export type ApiKey = Selectable<ApiKeyTable>;
 export type Resource = Selectable<ResourceTable>;
 export type NewResource = Insertable<ResourceTable>;
 export type ResourceUpdate = Updateable<ResourceTable>;

@@ -9,6 +9,8 @@ import { calendarsRouter, signedCalendarFeedRouter } from './calendars/router';
 import { notFoundRoute, problemDetails } from './errors';
 import { healthRouter } from './health';
 import { buildOpenApiDocument } from './openapi';
+import { operations } from './operations';
+import { queryGuard } from './query-guard';
 import { resourcesRouter } from './resources/router';
 import { servicesRouter } from './services/router';
 import { sessionsRouter } from './sessions/router';
@@ -28,6 +30,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
   app.use(express.json({ limit: '100kb' }));
 
+  app.use(queryGuard(operations, ''));
   app.use(healthRouter(deps));
   const openApiDocument = buildOpenApiDocument();
   app.get('/openapi.json', (_req, res) => {
@@ -38,6 +41,7 @@ export function createApp(deps: AppDeps): Express {
   // A resource's calendar feed by its signed URL: calendar apps send no Authorization header.
   v1.use(signedCalendarFeedRouter(deps.db, deps.manageTokenSecret));
   v1.use(authenticate(deps.db, deps.manageTokenSecret));
+  v1.use(queryGuard(operations, '/v1'));
   v1.use('/resources', resourcesRouter(deps.db));
   v1.use('/services', servicesRouter(deps.db));
   v1.use('/sessions', sessionsRouter(deps));

@@ -9,6 +9,7 @@ export const timezone = z.string().refine((value) => IANAZone.isValidZone(value)
 
 /** An instant: ISO 8601 with an offset or Z, so it means one moment wherever it is read. */
 export const instant = z.string()
+  .meta({ format: 'date-time', examples: ['2027-03-01T09:00:00+01:00'] })
   .refine((value) => /([+-]\d{2}:?\d{2}|Z)$/i.test(value) && DateTime.fromISO(value, { setZone: true }).isValid, {
     message: 'must be an ISO 8601 date-time with an offset, e.g. 2026-12-01T09:00:00+01:00',
   })
@@ -41,7 +42,10 @@ export const pageQuery = {
   cursor: z.string().optional(),
 };
 
-export const problemSchema = z.object({
-  type: z.string(), title: z.string(), status: z.number().int(), detail: z.string(), code: z.string().optional(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+/** RFC 9457; refusals add their own members (e.g. session_id), hence open to more. */
+export const problemSchema = z.looseObject({
+  type: z.string(), title: z.string(), status: z.number().int(), detail: z.string(), instance: z.string().optional(),
+  code: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional()
+    .meta({ description: 'Each field at fault: `customer.email`, `query.status`, `header.Idempotency-Key`' }),
 }).meta({ id: 'Problem' });

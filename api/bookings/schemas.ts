@@ -151,3 +151,12 @@ export const callbackDeliveryResponse = deliveryResponse.extend({ url: z.string(
 export function toCallbackDeliveryResponse(delivery: BookingCallbackDelivery): z.infer<typeof callbackDeliveryResponse> {
   return { ...toDeliveryResponse(delivery), url: delivery.url };
 }
+
+export const bookingEventResponse = z.object({
+  from: bookingStatus.nullable(), to: bookingStatus, actor: z.string(), reason: z.string().nullable(), at: z.string(),
+}).meta({ id: 'BookingEvent' });
+
+export const notificationResponse = z.object({
+  id: z.string(), kind: z.string(), channel: z.enum(['outbox', 'email']), recipient: z.string().nullable(), subject: z.string(),
+  status: z.enum(['pending', 'sent', 'failed']), error: z.string().nullable(), created_at: z.string(), sent_at: z.string().nullable(),
+}).meta({ id: 'Notification' });

@@ -11,6 +11,7 @@ import { healthRouter } from './health';
 import { buildOpenApiDocument } from './openapi';
 import { operations } from './operations';
 import { queryGuard } from './query-guard';
+import { methodNotAllowed } from './method-not-allowed';
 import { resourcesRouter } from './resources/router';
 import { servicesRouter } from './services/router';
 import { sessionsRouter } from './sessions/router';
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use(calendarsRouter(deps.db, deps.manageTokenSecret));
   app.use('/v1', v1);
 
+  app.use(methodNotAllowed(operations));
   app.use(notFoundRoute);
   app.use(problemDetails);
   return app;

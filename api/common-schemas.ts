@@ -26,6 +26,7 @@ export const httpUrl = z.string().max(2000).refine((value) => {
 }, { message: 'must be an absolute http or https URL' });
 
 export const localDate = z.string()
+  .meta({ format: 'date' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
   .refine((value) => DateTime.fromISO(value).isValid, { message: 'is not a calendar date' });
 

@@ -11,7 +11,8 @@ const componentUri = (id: string) => `#/components/schemas/${id}`;
 /** Every schema with a meta id, as JSON Schema 2020-12 (what OpenAPI 3.1 uses), referring to each other. */
 function componentsFor(io: 'input' | 'output'): Record<string, JsonSchema> {
   const { schemas } = z.toJSONSchema(z.globalRegistry, { io, target: TARGET, unrepresentable: 'any', uri: componentUri });
-  return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _, $id: __, ...schema }]) => [id, schema as JsonSchema]));
+  // Copied at once: zod caches the JSON per schema, and the next conversion (the other io) writes into it.
+  return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _, $id: __, ...schema }]) => [id, structuredClone(schema) as JsonSchema]));
 }
 
 function idOf(schema: z.ZodType): string | undefined {
@@ -61,7 +62,7 @@ const problemResponses: Record<number, { name: string; description: string; head
   400: { name: 'BadRequest', description: 'Invalid input: `errors` names each field (body, query parameter or header) and what is wrong' },
   401: { name: 'Unauthorized', description: 'No credentials, or they are not valid' },
   403: { name: 'Forbidden', description: 'The credentials do not allow this route (a manage token on an API-key route)' },
-  404: { name: 'NotFound', description: 'Nothing of that id in the caller\'s organization' },
+  404: { name: 'NotFound', description: 'Nothing of that id in the caller\'s organization, in the path or named by the request' },
   409: { name: 'Conflict', description: 'Refused by the booking rules; `code` says why (e.g. slot_taken, session_full, invalid_transition)' },
   413: { name: 'PayloadTooLarge', description: 'The body is larger than 100 kB' },
   422: { name: 'IdempotencyKeyReused', description: 'The Idempotency-Key was used before with another body' },
@@ -133,7 +134,8 @@ function operationObject(operation: Operation, used: { input: Set<string>; outpu
     security: security[operation.access],
     ...(parameters.length > 0 && { parameters }),
     ...(operation.body && {
-      requestBody: { required: true, content: { 'application/json': { schema: schemaRef(operation.body, 'input', where, used.input) } } },
+      // Required only where an absent body ({}) would be refused: a PATCH without changes changes nothing.
+      requestBody: { required: !operation.body.safeParse({}).success, content: { 'application/json': { schema: schemaRef(operation.body, 'input', where, used.input) } } },
     }),
     responses: {
       [operation.status]: success(operation.response ? 'OK' : 'No content'),

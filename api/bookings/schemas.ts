@@ -82,6 +82,7 @@ export type TimeChange = z.infer<typeof rescheduleBookingBody>;
 
 export const createSessionBookingsBody = z.strictObject({
   session_ids: z.array(uuid).min(1).max(100)
+    .meta({ uniqueItems: true })
     .refine((ids) => new Set(ids).size === ids.length, { message: 'sessions must be distinct' })
     .meta({ description: 'Sessions to book for one customer (a course): all are held, or none' }),
   spaces: z.number().int().min(1).max(10_000).default(1),
@@ -105,13 +106,22 @@ export const timezoneQuery = z.object({
   timezone: timezone.optional().meta({ description: 'Zone for the returned times; default the booking\'s resource zone' }),
 });
 
+const statusName = bookingStatus.options.join('|');
+/** `held,confirmed`: any of the statuses. */
+const statusList = z.string()
+  .regex(new RegExp(`^(${statusName})(,(${statusName}))*$`), `must be statuses separated by commas, of ${bookingStatus.options.join(', ')}`)
+  .transform((value) => [...new Set(value.split(','))] as z.infer<typeof bookingStatus>[]);
+
 export const listBookingsQuery = z.object({
   ...pageQuery,
-  status: bookingStatus.optional(),
-  resource_id: uuid.optional(),
+  status: statusList.optional().meta({ description: 'One status or several separated by commas, e.g. held,confirmed' }),
+  service_id: uuid.optional(),
+  resource_id: uuid.optional().meta({ description: 'Bookings that occupy this resource' }),
   session_id: uuid.optional(),
-  from: instant.optional(),
-  to: instant.optional(),
+  customer_email: z.string().trim().min(1).max(320).optional().meta({ description: 'The customer\'s e-mail, compared without case' }),
+  from: instant.optional().meta({ description: 'Bookings that end after this instant' }),
+  to: instant.optional().meta({ description: 'Bookings that start before this instant' }),
+  created_after: instant.optional().meta({ description: 'Bookings created after this instant' }),
   timezone: timezoneQuery.shape.timezone,
 }).refine((query) => !query.from || !query.to || query.from < query.to, { message: 'to must be after from', path: ['to'] });
 

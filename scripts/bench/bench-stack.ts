@@ -19,6 +19,8 @@ export interface BenchStack {
   db: Kysely<Database>;
   temporal: Client;
   organizationId: string;
+  baseUrl: string;
+  apiKey: string;
   post(path: string, body: unknown): Promise<{ status: number; body: { id: string } & Record<string, unknown> }>;
   stop(): Promise<void>;
 }
@@ -45,7 +47,7 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
   await addApiKey(db, organizationId, apiKey, 'bench');
 
   return {
-    db, temporal, organizationId,
+    db, temporal, organizationId, baseUrl, apiKey,
     async post(path, body) {
       const response = await fetch(`${baseUrl}${path}`, {
         method: 'POST',

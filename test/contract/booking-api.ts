@@ -742,7 +742,7 @@ export interface components {
                 notes?: string | null;
             };
             /** @default {} */
-            metadata: {
+            metadata?: {
                 [key: string]: unknown;
             };
             /** @description Refuse (409 customer_overlap) if this customer (by customer.email) already has an overlapping booking; services can demand it too */
@@ -815,7 +815,8 @@ export interface components {
                 }[];
             };
             /** @default [] */
-            date_overrides: {
+            date_overrides?: {
+                /** Format: date */
                 date: string;
                 /** @description Open intervals on that date; [] means closed all day */
                 intervals: {
@@ -824,11 +825,11 @@ export interface components {
                 }[];
             }[];
             /** @default null */
-            valid_from: string | null;
+            valid_from?: string | null;
             /** @default null */
-            valid_until: string | null;
+            valid_until?: string | null;
             /** @default {} */
-            metadata: {
+            metadata?: {
                 [key: string]: unknown;
             };
         };
@@ -855,54 +856,54 @@ export interface components {
              * @description Distance between slot starts; null = the booked duration
              * @default null
              */
-            slot_step_minutes: number | null;
+            slot_step_minutes?: number | null;
             /** @default 0 */
-            buffer_before_minutes: number;
+            buffer_before_minutes?: number;
             /** @default 0 */
-            buffer_after_minutes: number;
+            buffer_after_minutes?: number;
             /** @default 0 */
-            min_notice_minutes: number;
+            min_notice_minutes?: number;
             /** @default null */
-            horizon_days: number | null;
+            horizon_days?: number | null;
             /**
              * @description How long a held booking waits for the customer's details before it expires
              * @default 600
              */
-            hold_ttl_seconds: number;
+            hold_ttl_seconds?: number;
             /** @default false */
-            requires_approval: boolean;
+            requires_approval?: boolean;
             /**
              * @description How long the host has to confirm or decline before the booking expires
              * @default 86400
              */
-            approval_ttl_seconds: number;
+            approval_ttl_seconds?: number;
             /** @default 1 */
-            seats_per_slot: number;
+            seats_per_slot?: number;
             resource_ids: string[];
             /**
              * @description one: any listed resource; all: every listed resource
              * @default one
              * @enum {string}
              */
-            resource_mode: "one" | "all";
+            resource_mode?: "one" | "all";
             /**
              * @description Reminders before the start, e.g. [86400, 3600] for a day and an hour before
              * @default []
              */
-            reminder_offsets_seconds: number[];
+            reminder_offsets_seconds?: number[];
             /**
              * @description Sessions: a waiting booking promoted to a freed seat is held with its own hold TTL (offer; if it lapses the seat moves on) or confirmed at once (auto_confirm)
              * @default offer
              * @enum {string}
              */
-            promotion: "offer" | "auto_confirm";
+            promotion?: "offer" | "auto_confirm";
             /**
              * @description A customer (by e-mail) may not hold two overlapping bookings: the second is 409 customer_overlap
              * @default false
              */
-            exclusive_customer: boolean;
+            exclusive_customer?: boolean;
             /** @default {} */
-            metadata: {
+            metadata?: {
                 [key: string]: unknown;
             };
         };
@@ -940,26 +941,26 @@ export interface components {
              * @description Places on the waiting list, counted in seats; 0 = no waiting list
              * @default 0
              */
-            waitlist_size: number;
+            waitlist_size?: number;
             /**
              * @description Booking opens this long before the start; null = as soon as the session exists
              * @default null
              */
-            opens_before_seconds: number | null;
+            opens_before_seconds?: number | null;
             /**
              * @description Booking closes this long before the start (e.g. 7200 = 2 hours before); waiting bookings then expire
              * @default 0
              */
-            closes_before_seconds: number;
+            closes_before_seconds?: number;
             /**
              * @description Resources the session occupies (a room, a trainer): nothing else can be booked on them meanwhile
              * @default []
              */
-            resource_ids: string[];
+            resource_ids?: string[];
             /** @description RFC 5545 RRULE (without DTSTART), e.g. FREQ=WEEKLY;BYDAY=MO;UNTIL=20270301T000000Z; needs UNTIL or COUNT; occurrences keep the local time of start in timezone */
             recurrence?: string;
             /** @default {} */
-            metadata: {
+            metadata?: {
                 [key: string]: unknown;
             };
         };
@@ -967,7 +968,7 @@ export interface components {
             /** @description Sessions to book for one customer (a course): all are held, or none */
             session_ids: string[];
             /** @default 1 */
-            spaces: number;
+            spaces?: number;
             customer?: {
                 name?: string;
                 email?: string;
@@ -975,7 +976,7 @@ export interface components {
                 notes?: string | null;
             };
             /** @default {} */
-            metadata: {
+            metadata?: {
                 [key: string]: unknown;
             };
             /** @description Refuse (409 customer_overlap) if this customer (by customer.email) already has an overlapping booking; services can demand it too */
@@ -1147,6 +1148,7 @@ export interface components {
                 }[];
             };
             date_overrides: {
+                /** Format: date */
                 date: string;
                 /** @description Open intervals on that date; [] means closed all day */
                 intervals: {
@@ -1288,6 +1290,7 @@ export interface components {
                 }[];
             };
             date_overrides?: {
+                /** Format: date */
                 date: string;
                 /** @description Open intervals on that date; [] means closed all day */
                 intervals: {
@@ -1404,7 +1407,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Nothing of that id in the caller's organization */
+        /** @description Nothing of that id in the caller's organization, in the path or named by the request */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -1645,7 +1648,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["UpdateResource"];
             };
@@ -1780,6 +1783,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
@@ -1823,7 +1827,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["UpdateService"];
             };
@@ -1908,6 +1912,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["IdempotencyKeyReused"];
@@ -2019,11 +2024,20 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                status?: "waitlisted" | "held" | "pending_approval" | "confirmed" | "completed" | "no_show" | "cancelled" | "expired" | "declined";
+                /** @description One status or several separated by commas, e.g. held,confirmed */
+                status?: string;
+                service_id?: string;
+                /** @description Bookings that occupy this resource */
                 resource_id?: string;
                 session_id?: string;
+                /** @description The customer's e-mail, compared without case */
+                customer_email?: string;
+                /** @description Bookings that end after this instant */
                 from?: string;
+                /** @description Bookings that start before this instant */
                 to?: string;
+                /** @description Bookings created after this instant */
+                created_after?: string;
                 /** @description Zone for the returned times; default the booking's resource zone */
                 timezone?: string;
             };
@@ -2089,6 +2103,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["IdempotencyKeyReused"];
@@ -2127,6 +2142,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["IdempotencyKeyReused"];
@@ -2272,7 +2288,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["HostAnswer"];
             };
@@ -2309,7 +2325,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["HostAnswer"];
             };
@@ -2483,7 +2499,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["Cancellation"];
             };
@@ -2572,6 +2588,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -2614,6 +2631,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -2743,7 +2761,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["UpdateWebhook"];
             };

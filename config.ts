@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { defaultLogFormat } from './telemetry/logger';
 
 /** Every setting comes from the environment; these are the defaults a newcomer gets. */
 export interface Config {
@@ -16,6 +17,8 @@ export interface Config {
   manageTokenSecret: string | null;
   smtpUrl: string | null;
   mailFrom: string;
+  logLevel: string;
+  logFormat: 'json' | 'pretty';
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -44,5 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     manageTokenSecret: env.MANAGE_TOKEN_SECRET || null,
     smtpUrl: env.SMTP_URL || null,
     mailFrom: env.MAIL_FROM || 'Bookings <bookings@localhost>',
+    logLevel: env.LOG_LEVEL || 'info',
+    logFormat: env.LOG_FORMAT === 'json' || env.LOG_FORMAT === 'pretty' ? env.LOG_FORMAT : defaultLogFormat(env),
   };
 }

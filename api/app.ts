@@ -1,7 +1,10 @@
 import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
+import pino from 'pino';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
+import type { Logger } from '../telemetry/logger';
+import { accessLog } from './access-log';
 import { authenticate } from './auth';
 import { availabilityRouter } from './availability/router';
 import { bookingsRouter } from './bookings/router';
@@ -22,6 +25,8 @@ export interface AppDeps {
   temporal: Client;
   taskQueue: string;
   manageTokenSecret: string;
+  /** The access log and 5xx errors; absent, the app logs nothing (tests that do not look at logs). */
+  logger?: Logger;
 }
 
 /** The whole HTTP surface, separate from listen() so tests serve the real app on port 0. */
@@ -29,6 +34,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(accessLog(deps.logger ?? pino({ level: 'silent' })));
   app.use(express.json({ limit: '100kb' }));
 
   app.use(queryGuard(operations, ''));

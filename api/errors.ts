@@ -70,10 +70,10 @@ export const problemDetails: ErrorRequestHandler = (error, req, res, _next) => {
   } else if (typeof error?.status === 'number' && error.status >= 400 && error.status < 500) {
     problem = new ApiError(error.status, 'Bad request', String(error.message), { code: 'bad_request' });
   } else {
-    console.error(`${req.method} ${req.originalUrl} failed`, error);
+    (req.log ?? console).error({ err: error }, `${req.method} ${req.originalUrl} failed`);
     problem = new ApiError(500, 'Internal server error', 'the server failed to answer; it has been logged');
   }
-  if (problem.status >= 500 && error instanceof ApiError) console.error(`${req.method} ${req.originalUrl}: ${error.message}`);
+  if (problem.status >= 500 && error instanceof ApiError) (req.log ?? console).error(`${req.method} ${req.originalUrl}: ${error.message}`);
   res.status(problem.status).type('application/problem+json').json({
     type: problemType(problem.extra.code),
     title: problem.title,

@@ -1,6 +1,7 @@
 import { createTemporalClient } from '../client';
 import { loadConfig } from '../config';
 import { createDb } from '../db/connection';
+import { createLogger } from '../telemetry/logger';
 import { createApp } from './app';
 
 async function main() {
@@ -8,10 +9,11 @@ async function main() {
   if (!config.databaseUrl || !config.temporalAddress || !config.manageTokenSecret) {
     throw new Error('the API needs DATABASE_URL, TEMPORAL_ADDRESS and MANAGE_TOKEN_SECRET (npm start sets them)');
   }
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat }).child({ process: 'api' });
   const db = createDb(config.databaseUrl);
   const temporal = await createTemporalClient({ address: config.temporalAddress, namespace: config.temporalNamespace });
-  const app = createApp({ db, temporal, taskQueue: config.taskQueue, manageTokenSecret: config.manageTokenSecret });
-  const server = app.listen(config.port, () => console.log(`API listening on :${config.port}`));
+  const app = createApp({ db, temporal, taskQueue: config.taskQueue, manageTokenSecret: config.manageTokenSecret, logger });
+  const server = app.listen(config.port, () => logger.info({ port: config.port }, 'API listening'));
   const stop = () => server.close(() => {
     void Promise.all([db.destroy(), temporal.connection.close()]).then(() => process.exit(0));
   });

@@ -12,6 +12,7 @@ const document = buildOpenApiDocument() as unknown as Document;
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
 ajv.addFormat('date-time', true);
 ajv.addFormat('uuid', true);
+ajv.addFormat('date', true);
 // The whole document as one schema resource, so a JSON pointer reaches any response's schema.
 ajv.addSchema({ $id: 'openapi.json', paths: document.paths, components: document.components });
 

@@ -5,6 +5,8 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { createApp } from '../../api/app';
+import { clientInterceptors } from '../../client';
+import type { Logger } from '../../telemetry/logger';
 import { createDb, ensureDatabase } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrate';
 import { addApiKey, createOrganization, generateApiKey } from '../../db/organizations';
@@ -41,7 +43,9 @@ function quietRuntime() {
  * A test file's own slice of the shared stack: a fresh database with the app's migrations, a task
  * queue of its own with a real worker on it, and the real app on port 0.
  */
-export async function startTestStack(name: string, options: { worker?: boolean; mailer?: Mailer } = {}): Promise<TestStack> {
+export async function startTestStack(
+  name: string, options: { worker?: boolean; mailer?: Mailer; logger?: Logger } = {},
+): Promise<TestStack> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   const temporalAddress = process.env.TEST_TEMPORAL_ADDRESS;
   if (!serverUrl || !temporalAddress) throw new Error('integration tests run under the jest global setup (npm test)');
@@ -53,9 +57,9 @@ export async function startTestStack(name: string, options: { worker?: boolean; 
 
   const taskQueue = `test-${name}-${suffix}`;
   const connection = await Connection.connect({ address: temporalAddress });
-  const temporal = new Client({ connection, namespace: 'default' });
+  const temporal = new Client({ connection, namespace: 'default', interceptors: clientInterceptors });
   const manageTokenSecret = randomBytes(16).toString('hex');
-  const app = createApp({ db, temporal, taskQueue, manageTokenSecret });
+  const app = createApp({ db, temporal, taskQueue, manageTokenSecret, logger: options.logger });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
@@ -65,7 +69,7 @@ export async function startTestStack(name: string, options: { worker?: boolean; 
   const startWorker = async () => {
     const workerConnection = await NativeConnection.connect({ address: temporalAddress });
     const instance = await createBookingWorker({
-      db, connection: workerConnection, namespace: 'default', taskQueue, mailer: options.mailer,
+      db, connection: workerConnection, namespace: 'default', taskQueue, mailer: options.mailer, logger: options.logger,
       workflowBundle: process.env.TEST_WORKFLOW_BUNDLE ? { codePath: process.env.TEST_WORKFLOW_BUNDLE } : undefined,
     });
     worker = { instance, running: instance.run(), connection: workerConnection };

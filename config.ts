@@ -18,6 +18,8 @@ export interface Config {
   smtpUrl: string | null;
   mailFrom: string;
   logLevel: string;
+  workerMetricsPort: number;
+  temporalMetricsPort: number;
   logFormat: 'json' | 'pretty';
 }
 
@@ -48,6 +50,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: env.SMTP_URL || null,
     mailFrom: env.MAIL_FROM || 'Bookings <bookings@localhost>',
     logLevel: env.LOG_LEVEL || 'info',
+    workerMetricsPort: intFromEnv(env, 'WORKER_METRICS_PORT', 0),
+    temporalMetricsPort: intFromEnv(env, 'TEMPORAL_METRICS_PORT', 0),
     logFormat: env.LOG_FORMAT === 'json' || env.LOG_FORMAT === 'pretty' ? env.LOG_FORMAT : defaultLogFormat(env),
   };
 }

@@ -7,6 +7,8 @@ import { loadConfig } from './config';
 import { createDb } from './db/connection';
 import type { Database } from './db/schema';
 import { activityLogInterceptor } from './telemetry/activity-log-interceptor';
+import { activityMetricsInterceptor } from './telemetry/activity-metrics-interceptor';
+import { serveWorkerMetrics } from './telemetry/worker-metrics-server';
 import { createLogger, type Logger } from './telemetry/logger';
 import { temporalLogBridge } from './telemetry/temporal-log-bridge';
 import { workflowInterceptorModules } from './telemetry/workflow-interceptor-modules';
@@ -34,7 +36,7 @@ export function createBookingWorker({
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
     activities: createActivities({ db, mailer }),
     // A prebuilt bundle already holds the workflow interceptors (bundleWorkflowCode's workflowInterceptorModules).
-    interceptors: { activity: [activityLogInterceptor(logger)], ...(!workflowBundle && { workflowModules: workflowInterceptorModules }) },
+    interceptors: { activity: [activityLogInterceptor(logger), activityMetricsInterceptor], ...(!workflowBundle && { workflowModules: workflowInterceptorModules }) },
   });
 }
 
@@ -45,7 +47,14 @@ async function main() {
   }
   const logger = createLogger({ level: config.logLevel, format: config.logFormat }).child({ process: 'worker' });
   // The SDK's own lines and the workflows' (through the logger sink) go to pino too.
-  Runtime.install({ logger: temporalLogBridge(logger) });
+  Runtime.install({
+    logger: temporalLogBridge(logger),
+    // The SDK's own worker metrics (task slots, poll latencies, schedule-to-start...) for Prometheus.
+    ...(config.temporalMetricsPort > 0 && {
+      telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${config.temporalMetricsPort}` } } },
+    }),
+  });
+  if (config.workerMetricsPort > 0) serveWorkerMetrics(config.workerMetricsPort);
   const db = createDb(config.databaseUrl);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : null;

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Logger } from '../telemetry/logger';
 import { accessLog } from './access-log';
+import { metricsRoute, requestMetrics } from './request-metrics';
 import { authenticate } from './auth';
 import { availabilityRouter } from './availability/router';
 import { bookingsRouter } from './bookings/router';
@@ -35,10 +36,12 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(accessLog(deps.logger ?? pino({ level: 'silent' })));
+  app.use(requestMetrics);
   app.use(express.json({ limit: '100kb' }));
 
   app.use(queryGuard(operations, ''));
   app.use(healthRouter(deps));
+  app.get('/metrics', metricsRoute);
   const openApiDocument = buildOpenApiDocument();
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);

@@ -74,6 +74,7 @@ export const problemDetails: ErrorRequestHandler = (error, req, res, _next) => {
     problem = new ApiError(500, 'Internal server error', 'the server failed to answer; it has been logged');
   }
   if (problem.status >= 500 && error instanceof ApiError) (req.log ?? console).error(`${req.method} ${req.originalUrl}: ${error.message}`);
+  res.locals.problemCode = problem.extra.code; // for the refusal metrics
   res.status(problem.status).type('application/problem+json').json({
     type: problemType(problem.extra.code),
     title: problem.title,

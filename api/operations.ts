@@ -56,6 +56,7 @@ const calendarFeedQuery = z.object({
 export const operations: Operation[] = [
   { operationId: 'health', tag: 'Operations', method: 'get', path: '/healthz', summary: 'The process answers', access: 'public', response: z.object({ status: z.literal('ok') }).meta({ id: 'Health' }), status: 200, errors: [] },
   { operationId: 'readiness', tag: 'Operations', method: 'get', path: '/readyz', summary: 'The service can do its job: database, Temporal and a worker; 503 names what is missing', access: 'public', response: readyResponse, status: 200, alsoStatus: { status: 503, description: 'Not ready: checks names the dependency that is not usable' }, errors: [] },
+  { operationId: 'metrics', tag: 'Operations', method: 'get', path: '/metrics', summary: 'Prometheus metrics of the API (and, in one process, of the worker)', access: 'public', response: z.string(), responseType: 'text/plain', status: 200, errors: [] },
   { operationId: 'openApiDocument', tag: 'Operations', method: 'get', path: '/openapi.json', summary: 'This document', access: 'public', response: z.record(z.string(), z.unknown()), status: 200, errors: [] },
 
   { operationId: 'createResource', tag: 'Resources', method: 'post', path: '/v1/resources', summary: 'Create a resource', access: 'api_key', body: createResourceBody, response: resourceResponse, status: 201, errors: [422] },

@@ -7,10 +7,14 @@ import type { Database } from './schema';
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export function createDb(databaseUrl: string, maxConnections = 20): Kysely<Database> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections });
+  // A database that cannot be reached is known within 2 s (the API then answers 503), not after the OS's TCP timeout.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections, connectionTimeoutMillis: 2000 });
   // An idle connection dropped by a database restart must not take the process down with it;
   // the pool opens a new one for the next query.
   pool.on('error', (error) => console.warn(`idle database connection lost: ${error.message}`));
+  // So is a connection dropped while checked out between two queries: without a listener its
+  // 'error' event would crash the process; the query in flight still fails with the error.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

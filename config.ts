@@ -19,6 +19,8 @@ export interface Config {
   mailFrom: string;
   logLevel: string;
   workerMetricsPort: number;
+  rateLimitApiKeyPerMinute: number;
+  rateLimitManageTokenPerMinute: number;
   temporalMetricsPort: number;
   logFormat: 'json' | 'pretty';
 }
@@ -30,6 +32,14 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
     throw new Error(`${name} must be a port number, got "${raw}"`);
   }
+  return value;
+}
+
+function countFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number (0 = unlimited), got "${raw}"`);
   return value;
 }
 
@@ -51,6 +61,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.MAIL_FROM || 'Bookings <bookings@localhost>',
     logLevel: env.LOG_LEVEL || 'info',
     workerMetricsPort: intFromEnv(env, 'WORKER_METRICS_PORT', 0),
+    rateLimitApiKeyPerMinute: countFromEnv(env, 'RATE_LIMIT_API_KEY_PER_MINUTE', 1200),
+    rateLimitManageTokenPerMinute: countFromEnv(env, 'RATE_LIMIT_MANAGE_TOKEN_PER_MINUTE', 60),
     temporalMetricsPort: intFromEnv(env, 'TEMPORAL_METRICS_PORT', 0),
     logFormat: env.LOG_FORMAT === 'json' || env.LOG_FORMAT === 'pretty' ? env.LOG_FORMAT : defaultLogFormat(env),
   };

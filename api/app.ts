@@ -6,6 +6,7 @@ import type { Database } from '../db/schema';
 import type { Logger } from '../telemetry/logger';
 import { accessLog } from './access-log';
 import { metricsRoute, requestMetrics } from './request-metrics';
+import { rateLimit, type RateLimits } from './rate-limit';
 import { authenticate } from './auth';
 import { availabilityRouter } from './availability/router';
 import { bookingsRouter } from './bookings/router';
@@ -28,6 +29,8 @@ export interface AppDeps {
   manageTokenSecret: string;
   /** The access log and 5xx errors; absent, the app logs nothing (tests that do not look at logs). */
   logger?: Logger;
+  /** Per API key and per manage token; absent, unlimited. */
+  rateLimits?: RateLimits;
 }
 
 /** The whole HTTP surface, separate from listen() so tests serve the real app on port 0. */
@@ -51,6 +54,7 @@ export function createApp(deps: AppDeps): Express {
   // A resource's calendar feed by its signed URL: calendar apps send no Authorization header.
   v1.use(signedCalendarFeedRouter(deps.db, deps.manageTokenSecret));
   v1.use(authenticate(deps.db, deps.manageTokenSecret));
+  if (deps.rateLimits) v1.use(rateLimit(deps.rateLimits));
   v1.use(queryGuard(operations, '/v1'));
   v1.use('/resources', resourcesRouter(deps.db));
   v1.use('/services', servicesRouter(deps.db));

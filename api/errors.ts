@@ -83,6 +83,7 @@ export const problemDetails: ErrorRequestHandler = (error, req, res, _next) => {
   if (problem.status >= 500 && error instanceof ApiError) (req.log ?? console).error(`${req.method} ${req.originalUrl}: ${error.message}`);
   res.locals.problemCode = problem.extra.code; // for the refusal metrics
   if (problem.status === 503) res.set('retry-after', String(RETRY_AFTER_SECONDS));
+  if (problem.status !== 429 && problem.status !== 503) res.removeHeader('retry-after');
   res.status(problem.status).type('application/problem+json').json({
     type: problemType(problem.extra.code),
     title: problem.title,

@@ -12,7 +12,9 @@ async function main() {
   const logger = createLogger({ level: config.logLevel, format: config.logFormat }).child({ process: 'api' });
   const db = createDb(config.databaseUrl);
   const temporal = await createTemporalClient({ address: config.temporalAddress, namespace: config.temporalNamespace });
-  const app = createApp({ db, temporal, taskQueue: config.taskQueue, manageTokenSecret: config.manageTokenSecret, logger });
+  const app = createApp({ db, temporal, taskQueue: config.taskQueue, manageTokenSecret: config.manageTokenSecret, logger,
+    rateLimits: { apiKeyPerMinute: config.rateLimitApiKeyPerMinute, manageTokenPerMinute: config.rateLimitManageTokenPerMinute },
+  });
   const server = app.listen(config.port, () => logger.info({ port: config.port }, 'API listening'));
   const stop = () => server.close(() => {
     void Promise.all([db.destroy(), temporal.connection.close()]).then(() => process.exit(0));

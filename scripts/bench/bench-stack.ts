@@ -10,6 +10,7 @@ import { addApiKey, createOrganization, generateApiKey } from '../../db/organiza
 import type { Database } from '../../db/schema';
 import { createBookingWorker } from '../../worker';
 import { launchInfraStack } from '../stack/infra-launcher';
+import pino from 'pino';
 
 export const ALWAYS_OPEN = Object.fromEntries(
   ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((day) => [day, [{ start: '00:00', end: '24:00' }]]),
@@ -35,11 +36,13 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
   await migrateToLatest(db);
   const taskQueue = `bench-${name}-${randomUUID()}`;
   const workerConnection = await NativeConnection.connect({ address: infra.temporalAddress });
-  const worker = await createBookingWorker({ db, connection: workerConnection, namespace: 'default', taskQueue });
+  // Logging as in production (JSON lines at info), written to /dev/null: its cost counts, its output does not.
+  const logger = pino({ level: 'info' }, pino.destination('/dev/null'));
+  const worker = await createBookingWorker({ db, connection: workerConnection, namespace: 'default', taskQueue, logger });
   const running = worker.run();
   const connection = await Connection.connect({ address: infra.temporalAddress });
   const temporal = new Client({ connection });
-  const server = createApp({ db, temporal, taskQueue, manageTokenSecret: 'bench' }).listen(0, '127.0.0.1');
+  const server = createApp({ db, temporal, taskQueue, manageTokenSecret: 'bench', logger }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const organizationId = await createOrganization(db, 'bench');

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Logger } from '../telemetry/logger';
 import { accessLog } from './access-log';
+import { docsRouter } from './docs-page';
 import { metricsRoute, requestMetrics } from './request-metrics';
 import { rateLimit, type RateLimits } from './rate-limit';
 import { authenticate } from './auth';
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(queryGuard(operations, ''));
   app.use(healthRouter(deps));
   app.get('/metrics', metricsRoute);
+  app.use(docsRouter());
   const openApiDocument = buildOpenApiDocument();
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);

@@ -99,3 +99,14 @@ test('bookings filter by service, customer e-mail, several statuses and creation
   expect(wrong.status).toBe(400);
   expect(wrong.body.errors.map((error: { path: string }) => error.path).sort()).toEqual(['created_after', 'status']);
 });
+
+test('/docs renders the document with Redoc served by the app itself, nothing from a CDN', async () => {
+  const page = await fetch(`${stack.baseUrl}/docs`);
+  expect(page.headers.get('content-type')).toContain('text/html');
+  const html = await page.text();
+  expect(html).toContain('spec-url="/openapi.json"');
+  expect(html).not.toMatch(/src="https?:/);
+  const script = await fetch(`${stack.baseUrl}/docs/redoc.standalone.js`);
+  expect(script.status).toBe(200);
+  expect((await script.text()).length).toBeGreaterThan(100_000);
+});

@@ -62,6 +62,7 @@ describe('the OpenAPI document', () => {
     const document = buildOpenApiDocument() as { components: { schemas: Record<string, object> } };
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     ajv.addFormat('date-time', true);
+    ajv.addFormat('date', true);
     ajv.addSchema({ $id: 'openapi.json', components: document.components });
     for (const [id, examples] of Object.entries(componentExamples)) {
       expect(document.components.schemas[id]).toBeDefined();

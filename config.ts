@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { defaultLogFormat } from './telemetry/logger';
 
 /**
  * Every setting comes from the environment; these are the defaults a newcomer gets. Each variable is
@@ -33,6 +34,12 @@ export interface Config {
   workerHealthPort: number | null;
   bootstrapOrgName: string | null;
   bootstrapApiKey: string | null;
+  logLevel: string;
+  workerMetricsPort: number;
+  rateLimitApiKeyPerMinute: number;
+  rateLimitManageTokenPerMinute: number;
+  temporalMetricsPort: number;
+  logFormat: 'json' | 'pretty';
 }
 
 /** The whole list of what is wrong, each line starting with the variable's name. */
@@ -47,6 +54,7 @@ const portNumber = z.coerce.number().int().min(0).max(65535);
 const positiveSeconds = z.coerce.number().positive().max(3600);
 const wholeSecondsAtLeastOne = z.coerce.number().int('must be a whole number').min(1, 'must be at least 1');
 const text = z.string().min(1);
+const wholeCount = z.coerce.number().int('must be a whole number').min(0, 'must be 0 (unlimited) or more');
 const flag = z.enum(['true', 'false', '1', '0'], 'must be true or false').transform((value) => value === 'true' || value === '1');
 // The `sk_` prefix is how authentication tells an API key from a manage token (`mt_`).
 const bootstrapKey = z.string().regex(/^sk_[A-Za-z0-9_-]{32,}$/, 'must be "sk_" and at least 32 URL-safe characters, e.g. sk_$(openssl rand -hex 24)');
@@ -96,6 +104,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapApiKey: read('BOOTSTRAP_API_KEY', bootstrapKey, null),
     webhookAllowedHosts: (env.WEBHOOK_ALLOWED_HOSTS ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
     webhookAllowHttp: read('WEBHOOK_ALLOW_HTTP', flag, env.NODE_ENV !== 'production'),
+    logLevel: read('LOG_LEVEL', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+    workerMetricsPort: read('WORKER_METRICS_PORT', portNumber, 0),
+    rateLimitApiKeyPerMinute: read('RATE_LIMIT_API_KEY_PER_MINUTE', wholeCount, 1200),
+    rateLimitManageTokenPerMinute: read('RATE_LIMIT_MANAGE_TOKEN_PER_MINUTE', wholeCount, 60),
+    temporalMetricsPort: read('TEMPORAL_METRICS_PORT', portNumber, 0),
+    logFormat: read('LOG_FORMAT', z.enum(['json', 'pretty']), defaultLogFormat(env)),
   };
   if (config.production) problems.push(...unsafeInProduction(config));
   if (problems.length > 0) throw new ConfigError(problems);

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import pino from 'pino';
 import type { Kysely } from 'kysely';
 import { createActivities } from './activities';
 import { createSmtpMailer, type Mailer } from './activities/mailer';
@@ -15,6 +16,12 @@ import { serveWorkerHealth } from './worker-health';
 
 /** Where `npm run build` puts the prebuilt workflow bundle: beside the compiled worker. */
 export const PREBUILT_WORKFLOW_BUNDLE = path.join(__dirname, 'workflow-bundle.js');
+import { activityLogInterceptor } from './telemetry/activity-log-interceptor';
+import { activityMetricsInterceptor } from './telemetry/activity-metrics-interceptor';
+import { serveWorkerMetrics } from './telemetry/worker-metrics-server';
+import { createLogger, type Logger } from './telemetry/logger';
+import { temporalLogBridge } from './telemetry/temporal-log-bridge';
+import { workflowInterceptorModules } from './telemetry/workflow-interceptor-modules';
 
 export interface BookingWorkerOptions {
   db: Kysely<Database>;
@@ -29,11 +36,13 @@ export interface BookingWorkerOptions {
   outbound?: OutboundPolicy;
   /** How long a SIGTERM lets running activities finish before they are cancelled (default: none). */
   shutdownGraceTime?: number;
+  /** Each activity's log line (with request and booking id); absent, none. */
+  logger?: Logger;
 }
 
 /** Shared by `npm start` and the tests, so both run the same workflows and activities. */
 export function createBookingWorker({
-  db, connection, namespace, taskQueue, workflowBundle, mailer, temporal, outbound, shutdownGraceTime,
+  db, connection, namespace, taskQueue, workflowBundle, mailer, temporal, outbound, shutdownGraceTime, logger = pino({ level: 'silent' }),
 }: BookingWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
@@ -42,6 +51,8 @@ export function createBookingWorker({
     ...(shutdownGraceTime !== undefined && { shutdownGraceTime, shutdownForceTime: shutdownGraceTime + 5_000 }),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
     activities: createActivities({ db, mailer, temporal, outbound }),
+    // A prebuilt bundle already holds the workflow interceptors (bundleWorkflowCode's workflowInterceptorModules).
+    interceptors: { activity: [activityLogInterceptor(logger), activityMetricsInterceptor], ...(!workflowBundle && { workflowModules: workflowInterceptorModules }) },
   });
 }
 
@@ -50,6 +61,16 @@ async function main() {
   if (!config.databaseUrl || !config.temporalAddress) {
     throw new Error('the worker needs DATABASE_URL and TEMPORAL_ADDRESS (npm start sets both)');
   }
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat }).child({ process: 'worker' });
+  // The SDK's own lines and the workflows' (through the logger sink) go to pino too.
+  Runtime.install({
+    logger: temporalLogBridge(logger),
+    // The SDK's own worker metrics (task slots, poll latencies, schedule-to-start...) for Prometheus.
+    ...(config.temporalMetricsPort > 0 && {
+      telemetryOptions: { metrics: { prometheus: { bindAddress: `${config.host}:${config.temporalMetricsPort}` } } },
+    }),
+  });
+  if (config.workerMetricsPort > 0) serveWorkerMetrics(config.workerMetricsPort);
   const db = createDb(config.databaseUrl);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : null;
@@ -60,13 +81,13 @@ async function main() {
   // beside it, and the workflows are bundled at start.
   const prebuilt = fs.existsSync(PREBUILT_WORKFLOW_BUNDLE);
   const worker = await createBookingWorker({
-    db, connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, mailer, temporal,
+    db, connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, mailer, temporal, logger,
     outbound: { allowedHosts: config.webhookAllowedHosts, allowHttp: config.webhookAllowHttp },
     workflowBundle: prebuilt ? { codePath: PREBUILT_WORKFLOW_BUNDLE } : undefined,
     shutdownGraceTime: config.shutdownTimeoutMs,
   });
   const health = config.workerHealthPort === null ? null : await serveWorkerHealth(worker, config.host, config.workerHealthPort);
-  console.log(`worker polling task queue "${config.taskQueue}" (${prebuilt ? 'prebuilt' : 'freshly bundled'} workflows)`);
+  logger.info({ taskQueue: config.taskQueue, workflows: prebuilt ? 'prebuilt' : 'freshly bundled' }, 'worker polling');
   // The SDK's runtime turns SIGTERM and SIGINT into worker.shutdown(): polling stops, running
   // activities get shutdownGraceTime to finish, and run() resolves once they have. The heartbeat
   // beside it tells the API's /readyz that this worker lives.

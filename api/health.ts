@@ -5,12 +5,20 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { secondsSinceLastHeartbeat, WORKER_SILENCE_SECONDS } from '../db/worker-heartbeats';
 
+/** Readiness answers within 2 s even when a dependency hangs instead of refusing. */
+const PROBE_TIMEOUT_MS = 2000;
+
 async function check(name: string, probe: () => Promise<void>): Promise<[string, string]> {
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await probe();
+    await Promise.race([probe(), new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
+    })]);
     return [name, 'ok'];
   } catch (error) {
     return [name, (error as Error).message];
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -49,6 +57,7 @@ export function healthRouter(deps: { db: Kysely<Database>; temporal: Client; tas
       }),
     ]));
     const ready = Object.values(checks).every((value) => value === 'ok');
+    if (!ready) res.set('retry-after', '5');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
   });
   return router;

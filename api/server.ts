@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createTemporalClient } from '../client';
 import { loadConfig } from '../config';
 import { createDb } from '../db/connection';
+import { createLogger } from '../telemetry/logger';
 import { createApp } from './app';
 
 async function main() {
@@ -9,16 +10,18 @@ async function main() {
   if (!config.databaseUrl || !config.temporalAddress || !config.manageTokenSecret) {
     throw new Error('the API needs DATABASE_URL, TEMPORAL_ADDRESS and MANAGE_TOKEN_SECRET (npm start sets them)');
   }
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat }).child({ process: 'api' });
   const db = createDb(config.databaseUrl);
   const temporal = await createTemporalClient({ address: config.temporalAddress, namespace: config.temporalNamespace });
   let draining = false;
   const app = createApp({
-    db, temporal, taskQueue: config.taskQueue, manageTokenSecret: config.manageTokenSecret, isDraining: () => draining,
+    db, temporal, taskQueue: config.taskQueue, manageTokenSecret: config.manageTokenSecret, isDraining: () => draining, logger,
     outbound: { allowedHosts: config.webhookAllowedHosts, allowHttp: config.webhookAllowHttp },
+    rateLimits: { apiKeyPerMinute: config.rateLimitApiKeyPerMinute, manageTokenPerMinute: config.rateLimitManageTokenPerMinute },
   });
   const server = app.listen(config.port, config.host);
   await once(server, 'listening');
-  console.log(`API listening on http://${config.host}:${config.port}`);
+  logger.info({ host: config.host, port: config.port }, `API listening on http://${config.host}:${config.port}`);
 
   // SIGTERM: stop accepting connections, let in-flight requests finish (bounded by
   // SHUTDOWN_TIMEOUT_SECONDS), then close the pools. A request that never got in is refused at the
@@ -26,11 +29,11 @@ async function main() {
   const stop = async (signal: string) => {
     if (draining) return;
     draining = true;
-    console.log(`${signal}: finishing in-flight requests`);
+    logger.info({ signal }, 'finishing in-flight requests');
     const closed = new Promise((resolve) => server.close(resolve));
     server.closeIdleConnections();
     const deadline = setTimeout(() => {
-      console.warn(`requests still open after ${config.shutdownTimeoutMs} ms; closing their connections`);
+      logger.warn({ timeoutMs: config.shutdownTimeoutMs }, 'requests still open; closing their connections');
       server.closeAllConnections();
     }, config.shutdownTimeoutMs);
     await closed;

@@ -7,6 +7,7 @@ import { listNotifications } from '../../db/notifications';
 import { waitlistPosition } from '../../db/sessions';
 import { listCallbackDeliveries } from '../../db/booking-callbacks';
 import type { Booking } from '../../db/schema';
+import { isoInZone } from '../../scheduling';
 import { bookingAccess, organizationOf } from '../auth';
 import { decodeCursor, nextCursor } from '../cursor';
 import { InvalidInput, NotFound } from '../errors';
@@ -77,9 +78,9 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
     const query = parseInput(listBookingsQuery, req.query);
     const after = decodeCursor(query.cursor);
     const rows = await listBookings(deps.db, {
-      organizationId: organizationOf(req), status: query.status, resourceId: query.resource_id, sessionId: query.session_id,
-      externalId: query.external_id,
-      from: query.from, to: query.to, limit: query.limit, after: after && { startAt: after.at, id: after.id },
+      organizationId: organizationOf(req), statuses: query.status, serviceId: query.service_id, resourceId: query.resource_id,
+      sessionId: query.session_id, customerEmail: query.customer_email, externalId: query.external_id, from: query.from, to: query.to, createdAfter: query.created_after,
+      limit: query.limit, after: after && { startAt: after.at, id: after.id },
     });
     res.json({
       data: rows.map((row) => toBookingResponse(row, query.timezone)),
@@ -96,10 +97,11 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
   router.get('/:id/events', async (req, res) => {
     const booking = await readableBooking(req);
     const events = await listBookingEvents(deps.db, booking.organization_id, booking.id);
+    const zone = zoneOf(req.query) ?? booking.timezone;
     res.json({
       data: events.map((event) => ({
         from: event.from_status, to: event.to_status, actor: event.actor, reason: event.reason,
-        at: event.created_at.toISOString(),
+        at: isoInZone(event.created_at.getTime(), zone),
       })),
     });
   });
@@ -134,11 +136,13 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
   router.get('/:id/notifications', async (req, res) => {
     const booking = await readableBooking(req);
     const notifications = await listNotifications(deps.db, booking.organization_id, booking.id);
+    const zone = zoneOf(req.query) ?? booking.timezone;
     res.json({
       data: notifications.map((notification) => ({
         id: notification.id, kind: notification.kind, channel: notification.channel, recipient: notification.recipient,
         subject: notification.subject, status: notification.status, error: notification.error,
-        created_at: notification.created_at.toISOString(), sent_at: notification.sent_at?.toISOString() ?? null,
+        created_at: isoInZone(notification.created_at.getTime(), zone),
+        sent_at: notification.sent_at && isoInZone(notification.sent_at.getTime(), zone),
       })),
     });
   });

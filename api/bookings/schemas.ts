@@ -95,6 +95,7 @@ export type TimeChange = z.infer<typeof rescheduleBookingBody>;
 
 export const createSessionBookingsBody = z.strictObject({
   session_ids: z.array(uuid).min(1).max(100)
+    .meta({ uniqueItems: true })
     .refine((ids) => new Set(ids).size === ids.length, { message: 'sessions must be distinct' })
     .meta({ description: 'Sessions to book for one customer (a course): all are held, or none' }),
   spaces: z.number().int().min(1).max(10_000).default(1),
@@ -118,14 +119,23 @@ export const timezoneQuery = z.object({
   timezone: timezone.optional().meta({ description: 'Zone for the returned times; default the booking\'s resource zone' }),
 });
 
+const statusName = bookingStatus.options.join('|');
+/** `held,confirmed`: any of the statuses. */
+const statusList = z.string()
+  .regex(new RegExp(`^(${statusName})(,(${statusName}))*$`), `must be statuses separated by commas, of ${bookingStatus.options.join(', ')}`)
+  .transform((value) => [...new Set(value.split(','))] as z.infer<typeof bookingStatus>[]);
+
 export const listBookingsQuery = z.object({
   ...pageQuery,
-  status: bookingStatus.optional(),
-  resource_id: uuid.optional(),
+  status: statusList.optional().meta({ description: 'One status or several separated by commas, e.g. held,confirmed' }),
+  service_id: uuid.optional(),
+  resource_id: uuid.optional().meta({ description: 'Bookings that occupy this resource' }),
   session_id: uuid.optional(),
   external_id: label.optional(),
-  from: instant.optional(),
-  to: instant.optional(),
+  customer_email: text(320).trim().min(1).optional().meta({ description: 'The customer\'s e-mail, compared without case' }),
+  from: instant.optional().meta({ description: 'Bookings that end after this instant' }),
+  to: instant.optional().meta({ description: 'Bookings that start before this instant' }),
+  created_after: instant.optional().meta({ description: 'Bookings created after this instant' }),
   timezone: timezoneQuery.shape.timezone,
 }).refine((query) => !query.from || !query.to || query.from < query.to, { message: 'to must be after from', path: ['to'] });
 
@@ -173,3 +183,12 @@ export const callbackDeliveryResponse = deliveryResponse.extend({ url: z.string(
 export function toCallbackDeliveryResponse(delivery: BookingCallbackDelivery): z.infer<typeof callbackDeliveryResponse> {
   return { ...toDeliveryResponse(delivery), url: delivery.url };
 }
+
+export const bookingEventResponse = z.object({
+  from: bookingStatus.nullable(), to: bookingStatus, actor: z.string(), reason: z.string().nullable(), at: z.string(),
+}).meta({ id: 'BookingEvent' });
+
+export const notificationResponse = z.object({
+  id: z.string(), kind: z.string(), channel: z.enum(['outbox', 'email']), recipient: z.string().nullable(), subject: z.string(),
+  status: z.enum(['pending', 'sent', 'failed']), error: z.string().nullable(), created_at: z.string(), sent_at: z.string().nullable(),
+}).meta({ id: 'Notification' });

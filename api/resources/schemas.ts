@@ -1,6 +1,6 @@
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Resource } from '../../db/schema';
+import { isoInZone } from '../../scheduling';
 import { localDate, localInterval, metadata, pageQuery, text, timezone } from '../common-schemas';
 
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
@@ -70,7 +70,7 @@ export function toResourceResponse(resource: Resource): z.infer<typeof resourceR
     valid_from: resource.valid_from,
     valid_until: resource.valid_until,
     metadata: resource.metadata,
-    created_at: DateTime.fromJSDate(resource.created_at).toUTC().toISO()!,
-    updated_at: DateTime.fromJSDate(resource.updated_at).toUTC().toISO()!,
+    created_at: isoInZone(resource.created_at.getTime(), resource.timezone),
+    updated_at: isoInZone(resource.updated_at.getTime(), resource.timezone),
   };
 }

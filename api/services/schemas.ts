@@ -8,6 +8,7 @@ const minutes = (max: number) => z.number().int().min(0).max(max);
 const serviceFields = {
   name: text(200).trim().min(1),
   durations_minutes: z.array(z.number().int().min(1).max(1440)).min(1).max(12)
+    .meta({ uniqueItems: true })
     .refine((values) => new Set(values).size === values.length, { message: 'durations must be distinct' })
     .meta({ description: 'Bookable durations; the first is the default' }),
   slot_step_minutes: z.number().int().min(1).max(1440).nullable()
@@ -24,6 +25,7 @@ const serviceFields = {
     .meta({ description: 'How long the host has to confirm or decline before the booking expires' }),
   seats_per_slot: z.number().int().min(1).max(10_000),
   resource_ids: z.array(uuid).min(1).max(100)
+    .meta({ uniqueItems: true })
     .refine((ids) => new Set(ids).size === ids.length, { message: 'resources must be distinct' }),
   resource_mode: z.enum(['one', 'all']).meta({ description: 'one: any listed resource; all: every listed resource' }),
   reminder_offsets_seconds: z.array(z.number().int().min(1).max(365 * 86_400)).max(10)

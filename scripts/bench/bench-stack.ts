@@ -10,6 +10,7 @@ import { addApiKey, createOrganization, generateApiKey } from '../../db/organiza
 import type { Database } from '../../db/schema';
 import { createBookingWorker } from '../../worker';
 import { launchInfraStack } from '../stack/infra-launcher';
+import pino from 'pino';
 
 export const ALWAYS_OPEN = Object.fromEntries(
   ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((day) => [day, [{ start: '00:00', end: '24:00' }]]),
@@ -20,6 +21,8 @@ export interface BenchStack {
   temporal: Client;
   taskQueue: string;
   organizationId: string;
+  baseUrl: string;
+  apiKey: string;
   post(path: string, body: unknown): Promise<{ status: number; body: { id: string } & Record<string, unknown> }>;
   stop(): Promise<void>;
 }
@@ -36,9 +39,11 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
   const connection = await Connection.connect({ address: infra.temporalAddress });
   const temporal = new Client({ connection });
   const workerConnection = await NativeConnection.connect({ address: infra.temporalAddress });
-  const worker = await createBookingWorker({ db, connection: workerConnection, namespace: 'default', taskQueue, temporal });
+  // Logging as in production (JSON lines at info), written to /dev/null: its cost counts, its output does not.
+  const logger = pino({ level: 'info' }, pino.destination('/dev/null'));
+  const worker = await createBookingWorker({ db, connection: workerConnection, namespace: 'default', taskQueue, temporal, logger });
   const running = worker.run();
-  const server = createApp({ db, temporal, taskQueue, manageTokenSecret: 'bench' }).listen(0, '127.0.0.1');
+  const server = createApp({ db, temporal, taskQueue, manageTokenSecret: 'bench', logger }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const organizationId = await createOrganization(db, 'bench');
@@ -46,7 +51,7 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
   await addApiKey(db, organizationId, apiKey, 'bench');
 
   return {
-    db, temporal, taskQueue, organizationId,
+    db, temporal, taskQueue, organizationId, baseUrl, apiKey,
     async post(path, body) {
       const response = await fetch(`${baseUrl}${path}`, {
         method: 'POST',

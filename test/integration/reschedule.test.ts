@@ -204,8 +204,8 @@ describe('bad input for a reschedule: 400 naming the field, nothing written', ()
     ['duration_minutes', { start: at(21).toISO(), duration_minutes: 45 }, /durations of 30/],
     ['duration_minutes', { start: at(21).toISO(), duration_minutes: 'long' }, /number/],
     ['resource_ids.0', { start: at(21).toISO(), resource_ids: ['00000000-0000-4000-8000-000000000000'] }, /does not provide/],
-    // An unknown field is named in the message; its path is the object it was found in, as for reservations.
-    ['body', { start: at(21).toISO(), colour: 'blue' }, /Unrecognized key.*colour/],
+    // An unknown field is named by its own path, as for reservations.
+    ['colour', { start: at(21).toISO(), colour: 'blue' }, /colour: is not a field/],
   ])('%s: %j', async (field, body, detail) => {
     const before = { row: await bookingRow(booking.body.id), events: await auditEvents(booking.body.id) };
     const response = await post(`/v1/bookings/${booking.body.id}/reschedule`, body);

@@ -29,7 +29,7 @@ async function main() {
   const stop = async (signal: string) => {
     if (draining) return;
     draining = true;
-    logger.info({ signal }, 'finishing in-flight requests');
+    logger.info({ signal }, `${signal}: finishing in-flight requests`);
     const closed = new Promise((resolve) => server.close(resolve));
     server.closeIdleConnections();
     const deadline = setTimeout(() => {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { workflowInterceptorModules } from '../telemetry/workflow-interceptor-modules';
 
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
@@ -16,6 +17,8 @@ async function main() {
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
   const { code } = await bundleWorkflowCode({
     workflowsPath: path.join(ROOT, 'workflows'),
+    // The request id's interceptors go into the bundle: a worker given a bundle loads no modules of its own.
+    workflowInterceptorModules,
     logger: new DefaultLogger('WARN'),
   });
   fs.writeFileSync(path.join(DIST, 'workflow-bundle.js'), code);

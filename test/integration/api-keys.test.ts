@@ -62,7 +62,7 @@ test('a key of organization A can neither list, read nor revoke the keys of orga
 
 test('bad input names the field and creates nothing; a replay by Idempotency-Key does not show the key again', async () => {
   const before = await stack.db.selectFrom('api_keys').select(({ fn }) => fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-  for (const [body, field] of [[{}, 'name'], [{ name: ' ' }, 'name'], [{ name: 'x', scope: 'all' }, 'body']] as const) {
+  for (const [body, field] of [[{}, 'name'], [{ name: ' ' }, 'name'], [{ name: 'x', scope: 'all' }, 'scope']] as const) {
     const answer = await api('POST', '/v1/api-keys', stack.apiKey, body);
     expect(answer.status).toBe(400);
     expect(answer.contentType).toContain('application/problem+json');

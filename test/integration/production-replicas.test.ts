@@ -57,7 +57,7 @@ beforeAll(async () => {
   await Promise.all(workers.map((worker) => untilAnswers(worker, '/healthz')));
   await Promise.all(apis.map((api) => untilAnswers(api, '/readyz')));
   timings.replicasReadyMs = Date.now() - started;
-  for (const worker of workers) expect(worker.output()).toContain('(prebuilt workflows)');
+  for (const worker of workers) expect(worker.output()).toContain('"workflows":"prebuilt"');
 });
 
 afterAll(async () => {

@@ -16,6 +16,8 @@ export interface Config {
   manageTokenSecret: string | null;
   smtpUrl: string | null;
   mailFrom: string;
+  /** Where customers reach the booking and manage pages; the manage links in e-mails start with it. */
+  publicUrl: string;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -29,8 +31,9 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = intFromEnv(env, 'PORT', 3000);
   return {
-    port: intFromEnv(env, 'PORT', 3000),
+    port,
     dataDir: path.resolve(env.DATA_DIR || '.data'),
     databaseUrl: env.DATABASE_URL || null,
     pgPort: intFromEnv(env, 'PG_PORT', 54329),
@@ -44,5 +47,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     manageTokenSecret: env.MANAGE_TOKEN_SECRET || null,
     smtpUrl: env.SMTP_URL || null,
     mailFrom: env.MAIL_FROM || 'Bookings <bookings@localhost>',
+    publicUrl: env.PUBLIC_URL || `http://localhost:${port}`,
   };
 }

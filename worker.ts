@@ -5,6 +5,7 @@ import { createSmtpMailer, type Mailer } from './activities/mailer';
 import { loadConfig } from './config';
 import { createDb } from './db/connection';
 import type { Database } from './db/schema';
+import type { MailLinks } from './activities/booking-mails';
 
 export interface BookingWorkerOptions {
   db: Kysely<Database>;
@@ -14,16 +15,17 @@ export interface BookingWorkerOptions {
   /** A prebuilt bundle (the tests build one per run); by default the workflows are bundled at start. */
   workflowBundle?: { codePath: string };
   mailer?: Mailer | null;
+  links?: MailLinks | null;
 }
 
 /** Shared by `npm start` and the tests, so both run the same workflows and activities. */
-export function createBookingWorker({ db, connection, namespace, taskQueue, workflowBundle, mailer }: BookingWorkerOptions): Promise<Worker> {
+export function createBookingWorker({ db, connection, namespace, taskQueue, workflowBundle, mailer, links }: BookingWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
-    activities: createActivities({ db, mailer }),
+    activities: createActivities({ db, mailer, links }),
   });
 }
 
@@ -35,8 +37,9 @@ async function main() {
   const db = createDb(config.databaseUrl);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : null;
+  const links = config.manageTokenSecret ? { publicUrl: config.publicUrl, manageTokenSecret: config.manageTokenSecret } : null;
   const worker = await createBookingWorker({
-    db, connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, mailer,
+    db, connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, mailer, links,
   });
   console.log(`worker polling task queue "${config.taskQueue}"`);
   await worker.run();

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Mailer } from './mailer';
+import { sendBookingMails, type BookingMailsOutcome, type BookingMailsRequest, type MailLinks } from './booking-mails';
 import { attemptDeadline } from './attempt-deadline';
 import { placeHold } from './place-hold';
 import { placeSessionHolds, type SessionHoldsOutcome } from './place-session-holds';
@@ -25,10 +26,12 @@ export interface ActivityDeps {
   now?: () => Date;
   /** E-mail channel for notifications; null keeps them in the outbox table. */
   mailer?: Mailer | null;
+  /** For the manage links in e-mails; null leaves them out. */
+  links?: MailLinks | null;
 }
 
 /** The worker and the tests wire activities the same way: from their dependencies. */
-export function createActivities({ db, now = () => new Date(), mailer = null }: ActivityDeps) {
+export function createActivities({ db, now = () => new Date(), mailer = null, links = null }: ActivityDeps) {
   return {
     placeHold: (request: HoldRequest): Promise<HoldOutcome> => placeHold(db, request, now(), attemptDeadline()),
     recordTransition: (request: TransitionRequest): Promise<TransitionOutcome> => recordTransition(db, request, now()),
@@ -36,7 +39,8 @@ export function createActivities({ db, now = () => new Date(), mailer = null }: 
     cancelSession: (request: SessionCancellationRequest): Promise<{ bookingIds: string[] }> => cancelSession(db, request),
     changeSessionCapacity: (request: CapacityChangeRequest): Promise<CapacityChangeOutcome> => changeSessionCapacity(db, request, now()),
     rescheduleBooking: (request: RescheduleRequest): Promise<RescheduleOutcome> => rescheduleBooking(db, request, now()),
-    sendReminder: (request: ReminderRequest): Promise<ReminderOutcome> => sendReminder(db, mailer, request),
+    sendReminder: (request: ReminderRequest): Promise<ReminderOutcome> => sendReminder(db, mailer, links, request, now()),
+    sendBookingMails: (request: BookingMailsRequest): Promise<BookingMailsOutcome> => sendBookingMails(db, mailer, links, request, now()),
     listEventSubscriptions: (request: EventSubscriptionsRequest): Promise<string[]> => listEventSubscriptions(db, request),
     deliverWebhook: (request: DeliverWebhookRequest): Promise<DeliverWebhookOutcome> => deliverWebhook(db, request, now()),
   };

@@ -8,7 +8,8 @@ import { generateWebhookSecret } from './webhook-signature';
 /** What every new booking takes from its reservation: its id, tenant, customer and callback. */
 export function fromReservation(request: HoldRequest): Pick<NewBooking,
   'id' | 'organization_id' | 'customer_name' | 'customer_email' | 'customer_phone' | 'notes' | 'metadata'
-  | 'approval_expires_at' | 'callback_url' | 'callback_secret' | 'exclusive_customer'> {
+  | 'approval_expires_at' | 'callback_url' | 'callback_secret' | 'exclusive_customer'
+  | 'customer_timezone' | 'booking_fields' | 'extra_emails'> {
   return {
     id: request.bookingId,
     organization_id: request.organizationId,
@@ -16,6 +17,9 @@ export function fromReservation(request: HoldRequest): Pick<NewBooking,
     customer_email: request.customer?.email ?? null,
     customer_phone: request.customer?.phone ?? null,
     notes: request.customer?.notes ?? null,
+    customer_timezone: request.customer?.timezone ?? null,
+    booking_fields: JSON.stringify(request.customer?.booking_fields ?? {}),
+    extra_emails: request.customer?.extra_emails ?? [],
     metadata: JSON.stringify(request.metadata),
     approval_expires_at: null,
     exclusive_customer: request.exclusiveCustomer ?? false,

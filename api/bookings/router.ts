@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { findBooking, listBookingEvents, listBookings } from '../../db/bookings';
-import { cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, reduceSpacesUpdate, submitDetailsUpdate } from '../../workflows/messages';
+import { cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, reduceSpacesUpdate } from '../../workflows/messages';
 import { listNotifications } from '../../db/notifications';
 import { waitlistPosition } from '../../db/sessions';
 import { listCallbackDeliveries } from '../../db/booking-callbacks';
@@ -11,6 +11,7 @@ import { InvalidInput, NotFound } from '../errors';
 import { idempotencyKeyOf } from '../idempotency';
 import { issueManageToken } from '../manage-token';
 import { parseInput, pathId } from '../validation';
+import { submitBookingDetails } from './details';
 import { changeBooking, rescheduleBooking, reserveBooking, reserveSessionBookings, type BookingCommandDeps } from './commands';
 import {
   cancelBody, checkInBody, createBookingBody, createSessionBookingsBody, customerDetails, hostAnswerBody, listBookingsQuery,
@@ -94,7 +95,7 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
     const bookingId = pathId(req.params.id, 'booking');
     const { organizationId } = bookingAccess(req, bookingId);
     const details = parseInput(customerDetails, req.body);
-    const booking = await changeBooking(deps, organizationId, bookingId, submitDetailsUpdate, details);
+    const booking = await submitBookingDetails(deps, organizationId, bookingId, details);
     res.json(toBookingResponse(booking, zoneOf(req.query)));
   });
 
@@ -123,6 +124,7 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
       data: notifications.map((notification) => ({
         id: notification.id, kind: notification.kind, channel: notification.channel, recipient: notification.recipient,
         subject: notification.subject, status: notification.status, error: notification.error,
+        message_id: notification.message_id,
         created_at: notification.created_at.toISOString(), sent_at: notification.sent_at?.toISOString() ?? null,
       })),
     });

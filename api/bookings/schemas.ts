@@ -11,6 +11,12 @@ export const customerDetails = z.strictObject({
   email,
   phone: z.string().trim().max(40).nullable().optional(),
   notes: z.string().max(4000).nullable().optional(),
+  timezone: timezone.nullable().optional()
+    .meta({ description: 'The customer\'s IANA zone: e-mails show times in it (default the resource\'s)' }),
+  booking_fields: z.record(z.string().max(40), z.union([z.string().max(4000), z.boolean()])).optional()
+    .meta({ description: 'Answers to the service\'s booking_fields, by name; required ones must be answered with the details' }),
+  extra_emails: z.array(email).max(10).optional()
+    .meta({ description: 'More addresses that receive the booking\'s reminders' }),
 }).meta({ id: 'CustomerDetails' });
 
 /** A time asked for: a start and optionally a duration (or end) and the acceptable resources. */
@@ -125,7 +131,11 @@ export const bookingResponse = z.object({
   end: z.string(),
   timezone: z.string(),
   spaces: z.number(),
-  customer: z.object({ name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() }),
+  customer: z.object({
+    name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable(), timezone: z.string().nullable(),
+  }),
+  booking_fields: z.record(z.string(), z.union([z.string(), z.boolean()])),
+  extra_emails: z.array(z.string()),
   checked_in: z.boolean().nullable(),
   notes: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()),

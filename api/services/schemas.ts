@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { ServiceWithResources } from '../../db/services';
 import { metadata, pageQuery, uuid } from '../common-schemas';
+import { servicePageDefaults, servicePageFields, servicePageResponse, toServicePageResponse } from './page-schemas';
 
 const minutes = (max: number) => z.number().int().min(0).max(max);
 
@@ -31,6 +32,7 @@ const serviceFields = {
     .meta({ description: 'Sessions: a waiting booking promoted to a freed seat is held with its own hold TTL (offer; if it lapses the seat moves on) or confirmed at once (auto_confirm)' }),
   exclusive_customer: z.boolean()
     .meta({ description: 'A customer (by e-mail) may not hold two overlapping bookings: the second is 409 customer_overlap' }),
+  ...servicePageFields,
   metadata,
 };
 
@@ -49,8 +51,10 @@ export const createServiceBody = z.strictObject({
   reminder_offsets_seconds: serviceFields.reminder_offsets_seconds.default([]),
   promotion: serviceFields.promotion.default('offer'),
   exclusive_customer: serviceFields.exclusive_customer.default(false),
+  ...servicePageDefaults,
   metadata: metadata.default({}),
-}).meta({ id: 'CreateService' });
+}).refine((service) => !service.public || service.slug, { path: ['slug'], message: 'a public service needs a slug' })
+  .meta({ id: 'CreateService' });
 
 export const updateServiceBody = z.strictObject(
   Object.fromEntries(Object.entries(serviceFields).map(([name, schema]) => [name, schema.optional()])) as {
@@ -66,7 +70,8 @@ export const serviceResponse = z.object({
   horizon_days: z.number().nullable(), hold_ttl_seconds: z.number(), requires_approval: z.boolean(),
   approval_ttl_seconds: z.number(), seats_per_slot: z.number(), resource_ids: z.array(z.string()),
   resource_mode: z.enum(['one', 'all']), reminder_offsets_seconds: z.array(z.number()),
-  promotion: z.enum(['offer', 'auto_confirm']), exclusive_customer: z.boolean(), metadata: z.record(z.string(), z.unknown()),
+  promotion: z.enum(['offer', 'auto_confirm']), exclusive_customer: z.boolean(), ...servicePageResponse,
+  metadata: z.record(z.string(), z.unknown()),
   created_at: z.string(), updated_at: z.string(),
 }).meta({ id: 'Service' });
 
@@ -89,6 +94,7 @@ export function toServiceResponse(service: ServiceWithResources): z.infer<typeof
     reminder_offsets_seconds: service.reminder_offsets_seconds,
     promotion: service.promotion,
     exclusive_customer: service.exclusive_customer,
+    ...toServicePageResponse(service),
     metadata: service.metadata,
     created_at: DateTime.fromJSDate(service.created_at).toUTC().toISO()!,
     updated_at: DateTime.fromJSDate(service.updated_at).toUTC().toISO()!,

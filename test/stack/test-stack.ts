@@ -66,6 +66,7 @@ export async function startTestStack(name: string, options: { worker?: boolean; 
     const workerConnection = await NativeConnection.connect({ address: temporalAddress });
     const instance = await createBookingWorker({
       db, connection: workerConnection, namespace: 'default', taskQueue, mailer: options.mailer,
+      links: { publicUrl: baseUrl, manageTokenSecret },
       workflowBundle: process.env.TEST_WORKFLOW_BUNDLE ? { codePath: process.env.TEST_WORKFLOW_BUNDLE } : undefined,
     });
     worker = { instance, running: instance.run(), connection: workerConnection };

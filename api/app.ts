@@ -13,12 +13,15 @@ import { resourcesRouter } from './resources/router';
 import { servicesRouter } from './services/router';
 import { sessionsRouter } from './sessions/router';
 import { webhooksRouter } from './webhooks/router';
+import { customerPagesRouter } from '../web/router';
 
 export interface AppDeps {
   db: Kysely<Database>;
   temporal: Client;
   taskQueue: string;
   manageTokenSecret: string;
+  /** The pages' base URL (PUBLIC_URL); default the request's own scheme and host. */
+  publicUrl?: string;
 }
 
 /** The whole HTTP surface, separate from listen() so tests serve the real app on port 0. */
@@ -33,6 +36,9 @@ export function createApp(deps: AppDeps): Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
+
+  // The customers' booking and manage pages: no API key, the manage token is in the path.
+  app.use(customerPagesRouter(deps));
 
   const v1 = express.Router();
   // A resource's calendar feed by its signed URL: calendar apps send no Authorization header.

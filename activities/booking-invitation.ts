@@ -14,15 +14,17 @@ export interface InvitationInput {
   method: InvitationMethod;
   manageUrl: string | null;
   now: Date;
+  /** The booking's audit events so far: each revision adds one, so SEQUENCE grows even within a second. */
+  revisions: number;
 }
 
 /**
- * RFC 5546 asks a calendar to apply only revisions with a higher SEQUENCE. Every change of a
- * booking moves updated_at forward, so its distance from created_at in seconds grows with them
- * (the same rule as the calendar files of the API).
+ * RFC 5546 asks a calendar to apply only revisions with a higher SEQUENCE. The API's calendar files
+ * use the seconds from created_at to updated_at; adding the number of revisions keeps the
+ * invitations at or above those, and strictly growing even when two changes share a second.
  */
-export function invitationSequence(booking: Pick<Booking, 'created_at' | 'updated_at'>): number {
-  return Math.max(0, Math.floor((booking.updated_at.getTime() - booking.created_at.getTime()) / 1000));
+export function invitationSequence(booking: Pick<Booking, 'created_at' | 'updated_at'>, revisions: number): number {
+  return Math.max(0, Math.floor((booking.updated_at.getTime() - booking.created_at.getTime()) / 1000)) + revisions;
 }
 
 /** The booker's answers as "Label: value" lines, in the service's order. */
@@ -49,7 +51,7 @@ export function bookingInvitation(input: InvitationInput): string {
   ].join('\n');
   calendar.createEvent({
     id: booking.id,
-    sequence: invitationSequence(booking),
+    sequence: invitationSequence(booking, input.revisions),
     stamp: DateTime.fromJSDate(input.now).toUTC(),
     start: DateTime.fromJSDate(booking.start_at).setZone(input.zone),
     end: DateTime.fromJSDate(booking.end_at).setZone(input.zone),

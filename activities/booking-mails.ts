@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { issueManageToken } from '../api/manage-token';
 import { findBookingById, findEventByStep } from '../db/bookings';
-import { findBookingResources, findBranding } from '../db/customer-pages';
+import { countRevisions, findBookingResources, findBranding } from '../db/customer-pages';
 import { insertNotification, markNotification, type StoredNotification } from '../db/notifications';
 import type { Booking, BookingEventType, Database } from '../db/schema';
 import { findService } from '../db/services';
@@ -58,6 +58,17 @@ export async function deliverNotification(db: Kysely<Database>, mailer: Mailer |
   }
 }
 
+/**
+ * Tries every notification, so one refused address does not leave the others untried; then throws
+ * the first failure for the retry policy. Returns how many are sent.
+ */
+export async function deliverAll(db: Kysely<Database>, mailer: Mailer | null, notifications: StoredNotification[]): Promise<number> {
+  const outcomes = await Promise.allSettled(notifications.map((notification) => deliverNotification(db, mailer, notification)));
+  const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
+  return outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value).length;
+}
+
 /** The parts of a mail that come from the database, read once per event or reminder. */
 export async function mailContext(db: Kysely<Database>, booking: Booking) {
   const [service, branding, resources] = await Promise.all([
@@ -72,12 +83,12 @@ export async function mailContext(db: Kysely<Database>, booking: Booking) {
 /** Writes one e-mail to the outbox (once per key) with its HTML and its calendar attachment. */
 export async function queueMail(
   db: Kysely<Database>, mailer: Mailer | null, links: MailLinks | null, now: Date,
-  input: BookingMailInput & { recipient: string; dedupeKey: string },
+  input: BookingMailInput & { recipient: string; dedupeKey: string; revisions: number },
 ): Promise<StoredNotification> {
   const mail = composeBookingMail(input);
   const ics = bookingInvitation({
     booking: input.booking, service: input.service, organizerName: input.branding.name, zone: input.zone,
-    method: mail.method, manageUrl: input.kind.startsWith('host_') ? null : input.manageUrl, now,
+    method: mail.method, manageUrl: input.kind.startsWith('host_') ? null : input.manageUrl, now, revisions: input.revisions,
   });
   return insertNotification(db, {
     organization_id: input.booking.organization_id, booking_id: input.booking.id, kind: input.kind,
@@ -99,13 +110,16 @@ export async function sendBookingMails(
   const current = event && await findBookingById(db, event.booking_id);
   if (!event || !mails || !current) return { queued: 0, sent: 0 };
   // The time as the event reported it: a later reschedule has its own mail.
-  const payload = event.payload as { start: string; end: string };
-  const booking: Booking = { ...current, start_at: new Date(payload.start), end_at: new Date(payload.end) };
+  const payload = event.payload as { start: string; end: string; updated_at: string };
+  const booking: Booking = {
+    ...current, start_at: new Date(payload.start), end_at: new Date(payload.end), updated_at: new Date(payload.updated_at),
+  };
   const audit = await findEventByStep(db, booking.id, event.id.slice(booking.id.length + 1));
+  const revisions = await countRevisions(db, booking.id, audit?.created_at ?? null);
   const { service, branding, resources } = await mailContext(db, booking);
   const previous = audit?.reason?.match(/^rescheduled from (\S+)$/)?.[1];
   const common = {
-    booking, service, branding, hosts: resources, manageUrl: manageUrlOf(links, booking.id),
+    booking, service, revisions, branding, hosts: resources, manageUrl: manageUrlOf(links, booking.id),
     actor: audit?.actor ?? null, reason: audit?.reason ?? null, previousStart: previous ? new Date(previous) : null,
   };
 
@@ -125,9 +139,6 @@ export async function sendBookingMails(
       }));
     }
   }
-  let sent = 0;
-  for (const notification of queued) {
-    if (await deliverNotification(db, mailer, notification)) sent += 1;
-  }
+  const sent = await deliverAll(db, mailer, queued);
   return { queued: queued.length, sent };
 }

@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import { findBookingById } from '../db/bookings';
+import { countRevisions } from '../db/customer-pages';
 import type { StoredNotification } from '../db/notifications';
 import type { Database } from '../db/schema';
 import { recordBookingEvent } from './booking-event';
-import { deliverNotification, mailContext, manageUrlOf, queueMail, readerZone, type MailLinks } from './booking-mails';
+import { deliverAll, mailContext, manageUrlOf, queueMail, readerZone, type MailLinks } from './booking-mails';
 import type { Mailer } from './mailer';
 
 export interface ReminderRequest {
@@ -34,18 +35,18 @@ export async function sendReminder(
   const { service, branding, resources } = await mailContext(db, booking);
   const key = `reminder:${booking.id}:${request.start}:${request.offsetSeconds}`;
   const recipients = [booking.customer_email, ...booking.extra_emails].filter((address): address is string => Boolean(address));
+  const revisions = await countRevisions(db, booking.id, null);
   const queued: StoredNotification[] = [];
   for (const [index, recipient] of recipients.entries()) {
     queued.push(await queueMail(db, mailer, links, now, {
       kind: 'reminder', booking, service, branding, hosts: resources, zone: readerZone(booking),
-      manageUrl: manageUrlOf(links, booking.id), offsetSeconds: request.offsetSeconds, recipient,
+      manageUrl: manageUrlOf(links, booking.id), offsetSeconds: request.offsetSeconds, recipient, revisions,
       // The customer's key is the one reminders always had.
       dedupeKey: index === 0 && recipient === booking.customer_email ? key : `${key}:${recipient}`,
     }));
   }
-  let delivered = 0;
   // A failure throws: the activity's retry policy tries the mail server again.
-  for (const notification of queued) if (await deliverNotification(db, mailer, notification)) delivered += 1;
+  const delivered = await deliverAll(db, mailer, queued);
   const eventId = await db.transaction().execute((trx) =>
     recordBookingEvent(trx, booking, `reminder:${request.start}:${request.offsetSeconds}`, 'booking.reminder_sent', now));
   return { sent: queued.length > 0 && delivered === queued.length, channel: mailer && queued.length > 0 ? 'email' : 'outbox', eventId };

@@ -14,6 +14,7 @@ import { servicesRouter } from './services/router';
 import { sessionsRouter } from './sessions/router';
 import { webhooksRouter } from './webhooks/router';
 import { customerPagesRouter } from '../web/router';
+import { organizationRouter } from './organization/router';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps): Express {
   // A resource's calendar feed by its signed URL: calendar apps send no Authorization header.
   v1.use(signedCalendarFeedRouter(deps.db, deps.manageTokenSecret));
   v1.use(authenticate(deps.db, deps.manageTokenSecret));
+  v1.use('/organization', organizationRouter(deps.db));
   v1.use('/resources', resourcesRouter(deps.db));
   v1.use('/services', servicesRouter(deps.db));
   v1.use('/sessions', sessionsRouter(deps));

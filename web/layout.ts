@@ -53,7 +53,7 @@ export function page(options: { title: string; locale: Locale; t: Translate; bra
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${options.title} · ${branding.name}</title>
 <style>:root{--primary:${primary};--secondary:${secondary};--on-primary:${textOn(primary)};--primary-text:${primaryText}}</style>
-<link rel="stylesheet" href="/assets/pages.css">
+<link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/pages.css">
 <script src="/assets/pages.js" defer></script></head>
 <body><header><div class="org">${branding.logoUrl ? html`<img src="${branding.logoUrl}" alt="${branding.name}">` : branding.name}</div>
 <nav aria-label="${options.t('language')}"><a href="?lang=en" lang="en">English</a> · <a href="?lang=fr" lang="fr">Français</a></nav></header>

@@ -12,7 +12,7 @@ import { ApiError } from '../api/errors';
 import { issueManageToken, verifyManageToken } from '../api/manage-token';
 import { parseInput } from '../api/validation';
 import { findBookingById } from '../db/bookings';
-import { findBookingResources, findBranding, findPublicService } from '../db/customer-pages';
+import { countRevisions, findBookingResources, findBranding, findPublicService } from '../db/customer-pages';
 import type { Booking } from '../db/schema';
 import { findService } from '../db/services';
 import { cancelUpdate } from '../workflows/messages';
@@ -90,8 +90,9 @@ export function customerPagesRouter(deps: CustomerPagesDeps): Router {
     const t = translator(localeOf(req));
     let booking: Booking;
     try {
-      const reservation = parseInput(createBookingBody, { ...body, customer: { ...(body.customer as object), timezone: zone } });
-      if (reservation.service_id && reservation.service_id !== service.id) return notFound(req, res);
+      const reservation = parseInput(createBookingBody, {
+        ...body, ...(!body.session_id && { service_id: service.id }), customer: { ...(body.customer as object), timezone: zone },
+      });
       booking = await reserveBooking(deps, service.organization_id, { ...reservation, metadata: { source: 'booking-page' } }, key);
     } catch (error) {
       if (!(error instanceof ApiError) || error.status >= 500) throw error;
@@ -107,7 +108,7 @@ export function customerPagesRouter(deps: CustomerPagesDeps): Router {
   router.post('/book/:slug/hold', form, (req, res) => {
     const start = field(req.body.start);
     // One key per page view and time: a double click is one hold, another time is another.
-    return reserveFromPage(req, res, { service_id: undefined, start }, `page:${field(req.body.key) ?? randomUUID()}:${start}`)
+    return reserveFromPage(req, res, { start }, `page:${field(req.body.key) ?? randomUUID()}:${start}`)
       .then(() => undefined);
   });
 
@@ -151,8 +152,11 @@ export function customerPagesRouter(deps: CustomerPagesDeps): Router {
     const found = await bookingOfToken(req.params.token);
     if (!found) return notFound(req, res);
     const { booking, service } = found;
-    const branding = await findBranding(deps.db, booking.organization_id);
+    const [branding, revisions] = await Promise.all([
+      findBranding(deps.db, booking.organization_id), countRevisions(deps.db, booking.id, null),
+    ]);
     const ics = bookingInvitation({
+      revisions,
       booking, service, organizerName: branding.name, zone: booking.customer_timezone ?? booking.timezone,
       method: ['cancelled', 'declined', 'expired'].includes(booking.status) ? 'CANCEL' : 'REQUEST',
       manageUrl: `${publicUrlOf(req)}/manage/${req.params.token}`, now: new Date(),

@@ -33,13 +33,13 @@ function describedBy(errors: Errors, path: string): Html {
   return errors.some((error) => error.path === path) ? new Html(` aria-describedby="${fieldIdOf(path)}-error" aria-invalid="true"`) : html``;
 }
 
-function bookingFieldInput(field: BookingFieldJson, values: FormValues, errors: Errors): Html {
+function bookingFieldInput(t: Translate, field: BookingFieldJson, values: FormValues, errors: Errors): Html {
   const id = `field-${field.name}`;
   const name = `field_${field.name}`;
   const path = `booking_fields.${field.name}`;
   const value = values[path] ?? field.default ?? '';
   const required = field.required ? new Html(' required') : html``;
-  const label = html`${field.label}${field.required ? '' : ' (optional)'}`;
+  const label = html`${field.label}${field.required ? '' : ` (${t('optional')})`}`;
   const extra = describedBy(errors, path);
   switch (field.type) {
     case 'checkbox':
@@ -65,7 +65,7 @@ function detailsForm(ctx: PageContext, booking: Booking, service: ServiceWithRes
 <label for="name">${t('your_name')}</label>${errorFor(errors, 'name')}<input id="name" name="name" autocomplete="name" required value="${text('name', booking.customer_name)}"${describedBy(errors, 'name')}>
 <label for="email">${t('email')}</label>${errorFor(errors, 'email')}<input id="email" name="email" type="email" autocomplete="email" required value="${text('email', booking.customer_email)}"${describedBy(errors, 'email')}>
 <label for="phone">${t('phone')}</label>${errorFor(errors, 'phone')}<input id="phone" name="phone" type="tel" autocomplete="tel" value="${text('phone', booking.customer_phone)}"${describedBy(errors, 'phone')}>
-${service.booking_fields.map((field) => bookingFieldInput(field, values, errors))}
+${service.booking_fields.map((field) => bookingFieldInput(t, field, values, errors))}
 <p><button type="submit">${t('submit_details')}</button></p></form></section>`;
 }
 

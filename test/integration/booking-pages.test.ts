@@ -62,13 +62,19 @@ async function expectAccessible(page: Page): Promise<void> {
 /** Screenshots for the README, when asked for (SCREENSHOTS=1): the tests do not write into docs/ otherwise. */
 async function screenshot(page: Page, name: string): Promise<void> {
   if (process.env.SCREENSHOTS !== '1') return;
-  await page.screenshot({ path: path.join(__dirname, '..', '..', 'docs', name), fullPage: true });
+  const docs = path.join(__dirname, '..', '..', 'docs');
+  await page.screenshot({ path: path.join(docs, `${name}.png`), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.screenshot({ path: path.join(docs, `${name}-desktop.png`), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
 }
 
 /** The next month's first day with slots, then its first slot: what the visitor clicks. */
 async function chooseFirstSlot(page: Page): Promise<{ label: string }> {
   await page.getByRole('link', { name: /Next month/ }).click();
   await page.locator('.month a').first().click();
+  await expectAccessible(page);
+  await screenshot(page, 'booking-page');
   const slot = page.locator('#slots button').first();
   const label = (await slot.textContent())!.trim();
   await slot.click();
@@ -101,7 +107,6 @@ test('a visitor in New York books a Paris slot, fills the booking fields, and ma
   expect(await page.locator('#tz').inputValue()).toBe('America/New_York');
   await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('Consultation');
   await expectAccessible(page);
-  await screenshot(page, 'booking-page.png');
 
   const { label } = await chooseFirstSlot(page);
   await page.waitForURL(/\/manage\/mt_/);
@@ -131,7 +136,7 @@ test('a visitor in New York books a Paris slot, fills the booking fields, and ma
   const ics = await page.request.get(new URL(icsHref!, page.url()).toString());
   expect(await ics.text()).toMatch(/SUMMARY:Consultation/);
   await expectAccessible(page);
-  await screenshot(page, 'manage-page.png');
+  await screenshot(page, 'manage-page');
 
   // The confirmation e-mail carries the manage link; the visitor follows it.
   const [mail] = await waitFor(async () => Promise.all(inbox.mails.filter((received) => received.to.includes('ada@example.com')).map(readMail)),

@@ -5,6 +5,7 @@ import {
 } from './bookings/schemas';
 import { availabilityDaysResponse, availabilityQueryFields, availabilityResponse } from './availability/schemas';
 import { problemSchema } from './common-schemas';
+import { organizationResponse, updateOrganizationBody } from './organization/schemas';
 import { createResourceBody, resourceResponse, updateResourceBody } from './resources/schemas';
 import { createServiceBody, serviceResponse, updateServiceBody } from './services/schemas';
 import {
@@ -31,6 +32,8 @@ interface Operation {
 const page = (item: z.ZodType) => z.object({ data: z.array(item), next_cursor: z.string().nullable() });
 
 const operations: Operation[] = [
+  { method: 'get', path: '/v1/organization', summary: 'The organization\'s name and logo (branding of pages and e-mails)', response: organizationResponse, status: 200, errors: [401] },
+  { method: 'patch', path: '/v1/organization', summary: 'Change the organization\'s name or logo', body: updateOrganizationBody, response: organizationResponse, status: 200, errors: [400, 401] },
   { method: 'post', path: '/v1/resources', summary: 'Create a resource', body: createResourceBody, response: resourceResponse, status: 201, errors: [400, 401, 422] },
   { method: 'get', path: '/v1/resources', summary: 'List resources', response: page(resourceResponse), status: 200, errors: [400, 401] },
   { method: 'get', path: '/v1/resources/{id}', summary: 'Read a resource', response: resourceResponse, status: 200, errors: [401, 404] },

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { findBooking } from '../../db/bookings';
-import type { Booking } from '../../db/schema';
+import type { Booking, BookingFieldAnswers } from '../../db/schema';
+import { findSession } from '../../db/sessions';
 import { findService } from '../../db/services';
 import { submitDetailsUpdate } from '../../workflows/messages';
 import { NotFound } from '../errors';
@@ -21,4 +22,19 @@ export async function submitBookingDetails(
   if (!service) throw new NotFound(`service ${booking.service_id} not found`);
   const answers = checkBookingFields(service.booking_fields, { ...booking.booking_fields, ...details.booking_fields }, true);
   return changeBooking(deps, organizationId, bookingId, submitDetailsUpdate, { ...details, booking_fields: answers });
+}
+
+/**
+ * Answers given already at reservation are checked against the service's fields too (their types
+ * and names; required ones may still come with the details), so a wrong one is a 400 before any hold.
+ */
+export async function checkReservationAnswers(
+  db: BookingCommandDeps['db'], organizationId: string, body: { service_id?: string; session_id?: string; customer?: { booking_fields?: BookingFieldAnswers } },
+): Promise<void> {
+  const answers = body.customer?.booking_fields;
+  if (!answers) return;
+  const serviceId = body.service_id ?? (body.session_id ? (await findSession(db, organizationId, body.session_id))?.service_id : undefined);
+  const service = serviceId ? await findService(db, organizationId, serviceId) : undefined;
+  // An unknown service or session is the reservation's own 404.
+  if (service) checkBookingFields(service.booking_fields, answers, false, 'customer.booking_fields');
 }

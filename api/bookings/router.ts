@@ -11,7 +11,7 @@ import { InvalidInput, NotFound } from '../errors';
 import { idempotencyKeyOf } from '../idempotency';
 import { issueManageToken } from '../manage-token';
 import { parseInput, pathId } from '../validation';
-import { submitBookingDetails } from './details';
+import { checkReservationAnswers, submitBookingDetails } from './details';
 import { changeBooking, rescheduleBooking, reserveBooking, reserveSessionBookings, type BookingCommandDeps } from './commands';
 import {
   cancelBody, checkInBody, createBookingBody, createSessionBookingsBody, customerDetails, hostAnswerBody, listBookingsQuery,
@@ -48,6 +48,7 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
     const organizationId = organizationOf(req);
     const body = parseInput(createBookingBody, req.body);
     const zone = zoneOf(req.query);
+    await checkReservationAnswers(deps.db, organizationId, body);
     const booking = await reserveBooking(deps, organizationId, body, idempotencyKeyOf(req));
     res.status(booking.status === 'waitlisted' ? 202 : 201).json({ ...await withQueuePlace(booking, zone), ...creatorKeys(booking) });
   });

@@ -1,16 +1,10 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
 import { findBranding, updateBranding } from '../../db/customer-pages';
 import type { Database } from '../../db/schema';
 import { organizationOf } from '../auth';
-import { httpUrl } from '../common-schemas';
 import { parseInput } from '../validation';
-
-export const updateOrganizationBody = z.strictObject({
-  name: z.string().trim().min(1).max(200).optional().meta({ description: 'The business\'s name on the pages and in e-mails' }),
-  logo_url: httpUrl.nullable().optional().meta({ description: 'A logo shown on the pages and in e-mails' }),
-}).meta({ id: 'UpdateOrganization' });
+import { updateOrganizationBody } from './schemas';
 
 /** The calling organization's branding: its name and logo on the customers' pages and e-mails. */
 export function organizationRouter(db: Kysely<Database>): Router {

@@ -139,7 +139,13 @@ test('reminders carry the booking and reach the extra addresses; customer.timezo
     name: 'Massage', durations_minutes: [30], resource_ids: [resource.body.id],     meeting_url: 'https://meet.example.com/room',
     booking_fields: [{ name: 'pressure', label: 'Pressure', type: 'select', options: ['soft', 'firm'], required: true }],
   });
+  const refused = await post('/v1/bookings', {
+    service_id: service.body.id, start: parisMorning(3, 11).toISO(), customer: { booking_fields: { pressure: 'hard' } },
+  });
+  expect(refused.status).toBe(400);
+  expect(refused.body.errors).toEqual([{ path: 'customer.booking_fields.pressure', message: 'Pressure: must be one of soft, firm' }]);
   const held = await post('/v1/bookings', { service_id: service.body.id, start: parisMorning(3, 11).toISO() });
+  expect(held.status).toBe(201);
 
   const badZone = await post(`/v1/bookings/${held.body.id}/details`, { name: 'A', email: 'a@example.com', timezone: 'Mars/Base' });
   expect(badZone.status).toBe(400);

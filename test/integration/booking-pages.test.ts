@@ -89,7 +89,8 @@ test('a visitor in New York books a Paris slot, fills the booking fields, and ma
   const resource = await post('/v1/resources', {
     name: 'Dr Lee', timezone: 'Europe/Paris', weekly_schedule: PARIS_HOURS, email: 'lee@clinic.test',
   });
-  await stack.db.updateTable('organizations').set({ name: 'Clinique Lumière' }).where('id', '=', stack.organizationId).execute();
+  const branded = await call(stack.baseUrl, 'PATCH', '/v1/organization', { token: stack.apiKey, body: { name: 'Clinique Lumière' } });
+  expect(branded.body).toEqual({ id: stack.organizationId, name: 'Clinique Lumière', logo_url: null });
   const service = await post('/v1/services', {
     name: 'Consultation', durations_minutes: [30], resource_ids: [resource.body.id], public: true, slug: 'consultation',
     description: 'A first conversation.', location: '12 rue de la Paix, Paris', primary_color: '#0b5394', secondary_color: '#eef4fb',
@@ -106,6 +107,7 @@ test('a visitor in New York books a Paris slot, fills the booking fields, and ma
   await page.waitForURL(/tz=America%2FNew_York/);
   expect(await page.locator('#tz').inputValue()).toBe('America/New_York');
   await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('Consultation');
+  await expect(page.locator('header .org').textContent()).resolves.toBe('Clinique Lumière');
   await expectAccessible(page);
 
   const { label } = await chooseFirstSlot(page);

@@ -18,6 +18,12 @@ export interface Config {
   mailFrom: string;
   /** Where customers reach the booking and manage pages; the manage links in e-mails start with it. */
   publicUrl: string;
+  /** How often the reconciler Schedule looks for bookings whose workflow is closed or missing. */
+  reconcileIntervalSeconds: number;
+  /** Hosts or host:port that webhooks and callbacks may reach even if internal. */
+  webhookAllowedHosts: string[];
+  /** Plain http targets for webhooks and callbacks; off by default in production. */
+  webhookAllowHttp: boolean;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -28,6 +34,22 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
     throw new Error(`${name} must be a port number, got "${raw}"`);
   }
   return value;
+}
+
+function positiveIntFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, got "${raw}"`);
+  return value;
+}
+
+function booleanFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -48,5 +70,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: env.SMTP_URL || null,
     mailFrom: env.MAIL_FROM || 'Bookings <bookings@localhost>',
     publicUrl: env.PUBLIC_URL || `http://localhost:${port}`,
+    reconcileIntervalSeconds: positiveIntFromEnv(env, 'RECONCILE_INTERVAL_SECONDS', 60),
+    webhookAllowedHosts: (env.WEBHOOK_ALLOWED_HOSTS ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
+    webhookAllowHttp: booleanFromEnv(env, 'WEBHOOK_ALLOW_HTTP', env.NODE_ENV !== 'production'),
   };
 }

@@ -1,3 +1,4 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { createActivities } from './activities';
@@ -6,6 +7,9 @@ import { loadConfig } from './config';
 import { createDb } from './db/connection';
 import type { Database } from './db/schema';
 import type { MailLinks } from './activities/booking-mails';
+import { ensureReconcilerSchedule } from './reconciler-schedule';
+import type { OutboundPolicy } from './outbound/address-policy';
+import { runWithHeartbeat } from './worker-heartbeat';
 
 export interface BookingWorkerOptions {
   db: Kysely<Database>;
@@ -16,16 +20,19 @@ export interface BookingWorkerOptions {
   workflowBundle?: { codePath: string };
   mailer?: Mailer | null;
   links?: MailLinks | null;
+  /** For the reconciler's activity, which asks Temporal about bookings' workflows. */
+  temporal?: Client | null;
+  outbound?: OutboundPolicy;
 }
 
 /** Shared by `npm start` and the tests, so both run the same workflows and activities. */
-export function createBookingWorker({ db, connection, namespace, taskQueue, workflowBundle, mailer, links }: BookingWorkerOptions): Promise<Worker> {
+export function createBookingWorker({ db, connection, namespace, taskQueue, workflowBundle, mailer, temporal, outbound, links }: BookingWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
-    activities: createActivities({ db, mailer, links }),
+    activities: createActivities({ db, mailer, temporal, outbound, links }),
   });
 }
 
@@ -38,12 +45,17 @@ async function main() {
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : null;
   const links = config.manageTokenSecret ? { publicUrl: config.publicUrl, manageTokenSecret: config.manageTokenSecret } : null;
+  const clientConnection = await Connection.connect({ address: config.temporalAddress });
+  const temporal = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
+  await ensureReconcilerSchedule(temporal, config.taskQueue, config.reconcileIntervalSeconds);
   const worker = await createBookingWorker({
-    db, connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, mailer, links,
+    db, connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, mailer, temporal, links,
+    outbound: { allowedHosts: config.webhookAllowedHosts, allowHttp: config.webhookAllowHttp },
   });
   console.log(`worker polling task queue "${config.taskQueue}"`);
-  await worker.run();
+  await runWithHeartbeat(worker, db, config.taskQueue);
   await connection.close();
+  await clientConnection.close();
   await db.destroy();
 }
 

@@ -1,8 +1,14 @@
+import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Mailer } from './mailer';
 import { sendBookingMails, type BookingMailsOutcome, type BookingMailsRequest, type MailLinks } from './booking-mails';
+import { adoptBookings } from './adopt-bookings';
 import { attemptDeadline } from './attempt-deadline';
+import { cancellationReason, type CancellationRequestRef } from './cancellation-request';
+import { findOrphanedBookings, type OrphanedBooking, type OrphanSearch, type OrphanSearchResult } from './find-orphaned-bookings';
+import { failingFastOnInvalidData } from './invalid-data';
+import { STRICT_POLICY, type OutboundPolicy } from '../outbound/address-policy';
 import { placeHold } from './place-hold';
 import { placeSessionHolds, type SessionHoldsOutcome } from './place-session-holds';
 import {
@@ -11,9 +17,10 @@ import {
 } from './session-changes';
 import { recordTransition } from './record-transition';
 import { rescheduleBooking } from './reschedule-booking';
+import { resumeBooking, type ResumeRequest } from './resume-booking';
 import { sendReminder, type ReminderOutcome, type ReminderRequest } from './send-reminder';
 import type {
-  HoldOutcome, HoldRequest, RescheduleOutcome, RescheduleRequest, TransitionOutcome, TransitionRequest,
+  BookingSnapshot, HoldOutcome, HoldRequest, RescheduleOutcome, RescheduleRequest, TransitionOutcome, TransitionRequest,
 } from './types';
 import {
   deliverWebhook, listEventSubscriptions,
@@ -28,24 +35,41 @@ export interface ActivityDeps {
   mailer?: Mailer | null;
   /** For the manage links in e-mails; null leaves them out. */
   links?: MailLinks | null;
+  /** The reconciler asks Temporal which bookings' workflows are gone; without it, it finds none. */
+  temporal?: Client | null;
+  /** Where webhooks and callbacks may go; by default https to public addresses only. */
+  outbound?: OutboundPolicy;
 }
 
 /** The worker and the tests wire activities the same way: from their dependencies. */
-export function createActivities({ db, now = () => new Date(), mailer = null, links = null }: ActivityDeps) {
-  return {
+export function createActivities({ db, now = () => new Date(), mailer = null, temporal = null, outbound = STRICT_POLICY, links = null }: ActivityDeps) {
+  const temporalFor = (purpose: string): Client => {
+    if (!temporal) throw new Error(`the ${purpose} needs a Temporal client (createActivities({ temporal }))`);
+    return temporal;
+  };
+  const activities = {
     placeHold: (request: HoldRequest): Promise<HoldOutcome> => placeHold(db, request, now(), attemptDeadline()),
     recordTransition: (request: TransitionRequest): Promise<TransitionOutcome> => recordTransition(db, request, now()),
     placeSessionHolds: (requests: HoldRequest[]): Promise<SessionHoldsOutcome> => placeSessionHolds(db, requests, now(), attemptDeadline()),
     cancelSession: (request: SessionCancellationRequest): Promise<{ bookingIds: string[] }> => cancelSession(db, request),
     changeSessionCapacity: (request: CapacityChangeRequest): Promise<CapacityChangeOutcome> => changeSessionCapacity(db, request, now()),
     rescheduleBooking: (request: RescheduleRequest): Promise<RescheduleOutcome> => rescheduleBooking(db, request, now()),
+    resumeBooking: (request: ResumeRequest): Promise<BookingSnapshot | null> => resumeBooking(db, request),
+    findOrphanedBookings: (search: OrphanSearch): Promise<OrphanSearchResult> => findOrphanedBookings(db, temporalFor('reconciler'), search, now()),
+    cancellationReason: (ref: CancellationRequestRef): Promise<string> => cancellationReason(temporalFor('cancellation\'s reason'), ref),
+    adoptBookings: (orphans: OrphanedBooking[], reason: string): Promise<string[]> => adoptBookings(temporalFor('reconciler'), orphans, reason),
     sendReminder: (request: ReminderRequest): Promise<ReminderOutcome> => sendReminder(db, mailer, links, request, now()),
     sendBookingMails: (request: BookingMailsRequest): Promise<BookingMailsOutcome> => sendBookingMails(db, mailer, links, request, now()),
     listEventSubscriptions: (request: EventSubscriptionsRequest): Promise<string[]> => listEventSubscriptions(db, request),
-    deliverWebhook: (request: DeliverWebhookRequest): Promise<DeliverWebhookOutcome> => deliverWebhook(db, request, now()),
+    deliverWebhook: (request: DeliverWebhookRequest): Promise<DeliverWebhookOutcome> => deliverWebhook(db, outbound, request, now()),
   };
+  for (const name of Object.keys(activities) as (keyof typeof activities)[]) {
+    (activities as Record<string, unknown>)[name] = failingFastOnInvalidData(activities[name] as (...args: unknown[]) => Promise<unknown>);
+  }
+  return activities;
 }
 
 export type BookingActivities = ReturnType<typeof createActivities>;
 export type * from './types';
+export type { OrphanedBooking, OrphanSearch, OrphanSearchResult };
 export type { CapacityChangeOutcome, CapacityChangeRequest, SessionCancellationRequest, SessionHoldsOutcome };

@@ -12,6 +12,7 @@ async function main() {
   const temporal = await createTemporalClient({ address: config.temporalAddress, namespace: config.temporalNamespace });
   const app = createApp({
     db, temporal, taskQueue: config.taskQueue, manageTokenSecret: config.manageTokenSecret, publicUrl: config.publicUrl,
+    outbound: { allowedHosts: config.webhookAllowedHosts, allowHttp: config.webhookAllowHttp },
   });
   const server = app.listen(config.port, () => console.log(`API listening on :${config.port}`));
   const stop = () => server.close(() => {

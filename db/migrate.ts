@@ -5,6 +5,7 @@ import * as webhooks from './migrations/0003_webhooks';
 import * as remindersCheckIn from './migrations/0004_reminders_check_in';
 import * as sessions from './migrations/0005_sessions';
 import * as bookingCallbacks from './migrations/0006_booking_callbacks';
+import * as workerHeartbeats from './migrations/0010_worker_heartbeats';
 import * as customerPages from './migrations/0013_customer_pages';
 
 /** Listed here rather than read from disk, so the same migrations run under tsx, jest and bundles. */
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004_reminders_check_in': remindersCheckIn,
   '0005_sessions': sessions,
   '0006_booking_callbacks': bookingCallbacks,
+  '0010_worker_heartbeats': workerHeartbeats,
   '0013_customer_pages': customerPages,
 };
 

@@ -4,8 +4,20 @@ import type { BookingStatus } from '../db/schema';
 
 export type WorkflowBookingStatus = BookingStatus | 'requested' | 'rejected';
 
-export interface BookingWorkflowInput {
-  hold: HoldRequest;
+/**
+ * A booking's workflow either places its hold, or adopts a booking row that already exists (its
+ * workflow was lost, terminated or never started) and carries it on from the database's state.
+ */
+export type BookingWorkflowInput =
+  | { hold: HoldRequest; adopt?: never }
+  | { adopt: AdoptRequest; hold?: never };
+
+export interface AdoptRequest {
+  bookingId: string;
+  organizationId: string;
+  /** Who gave the booking a new workflow, for its audit log (e.g. `reconciler`). */
+  actor: string;
+  reason: string;
 }
 
 export interface PlannedReminder {

@@ -4,7 +4,7 @@ import type { Database } from '../../db/schema';
 import { groupSlotsByLocalDay } from '../../scheduling';
 import { organizationOf } from '../auth';
 import { parseInput } from '../validation';
-import { findAvailableSlots } from './query';
+import { findAvailableSlots, inSlices } from './query';
 import { availabilityQuery, toSlotResponse } from './schemas';
 
 export function availabilityRouter(db: Kysely<Database>): Router {
@@ -14,19 +14,17 @@ export function availabilityRouter(db: Kysely<Database>): Router {
     const organizationId = organizationOf(req);
     const query = parseInput(availabilityQuery, req.query);
     const { slots, zone } = await findAvailableSlots(db, organizationId, query, new Date());
-    res.json({ data: slots.map((slot) => toSlotResponse(slot, zone)), timezone: zone });
+    res.json({ data: await inSlices(slots, (slot) => toSlotResponse(slot, zone)), timezone: zone });
   });
 
   router.get('/days', async (req, res) => {
     const organizationId = organizationOf(req);
     const query = parseInput(availabilityQuery, req.query);
     const { slots, zone } = await findAvailableSlots(db, organizationId, query, new Date());
-    res.json({
-      data: groupSlotsByLocalDay(slots, zone, query.from, query.to).map((day) => ({
-        date: day.date, slots: day.slots.map((slot) => toSlotResponse(slot, zone)),
-      })),
-      timezone: zone,
-    });
+    const days = groupSlotsByLocalDay(slots, zone, query.from, query.to);
+    const data = [];
+    for (const day of days) data.push({ date: day.date, slots: await inSlices(day.slots, (slot) => toSlotResponse(slot, zone)) });
+    res.json({ data, timezone: zone });
   });
 
   return router;

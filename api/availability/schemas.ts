@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoInZone, type Slot } from '../../scheduling';
-import { localDate, timezone, uuid } from '../common-schemas';
+import { localDate, text, timezone, uuid } from '../common-schemas';
 
 /** Bounds the work of one request (and its answer) whatever the caller asks for. */
 export const MAX_DAYS_PER_REQUEST = 62;
@@ -11,7 +11,7 @@ function daysBetween(from: string, to: string): number {
   return (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS + 1;
 }
 
-const resourceList = z.string()
+const resourceList = text(4000)
   .transform((value) => [...new Set(value.split(',').map((id) => id.trim()).filter(Boolean))])
   .pipe(z.array(uuid).min(1, 'must name at least one resource').max(100));
 

@@ -1,10 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
+import { WithStartWorkflowOperation, WorkflowFailedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  ActivityFailure, ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition,
+} from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
+import { INVALID_DATA } from '../../db/data-errors';
 import type { HoldOutcome, HoldRequest } from '../../activities/types';
-import { ACTIVE_STATUSES, findBooking } from '../../db/bookings';
+import { operatorLabel } from '../../db/booking-summary';
+import { findBooking, LIVE_STATUSES } from '../../db/bookings';
 import type { Booking, Database, Session } from '../../db/schema';
 import { findSession, findSessions } from '../../db/sessions';
 import { findService, type ServiceWithResources } from '../../db/services';
@@ -12,6 +16,7 @@ import { bookingWorkflow } from '../../workflows/booking';
 import {
   bookingWorkflowId, INVALID_DETAILS, INVALID_TRANSITION, rescheduleUpdate, reserveUpdate, TIME_REFUSED,
 } from '../../workflows/messages';
+import { reconcileBookingsWorkflow } from '../../workflows/reconciler';
 import { reserveSessionsWorkflow } from '../../workflows/sessions';
 import { BookingStatusKey, ServiceIdKey } from '../../workflows/search-attributes';
 import { ApiError, Conflict, InvalidInput, NotFound, Unavailable } from '../errors';
@@ -129,6 +134,10 @@ export async function reserveBooking(
     hold = await appointmentHold(deps.db, organizationId, body, bookingId);
   }
 
+  const label = await operatorLabel(deps.db, organizationId, {
+    bookingId, serviceId: hold.serviceId, resourceIds: hold.resourceIds, sessionId: hold.sessionId ?? null,
+    start: new Date(hold.start), spaces: hold.spaces ?? 1, customerEmail: hold.customer?.email ?? null,
+  });
   let outcome;
   try {
     outcome = await deps.temporal.workflow.executeUpdateWithStart(reserveUpdate, {
@@ -140,6 +149,8 @@ export async function reserveBooking(
         // A retried request joins the running workflow; one that already ended is not run again.
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        staticSummary: label.summary,
+        staticDetails: label.details,
         typedSearchAttributes: [
           { key: BookingStatusKey, value: 'requested' },
           { key: ServiceIdKey, value: hold.serviceId },
@@ -205,33 +216,91 @@ export async function reserveSessionBookings(
 
 /**
  * Sends one of the workflow's Updates. A refusal by the workflow, or a workflow that has already
- * ended, is a 409 carrying the booking's current status.
+ * ended, is a 409 carrying the booking's current status. A live booking whose workflow is gone
+ * (terminated or lost) is repaired first by the reconciler, then the Update is sent again.
  */
 export async function changeBooking<Arg>(
   deps: BookingCommandDeps, organizationId: string, bookingId: string, update: UpdateDefinition<unknown, [Arg]>, arg: Arg,
 ): Promise<Booking> {
   await requireBooking(deps.db, organizationId, bookingId);
   try {
-    await deps.temporal.workflow.getHandle(bookingWorkflowId(bookingId)).executeUpdate(update, { args: [arg] });
+    await sendUpdate(deps, bookingId, update, arg);
   } catch (error) {
-    const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
-    if (cause instanceof ApplicationFailure && cause.type === TIME_REFUSED) {
-      throw new Conflict(String(cause.details?.[0] ?? 'unavailable'), cause.message);
-    }
-    if (cause instanceof ApplicationFailure && cause.type === INVALID_DETAILS) {
-      throw new InvalidInput([{ path: 'body', message: cause.message }]);
-    }
-    if (cause instanceof ApplicationFailure && cause.type === INVALID_TRANSITION) {
-      const current = await requireBooking(deps.db, organizationId, bookingId);
-      throw new Conflict('invalid_transition', `${cause.message}`, { current_status: current.status });
-    }
+    if (!await workflowIsGone(deps, error)) throw await refusalOf(deps, organizationId, bookingId, update.name, error);
     const current = await requireBooking(deps.db, organizationId, bookingId);
-    if (ACTIVE_STATUSES.includes(current.status)) throw error;
-    throw new Conflict('invalid_transition', `cannot ${update.name} a booking that is ${current.status}`, {
-      current_status: current.status,
-    });
+    if (!LIVE_STATUSES.includes(current.status)) throw await refusalOf(deps, organizationId, bookingId, update.name, error);
+    await repairBooking(deps, bookingId);
+    try {
+      await sendUpdate(deps, bookingId, update, arg);
+    } catch (retryError) {
+      if (await workflowIsGone(deps, retryError)) {
+        throw new Unavailable(`the workflow of booking ${bookingId} could not be restored; try again shortly`);
+      }
+      throw await refusalOf(deps, organizationId, bookingId, update.name, retryError);
+    }
   }
   return requireBooking(deps.db, organizationId, bookingId);
+}
+
+function sendUpdate<Arg>(deps: BookingCommandDeps, bookingId: string, update: UpdateDefinition<unknown, [Arg]>, arg: Arg) {
+  return deps.temporal.workflow.getHandle(bookingWorkflowId(bookingId)).executeUpdate(update, { args: [arg] });
+}
+
+/** The Update found no running workflow: none exists, or the one that did has closed. */
+async function workflowIsGone(deps: BookingCommandDeps, error: unknown): Promise<boolean> {
+  if (error instanceof WorkflowNotFoundError) return true;
+  if (!(error instanceof WorkflowUpdateFailedError) && !(error instanceof Error && /workflow execution already completed/i.test(error.message))) {
+    return false;
+  }
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) return false;
+  return true;
+}
+
+/**
+ * Runs the reconciler for this one booking (its workflow id is the booking's, so concurrent
+ * requests share one run): the booking gets its ending, or a fresh workflow that adopts it.
+ */
+async function repairBooking(deps: BookingCommandDeps, bookingId: string): Promise<void> {
+  try {
+    await deps.temporal.workflow.execute(reconcileBookingsWorkflow, {
+      workflowId: `reconcile-booking-${bookingId}`,
+      taskQueue: deps.taskQueue,
+      args: [{ bookingIds: [bookingId], graceSeconds: 0 }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      // A caller is waiting: without a worker to run it, this is a 503, not a hang.
+      workflowExecutionTimeout: '15 seconds',
+      staticSummary: `Repair booking ${bookingId} (its workflow was gone)`,
+    });
+  } catch (error) {
+    if (error instanceof WorkflowFailedError) throw new Unavailable(`booking ${bookingId} could not be repaired now; try again shortly`);
+    throw error;
+  }
+}
+
+async function refusalOf(
+  deps: BookingCommandDeps, organizationId: string, bookingId: string, action: string, error: unknown,
+): Promise<unknown> {
+  const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+  if (cause instanceof ApplicationFailure && cause.type === TIME_REFUSED) {
+    return new Conflict(String(cause.details?.[0] ?? 'unavailable'), cause.message);
+  }
+  // A write the database refused as data fails its activity at once, not forever.
+  if (cause instanceof ActivityFailure && cause.cause instanceof ApplicationFailure && cause.cause.type === INVALID_DATA) {
+    return new InvalidInput([{ path: 'body', message: cause.cause.message }]);
+  }
+  if (cause instanceof ApplicationFailure && cause.type === INVALID_DETAILS) {
+    const fields = (cause.details?.[0] && typeof cause.details[0] === 'object') ? cause.details as Array<{ path: string; message: string }> : null;
+    return new InvalidInput(fields ?? [{ path: 'body', message: cause.message }]);
+  }
+  const current = await requireBooking(deps.db, organizationId, bookingId);
+  if (cause instanceof ApplicationFailure && cause.type === INVALID_TRANSITION) {
+    return new Conflict('invalid_transition', `${cause.message}`, { current_status: current.status });
+  }
+  if (LIVE_STATUSES.includes(current.status)) return error;
+  return new Conflict('invalid_transition', `cannot ${action} a booking that is ${current.status}`, {
+    current_status: current.status,
+  });
 }
 
 /**

@@ -1,23 +1,11 @@
 import { z } from 'zod';
 import type { Booking, BookingCallbackDelivery } from '../../db/schema';
 import { bookingRepresentation } from '../../db/booking-representation';
-import { httpUrl, instant, metadata, pageQuery, timezone, uuid } from '../common-schemas';
+import { customerDetails } from '../../workflows/payloads';
+import { httpUrl, instant, metadata, pageQuery, text, timezone, uuid } from '../common-schemas';
 import { deliveryResponse, toDeliveryResponse } from '../webhooks/schemas';
 
-const email = z.string().trim().max(320).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address');
-
-export const customerDetails = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  email,
-  phone: z.string().trim().max(40).nullable().optional(),
-  notes: z.string().max(4000).nullable().optional(),
-  timezone: timezone.nullable().optional()
-    .meta({ description: 'The customer\'s IANA zone: e-mails show times in it (default the resource\'s)' }),
-  booking_fields: z.record(z.string().max(40), z.union([z.string().max(4000), z.boolean()])).optional()
-    .meta({ description: 'Answers to the service\'s booking_fields, by name; required ones must be answered with the details' }),
-  extra_emails: z.array(email).max(10).optional()
-    .meta({ description: 'More addresses that receive the booking\'s reminders' }),
-}).meta({ id: 'CustomerDetails' });
+export { customerDetails };
 
 /** A time asked for: a start and optionally a duration (or end) and the acceptable resources. */
 const timeFields = {
@@ -98,11 +86,11 @@ export const spacesBody = z.strictObject({
   spaces: z.number().int().min(1).max(10_000).meta({ description: 'Fewer than the booking holds; the seats given back go to the waiting list' }),
 }).meta({ id: 'SpacesChange' });
 
-export const hostAnswerBody = z.strictObject({ reason: z.string().max(2000).optional() }).meta({ id: 'HostAnswer' });
-export const cancelBody = z.strictObject({ reason: z.string().max(2000).optional() }).meta({ id: 'Cancellation' });
+export const hostAnswerBody = z.strictObject({ reason: text(2000, { lines: true }).optional() }).meta({ id: 'HostAnswer' });
+export const cancelBody = z.strictObject({ reason: text(2000, { lines: true }).optional() }).meta({ id: 'Cancellation' });
 export const checkInBody = z.strictObject({
   present: z.boolean().meta({ description: 'false records a no-show: the booking ends as no_show instead of completed' }),
-  reason: z.string().max(2000).optional(),
+  reason: text(2000, { lines: true }).optional(),
 }).meta({ id: 'CheckIn' });
 
 export const bookingStatus = z.enum(['waitlisted', 'held', 'pending_approval', 'confirmed', 'completed', 'no_show', 'cancelled', 'expired', 'declined']);

@@ -18,6 +18,7 @@ export const ALWAYS_OPEN = Object.fromEntries(
 export interface BenchStack {
   db: Kysely<Database>;
   temporal: Client;
+  taskQueue: string;
   organizationId: string;
   post(path: string, body: unknown): Promise<{ status: number; body: { id: string } & Record<string, unknown> }>;
   stop(): Promise<void>;
@@ -32,11 +33,11 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
   const db = createDb(databaseUrl, 40);
   await migrateToLatest(db);
   const taskQueue = `bench-${name}-${randomUUID()}`;
-  const workerConnection = await NativeConnection.connect({ address: infra.temporalAddress });
-  const worker = await createBookingWorker({ db, connection: workerConnection, namespace: 'default', taskQueue });
-  const running = worker.run();
   const connection = await Connection.connect({ address: infra.temporalAddress });
   const temporal = new Client({ connection });
+  const workerConnection = await NativeConnection.connect({ address: infra.temporalAddress });
+  const worker = await createBookingWorker({ db, connection: workerConnection, namespace: 'default', taskQueue, temporal });
+  const running = worker.run();
   const server = createApp({ db, temporal, taskQueue, manageTokenSecret: 'bench' }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -45,7 +46,7 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
   await addApiKey(db, organizationId, apiKey, 'bench');
 
   return {
-    db, temporal, organizationId,
+    db, temporal, taskQueue, organizationId,
     async post(path, body) {
       const response = await fetch(`${baseUrl}${path}`, {
         method: 'POST',

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { httpUrl } from '../common-schemas';
+import { httpUrl, text } from '../common-schemas';
 
 export const updateOrganizationBody = z.strictObject({
-  name: z.string().trim().min(1).max(200).optional().meta({ description: 'The business\'s name on the pages and in e-mails' }),
+  name: text(200).trim().min(1).optional().meta({ description: 'The business\'s name on the pages and in e-mails' }),
   logo_url: httpUrl.nullable().optional().meta({ description: 'A logo shown on the pages and in e-mails' }),
 }).meta({ id: 'UpdateOrganization' });
 

@@ -30,7 +30,7 @@ const resourceFields = {
   ),
   valid_from: localDate.nullable().default(null),
   valid_until: localDate.nullable().default(null),
-  email: z.string().trim().max(320).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address').nullable().default(null)
+  email: text(320).trim().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address').nullable().default(null)
     .meta({ description: 'The host\'s address: new-booking and cancellation notices go there' }),
   metadata: metadata.default({}),
 };

@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import type { BookingFieldJson, Service } from '../../db/schema';
-import { httpUrl } from '../common-schemas';
+import { httpUrl, text } from '../common-schemas';
 
-const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour #rrggbb');
+const colour = text(7).regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour #rrggbb');
 
 export const bookingFieldDefinition = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be lower-case letters, digits and _ (at most 40), starting with a letter'),
-  label: z.string().trim().min(1).max(200),
+  name: text(40).regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be lower-case letters, digits and _ (at most 40), starting with a letter'),
+  label: text(200).trim().min(1),
   type: z.enum(['text', 'textarea', 'select', 'checkbox']),
   required: z.boolean().default(false),
-  default: z.union([z.string().max(2000), z.boolean()]).nullable().default(null),
-  options: z.array(z.string().trim().min(1).max(200)).max(50).default([])
+  default: z.union([text(2000, { lines: true }), z.boolean()]).nullable().default(null),
+  options: z.array(text(200).trim().min(1)).max(50).default([])
     .meta({ description: 'The choices of a select' }),
 }).superRefine((field, ctx) => {
   if (field.type === 'select' && field.options.length === 0) {
@@ -30,10 +30,10 @@ export const bookingFieldDefinition = z.strictObject({
 /** What a service shows on its public page (/book/<slug>) and in its e-mails. */
 export const servicePageFields = {
   public: z.boolean().meta({ description: 'Published on /book/<slug>, bookable without an API key' }),
-  slug: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'must be lower-case letters, digits and -, at most 64')
+  slug: text(64).regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'must be lower-case letters, digits and -, at most 64')
     .nullable().meta({ description: 'The public page\'s address /book/<slug>; unique across all organizations' }),
-  description: z.string().trim().max(4000).nullable(),
-  location: z.string().trim().max(500).nullable().meta({ description: 'Where it takes place, shown on the page, in e-mails and .ics' }),
+  description: text(4000, { lines: true }).trim().nullable(),
+  location: text(500).trim().nullable().meta({ description: 'Where it takes place, shown on the page, in e-mails and .ics' }),
   meeting_url: httpUrl.nullable().meta({ description: 'An online meeting\'s link' }),
   booking_fields: z.array(bookingFieldDefinition).max(20)
     .refine((fields) => new Set(fields.map((field) => field.name)).size === fields.length, { message: 'field names must be distinct' })

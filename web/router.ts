@@ -26,6 +26,11 @@ export type CustomerPagesDeps = AppDeps;
 
 const SCRIPT = fs.readFileSync(path.join(__dirname, 'assets', 'pages.js'), 'utf8');
 
+/** A path segment that cannot be a slug names no page; it never reaches the database. */
+function publishedService(db: CustomerPagesDeps['db'], slug: string) {
+  return /^[a-z0-9-]{1,64}$/.test(slug) ? findPublicService(db, slug) : Promise.resolve(undefined);
+}
+
 function zoneOr(value: unknown, fallback: string): string {
   return typeof value === 'string' && IANAZone.isValidZone(value) ? value : fallback;
 }
@@ -68,7 +73,7 @@ export function customerPagesRouter(deps: CustomerPagesDeps): Router {
   // ---- the booking page ----
 
   async function bookingPage(req: Request, res: Response, slug: string, status = 200, errors: { path: string; message: string }[] = []) {
-    const service = await findPublicService(deps.db, slug);
+    const service = await publishedService(deps.db, slug);
     if (!service) return notFound(req, res);
     const [branding, resources] = await Promise.all([
       findBranding(deps.db, service.organization_id), findBookingResources(deps.db, service.organization_id, service.resource_ids),
@@ -84,7 +89,7 @@ export function customerPagesRouter(deps: CustomerPagesDeps): Router {
 
   /** A refusal (time taken, input) shows the page again with the reason; anything else is a 5xx. */
   async function reserveFromPage(req: Request<{ slug: string }>, res: Response, body: Record<string, unknown>, key: string) {
-    const service = await findPublicService(deps.db, req.params.slug);
+    const service = await publishedService(deps.db, req.params.slug);
     if (!service) return notFound(req, res);
     const zone = zoneOr(req.body.tz, 'UTC');
     const t = translator(localeOf(req));

@@ -198,6 +198,7 @@ test('unpublished pages are 404; French by Accept-Language or ?lang=; the script
   await post('/v1/services', { name: 'Hidden', durations_minutes: [30], resource_ids: [resource.body.id], slug: 'hidden' });
   expect((await fetch(`${stack.baseUrl}/book/hidden`)).status).toBe(404);
   expect((await fetch(`${stack.baseUrl}/book/no-such-page`)).status).toBe(404);
+  expect((await fetch(`${stack.baseUrl}/book/nul%00byte`)).status).toBe(404);
   expect((await fetch(`${stack.baseUrl}/manage/mt_00000000-0000-4000-8000-000000000000.forged`)).status).toBe(404);
 
   const french = await (await fetch(`${stack.baseUrl}/book/consultation`, { headers: { 'accept-language': 'fr-FR,fr;q=0.9' } })).text();

@@ -24,6 +24,8 @@ export interface Config {
   manageTokenSecret: string | null;
   smtpUrl: string | null;
   mailFrom: string;
+  /** Where customers reach the booking and manage pages; the manage links in e-mails start with it. */
+  publicUrl: string;
   /** How often the reconciler Schedule looks for bookings whose workflow is closed or missing. */
   reconcileIntervalSeconds: number;
   /** Hosts or host:port that webhooks and callbacks may reach even if internal. */
@@ -97,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     manageTokenSecret: env.MANAGE_TOKEN_SECRET || null,
     smtpUrl: read('SMTP_URL', z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL'), null),
     mailFrom: env.MAIL_FROM || 'Bookings <bookings@localhost>',
+    publicUrl: read('PUBLIC_URL', z.string().regex(/^https?:\/\//, 'must be an http(s):// URL'), null) ?? `http://localhost:${env.PORT || 3000}`,
     reconcileIntervalSeconds: read('RECONCILE_INTERVAL_SECONDS', wholeSecondsAtLeastOne, 60),
     shutdownTimeoutMs: read('SHUTDOWN_TIMEOUT_SECONDS', positiveSeconds, 25) * 1000,
     workerHealthPort: read('WORKER_HEALTH_PORT', portNumber, null),

@@ -9,6 +9,7 @@ import { createSmtpMailer, type Mailer } from './activities/mailer';
 import { loadConfig } from './config';
 import { createDb } from './db/connection';
 import type { Database } from './db/schema';
+import type { MailLinks } from './activities/booking-mails';
 import { ensureReconcilerSchedule } from './reconciler-schedule';
 import type { OutboundPolicy } from './outbound/address-policy';
 import { runWithHeartbeat } from './worker-heartbeat';
@@ -31,6 +32,7 @@ export interface BookingWorkerOptions {
   /** A prebuilt bundle (the tests build one per run); by default the workflows are bundled at start. */
   workflowBundle?: { codePath: string };
   mailer?: Mailer | null;
+  links?: MailLinks | null;
   /** For the reconciler's activity, which asks Temporal about bookings' workflows. */
   temporal?: Client | null;
   outbound?: OutboundPolicy;
@@ -42,7 +44,7 @@ export interface BookingWorkerOptions {
 
 /** Shared by `npm start` and the tests, so both run the same workflows and activities. */
 export function createBookingWorker({
-  db, connection, namespace, taskQueue, workflowBundle, mailer, temporal, outbound, shutdownGraceTime, logger = pino({ level: 'silent' }),
+  db, connection, namespace, taskQueue, workflowBundle, mailer, temporal, outbound, shutdownGraceTime, links, logger = pino({ level: 'silent' }),
 }: BookingWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
@@ -50,7 +52,7 @@ export function createBookingWorker({
     taskQueue,
     ...(shutdownGraceTime !== undefined && { shutdownGraceTime, shutdownForceTime: shutdownGraceTime + 5_000 }),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
-    activities: createActivities({ db, mailer, temporal, outbound }),
+    activities: createActivities({ db, mailer, temporal, outbound, links }),
     // A prebuilt bundle already holds the workflow interceptors (bundleWorkflowCode's workflowInterceptorModules).
     interceptors: { activity: [activityLogInterceptor(logger), activityMetricsInterceptor], ...(!workflowBundle && { workflowModules: workflowInterceptorModules }) },
   });
@@ -74,6 +76,7 @@ async function main() {
   const db = createDb(config.databaseUrl);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : null;
+  const links = config.manageTokenSecret ? { publicUrl: config.publicUrl, manageTokenSecret: config.manageTokenSecret } : null;
   const clientConnection = await Connection.connect({ address: config.temporalAddress });
   const temporal = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
   await ensureReconcilerSchedule(temporal, config.taskQueue, config.reconcileIntervalSeconds);
@@ -81,7 +84,7 @@ async function main() {
   // beside it, and the workflows are bundled at start.
   const prebuilt = fs.existsSync(PREBUILT_WORKFLOW_BUNDLE);
   const worker = await createBookingWorker({
-    db, connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, mailer, temporal, logger,
+    db, connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, mailer, temporal, logger, links,
     outbound: { allowedHosts: config.webhookAllowedHosts, allowHttp: config.webhookAllowHttp },
     workflowBundle: prebuilt ? { codePath: PREBUILT_WORKFLOW_BUNDLE } : undefined,
     shutdownGraceTime: config.shutdownTimeoutMs,

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Mailer } from './mailer';
+import { sendBookingMails, type BookingMailsOutcome, type BookingMailsRequest, type MailLinks } from './booking-mails';
 import { adoptBookings } from './adopt-bookings';
 import { attemptDeadline } from './attempt-deadline';
 import { cancellationReason, type CancellationRequestRef } from './cancellation-request';
@@ -33,6 +34,8 @@ export interface ActivityDeps {
   now?: () => Date;
   /** E-mail channel for notifications; null keeps them in the outbox table. */
   mailer?: Mailer | null;
+  /** For the manage links in e-mails; null leaves them out. */
+  links?: MailLinks | null;
   /** The reconciler asks Temporal which bookings' workflows are gone; without it, it finds none. */
   temporal?: Client | null;
   /** Where webhooks and callbacks may go; by default https to public addresses only. */
@@ -40,7 +43,7 @@ export interface ActivityDeps {
 }
 
 /** The worker and the tests wire activities the same way: from their dependencies. */
-export function createActivities({ db, now = () => new Date(), mailer = null, temporal = null, outbound = STRICT_POLICY }: ActivityDeps) {
+export function createActivities({ db, now = () => new Date(), mailer = null, temporal = null, outbound = STRICT_POLICY, links = null }: ActivityDeps) {
   const temporalFor = (purpose: string): Client => {
     if (!temporal) throw new Error(`the ${purpose} needs a Temporal client (createActivities({ temporal }))`);
     return temporal;
@@ -58,7 +61,8 @@ export function createActivities({ db, now = () => new Date(), mailer = null, te
     findOrphanedBookings: (search: OrphanSearch): Promise<OrphanSearchResult> => findOrphanedBookings(db, temporalFor('reconciler'), search, now()),
     cancellationReason: (ref: CancellationRequestRef): Promise<string> => cancellationReason(temporalFor('cancellation\'s reason'), ref),
     adoptBookings: (orphans: OrphanedBooking[], reason: string): Promise<string[]> => adoptBookings(temporalFor('reconciler'), orphans, reason),
-    sendReminder: (request: ReminderRequest): Promise<ReminderOutcome> => sendReminder(db, mailer, request),
+    sendReminder: (request: ReminderRequest): Promise<ReminderOutcome> => sendReminder(db, mailer, links, request, now()),
+    sendBookingMails: (request: BookingMailsRequest): Promise<BookingMailsOutcome> => sendBookingMails(db, mailer, links, request, now()),
     listEventSubscriptions: (request: EventSubscriptionsRequest): Promise<string[]> => listEventSubscriptions(db, request),
     deliverWebhook: (request: DeliverWebhookRequest): Promise<DeliverWebhookOutcome> => deliverWebhook(db, outbound, request, now()),
   };

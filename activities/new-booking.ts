@@ -9,7 +9,8 @@ import { generateWebhookSecret } from './webhook-signature';
 export function fromReservation(request: HoldRequest): Pick<NewBooking,
   'id' | 'organization_id' | 'customer_name' | 'customer_email' | 'customer_phone' | 'notes' | 'metadata'
   | 'approval_expires_at' | 'callback_url' | 'callback_secret' | 'exclusive_customer'
-  | 'extra_emails' | 'extra_phone_numbers' | 'external_id' | 'label' | 'display_label' | 'rebooked_from'> {
+  | 'extra_emails' | 'extra_phone_numbers' | 'external_id' | 'label' | 'display_label' | 'rebooked_from'
+  | 'customer_timezone' | 'booking_fields'> {
   const contact = request.contact ?? {};
   return {
     id: request.bookingId,
@@ -18,10 +19,13 @@ export function fromReservation(request: HoldRequest): Pick<NewBooking,
     customer_email: request.customer?.email ?? null,
     customer_phone: request.customer?.phone ?? null,
     notes: request.customer?.notes ?? null,
+    customer_timezone: request.customer?.timezone ?? null,
+    booking_fields: JSON.stringify(request.customer?.booking_fields ?? {}),
     metadata: JSON.stringify(request.metadata),
     approval_expires_at: null,
     exclusive_customer: request.exclusiveCustomer ?? false,
-    extra_emails: contact.extraEmails ?? [],
+    // Given at reservation (contact) or with the customer's details: both go to the same addresses.
+    extra_emails: [...new Set([...(contact.extraEmails ?? []), ...(request.customer?.extra_emails ?? [])])],
     extra_phone_numbers: contact.extraPhoneNumbers ?? [],
     external_id: contact.externalId ?? null,
     label: contact.label ?? null,

@@ -29,6 +29,11 @@ export interface CustomerDetails {
   email: string;
   phone?: string | null;
   notes?: string | null;
+  /** The customer's zone for e-mails; absent in requests from before it existed. */
+  timezone?: string | null;
+  /** Answers to the service's booking fields, checked by the API against their definitions. */
+  booking_fields?: Record<string, string | boolean>;
+  extra_emails?: string[];
 }
 
 export interface HoldRequest {

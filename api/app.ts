@@ -24,12 +24,16 @@ import { resourcesRouter } from './resources/router';
 import { servicesRouter } from './services/router';
 import { sessionsRouter } from './sessions/router';
 import { webhooksRouter } from './webhooks/router';
+import { customerPagesRouter } from '../web/router';
+import { organizationRouter } from './organization/router';
 
 export interface AppDeps {
   db: Kysely<Database>;
   temporal: Client;
   taskQueue: string;
   manageTokenSecret: string;
+  /** The pages' base URL (PUBLIC_URL); default the request's own scheme and host. */
+  publicUrl?: string;
   /** Where webhooks and callbacks may point; by default https to public addresses only. */
   outbound?: OutboundPolicy;
   /** True once a shutdown began: /readyz answers 503 so a load balancer stops sending requests. */
@@ -58,12 +62,16 @@ export function createApp(deps: AppDeps): Express {
     res.json(openApiDocument);
   });
 
+  // The customers' booking and manage pages: no API key, the manage token is in the path.
+  app.use(customerPagesRouter(deps));
+
   const v1 = express.Router();
   // A resource's calendar feed by its signed URL: calendar apps send no Authorization header.
   v1.use(signedCalendarFeedRouter(deps.db, deps.manageTokenSecret));
   v1.use(authenticate(deps.db, deps.manageTokenSecret));
   if (deps.rateLimits) v1.use(rateLimit(deps.rateLimits));
   v1.use(queryGuard(operations, '/v1'));
+  v1.use('/organization', organizationRouter(deps.db));
   v1.use('/resources', resourcesRouter(deps.db));
   v1.use('/services', servicesRouter(deps.db));
   v1.use('/sessions', sessionsRouter(deps));

@@ -156,6 +156,7 @@ const TAGS: Record<Operation['tag'], string> = {
   Calendars: 'RFC 5545 calendar files and feeds',
   Webhooks: 'Subscriptions to booking events and their delivery log',
   ApiKeys: 'The organization\'s API keys: issue, list, revoke',
+  Organization: 'The organization\'s name and logo, shown on the booking pages and in e-mails',
   Operations: 'Health, readiness and this document',
 };
 

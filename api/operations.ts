@@ -7,6 +7,7 @@ import { apiKeyResponse, createApiKeyBody, createdApiKeyResponse, listApiKeysQue
 import {
   availabilityDaysResponse, availabilityQueryFields, availabilityResponse, availabilitySearchBody, availabilitySearchResponse,
 } from './availability/schemas';
+import { organizationResponse, updateOrganizationBody } from './organization/schemas';
 import { createResourceBody, listResourcesQuery, resourceResponse, updateResourceBody } from './resources/schemas';
 import { createServiceBody, listServicesQuery, serviceResponse, updateServiceBody } from './services/schemas';
 import {
@@ -23,7 +24,7 @@ export type Access = 'api_key' | 'api_key_or_manage_token' | 'api_key_or_calenda
 /** One route of the HTTP surface: what the OpenAPI document says and what the query guard allows. */
 export interface Operation {
   operationId: string;
-  tag: 'Resources' | 'Services' | 'Sessions' | 'Bookings' | 'Availability' | 'Calendars' | 'Webhooks' | 'ApiKeys' | 'Operations';
+  tag: 'Resources' | 'Services' | 'Sessions' | 'Bookings' | 'Availability' | 'Calendars' | 'Webhooks' | 'ApiKeys' | 'Organization' | 'Operations';
   method: 'get' | 'post' | 'patch' | 'delete';
   /** OpenAPI path template; Express's `:id` is `{id}` here. */
   path: string;
@@ -110,6 +111,8 @@ export const operations: Operation[] = [
   { operationId: 'updateWebhook', tag: 'Webhooks', method: 'patch', path: '/v1/webhooks/{id}', summary: 'Change a webhook subscription; enabled: true re-enables one disabled by a 410', access: 'api_key', body: updateWebhookBody, response: webhookResponse, status: 200, errors: [] },
   { operationId: 'deleteWebhook', tag: 'Webhooks', method: 'delete', path: '/v1/webhooks/{id}', summary: 'Delete a webhook subscription and its delivery log', access: 'api_key', status: 204, errors: [] },
   { operationId: 'listWebhookDeliveries', tag: 'Webhooks', method: 'get', path: '/v1/webhooks/{id}/deliveries', summary: 'Delivery attempts of a subscription, newest first', access: 'api_key', query: listWebhooksQuery, response: page(deliveryResponse, 'WebhookDeliveryPage'), status: 200, errors: [] },
+  { operationId: 'getOrganization', tag: 'Organization', method: 'get', path: '/v1/organization', summary: 'The organization\'s name and logo (branding of the booking pages and e-mails)', access: 'api_key', response: organizationResponse, status: 200, errors: [] },
+  { operationId: 'updateOrganization', tag: 'Organization', method: 'patch', path: '/v1/organization', summary: 'Change the organization\'s name or logo', access: 'api_key', body: updateOrganizationBody, response: organizationResponse, status: 200, errors: [] },
   { operationId: 'createApiKey', tag: 'ApiKeys', method: 'post', path: '/v1/api-keys', summary: 'Create an API key of the caller\'s organization; the key is returned only here', access: 'api_key', body: createApiKeyBody, response: createdApiKeyResponse, status: 201, errors: [422] },
   { operationId: 'listApiKeys', tag: 'ApiKeys', method: 'get', path: '/v1/api-keys', summary: 'List the organization\'s API keys (never the keys themselves)', access: 'api_key', query: listApiKeysQuery, response: page(apiKeyResponse, 'ApiKeyPage'), status: 200, errors: [] },
   { operationId: 'getApiKey', tag: 'ApiKeys', method: 'get', path: '/v1/api-keys/{id}', summary: 'Read an API key\'s name, prefix, last use and revocation', access: 'api_key', response: apiKeyResponse, status: 200, errors: [] },

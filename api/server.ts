@@ -15,7 +15,7 @@ async function main() {
   const temporal = await createTemporalClient({ address: config.temporalAddress, namespace: config.temporalNamespace });
   let draining = false;
   const app = createApp({
-    db, temporal, taskQueue: config.taskQueue, manageTokenSecret: config.manageTokenSecret, isDraining: () => draining, logger,
+    db, temporal, taskQueue: config.taskQueue, manageTokenSecret: config.manageTokenSecret, isDraining: () => draining, logger, publicUrl: config.publicUrl,
     outbound: { allowedHosts: config.webhookAllowedHosts, allowHttp: config.webhookAllowHttp },
     rateLimits: { apiKeyPerMinute: config.rateLimitApiKeyPerMinute, manageTokenPerMinute: config.rateLimitManageTokenPerMinute },
   });

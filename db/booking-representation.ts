@@ -18,7 +18,10 @@ export function bookingRepresentation(booking: Booking, zone = booking.timezone)
     end: inZone(booking.end_at, zone),
     timezone: zone,
     spaces: booking.spaces,
-    customer: { name: booking.customer_name, email: booking.customer_email, phone: booking.customer_phone },
+    customer: {
+      name: booking.customer_name, email: booking.customer_email, phone: booking.customer_phone, timezone: booking.customer_timezone,
+    },
+    booking_fields: booking.booking_fields,
     extra_emails: booking.extra_emails,
     extra_phone_numbers: booking.extra_phone_numbers,
     external_id: booking.external_id,

@@ -8,6 +8,7 @@ import * as bookingCallbacks from './migrations/0006_booking_callbacks';
 import * as apiKeys from './migrations/0008_api_keys';
 import * as workerHeartbeats from './migrations/0010_worker_heartbeats';
 import * as schedulerParity from './migrations/0012_scheduler_parity';
+import * as customerPages from './migrations/0013_customer_pages';
 
 /** Listed here rather than read from disk, so the same migrations run under tsx, jest and bundles. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0008_api_keys': apiKeys,
   '0010_worker_heartbeats': workerHeartbeats,
   '0012_scheduler_parity': schedulerParity,
+  '0013_customer_pages': customerPages,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -16,6 +16,7 @@ import { requireOutboundUrl } from '../outbound-url';
 import { STRICT_POLICY, type OutboundPolicy } from '../../outbound/address-policy';
 import { issueManageToken } from '../manage-token';
 import { parseInput, pathId } from '../validation';
+import { checkReservationAnswers, submitBookingDetails } from './details';
 import { changeBooking, rescheduleBooking, reserveBooking, reserveSessionBookings, type BookingCommandDeps } from './commands';
 import { rebookBooking } from './rebook';
 import {
@@ -56,6 +57,7 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
     await requireOutboundUrl(deps.outbound ?? STRICT_POLICY, body.callback_url, 'callback_url');
     if (body.bypass_delays) organizationOf(req);
     const zone = zoneOf(req.query);
+    if (!body.cancel_booking_id) await checkReservationAnswers(deps.db, organizationOf(req), body);
     const booking = body.cancel_booking_id
       ? await rebookBooking(deps, bookingAccess(req, body.cancel_booking_id).organizationId, bookingAccess(req, body.cancel_booking_id).actor,
         { ...body, cancel_booking_id: body.cancel_booking_id }, idempotencyKeyOf(req))
@@ -110,7 +112,7 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
     const bookingId = pathId(req.params.id, 'booking');
     const { organizationId } = bookingAccess(req, bookingId);
     const details = parseInput(customerDetails, req.body);
-    const booking = await changeBooking(deps, organizationId, bookingId, submitDetailsUpdate, details);
+    const booking = await submitBookingDetails(deps, organizationId, bookingId, details);
     res.json(toBookingResponse(booking, zoneOf(req.query)));
   });
 
@@ -141,6 +143,7 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
       data: notifications.map((notification) => ({
         id: notification.id, kind: notification.kind, channel: notification.channel, recipient: notification.recipient,
         subject: notification.subject, status: notification.status, error: notification.error,
+        message_id: notification.message_id,
         created_at: isoInZone(notification.created_at.getTime(), zone),
         sent_at: notification.sent_at && isoInZone(notification.sent_at.getTime(), zone),
       })),

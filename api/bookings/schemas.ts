@@ -149,7 +149,10 @@ export const bookingResponse = z.object({
   end: z.string(),
   timezone: z.string(),
   spaces: z.number(),
-  customer: z.object({ name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() }),
+  customer: z.object({
+    name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable(), timezone: z.string().nullable(),
+  }),
+  booking_fields: z.record(z.string(), z.union([z.string(), z.boolean()])),
   extra_emails: z.array(z.string()),
   extra_phone_numbers: z.array(z.string()),
   external_id: z.string().nullable(),

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { ServiceWithResources } from '../../db/services';
 import { metadata, pageQuery, text, uuid } from '../common-schemas';
+import { servicePageDefaults, servicePageFields, servicePageResponse, toServicePageResponse } from './page-schemas';
 
 const minutes = (max: number) => z.number().int().min(0).max(max);
 
@@ -44,6 +45,7 @@ const serviceFields = {
   })).max(20)
     .refine((groups) => new Set(groups.map((group) => group.name)).size === groups.length, { message: 'group names must be distinct' })
     .meta({ description: 'Named groups of the service\'s resources (each a member of resource_ids). resource_mode then says whether all groups are needed at once or any one group serves a booking' }),
+  ...servicePageFields,
   metadata,
 };
 
@@ -64,9 +66,11 @@ export const createServiceBody = z.strictObject({
   exclusive_customer: serviceFields.exclusive_customer.default(false),
   resource_groups: serviceFields.resource_groups.default([]),
   check_in_window_hours: serviceFields.check_in_window_hours.default(48),
+  ...servicePageDefaults,
   metadata: metadata.default({}),
 }).superRefine((body, ctx) => {
   for (const issue of groupMembersOutside(body.resource_groups, body.resource_ids)) ctx.addIssue({ code: 'custom', ...issue });
+  if (body.public && !body.slug) ctx.addIssue({ code: 'custom', path: ['slug'], message: 'a public service needs a slug' });
 }).meta({ id: 'CreateService' });
 
 /** Group members that are not among the service's resources, as issues naming each. */
@@ -98,6 +102,7 @@ export const serviceResponse = z.object({
   promotion: z.enum(['offer', 'auto_confirm']), exclusive_customer: z.boolean(), metadata: z.record(z.string(), z.unknown()),
   resource_groups: z.array(z.object({ name: z.string(), resource_ids: z.array(z.string()), mode: z.enum(['one', 'all']) })),
   check_in_window_hours: z.number(),
+  ...servicePageResponse,
   created_at: z.string(), updated_at: z.string(),
 }).meta({ id: 'Service' });
 
@@ -122,6 +127,7 @@ export function toServiceResponse(service: ServiceWithResources): z.infer<typeof
     exclusive_customer: service.exclusive_customer,
     resource_groups: service.resource_groups,
     check_in_window_hours: service.check_in_window_hours,
+    ...toServicePageResponse(service),
     metadata: service.metadata,
     created_at: DateTime.fromJSDate(service.created_at).toUTC().toISO()!,
     updated_at: DateTime.fromJSDate(service.updated_at).toUTC().toISO()!,

@@ -639,6 +639,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/organization": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's name and logo (branding of the booking pages and e-mails) */
+        get: operations["getOrganization"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the organization's name or logo */
+        patch: operations["updateOrganization"];
+        trace?: never;
+    };
     "/v1/api-keys": {
         parameters: {
             query?: never;
@@ -777,8 +795,10 @@ export interface components {
          *       "customer": {
          *         "name": "Grace Hopper",
          *         "email": "grace@example.com",
-         *         "phone": null
+         *         "phone": null,
+         *         "timezone": "Europe/Paris"
          *       },
+         *       "booking_fields": {},
          *       "extra_emails": [],
          *       "extra_phone_numbers": [],
          *       "external_id": null,
@@ -815,6 +835,10 @@ export interface components {
                 name: string | null;
                 email: string | null;
                 phone: string | null;
+                timezone: string | null;
+            };
+            booking_fields: {
+                [key: string]: string | boolean;
             };
             extra_emails: string[];
             extra_phone_numbers: string[];
@@ -872,6 +896,21 @@ export interface components {
         };
         BookingEventList: {
             data: components["schemas"]["BookingEvent"][];
+        };
+        BookingField: {
+            name: string;
+            label: string;
+            /** @enum {string} */
+            type: "text" | "textarea" | "select" | "checkbox";
+            /** @default false */
+            required?: boolean;
+            /** @default null */
+            default?: (string | boolean) | null;
+            /**
+             * @description The choices of a select
+             * @default []
+             */
+            options?: string[];
         };
         BookingPage: {
             data: components["schemas"]["Booking"][];
@@ -977,6 +1016,14 @@ export interface components {
                 email?: string;
                 phone?: string | null;
                 notes?: string | null;
+                /** @description The customer's IANA zone: e-mails show times in it (default the resource's) */
+                timezone?: string | null;
+                /** @description Answers to the service's booking_fields, by name; required ones must be answered with the details */
+                booking_fields?: {
+                    [key: string]: string | boolean;
+                };
+                /** @description More addresses that receive the booking's reminders */
+                extra_emails?: string[];
             };
             /** @default {} */
             metadata?: {
@@ -1074,6 +1121,11 @@ export interface components {
             valid_from?: string | null;
             /** @default null */
             valid_until?: string | null;
+            /**
+             * @description The host's address: new-booking and cancellation notices go there
+             * @default null
+             */
+            email?: string | null;
             /** @default {} */
             metadata?: {
                 [key: string]: unknown;
@@ -1170,6 +1222,40 @@ export interface components {
                  */
                 mode?: "one" | "all";
             }[];
+            /**
+             * @description Published on /book/<slug>, bookable without an API key
+             * @default false
+             */
+            public?: boolean;
+            /**
+             * @description The public page's address /book/<slug>; unique across all organizations
+             * @default null
+             */
+            slug?: string | null;
+            /** @default null */
+            description?: string | null;
+            /**
+             * @description Where it takes place, shown on the page, in e-mails and .ics
+             * @default null
+             */
+            location?: string | null;
+            /**
+             * @description An online meeting's link
+             * @default null
+             */
+            meeting_url?: string | null;
+            /**
+             * @description Questions the booker answers besides name, e-mail and phone (validated on details)
+             * @default []
+             */
+            booking_fields?: components["schemas"]["BookingField"][];
+            /**
+             * @description Branding of the page and e-mails
+             * @default null
+             */
+            primary_color?: string | null;
+            /** @default null */
+            secondary_color?: string | null;
             /** @default {} */
             metadata?: {
                 [key: string]: unknown;
@@ -1242,6 +1328,14 @@ export interface components {
                 email?: string;
                 phone?: string | null;
                 notes?: string | null;
+                /** @description The customer's IANA zone: e-mails show times in it (default the resource's) */
+                timezone?: string | null;
+                /** @description Answers to the service's booking_fields, by name; required ones must be answered with the details */
+                booking_fields?: {
+                    [key: string]: string | boolean;
+                };
+                /** @description More addresses that receive the booking's reminders */
+                extra_emails?: string[];
             };
             /** @default {} */
             metadata?: {
@@ -1273,7 +1367,7 @@ export interface components {
         CreateWebhook: {
             url: string;
             /** @description Booking event types to receive; "*" = all, including types added later */
-            event_types: ("booking.held" | "booking.waitlisted" | "booking.promoted" | "booking.confirmed" | "booking.declined" | "booking.cancelled" | "booking.expired" | "booking.rescheduled" | "booking.checked_in" | "booking.reminder_sent" | "*")[];
+            event_types: ("booking.held" | "booking.awaiting_approval" | "booking.waitlisted" | "booking.promoted" | "booking.confirmed" | "booking.declined" | "booking.cancelled" | "booking.expired" | "booking.rescheduled" | "booking.checked_in" | "booking.reminder_sent" | "*")[];
             /** @description Signing secret; generated and returned once if absent */
             secret?: string;
         };
@@ -1314,6 +1408,14 @@ export interface components {
             email: string;
             phone?: string | null;
             notes?: string | null;
+            /** @description The customer's IANA zone: e-mails show times in it (default the resource's) */
+            timezone?: string | null;
+            /** @description Answers to the service's booking_fields, by name; required ones must be answered with the details */
+            booking_fields?: {
+                [key: string]: string | boolean;
+            };
+            /** @description More addresses that receive the booking's reminders */
+            extra_emails?: string[];
         };
         Health: {
             /** @constant */
@@ -1337,6 +1439,11 @@ export interface components {
         };
         NotificationList: {
             data: components["schemas"]["Notification"][];
+        };
+        Organization: {
+            id: string;
+            name: string;
+            logo_url: string | null;
         };
         /**
          * @example {
@@ -1447,6 +1554,7 @@ export interface components {
             }[];
             valid_from: string | null;
             valid_until: string | null;
+            email: string | null;
             metadata: {
                 [key: string]: unknown;
             };
@@ -1487,6 +1595,21 @@ export interface components {
                 mode: "one" | "all";
             }[];
             check_in_window_hours: number;
+            public: boolean;
+            slug: string | null;
+            description: string | null;
+            location: string | null;
+            meeting_url: string | null;
+            booking_fields: {
+                name: string;
+                label: string;
+                type: string;
+                required: boolean;
+                default: string | boolean | null;
+                options: string[];
+            }[];
+            primary_color: string | null;
+            secondary_color: string | null;
             created_at: string;
             updated_at: string;
         };
@@ -1557,6 +1680,12 @@ export interface components {
             /** @description Fewer than the booking holds; the seats given back go to the waiting list */
             spaces: number;
         };
+        UpdateOrganization: {
+            /** @description The business's name on the pages and in e-mails */
+            name?: string;
+            /** @description A logo shown on the pages and in e-mails */
+            logo_url?: string | null;
+        };
         UpdateResource: {
             name?: string;
             timezone?: string;
@@ -1602,6 +1731,7 @@ export interface components {
             }[];
             valid_from?: string | null;
             valid_until?: string | null;
+            email?: string | null;
             metadata?: {
                 [key: string]: unknown;
             };
@@ -1651,6 +1781,20 @@ export interface components {
                  */
                 mode?: "one" | "all";
             }[];
+            /** @description Published on /book/<slug>, bookable without an API key */
+            public?: boolean;
+            /** @description The public page's address /book/<slug>; unique across all organizations */
+            slug?: string | null;
+            description?: string | null;
+            /** @description Where it takes place, shown on the page, in e-mails and .ics */
+            location?: string | null;
+            /** @description An online meeting's link */
+            meeting_url?: string | null;
+            /** @description Questions the booker answers besides name, e-mail and phone (validated on details) */
+            booking_fields?: components["schemas"]["BookingField"][];
+            /** @description Branding of the page and e-mails */
+            primary_color?: string | null;
+            secondary_color?: string | null;
             metadata?: {
                 [key: string]: unknown;
             };
@@ -1663,7 +1807,7 @@ export interface components {
         UpdateWebhook: {
             url?: string;
             /** @description Booking event types to receive; "*" = all, including types added later */
-            event_types?: ("booking.held" | "booking.waitlisted" | "booking.promoted" | "booking.confirmed" | "booking.declined" | "booking.cancelled" | "booking.expired" | "booking.rescheduled" | "booking.checked_in" | "booking.reminder_sent" | "*")[];
+            event_types?: ("booking.held" | "booking.awaiting_approval" | "booking.waitlisted" | "booking.promoted" | "booking.confirmed" | "booking.declined" | "booking.cancelled" | "booking.expired" | "booking.rescheduled" | "booking.checked_in" | "booking.reminder_sent" | "*")[];
             /** @description true re-enables a subscription disabled by a 410 and clears disabled_reason */
             enabled?: boolean;
         };
@@ -3300,6 +3444,61 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrganization"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };

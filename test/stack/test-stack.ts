@@ -75,6 +75,7 @@ export async function startTestStack(
     const workerConnection = await NativeConnection.connect({ address: temporalAddress });
     const instance = await createBookingWorker({
       db, connection: workerConnection, namespace: 'default', taskQueue, mailer: options.mailer, temporal, outbound, logger: options.logger,
+      links: { publicUrl: baseUrl, manageTokenSecret },
       workflowBundle: process.env.TEST_WORKFLOW_BUNDLE ? { codePath: process.env.TEST_WORKFLOW_BUNDLE } : undefined,
     });
     worker = { instance, running: runWithHeartbeat(instance, db, taskQueue), connection: workerConnection };

@@ -33,7 +33,8 @@ function servedRoutes(): string[] {
     }
   };
   walk(app.router.stack, '');
-  return [...routes].sort();
+  // The customers' pages (web/) are HTML forms for people, not part of the API's contract.
+  return [...routes].filter((route) => !/^\w+ \/(book|manage|assets)\//.test(route)).sort();
 }
 
 function documentedRoutes(): string[] {

@@ -22,6 +22,8 @@ async function main() {
     logger: new DefaultLogger('WARN'),
   });
   fs.writeFileSync(path.join(DIST, 'workflow-bundle.js'), code);
+  // The pages' script is served as a file, not compiled.
+  fs.cpSync(path.join(ROOT, 'web', 'assets'), path.join(DIST, 'web', 'assets'), { recursive: true });
   console.log(`dist/ built: ${['api/server.js', 'worker.js', 'scripts/migrate.js', 'scripts/admin.js', 'workflow-bundle.js'].join(', ')}`);
 }
 

@@ -10,6 +10,7 @@ import { addApiKey, createOrganization, generateApiKey } from '../../db/organiza
 import type { Database } from '../../db/schema';
 import { createBookingWorker } from '../../worker';
 import { launchInfraStack } from '../stack/infra-launcher';
+import { startWorkerProcess, stopWorkerProcess } from './worker-process';
 
 export const ALWAYS_OPEN = Object.fromEntries(
   ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((day) => [day, [{ start: '00:00', end: '24:00' }]]),
@@ -19,12 +20,19 @@ export interface BenchStack {
   db: Kysely<Database>;
   temporal: Client;
   organizationId: string;
+  databaseUrl: string;
+  temporalAddress: string;
+  /** The booking worker's pid when it runs as a process of its own. */
+  workerPid: number | null;
   post(path: string, body: unknown): Promise<{ status: number; body: { id: string } & Record<string, unknown> }>;
   stop(): Promise<void>;
 }
 
-/** The whole stack as `npm start` runs it (launcher, worker, app), in one process, with an organization. */
-export async function startBenchStack(name: string): Promise<BenchStack> {
+/**
+ * The whole stack as `npm start` runs it (launcher, worker, app), with an organization; the worker
+ * in this process, or with `workerProcess` as its own process (`npm run worker`'s entry point).
+ */
+export async function startBenchStack(name: string, { workerProcess = false } = {}): Promise<BenchStack> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   console.log('starting PostgreSQL and Temporal (the npm start launcher, --infra-only)…');
   const infra = await launchInfraStack('booking-bench');
@@ -32,9 +40,13 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
   const db = createDb(databaseUrl, 40);
   await migrateToLatest(db);
   const taskQueue = `bench-${name}-${randomUUID()}`;
-  const workerConnection = await NativeConnection.connect({ address: infra.temporalAddress });
-  const worker = await createBookingWorker({ db, connection: workerConnection, namespace: 'default', taskQueue });
-  const running = worker.run();
+  const child = workerProcess ? await startWorkerProcess('worker.ts', {
+    DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: infra.temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue,
+  }) : null;
+  const workerConnection = child ? null : await NativeConnection.connect({ address: infra.temporalAddress });
+  const worker = workerConnection
+    ? await createBookingWorker({ db, connection: workerConnection, namespace: 'default', taskQueue }) : null;
+  const running = worker?.run();
   const connection = await Connection.connect({ address: infra.temporalAddress });
   const temporal = new Client({ connection });
   const server = createApp({ db, temporal, taskQueue, manageTokenSecret: 'bench' }).listen(0, '127.0.0.1');
@@ -45,7 +57,7 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
   await addApiKey(db, organizationId, apiKey, 'bench');
 
   return {
-    db, temporal, organizationId,
+    db, temporal, organizationId, databaseUrl, temporalAddress: infra.temporalAddress, workerPid: child?.pid ?? null,
     async post(path, body) {
       const response = await fetch(`${baseUrl}${path}`, {
         method: 'POST',
@@ -56,9 +68,10 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
     },
     async stop() {
       server.close();
-      worker.shutdown();
+      worker?.shutdown();
       await running;
-      await workerConnection.close();
+      await workerConnection?.close();
+      if (child) await stopWorkerProcess(child);
       await connection.close();
       await db.destroy();
       await infra.stop();

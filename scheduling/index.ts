@@ -19,6 +19,7 @@ export { listSlots } from './slots';
 export { checkStart } from './check-start';
 export { localDateRange, groupSlotsByLocalDay, type LocalDaySlots } from './local-days';
 export { isoInZone } from './zoned-time';
+export { isoFormatterInZone } from './zoned-iso-format';
 export { openIntervalsForDays } from './working-hours';
 export { ANCHOR_LOOKBACK_MS } from './slot-grid';
 export { choosePromotions, type WaitingBooking } from './waitlist';

@@ -5,7 +5,14 @@ import { groupSlotsByLocalDay } from '../../scheduling';
 import { organizationOf } from '../auth';
 import { parseInput } from '../validation';
 import { findAvailableSlots } from './query';
-import { availabilityQuery, toSlotResponse } from './schemas';
+import { availabilityQuery, toSlotResponses } from './schemas';
+
+/**
+ * Availability may be a few seconds old in a cache of the caller's own (a slot taken meanwhile is
+ * refused by the reservation, which checks again); never in a shared cache, it is per organization.
+ * Express adds the ETag, so a client revalidating an unchanged answer gets 304 without the body.
+ */
+const CACHE_CONTROL = 'private, max-age=5';
 
 export function availabilityRouter(db: Kysely<Database>): Router {
   const router = Router();
@@ -14,16 +21,16 @@ export function availabilityRouter(db: Kysely<Database>): Router {
     const organizationId = organizationOf(req);
     const query = parseInput(availabilityQuery, req.query);
     const { slots, zone } = await findAvailableSlots(db, organizationId, query, new Date());
-    res.json({ data: slots.map((slot) => toSlotResponse(slot, zone)), timezone: zone });
+    res.set('Cache-Control', CACHE_CONTROL).json({ data: toSlotResponses(slots, zone), timezone: zone });
   });
 
   router.get('/days', async (req, res) => {
     const organizationId = organizationOf(req);
     const query = parseInput(availabilityQuery, req.query);
     const { slots, zone } = await findAvailableSlots(db, organizationId, query, new Date());
-    res.json({
+    res.set('Cache-Control', CACHE_CONTROL).json({
       data: groupSlotsByLocalDay(slots, zone, query.from, query.to).map((day) => ({
-        date: day.date, slots: day.slots.map((slot) => toSlotResponse(slot, zone)),
+        date: day.date, slots: toSlotResponses(day.slots, zone),
       })),
       timezone: zone,
     });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoInZone, type Slot } from '../../scheduling';
+import { isoFormatterInZone, type Slot } from '../../scheduling';
 import { localDate, timezone, uuid } from '../common-schemas';
 
 /** Bounds the work of one request (and its answer) whatever the caller asks for. */
@@ -62,12 +62,15 @@ export const availabilityDaysResponse = z.object({
   timezone: z.string(),
 }).meta({ id: 'AvailabilityDays' });
 
-export function toSlotResponse(slot: Slot, zone: string): z.infer<typeof slotResponse> {
-  return {
-    start: isoInZone(slot.start, zone),
-    end: isoInZone(slot.end, zone),
+/** The answer's slots in the caller's zone; the zone's offsets are looked up once for the whole list. */
+export function toSlotResponses(slots: Slot[], zone: string): z.infer<typeof slotResponse>[] {
+  if (slots.length === 0) return [];
+  const iso = isoFormatterInZone(zone, slots[0].start, slots[slots.length - 1].end);
+  return slots.map((slot) => ({
+    start: iso(slot.start),
+    end: iso(slot.end),
     resources: slot.resources,
     spaces_left: slot.spacesLeft,
     groups: slot.groups,
-  };
+  }));
 }

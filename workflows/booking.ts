@@ -10,7 +10,7 @@ import {
   promotedSignal, reduceSpacesUpdate, rescheduleUpdate, reserveUpdate, sessionCancelledSignal, submitDetailsUpdate, TIME_REFUSED,
   type BookingState, type BookingWorkflowInput, type PlannedReminder, type Reschedule, type WorkflowBookingStatus,
 } from './messages';
-import { BookingStartKey, BookingStatusKey, CustomerEmailKey, ResourceIdsKey, ServiceIdKey, SessionIdKey } from './search-attributes';
+import { BookingStatusKey, searchAttributesOf } from './search-attributes';
 
 const { placeHold } = proxyLocalActivities<BookingActivities>(HOLD_OPTIONS);
 // A reschedule is idempotent by step like a transition, so it retries the same way.
@@ -207,7 +207,7 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
     });
   });
 
-  const hold = await placeHold(input.hold).catch(() => null);
+  const hold = input.placed ?? await placeHold(input.hold).catch(() => null);
   if (!hold || hold.outcome === 'rejected') {
     state.rejection = hold ?? { outcome: 'rejected', code: 'unavailable', message: 'the booking store did not answer in time' };
     state.status = 'rejected';
@@ -228,7 +228,8 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
   state.booking = hold.booking;
   state.status = hold.booking.status;
   holdOutcome = hold;
-  publishSearchAttributes(state);
+  // A hold the API placed came with its search attributes at start.
+  if (!input.placed) publishSearchAttributes(state);
   if (hold.eventId) announcements.push(announce(hold.eventId, organizationId));
 
   while (!TERMINAL.includes(state.status)) {
@@ -299,13 +300,5 @@ function nextDue(state: BookingState): Due {
 }
 
 function publishSearchAttributes(state: BookingState): void {
-  const booking = state.booking!;
-  upsertSearchAttributes([
-    { key: BookingStatusKey, value: state.status },
-    { key: ServiceIdKey, value: booking.serviceId },
-    { key: ResourceIdsKey, value: booking.resourceIds },
-    { key: BookingStartKey, value: new Date(booking.start) },
-    ...(booking.customerEmail ? [{ key: CustomerEmailKey, value: booking.customerEmail }] : []),
-    ...(booking.sessionId ? [{ key: SessionIdKey, value: booking.sessionId }] : []),
-  ]);
+  upsertSearchAttributes(searchAttributesOf(state.status, state.booking!));
 }

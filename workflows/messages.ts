@@ -6,6 +6,12 @@ export type WorkflowBookingStatus = BookingStatus | 'requested' | 'rejected';
 
 export interface BookingWorkflowInput {
   hold: HoldRequest;
+  /**
+   * The hold the API has already placed (and committed) for this request: the workflow adopts it
+   * instead of placing it, and answers `reserve` in its first task. Absent, the workflow places
+   * the hold itself (or finds the row already there, e.g. a waiting-list place, and follows it).
+   */
+  placed?: { outcome: 'held'; booking: BookingSnapshot; eventId: string | null };
 }
 
 export interface PlannedReminder {

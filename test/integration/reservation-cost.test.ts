@@ -1,0 +1,116 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { DateTime } from 'luxon';
+import { placeHold } from '../../activities/place-hold';
+import { bookingIdFor } from '../../api/bookings/commands';
+import { bookingStateQuery, bookingWorkflowId } from '../../workflows/messages';
+import { createBookable, createResource, createService, futureSlot, reserve } from '../stack/fixtures';
+import { call, waitFor } from '../stack/http';
+import { startTestStack, type TestStack } from '../stack/test-stack';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack('reservation-cost');
+});
+afterAll(() => stack?.stop());
+
+const post = (path: string, body: unknown = {}) => call(stack.baseUrl, 'POST', path, { token: stack.apiKey, body });
+const get = (path: string) => call(stack.baseUrl, 'GET', path, { token: stack.apiKey });
+
+/** The workflow of the booking a keyed request names, or null if Temporal never heard of it. */
+async function workflowOfKey(key: string) {
+  const handle = stack.temporal.workflow.getHandle(bookingWorkflowId(bookingIdFor(stack.organizationId, key)));
+  return handle.describe().catch((error) => {
+    if (error instanceof WorkflowNotFoundError) return null;
+    throw error;
+  });
+}
+
+test('30 keyed requests race for one slot: one 201 with its workflow, 29 refusals that leave nothing in Temporal', async () => {
+  const { serviceId } = await createBookable(stack);
+  const start = futureSlot(4);
+  const keys = Array.from({ length: 30 }, (_, index) => `race-${index}`);
+  const responses = await Promise.all(keys.map((key) => reserve(stack, { service_id: serviceId, start }, { 'Idempotency-Key': key })));
+  expect(responses.map((response) => response.status).sort()).toEqual([201, ...Array(29).fill(409)]);
+  for (const [index, response] of responses.entries()) {
+    const workflow = await workflowOfKey(keys[index]);
+    if (response.status === 201) {
+      expect(workflow?.status.name).toBe('RUNNING');
+    } else {
+      expect(response.body).toMatchObject({ status: 409 });
+      expect(['slot_taken', 'no_resource_free']).toContain(response.body.code);
+      expect(workflow).toBeNull();
+    }
+  }
+});
+
+test('a full session refuses without a workflow; a waiting-list place gets its own, which follows the row', async () => {
+  const resourceId = await createResource(stack);
+  const serviceId = await createService(stack, { resource_ids: [resourceId], durations_minutes: [60] });
+  const session = await post('/v1/sessions', {
+    service_id: serviceId, start: DateTime.utc().plus({ days: 5 }).startOf('hour').toISO(), capacity: 1, waitlist_size: 1,
+  });
+  const sessionId = session.body.id ?? session.body.data[0].id;
+  const seat = (key: string) => reserve(stack, { session_id: sessionId, spaces: 1 }, { 'Idempotency-Key': key });
+  const held = await seat('seat-1');
+  const waiting = await seat('seat-2');
+  const full = await seat('seat-3');
+  expect([held.status, waiting.status, full.status]).toEqual([201, 202, 409]);
+  expect(full.body.code).toBe('session_full');
+  expect(await workflowOfKey('seat-3')).toBeNull();
+  const state = await stack.temporal.workflow.getHandle(waiting.body.workflow_id).query(bookingStateQuery);
+  expect(state.status).toBe('waitlisted');
+  // The seat frees up: the waiting booking's workflow hears of its promotion and holds the seat.
+  await post(`/v1/bookings/${held.body.id}/cancel`, { reason: 'changed plans' });
+  await waitFor(() => stack.temporal.workflow.getHandle(waiting.body.workflow_id).query(bookingStateQuery), (now) => now.status === 'held');
+});
+
+test('a hold committed by an API that died before starting its workflow: a retry with the same key gives it its workflow', async () => {
+  const { serviceId } = await createBookable(stack, { hold_ttl_seconds: 600 });
+  const key = 'api-died-after-commit';
+  const body = { service_id: serviceId, start: futureSlot(6) };
+  // What the API commits before it starts the workflow; the process is gone before the start.
+  const orphan = await placeHold(stack.db, {
+    bookingId: bookingIdFor(stack.organizationId, key), organizationId: stack.organizationId, serviceId, start: body.start,
+    durationMinutes: null, resourceIds: null, customer: null, metadata: {},
+  }, new Date());
+  expect(orphan.outcome).toBe('held');
+  expect(await workflowOfKey(key)).toBeNull();
+
+  const retried = await reserve(stack, body, { 'Idempotency-Key': key });
+  expect(retried.status).toBe(201);
+  expect(retried.body.id).toBe(bookingIdFor(stack.organizationId, key));
+  const state = await stack.temporal.workflow.getHandle(retried.body.workflow_id).query(bookingStateQuery);
+  expect(state).toMatchObject({ status: 'held', booking: { id: retried.body.id } });
+  const confirmed = await post(`/v1/bookings/${retried.body.id}/details`, { name: 'Ada Lovelace', email: 'ada@example.com' });
+  expect(confirmed.body.status).toBe('confirmed');
+});
+
+test('hold → details → confirm → completed: the reserve answer comes from the first workflow task, the history stays short', async () => {
+  const resourceId = await createResource(stack);
+  const serviceId = await createService(stack, {
+    resource_ids: [resourceId], durations_minutes: [1], slot_step_minutes: 1, requires_approval: true, approval_ttl_seconds: 3600,
+  });
+  const start = DateTime.utc().plus({ seconds: 5 }).startOf('minute').plus({ minutes: 1 });
+  const held = await reserve(stack, { service_id: serviceId, start: start.toISO() });
+  expect(held.status).toBe(201);
+  expect((await post(`/v1/bookings/${held.body.id}/details`, { name: 'Ada Lovelace', email: 'ada@example.com' })).body.status)
+    .toBe('pending_approval');
+  expect((await post(`/v1/bookings/${held.body.id}/confirm`, { reason: 'see you' })).body.status).toBe('confirmed');
+  await waitFor(async () => (await get(`/v1/bookings/${held.body.id}`)).body.status, (status) => status === 'completed', 150_000);
+
+  const handle = stack.temporal.workflow.getHandle(held.body.workflow_id);
+  await handle.result();
+  const events = (await handle.fetchHistory()).events!;
+  const types = events.map((event) => temporal.api.enums.v1.EventType[event.eventType!]);
+  const answered = types.findIndex((type) => type.includes('UPDATE_COMPLETED'));
+  const beforeAnswer = types.slice(0, answered);
+  // One workflow task, no activity and no upsert before `reserve` is answered: the floor's shape.
+  expect(beforeAnswer.filter((type) => type.includes('WORKFLOW_TASK_COMPLETED'))).toHaveLength(1);
+  expect(beforeAnswer.filter((type) => /MARKER|ACTIVITY|UPSERT/.test(type))).toEqual([]);
+  // The search attributes came with the start.
+  const startAttributes = events[0].workflowExecutionStartedEventAttributes!.searchAttributes!.indexedFields!;
+  expect(Object.keys(startAttributes).sort()).toEqual(['BookingStart', 'BookingStatus', 'ResourceIds', 'ServiceId']);
+  console.log(`history of hold → details → confirm → completed: ${events.length} events\n  ${types.join('\n  ')}`);
+  expect(events.length).toBeLessThanOrEqual(32);
+}, 200_000);

@@ -27,17 +27,19 @@ export async function earlierHold(trx: Transaction<Database>, booking: Booking, 
  * its waiting list, see claimSessionSeats). The resource rows are locked first (fast path for
  * races); the exclusion constraint is the guarantee. Running it twice for the same booking id
  * returns the booking the first run created. Past `commitBy` (see attemptDeadline) it commits nothing.
- * `knownService` spares a caller that has just read the service (the API) reading it again.
+ * A caller that has just read the service (the API) passes it as `service`, and one whose booking id
+ * was generated for this very request passes `newBookingId`: neither is read again.
  */
 export async function placeHold(
-  db: Kysely<Database>, request: HoldRequest, now: Date, commitBy: Date | null = null, knownService?: ServiceWithResources,
+  db: Kysely<Database>, request: HoldRequest, now: Date, commitBy: Date | null = null,
+  known: { service?: ServiceWithResources; newBookingId?: boolean } = {},
 ): Promise<HoldOutcome> {
   try {
     return await db.transaction().execute(async (trx) => {
-      const service = knownService?.id === request.serviceId ? knownService : await findService(trx, request.organizationId, request.serviceId);
+      const service = known.service?.id === request.serviceId ? known.service : await findService(trx, request.organizationId, request.serviceId);
       if (!service) refuseTime('service_not_found', `service ${request.serviceId} does not exist`);
 
-      const existing = await findBookingById(trx, request.bookingId);
+      const existing = known.newBookingId ? undefined : await findBookingById(trx, request.bookingId);
       if (existing) return earlierHold(trx, existing, service);
       if (request.sessionId) {
         const claimed = await claimSessionSeats(trx, service, request, now);

@@ -69,7 +69,7 @@ export async function availabilityInput(
     mode: query.mode ?? service.resource_mode,
     service: rules,
     durationMinutes,
-    busy: occupied.map((range) => ({ resourceId: range.resourceId, start: range.start.getTime(), end: range.end.getTime() })),
+    busy: occupied,
     groupSeats,
     spaces: query.spaces,
     rangeStart,

@@ -128,13 +128,13 @@ const UNIQUE_VIOLATION = '23505';
 async function placeReservation(db: Kysely<Database>, hold: HoldRequest, service: ServiceWithResources, keyed: boolean): Promise<HoldOutcome> {
   let placed: HoldOutcome | null = null;
   try {
-    placed = await placeHold(db, hold, new Date(), null, service);
+    placed = await placeHold(db, hold, new Date(), null, { service, newBookingId: !keyed });
   } catch (error) {
     if (!keyed || (error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
   }
   if (placed && (placed.outcome !== 'rejected' || !keyed)) return placed;
   const twin = await findBookingById(db, hold.bookingId);
-  return twin || !placed ? placeHold(db, hold, new Date(), null, service) : placed;
+  return twin || !placed ? placeHold(db, hold, new Date(), null, { service }) : placed;
 }
 
 /**

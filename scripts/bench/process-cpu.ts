@@ -34,7 +34,7 @@ export function cpuByPart(workerPids: Record<string, number>): Record<string, nu
     for (const child of children.get(entry.pid) ?? []) visit(child, part);
   };
   const self = readProcess(process.pid)!;
-  parts['bench process (API, client)'] = self.seconds;
+  parts['API + client'] = self.seconds;
   for (const child of children.get(process.pid) ?? []) visit(child, null);
   return parts;
 }

@@ -1,3 +1,4 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { createActivities } from './activities';
@@ -5,6 +6,7 @@ import { createSmtpMailer, type Mailer } from './activities/mailer';
 import { loadConfig } from './config';
 import { createDb } from './db/connection';
 import type { Database } from './db/schema';
+import { ensureReconcilerSchedule } from './reconciler-schedule';
 
 export interface BookingWorkerOptions {
   db: Kysely<Database>;
@@ -14,16 +16,18 @@ export interface BookingWorkerOptions {
   /** A prebuilt bundle (the tests build one per run); by default the workflows are bundled at start. */
   workflowBundle?: { codePath: string };
   mailer?: Mailer | null;
+  /** For the reconciler's activity, which asks Temporal about bookings' workflows. */
+  temporal?: Client | null;
 }
 
 /** Shared by `npm start` and the tests, so both run the same workflows and activities. */
-export function createBookingWorker({ db, connection, namespace, taskQueue, workflowBundle, mailer }: BookingWorkerOptions): Promise<Worker> {
+export function createBookingWorker({ db, connection, namespace, taskQueue, workflowBundle, mailer, temporal }: BookingWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
-    activities: createActivities({ db, mailer }),
+    activities: createActivities({ db, mailer, temporal }),
   });
 }
 
@@ -35,12 +39,16 @@ async function main() {
   const db = createDb(config.databaseUrl);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : null;
+  const clientConnection = await Connection.connect({ address: config.temporalAddress });
+  const temporal = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
+  await ensureReconcilerSchedule(temporal, config.taskQueue, config.reconcileIntervalSeconds);
   const worker = await createBookingWorker({
-    db, connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, mailer,
+    db, connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, mailer, temporal,
   });
   console.log(`worker polling task queue "${config.taskQueue}"`);
   await worker.run();
   await connection.close();
+  await clientConnection.close();
   await db.destroy();
 }
 

@@ -1,7 +1,10 @@
+import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Mailer } from './mailer';
+import { adoptBookings } from './adopt-bookings';
 import { attemptDeadline } from './attempt-deadline';
+import { findOrphanedBookings, type OrphanedBooking, type OrphanSearch, type OrphanSearchResult } from './find-orphaned-bookings';
 import { placeHold } from './place-hold';
 import { placeSessionHolds, type SessionHoldsOutcome } from './place-session-holds';
 import {
@@ -10,9 +13,10 @@ import {
 } from './session-changes';
 import { recordTransition } from './record-transition';
 import { rescheduleBooking } from './reschedule-booking';
+import { resumeBooking, type ResumeRequest } from './resume-booking';
 import { sendReminder, type ReminderOutcome, type ReminderRequest } from './send-reminder';
 import type {
-  HoldOutcome, HoldRequest, RescheduleOutcome, RescheduleRequest, TransitionOutcome, TransitionRequest,
+  BookingSnapshot, HoldOutcome, HoldRequest, RescheduleOutcome, RescheduleRequest, TransitionOutcome, TransitionRequest,
 } from './types';
 import {
   deliverWebhook, listEventSubscriptions,
@@ -25,10 +29,16 @@ export interface ActivityDeps {
   now?: () => Date;
   /** E-mail channel for notifications; null keeps them in the outbox table. */
   mailer?: Mailer | null;
+  /** The reconciler asks Temporal which bookings' workflows are gone; without it, it finds none. */
+  temporal?: Client | null;
 }
 
 /** The worker and the tests wire activities the same way: from their dependencies. */
-export function createActivities({ db, now = () => new Date(), mailer = null }: ActivityDeps) {
+export function createActivities({ db, now = () => new Date(), mailer = null, temporal = null }: ActivityDeps) {
+  const temporalFor = (purpose: string): Client => {
+    if (!temporal) throw new Error(`the ${purpose} needs a Temporal client (createActivities({ temporal }))`);
+    return temporal;
+  };
   return {
     placeHold: (request: HoldRequest): Promise<HoldOutcome> => placeHold(db, request, now(), attemptDeadline()),
     recordTransition: (request: TransitionRequest): Promise<TransitionOutcome> => recordTransition(db, request, now()),
@@ -36,6 +46,9 @@ export function createActivities({ db, now = () => new Date(), mailer = null }: 
     cancelSession: (request: SessionCancellationRequest): Promise<{ bookingIds: string[] }> => cancelSession(db, request),
     changeSessionCapacity: (request: CapacityChangeRequest): Promise<CapacityChangeOutcome> => changeSessionCapacity(db, request, now()),
     rescheduleBooking: (request: RescheduleRequest): Promise<RescheduleOutcome> => rescheduleBooking(db, request, now()),
+    resumeBooking: (request: ResumeRequest): Promise<BookingSnapshot | null> => resumeBooking(db, request),
+    findOrphanedBookings: (search: OrphanSearch): Promise<OrphanSearchResult> => findOrphanedBookings(db, temporalFor('reconciler'), search, now()),
+    adoptBookings: (orphans: OrphanedBooking[], reason: string): Promise<string[]> => adoptBookings(temporalFor('reconciler'), orphans, reason),
     sendReminder: (request: ReminderRequest): Promise<ReminderOutcome> => sendReminder(db, mailer, request),
     listEventSubscriptions: (request: EventSubscriptionsRequest): Promise<string[]> => listEventSubscriptions(db, request),
     deliverWebhook: (request: DeliverWebhookRequest): Promise<DeliverWebhookOutcome> => deliverWebhook(db, request, now()),
@@ -44,4 +57,5 @@ export function createActivities({ db, now = () => new Date(), mailer = null }: 
 
 export type BookingActivities = ReturnType<typeof createActivities>;
 export type * from './types';
+export type { OrphanedBooking, OrphanSearch, OrphanSearchResult };
 export type { CapacityChangeOutcome, CapacityChangeRequest, SessionCancellationRequest, SessionHoldsOutcome };

@@ -5,6 +5,8 @@ import type { Booking, BookingStatus, Database, NewBooking } from './schema';
 type Db = Kysely<Database> | Transaction<Database>;
 
 export const ACTIVE_STATUSES: BookingStatus[] = ['held', 'pending_approval', 'confirmed'];
+/** Statuses whose booking still has a future: each needs a running workflow (see the reconciler). */
+export const LIVE_STATUSES: BookingStatus[] = ['waitlisted', ...ACTIVE_STATUSES];
 
 export function findBooking(db: Db, organizationId: string, bookingId: string): Promise<Booking | undefined> {
   return db.selectFrom('bookings').selectAll()

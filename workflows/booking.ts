@@ -1,27 +1,34 @@
 import {
-  ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes,
+  ApplicationFailure, CancellationScope, allHandlersFinished, condition, isCancellation, log, patched, proxyActivities,
+  proxyLocalActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo, type ActivityOptions,
 } from '@temporalio/workflow';
 import type { BookingActivities, BookingSnapshot, HoldOutcome, TransitionRequest } from '../activities';
 import type { BookingStatus } from '../db/schema';
 import { announce, tellPromoted } from './announcements';
+import { describeProgress, nextDue, planReminders } from './booking-deadlines';
 import { HOLD_OPTIONS, WRITE_OPTIONS } from './local-activity-options';
 import {
   bookingStateQuery, cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, INVALID_DETAILS, INVALID_TRANSITION,
   promotedSignal, reduceSpacesUpdate, rescheduleUpdate, reserveUpdate, sessionCancelledSignal, submitDetailsUpdate, TIME_REFUSED,
   type BookingState, type BookingWorkflowInput, type PlannedReminder, type Reschedule, type WorkflowBookingStatus,
 } from './messages';
+import {
+  cancellationPayload, checkInPayload, customerDetails, hostAnswerPayload, parsePayload, promotedPayload, reschedulePayload,
+  spacesChangePayload,
+} from './payloads';
 import { BookingStatusKey, searchAttributesOf } from './search-attributes';
 
 const { placeHold } = proxyLocalActivities<BookingActivities>(HOLD_OPTIONS);
-// A reschedule is idempotent by step like a transition, so it retries the same way.
-const { recordTransition, rescheduleBooking } = proxyLocalActivities<BookingActivities>(WRITE_OPTIONS);
+// A reschedule and an adoption are idempotent by step like a transition, so they retry the same way.
+const { recordTransition, rescheduleBooking, resumeBooking } = proxyLocalActivities<BookingActivities>(WRITE_OPTIONS);
 
-const { sendReminder } = proxyActivities<BookingActivities>({
+const REMINDER_OPTIONS: ActivityOptions = {
   // A mail server may be slow or down for a while; a reminder later than this is no reminder.
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '1 hour',
   retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
-});
+};
+const { sendReminder } = proxyActivities<BookingActivities>(REMINDER_OPTIONS);
 
 const TERMINAL: WorkflowBookingStatus[] = ['completed', 'no_show', 'cancelled', 'expired', 'declined', 'rejected'];
 const SEATED: BookingStatus[] = ['held', 'pending_approval', 'confirmed'];
@@ -46,22 +53,32 @@ function refuseUnless(state: BookingState, allowed: WorkflowBookingStatus[], act
  * One booking's life: requested → held → (pending_approval →) confirmed → completed, or
  * cancelled / declined / expired on the way; a session booking may wait first (waitlisted) until
  * freed seats promote it. Every transition is written to Postgres by an activity before the
- * caller hears of it; deadlines are durable timers.
+ * caller hears of it; deadlines are durable timers. A cancellation requested through Temporal (UI,
+ * CLI, client) is the booking's cancellation by an operator. A workflow started to adopt an
+ * existing booking (the reconciler's repair) carries it on from the database's state.
  */
 export async function bookingWorkflow(input: BookingWorkflowInput): Promise<BookingState> {
   const state: BookingState = { status: 'requested', booking: null, rejection: null, reminders: [] };
+  const bookingId = input.hold?.bookingId ?? input.adopt!.bookingId;
+  const organizationId = input.hold?.organizationId ?? input.adopt!.organizationId;
+  // An adopting run's steps must not meet the steps of the runs before it (each is written once).
+  const stepPrefix = input.adopt ? `${workflowInfo().runId}/` : '';
   let transitions = 0;
   let transitioning = false;
   const announcements: Promise<unknown>[] = [];
-  const organizationId = input.hold.organizationId;
+
+  function publish(): void {
+    setCurrentDetails(describeProgress(state));
+    if (state.booking) publishSearchAttributes(state);
+  }
 
   /** Follows the database: the booking's new state, as a transition or a promotion wrote it. */
   function adopt(booking: BookingSnapshot): void {
     const wasConfirmed = state.status === 'confirmed';
     state.booking = booking;
     state.status = booking.status;
-    if (state.status === 'confirmed' && !wasConfirmed) state.reminders = planReminders(booking);
-    publishSearchAttributes(state);
+    if (state.status === 'confirmed' && !wasConfirmed) state.reminders = planReminders(booking, Date.now());
+    publish();
   }
 
   // One change at a time: a deadline firing while an Update is being written waits its turn.
@@ -82,10 +99,10 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
     return exclusively(async () => {
       refuseUnless(state, allowed, `move to ${to}`);
       transitions += 1;
-      const outcome = await recordTransition({
-        bookingId: input.hold.bookingId, step: `${transitions}:${to}`, from: allowed, to, actor, reason,
+      const outcome = await recordTransition.executeWithOptions({ ...WRITE_OPTIONS, summary: `record ${to}` }, [{
+        bookingId, step: `${stepPrefix}${transitions}:${to}`, from: allowed, to, actor, reason,
         releaseCapacity: FREES_CAPACITY.includes(to), ...extra,
-      });
+      }]);
       if (!outcome.ok) {
         if (outcome.refusal) {
           throw ApplicationFailure.create({ type: TIME_REFUSED, message: outcome.refusal.message, details: [outcome.refusal.code], nonRetryable: true });
@@ -113,10 +130,10 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
     return exclusively(async () => {
       refuseUnless(state, RESCHEDULABLE, 'reschedule');
       transitions += 1;
-      const outcome = await rescheduleBooking({
-        bookingId: input.hold.bookingId, step: `${transitions}:reschedule`, from: RESCHEDULABLE,
+      const outcome = await rescheduleBooking.executeWithOptions({ ...WRITE_OPTIONS, summary: 'record reschedule' }, [{
+        bookingId, step: `${stepPrefix}${transitions}:reschedule`, from: RESCHEDULABLE,
         start: request.start, durationMinutes: request.durationMinutes, resourceIds: request.resourceIds, actor: request.actor,
-      });
+      }]);
       if (outcome.outcome === 'invalid_status') {
         throw ApplicationFailure.create({
           type: INVALID_TRANSITION, message: `booking is ${outcome.currentStatus}`,
@@ -127,14 +144,16 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
         throw ApplicationFailure.create({ type: TIME_REFUSED, message: outcome.message, details: [outcome.code], nonRetryable: true });
       }
       state.booking = outcome.booking;
-      if (state.status === 'confirmed') state.reminders = planReminders(outcome.booking);
-      publishSearchAttributes(state);
+      if (state.status === 'confirmed') state.reminders = planReminders(outcome.booking, Date.now());
+      publish();
       if (outcome.eventId) announcements.push(announce(outcome.eventId, organizationId));
       return outcome.booking;
     });
   }
 
   // Handlers first, before any await: Update-with-Start delivers `reserve` with the first task.
+  // Every validator parses its payload first, so nothing malformed (the UI's empty default
+  // included) is accepted into history or can fail a workflow task.
   setHandler(bookingStateQuery, () => state);
   let holdOutcome: HoldOutcome | null = null;
   setHandler(reserveUpdate, async () => {
@@ -151,25 +170,33 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
     },
   ), {
     validator: (details) => {
+      parsePayload(customerDetails, details);
       refuseUnless(state, ['held'], 'submit details for');
-      if (!details?.name?.trim() || !details?.email?.includes('@')) {
-        throw ApplicationFailure.create({ type: INVALID_DETAILS, message: 'name and email are required', nonRetryable: true });
-      }
     },
   });
   setHandler(confirmUpdate, (answer) => transition(['pending_approval'], 'confirmed', answer.actor, answer.reason ?? null), {
-    validator: (_answer) => refuseUnless(state, ['pending_approval'], 'confirm'),
+    validator: (answer) => {
+      parsePayload(hostAnswerPayload, answer);
+      refuseUnless(state, ['pending_approval'], 'confirm');
+    },
   });
   setHandler(declineUpdate, (answer) => transition(['pending_approval'], 'declined', answer.actor, answer.reason ?? null), {
-    validator: (_answer) => refuseUnless(state, ['pending_approval'], 'decline'),
+    validator: (answer) => {
+      parsePayload(hostAnswerPayload, answer);
+      refuseUnless(state, ['pending_approval'], 'decline');
+    },
   });
   setHandler(checkInUpdate, (checkIn) => transition(['confirmed'], 'confirmed', checkIn.actor,
     checkIn.present ? 'checked in' : `absent${checkIn.reason ? `: ${checkIn.reason}` : ''}`,
     { checkIn: { present: checkIn.present, reason: checkIn.reason ?? null } }), {
-    validator: (_checkIn) => refuseUnless(state, ['confirmed'], 'check in'),
+    validator: (checkIn) => {
+      parsePayload(checkInPayload, checkIn);
+      refuseUnless(state, ['confirmed'], 'check in');
+    },
   });
   setHandler(rescheduleUpdate, (request) => reschedule(request), {
-    validator: (_request) => {
+    validator: (request) => {
+      parsePayload(reschedulePayload, request);
       refuseUnless(state, RESCHEDULABLE, 'reschedule');
       if (state.booking?.sessionId) {
         throw ApplicationFailure.create({
@@ -179,11 +206,15 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
     },
   });
   setHandler(cancelUpdate, (cancellation) => transition(CANCELLABLE, 'cancelled', cancellation.actor, cancellation.reason ?? null), {
-    validator: (_cancellation) => refuseUnless(state, CANCELLABLE, 'cancel'),
+    validator: (cancellation) => {
+      parsePayload(cancellationPayload, cancellation);
+      refuseUnless(state, CANCELLABLE, 'cancel');
+    },
   });
   setHandler(reduceSpacesUpdate, (change) => transition(SEATED, state.status as BookingStatus, change.actor,
     `spaces reduced from ${state.booking!.spaces} to ${change.spaces}`, { spaces: change.spaces }), {
     validator: (change) => {
+      parsePayload(spacesChangePayload, change);
       refuseUnless(state, SEATED, 'change the spaces of');
       if (!state.booking?.sessionId || !(change.spaces >= 1 && change.spaces < state.booking.spaces)) {
         throw ApplicationFailure.create({
@@ -193,13 +224,24 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
       }
     },
   });
+  // Signals have no validator: a malformed one is logged and ignored rather than failing a task.
+  const wellFormed = <T>(signal: string, parse: () => T): T | null => {
+    try {
+      return parse();
+    } catch (error) {
+      log.warn(`ignored a malformed ${signal} signal`, { bookingId, error: (error as Error).message });
+      return null;
+    }
+  };
   // A signal can overtake the answer of the hold's own activity: act once the hold is known.
   const holdKnown = () => condition(() => state.status !== 'requested');
   setHandler(promotedSignal, async (promoted) => {
+    if (!wellFormed('promoted', () => parsePayload(promotedPayload, promoted))) return;
     await holdKnown();
-    if (promoted.id === input.hold.bookingId && state.status === 'waitlisted' && promoted.status !== 'waitlisted') adopt(promoted);
+    if (promoted.id === bookingId && state.status === 'waitlisted' && promoted.status !== 'waitlisted') adopt(promoted);
   });
   setHandler(sessionCancelledSignal, async (cancellation) => {
+    if (!wellFormed('sessionCancelled', () => parsePayload(cancellationPayload, cancellation))) return;
     await holdKnown();
     await transition(CANCELLABLE, 'cancelled', cancellation.actor, cancellation.reason ?? null).catch((error) => {
       // Already ended (or ending): nothing left to cancel.
@@ -207,95 +249,118 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
     });
   });
 
-  const hold = input.placed ?? await placeHold(input.hold).catch(() => null);
-  if (!hold || hold.outcome === 'rejected') {
-    state.rejection = hold ?? { outcome: 'rejected', code: 'unavailable', message: 'the booking store did not answer in time' };
-    state.status = 'rejected';
-    holdOutcome = state.rejection;
-    if (!hold) {
-      // The hold may have committed before its answer was lost: make sure no capacity stays taken,
-      // and that seats it frees reach the waiting list's workflows (none before sessions existed,
-      // so older histories replay unchanged).
-      const abandoned = await recordTransition({
-        bookingId: input.hold.bookingId, step: 'abandon-hold', from: CANCELLABLE, to: 'expired',
-        actor: 'system', reason: 'hold could not be confirmed', releaseCapacity: true,
-      });
-      if (abandoned.ok) await Promise.all(tellPromoted(abandoned.promoted ?? [], organizationId));
-    }
-    upsertSearchAttributes([{ key: BookingStatusKey, value: 'rejected' }]);
-    return state;
+  try {
+    await live();
+  } catch (error) {
+    if (!isCancellation(error)) throw error;
+    await CancellationScope.nonCancellable(endAsCancelled);
+    throw error;
   }
-  state.booking = hold.booking;
-  state.status = hold.booking.status;
-  holdOutcome = hold;
-  // A hold the API placed came with its search attributes at start.
-  if (!input.placed) publishSearchAttributes(state);
-  if (hold.eventId) announcements.push(announce(hold.eventId, organizationId));
-
-  while (!TERMINAL.includes(state.status)) {
-    const observed = state.status;
-    const observedStart = state.booking!.start;
-    const due = nextDue(state);
-    const remaining = Date.parse(due.at) - Date.now();
-    const moved = remaining > 0
-      ? await condition(() => state.status !== observed || state.booking!.start !== observedStart, remaining)
-      : false;
-    if (moved) continue;
-    // Looked at again now that it is due: a check-in since the timer was set decides the ending.
-    const fired = nextDue(state);
-    if (fired.reminder) {
-      await remind(fired.reminder);
-      continue;
-    }
-    await transition([observed as BookingStatus], fired.to, 'system', fired.reason).catch((error) => {
-      // An Update won the race for this status; the loop looks again.
-      if (!(error instanceof ApplicationFailure && error.type === INVALID_TRANSITION)) throw error;
-    });
-  }
-  await condition(allHandlersFinished);
-  await Promise.all(announcements);
   return state;
+
+  /** From the hold (or the adopted row) to the booking's ending. */
+  async function live(): Promise<void> {
+    setCurrentDetails(describeProgress(state));
+    const hold = input.placed ?? (input.hold
+      ? await placeHold.executeWithOptions({ ...HOLD_OPTIONS, summary: 'place hold' }, [input.hold]).catch((error) => {
+        if (isCancellation(error)) throw error;
+        return null;
+      })
+      : await adoptBooking());
+    if (!hold || hold.outcome === 'rejected') {
+      state.rejection = hold ?? { outcome: 'rejected', code: 'unavailable', message: 'the booking store did not answer in time' };
+      state.status = 'rejected';
+      holdOutcome = state.rejection;
+      if (!hold) await abandonHold('expired', 'system', 'hold could not be confirmed');
+      setCurrentDetails(describeProgress(state));
+      upsertSearchAttributes([{ key: BookingStatusKey, value: 'rejected' }]);
+      return;
+    }
+    state.booking = hold.booking;
+    state.status = hold.booking.status;
+    if (input.adopt && state.status === 'confirmed') state.reminders = planReminders(hold.booking, Date.now());
+    holdOutcome = hold;
+    // A hold the API placed came with its search attributes at start.
+    if (input.placed) setCurrentDetails(describeProgress(state));
+    else publish();
+    if (hold.eventId) announcements.push(announce(hold.eventId, organizationId));
+
+    while (!TERMINAL.includes(state.status)) {
+      const observed = state.status;
+      const observedStart = state.booking!.start;
+      const due = nextDue(observed as BookingStatus, state.booking!, state.reminders);
+      const remaining = Date.parse(due.at) - Date.now();
+      const moved = remaining > 0
+        ? await condition(() => state.status !== observed || state.booking!.start !== observedStart, remaining, { summary: due.summary })
+        : false;
+      if (moved) continue;
+      // Looked at again now that it is due: a check-in since the timer was set decides the ending.
+      const fired = nextDue(observed as BookingStatus, state.booking!, state.reminders);
+      if (fired.reminder) {
+        await remind(fired.reminder);
+        continue;
+      }
+      await transition([observed as BookingStatus], fired.to, 'system', fired.reason).catch((error) => {
+        // An Update won the race for this status; the loop looks again.
+        if (!(error instanceof ApplicationFailure && error.type === INVALID_TRANSITION)) throw error;
+      });
+    }
+    await condition(allHandlersFinished);
+    await Promise.all(announcements);
+  }
+
+  /** An adopted booking answers `reserve` as its hold did; an ended one has nothing to carry on. */
+  async function adoptBooking(): Promise<HoldOutcome> {
+    const booking = await resumeBooking.executeWithOptions({ ...WRITE_OPTIONS, summary: 'load booking' }, [{
+      bookingId, step: `${stepPrefix}adopted`, actor: input.adopt!.actor, reason: input.adopt!.reason,
+    }]);
+    if (!booking) return { outcome: 'rejected', code: 'unavailable', message: `booking ${bookingId} does not exist` };
+    return { outcome: booking.status === 'waitlisted' ? 'waitlisted' : 'held', booking, eventId: null };
+  }
+
+  /**
+   * The hold may have committed before its answer was lost (or before a cancellation stopped it):
+   * make sure no capacity stays taken, and that seats it frees reach the waiting list's workflows.
+   */
+  async function abandonHold(to: BookingStatus, actor: string, reason: string): Promise<void> {
+    const abandoned = await recordTransition.executeWithOptions({ ...WRITE_OPTIONS, summary: 'release abandoned hold' }, [{
+      bookingId, step: 'abandon-hold', from: CANCELLABLE, to, actor, reason, releaseCapacity: true,
+    }]);
+    // None were promoted before sessions existed, so older histories replay unchanged.
+    if (abandoned.ok) await Promise.all(tellPromoted(abandoned.promoted ?? [], organizationId));
+  }
+
+  /**
+   * A cancellation requested through Temporal: the booking is cancelled by an operator like any
+   * other cancellation (capacity freed, waiting list promoted, event and callbacks announced).
+   */
+  async function endAsCancelled(): Promise<void> {
+    const reason = 'cancellation requested in Temporal';
+    if (state.status === 'requested') {
+      holdOutcome = { outcome: 'rejected', code: 'unavailable', message: 'the reservation was cancelled by an operator' };
+      await abandonHold('cancelled', 'operator', reason);
+    } else if (CANCELLABLE.includes(state.status as BookingStatus)) {
+      await transition(CANCELLABLE, 'cancelled', 'operator', reason).catch((error) => {
+        if (!(error instanceof ApplicationFailure && error.type === INVALID_TRANSITION)) throw error;
+      });
+    }
+    setCurrentDetails(describeProgress(state));
+    await condition(allHandlersFinished);
+    await Promise.all(announcements);
+  }
 
   async function remind(reminder: PlannedReminder): Promise<void> {
     reminder.sent = true;
     // A reminder that cannot be delivered is logged in the outbox; it never fails the booking.
-    const outcome = await sendReminder({ bookingId: input.hold.bookingId, offsetSeconds: reminder.offsetSeconds, start: state.booking!.start })
-      .catch(() => null);
+    const outcome = await sendReminder.executeWithOptions({ ...REMINDER_OPTIONS, summary: `send reminder ${reminder.offsetSeconds} s before` }, [
+      { bookingId, offsetSeconds: reminder.offsetSeconds, start: state.booking!.start },
+    ]).catch((error) => {
+      if (isCancellation(error)) throw error;
+      return null;
+    });
     // Histories from before `booking.reminder_sent` existed started no delivery workflow here.
     if (outcome?.eventId && patched('announce-reminder-sent')) announcements.push(announce(outcome.eventId, organizationId));
-  }
-}
-
-/** Reminders whose time has already passed when the booking is confirmed are not sent. */
-function planReminders(booking: BookingSnapshot): PlannedReminder[] {
-  const start = Date.parse(booking.start);
-  return booking.reminderOffsetsSeconds
-    .map((offsetSeconds) => ({ at: new Date(start - offsetSeconds * 1000).toISOString(), offsetSeconds, sent: false }))
-    .filter((reminder) => Date.parse(reminder.at) > Date.now())
-    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-}
-
-type Due =
-  | { at: string; reminder: PlannedReminder; to?: never; reason?: never }
-  | { at: string; reminder?: never; to: BookingStatus; reason: string };
-
-/** What happens next if nobody acts: the state diagram's timed edges. */
-function nextDue(state: BookingState): Due {
-  const booking = state.booking!;
-  switch (state.status) {
-    case 'waitlisted':
-      return { at: booking.waitlistExpiresAt!, to: 'expired', reason: 'no seat freed up before the booking window closed' };
-    case 'held':
-      return { at: booking.holdExpiresAt!, to: 'expired', reason: 'hold expired before details were submitted' };
-    case 'pending_approval':
-      return { at: booking.approvalExpiresAt!, to: 'expired', reason: 'host did not answer before the approval deadline' };
-    default: {
-      const reminder = state.reminders.find((planned) => !planned.sent);
-      if (reminder) return { at: reminder.at, reminder };
-      return booking.checkedIn === false
-        ? { at: booking.end, to: 'no_show', reason: 'customer was absent' }
-        : { at: booking.end, to: 'completed', reason: 'booking ended' };
-    }
+    setCurrentDetails(describeProgress(state));
   }
 }
 

@@ -1,3 +1,4 @@
 export { bookingWorkflow } from './booking';
 export { deliverBookingEvent } from './webhook-delivery';
 export { cancelSessionWorkflow, changeSessionCapacityWorkflow, reserveSessionsWorkflow } from './sessions';
+export { reconcileBookingsWorkflow } from './reconciler';

@@ -4,14 +4,28 @@ import type { BookingStatus } from '../db/schema';
 
 export type WorkflowBookingStatus = BookingStatus | 'requested' | 'rejected';
 
-export interface BookingWorkflowInput {
-  hold: HoldRequest;
-  /**
-   * The hold the API has already placed (and committed) for this request: the workflow adopts it
-   * instead of placing it, and answers `reserve` in its first task. Absent, the workflow places
-   * the hold itself (or finds the row already there, e.g. a waiting-list place, and follows it).
-   */
-  placed?: { outcome: 'held'; booking: BookingSnapshot; eventId: string | null };
+/**
+ * A booking's workflow either places its hold, or adopts a booking row that already exists (its
+ * workflow was lost, terminated or never started) and carries it on from the database's state.
+ */
+export type BookingWorkflowInput =
+  | { hold: HoldRequest; placed?: PlacedHold; adopt?: never }
+  | { adopt: AdoptRequest; hold?: never; placed?: never };
+
+/**
+ * The hold the API has already placed (and committed) for this request: the workflow adopts it
+ * as it is, without reading it again, and answers `reserve` in its first task. Without it, the
+ * workflow places the hold itself (or finds the row already there, e.g. a waiting-list place,
+ * and follows it).
+ */
+export interface PlacedHold { outcome: 'held'; booking: BookingSnapshot; eventId: string | null }
+
+export interface AdoptRequest {
+  bookingId: string;
+  organizationId: string;
+  /** Who gave the booking a new workflow, for its audit log (e.g. `reconciler`). */
+  actor: string;
+  reason: string;
 }
 
 export interface PlannedReminder {

@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { getExternalWorkflowHandle, ParentClosePolicy, proxyLocalActivities, startChild } from '@temporalio/workflow';
+import { CancellationScope, getExternalWorkflowHandle, ParentClosePolicy, proxyLocalActivities, startChild } from '@temporalio/workflow';
 import type {
   BookingActivities, CapacityChangeOutcome, CapacityChangeRequest, HoldRequest, SessionCancellationRequest, SessionHoldsOutcome,
 } from '../activities';
@@ -20,7 +20,13 @@ export function sessionCancellationWorkflowId(sessionId: string): string {
  * Cancels a session and, through each booking's own workflow, every booking of it (held,
  * confirmed or waiting) with the session's reason. Durable: once started, every booking hears.
  */
-export async function cancelSessionWorkflow(request: SessionCancellationRequest & { actor: string }): Promise<{ bookingIds: string[] }> {
+export function cancelSessionWorkflow(request: SessionCancellationRequest & { actor: string }): Promise<{ bookingIds: string[] }> {
+  // Short and all-or-nothing: a cancellation request from Temporal lets it finish, so no booking
+  // of a cancelled session is left without its news.
+  return CancellationScope.nonCancellable(() => cancelEveryBooking(request));
+}
+
+async function cancelEveryBooking(request: SessionCancellationRequest & { actor: string }): Promise<{ bookingIds: string[] }> {
   const { bookingIds } = await cancelSession(request);
   await Promise.all(bookingIds.map((bookingId) => getExternalWorkflowHandle(bookingWorkflowId(bookingId))
     .signal(sessionCancelledSignal, { actor: request.actor, reason: request.reason })
@@ -34,10 +40,13 @@ export async function cancelSessionWorkflow(request: SessionCancellationRequest 
 }
 
 /** Changes a session's seats or waiting list and tells the bookings that added seats promoted. */
-export async function changeSessionCapacityWorkflow(request: CapacityChangeRequest): Promise<CapacityChangeOutcome> {
-  const outcome = await changeSessionCapacity(request);
-  if (outcome.ok) await Promise.all(tellPromoted(outcome.promoted, request.organizationId));
-  return outcome;
+export function changeSessionCapacityWorkflow(request: CapacityChangeRequest): Promise<CapacityChangeOutcome> {
+  // Like a session's cancellation: one transaction and its news, finished even if cancelled.
+  return CancellationScope.nonCancellable(async () => {
+    const outcome = await changeSessionCapacity(request);
+    if (outcome.ok) await Promise.all(tellPromoted(outcome.promoted, request.organizationId));
+    return outcome;
+  });
 }
 
 /**
@@ -45,7 +54,13 @@ export async function changeSessionCapacityWorkflow(request: CapacityChangeReque
  * each booking gets its own workflow, which finds its hold already placed and carries it on
  * (details, expiry, cancellation) like any other booking.
  */
-export async function reserveSessionsWorkflow(holds: HoldRequest[]): Promise<SessionHoldsOutcome> {
+export function reserveSessionsWorkflow(holds: HoldRequest[]): Promise<SessionHoldsOutcome> {
+  // Cancelling it halfway would leave held seats without their bookings' workflows: it finishes,
+  // and each booking is then cancelled through its own workflow.
+  return CancellationScope.nonCancellable(() => holdEverySession(holds));
+}
+
+async function holdEverySession(holds: HoldRequest[]): Promise<SessionHoldsOutcome> {
   const outcome: SessionHoldsOutcome = await placeSessionHolds(holds).catch(() => ({
     outcome: 'rejected', code: 'unavailable', message: 'the booking store did not answer in time', index: 0,
   }));

@@ -1,18 +1,20 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
+import { WithStartWorkflowOperation, WorkflowFailedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import { placeHold } from '../../activities/place-hold';
 import type { HoldOutcome, HoldRequest } from '../../activities/types';
-import { ACTIVE_STATUSES, findBooking, findBookingById } from '../../db/bookings';
+import { operatorLabel } from '../../db/booking-summary';
+import { findBooking, findBookingById, LIVE_STATUSES } from '../../db/bookings';
 import type { Booking, Database, Session } from '../../db/schema';
 import { findSession, findSessions } from '../../db/sessions';
 import { findService, type ServiceWithResources } from '../../db/services';
 import { bookingWorkflow } from '../../workflows/booking';
 import {
-  bookingWorkflowId, INVALID_DETAILS, INVALID_TRANSITION, rescheduleUpdate, reserveUpdate, TIME_REFUSED,
+  bookingWorkflowId, type BookingWorkflowInput, INVALID_DETAILS, INVALID_TRANSITION, rescheduleUpdate, reserveUpdate, TIME_REFUSED,
 } from '../../workflows/messages';
+import { reconcileBookingsWorkflow } from '../../workflows/reconciler';
 import { reserveSessionsWorkflow } from '../../workflows/sessions';
 import { searchAttributesOf } from '../../workflows/search-attributes';
 import { ApiError, Conflict, InvalidInput, NotFound, Unavailable } from '../errors';
@@ -121,6 +123,24 @@ function refusalToError(outcome: Extract<HoldOutcome, { outcome: 'rejected' }>, 
 const UNIQUE_VIOLATION = '23505';
 
 /**
+ * What the booking's workflow starts from, if it is started (a running one ignores it): a hold
+ * placed by this request (or found held by its retry) is adopted as it is; a waiting-list place is
+ * read again by the workflow's hold activity, since a promotion may have moved it meanwhile; a
+ * booking further along whose workflow is gone is adopted from the database as the reconciler would.
+ */
+function workflowInput(hold: HoldRequest, placed: Exclude<HoldOutcome, { outcome: 'rejected' }>): BookingWorkflowInput {
+  const { booking } = placed;
+  if (booking.status === 'held') return { hold, placed: { ...placed, outcome: 'held' } };
+  if (booking.status === 'waitlisted') return { hold };
+  return {
+    adopt: {
+      bookingId: booking.id, organizationId: hold.organizationId, actor: 'api',
+      reason: 'a retried reservation found the booking without its workflow',
+    },
+  };
+}
+
+/**
  * The hold's transaction. A retried request finds the booking its first attempt placed and answers
  * with it as it stands; a concurrent twin with the same Idempotency-Key waits on the same locks and
  * then finds the time (or the booking id) taken by this very booking, which is its answer too.
@@ -172,20 +192,28 @@ export async function reserveBooking(
   }
 
   // A replayed key of a booking that has ended: its workflow has nothing left to do.
-  if (![...ACTIVE_STATUSES, 'waitlisted'].includes(earlier.status)) return requireBooking(deps.db, organizationId, bookingId);
+  if (!LIVE_STATUSES.includes(earlier.status)) return requireBooking(deps.db, organizationId, bookingId);
+
+  // Only a placed hold is worth the operator's label (it reads the names of what was booked).
+  const label = await operatorLabel(deps.db, organizationId, {
+    bookingId, serviceId: earlier.serviceId, resourceIds: earlier.resourceIds, sessionId: earlier.sessionId,
+    start: new Date(earlier.start), spaces: earlier.spaces, customerEmail: earlier.customerEmail,
+  });
 
   const outcome = await deps.temporal.workflow.executeUpdateWithStart(reserveUpdate, {
     updateId: 'reserve',
     startWorkflowOperation: new WithStartWorkflowOperation(bookingWorkflow, {
       workflowId: bookingWorkflowId(bookingId),
       taskQueue: deps.taskQueue,
-      args: [{ hold, ...(placed.outcome === 'held' && earlier.status === 'held' && { placed: { ...placed, outcome: 'held' as const } }) }],
+      args: [workflowInput(hold, placed)],
       // A retried request joins the running workflow. A live booking whose workflow has closed
       // (terminated, or its key was refused before holds were placed here) gets a new run, which
       // adopts the row as the reconciler's would.
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      typedSearchAttributes: searchAttributesOf(placed.outcome === 'held' ? earlier.status : 'requested', earlier),
+      staticSummary: label.summary,
+      staticDetails: label.details,
+      typedSearchAttributes: searchAttributesOf(earlier.status === 'held' ? 'held' : 'requested', earlier),
     }),
   });
   if (outcome.outcome === 'rejected') throw refusalToError(outcome);
@@ -233,33 +261,87 @@ export async function reserveSessionBookings(
 
 /**
  * Sends one of the workflow's Updates. A refusal by the workflow, or a workflow that has already
- * ended, is a 409 carrying the booking's current status.
+ * ended, is a 409 carrying the booking's current status. A live booking whose workflow is gone
+ * (terminated or lost) is repaired first by the reconciler, then the Update is sent again.
  */
 export async function changeBooking<Arg>(
   deps: BookingCommandDeps, organizationId: string, bookingId: string, update: UpdateDefinition<unknown, [Arg]>, arg: Arg,
 ): Promise<Booking> {
   await requireBooking(deps.db, organizationId, bookingId);
   try {
-    await deps.temporal.workflow.getHandle(bookingWorkflowId(bookingId)).executeUpdate(update, { args: [arg] });
+    await sendUpdate(deps, bookingId, update, arg);
   } catch (error) {
-    const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
-    if (cause instanceof ApplicationFailure && cause.type === TIME_REFUSED) {
-      throw new Conflict(String(cause.details?.[0] ?? 'unavailable'), cause.message);
-    }
-    if (cause instanceof ApplicationFailure && cause.type === INVALID_DETAILS) {
-      throw new InvalidInput([{ path: 'body', message: cause.message }]);
-    }
-    if (cause instanceof ApplicationFailure && cause.type === INVALID_TRANSITION) {
-      const current = await requireBooking(deps.db, organizationId, bookingId);
-      throw new Conflict('invalid_transition', `${cause.message}`, { current_status: current.status });
-    }
+    if (!await workflowIsGone(deps, error)) throw await refusalOf(deps, organizationId, bookingId, update.name, error);
     const current = await requireBooking(deps.db, organizationId, bookingId);
-    if (ACTIVE_STATUSES.includes(current.status)) throw error;
-    throw new Conflict('invalid_transition', `cannot ${update.name} a booking that is ${current.status}`, {
-      current_status: current.status,
-    });
+    if (!LIVE_STATUSES.includes(current.status)) throw await refusalOf(deps, organizationId, bookingId, update.name, error);
+    await repairBooking(deps, bookingId);
+    try {
+      await sendUpdate(deps, bookingId, update, arg);
+    } catch (retryError) {
+      if (await workflowIsGone(deps, retryError)) {
+        throw new Unavailable(`the workflow of booking ${bookingId} could not be restored; try again shortly`);
+      }
+      throw await refusalOf(deps, organizationId, bookingId, update.name, retryError);
+    }
   }
   return requireBooking(deps.db, organizationId, bookingId);
+}
+
+function sendUpdate<Arg>(deps: BookingCommandDeps, bookingId: string, update: UpdateDefinition<unknown, [Arg]>, arg: Arg) {
+  return deps.temporal.workflow.getHandle(bookingWorkflowId(bookingId)).executeUpdate(update, { args: [arg] });
+}
+
+/** The Update found no running workflow: none exists, or the one that did has closed. */
+async function workflowIsGone(deps: BookingCommandDeps, error: unknown): Promise<boolean> {
+  if (error instanceof WorkflowNotFoundError) return true;
+  if (!(error instanceof WorkflowUpdateFailedError) && !(error instanceof Error && /workflow execution already completed/i.test(error.message))) {
+    return false;
+  }
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) return false;
+  return true;
+}
+
+/**
+ * Runs the reconciler for this one booking (its workflow id is the booking's, so concurrent
+ * requests share one run): the booking gets its ending, or a fresh workflow that adopts it.
+ */
+async function repairBooking(deps: BookingCommandDeps, bookingId: string): Promise<void> {
+  try {
+    await deps.temporal.workflow.execute(reconcileBookingsWorkflow, {
+      workflowId: `reconcile-booking-${bookingId}`,
+      taskQueue: deps.taskQueue,
+      args: [{ bookingIds: [bookingId], graceSeconds: 0 }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      // A caller is waiting: without a worker to run it, this is a 503, not a hang.
+      workflowExecutionTimeout: '15 seconds',
+      staticSummary: `Repair booking ${bookingId} (its workflow was gone)`,
+    });
+  } catch (error) {
+    if (error instanceof WorkflowFailedError) throw new Unavailable(`booking ${bookingId} could not be repaired now; try again shortly`);
+    throw error;
+  }
+}
+
+async function refusalOf(
+  deps: BookingCommandDeps, organizationId: string, bookingId: string, action: string, error: unknown,
+): Promise<unknown> {
+  const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+  if (cause instanceof ApplicationFailure && cause.type === TIME_REFUSED) {
+    return new Conflict(String(cause.details?.[0] ?? 'unavailable'), cause.message);
+  }
+  if (cause instanceof ApplicationFailure && cause.type === INVALID_DETAILS) {
+    const fields = (cause.details?.[0] && typeof cause.details[0] === 'object') ? cause.details as Array<{ path: string; message: string }> : null;
+    return new InvalidInput(fields ?? [{ path: 'body', message: cause.message }]);
+  }
+  const current = await requireBooking(deps.db, organizationId, bookingId);
+  if (cause instanceof ApplicationFailure && cause.type === INVALID_TRANSITION) {
+    return new Conflict('invalid_transition', `${cause.message}`, { current_status: current.status });
+  }
+  if (LIVE_STATUSES.includes(current.status)) return error;
+  return new Conflict('invalid_transition', `cannot ${action} a booking that is ${current.status}`, {
+    current_status: current.status,
+  });
 }
 
 /**

@@ -1,17 +1,11 @@
 import { z } from 'zod';
 import type { Booking, BookingCallbackDelivery } from '../../db/schema';
 import { bookingRepresentation } from '../../db/booking-representation';
+import { customerDetails } from '../../workflows/payloads';
 import { httpUrl, instant, metadata, pageQuery, timezone, uuid } from '../common-schemas';
 import { deliveryResponse, toDeliveryResponse } from '../webhooks/schemas';
 
-const email = z.string().trim().max(320).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address');
-
-export const customerDetails = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  email,
-  phone: z.string().trim().max(40).nullable().optional(),
-  notes: z.string().max(4000).nullable().optional(),
-}).meta({ id: 'CustomerDetails' });
+export { customerDetails };
 
 /** A time asked for: a start and optionally a duration (or end) and the acceptable resources. */
 const timeFields = {

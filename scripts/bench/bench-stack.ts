@@ -19,6 +19,7 @@ export const ALWAYS_OPEN = Object.fromEntries(
 export interface BenchStack {
   db: Kysely<Database>;
   temporal: Client;
+  taskQueue: string;
   organizationId: string;
   databaseUrl: string;
   temporalAddress: string;
@@ -40,15 +41,15 @@ export async function startBenchStack(name: string, { workerProcess = false } = 
   const db = createDb(databaseUrl, 40);
   await migrateToLatest(db);
   const taskQueue = `bench-${name}-${randomUUID()}`;
+  const connection = await Connection.connect({ address: infra.temporalAddress });
+  const temporal = new Client({ connection });
   const child = workerProcess ? await startWorkerProcess('worker.ts', {
     DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: infra.temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue,
   }) : null;
   const workerConnection = child ? null : await NativeConnection.connect({ address: infra.temporalAddress });
   const worker = workerConnection
-    ? await createBookingWorker({ db, connection: workerConnection, namespace: 'default', taskQueue }) : null;
+    ? await createBookingWorker({ db, connection: workerConnection, namespace: 'default', taskQueue, temporal }) : null;
   const running = worker?.run();
-  const connection = await Connection.connect({ address: infra.temporalAddress });
-  const temporal = new Client({ connection });
   const server = createApp({ db, temporal, taskQueue, manageTokenSecret: 'bench' }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -57,7 +58,7 @@ export async function startBenchStack(name: string, { workerProcess = false } = 
   await addApiKey(db, organizationId, apiKey, 'bench');
 
   return {
-    db, temporal, organizationId, databaseUrl, temporalAddress: infra.temporalAddress, workerPid: child?.pid ?? null,
+    db, temporal, taskQueue, organizationId, databaseUrl, temporalAddress: infra.temporalAddress, workerPid: child?.pid ?? null,
     async post(path, body) {
       const response = await fetch(`${baseUrl}${path}`, {
         method: 'POST',

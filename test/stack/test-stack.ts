@@ -65,7 +65,7 @@ export async function startTestStack(name: string, options: { worker?: boolean; 
   const startWorker = async () => {
     const workerConnection = await NativeConnection.connect({ address: temporalAddress });
     const instance = await createBookingWorker({
-      db, connection: workerConnection, namespace: 'default', taskQueue, mailer: options.mailer,
+      db, connection: workerConnection, namespace: 'default', taskQueue, mailer: options.mailer, temporal,
       workflowBundle: process.env.TEST_WORKFLOW_BUNDLE ? { codePath: process.env.TEST_WORKFLOW_BUNDLE } : undefined,
     });
     worker = { instance, running: instance.run(), connection: workerConnection };

@@ -1,0 +1,116 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { heartbeat, log } from '@temporalio/activity';
+import type { Kysely } from 'kysely';
+import { LIVE_STATUSES } from '../db/bookings';
+import { operatorLabel, type OperatorLabel } from '../db/booking-summary';
+import type { Booking, Database } from '../db/schema';
+import { findSession } from '../db/sessions';
+import { findService } from '../db/services';
+import { bookingWorkflowId } from '../workflows/messages';
+import { toSnapshot } from './booking-snapshot';
+import type { BookingSnapshot } from './types';
+
+export interface OrphanSearch {
+  /** Only these bookings (the API's repair of one booking); absent = every live booking. */
+  bookingIds?: string[];
+  /**
+   * A booking row younger than this whose workflow does not exist yet is left alone: its
+   * workflow may be starting right now. A closed workflow needs no grace.
+   */
+  graceSeconds: number;
+  /** At most this many orphans per run; the next run takes the rest. */
+  limit: number;
+}
+
+export interface OrphanedBooking {
+  organizationId: string;
+  booking: BookingSnapshot;
+  /** What became of its workflow. */
+  workflow: 'missing' | 'closed';
+  label: OperatorLabel;
+}
+
+export interface OrphanSearchResult {
+  checked: number;
+  orphans: OrphanedBooking[];
+}
+
+// Bookings per database page and per visibility query (its WorkflowId IN list).
+const PAGE = 200;
+const DESCRIBES_IN_FLIGHT = 32;
+
+/**
+ * Live bookings (waitlisted, held, pending approval, confirmed) whose workflow is closed
+ * (terminated, cancelled, timed out, reset away) or missing (deleted, never started, history
+ * lost). Reads the database in pages by id and asks Temporal about each booking's workflow.
+ */
+export async function findOrphanedBookings(
+  db: Kysely<Database>, temporal: Client, search: OrphanSearch, now: Date,
+): Promise<OrphanSearchResult> {
+  const orphans: OrphanedBooking[] = [];
+  let checked = 0;
+  let after: string | null = null;
+  for (;;) {
+    if (search.bookingIds?.length === 0) break;
+    let query = db.selectFrom('bookings').selectAll().where('status', 'in', LIVE_STATUSES);
+    if (after) query = query.where('id', '>', after);
+    if (search.bookingIds) query = query.where('id', 'in', search.bookingIds);
+    const page = await query.orderBy('id').limit(PAGE).execute();
+    if (page.length === 0) break;
+    after = page[page.length - 1].id;
+    checked += page.length;
+    const states = await workflowStates(temporal, page);
+    for (const [index, booking] of page.entries()) {
+      const state = states[index];
+      if (state === 'running') continue;
+      if (state === 'missing' && now.getTime() - booking.created_at.getTime() < search.graceSeconds * 1000) continue;
+      orphans.push(await describeOrphan(db, booking, state));
+      if (orphans.length >= search.limit) return { checked, orphans };
+    }
+    heartbeat({ after });
+    if (page.length < PAGE) break;
+  }
+  if (orphans.length) log.info('bookings without a running workflow', { count: orphans.length, checked });
+  return { checked, orphans };
+}
+
+/**
+ * One visibility query per page finds the running workflows; only the bookings it does not list
+ * (visibility may lag a start by a moment) are asked about one by one.
+ */
+async function workflowStates(temporal: Client, bookings: Booking[]): Promise<Array<'running' | 'closed' | 'missing'>> {
+  const ids = bookings.map((booking) => bookingWorkflowId(booking.id));
+  const running = new Set<string>();
+  const query = `ExecutionStatus = 'Running' AND WorkflowId IN (${ids.map((id) => `'${id}'`).join(', ')})`;
+  for await (const execution of temporal.workflow.list({ query, pageSize: PAGE })) running.add(execution.workflowId);
+
+  type State = 'running' | 'closed' | 'missing';
+  const states: Array<State | undefined> = ids.map((id) => (running.has(id) ? 'running' : undefined));
+  const unlisted = states.flatMap((state, index) => (state ? [] : [index]));
+  let next = 0;
+  const describeNext = async (): Promise<void> => {
+    while (next < unlisted.length) {
+      const index = unlisted[next++];
+      try {
+        const description = await temporal.workflow.getHandle(ids[index]).describe();
+        states[index] = description.status.name === 'RUNNING' ? 'running' : 'closed';
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+        states[index] = 'missing';
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(DESCRIBES_IN_FLIGHT, unlisted.length) }, describeNext));
+  return states as State[];
+}
+
+async function describeOrphan(db: Kysely<Database>, booking: Booking, workflow: 'closed' | 'missing'): Promise<OrphanedBooking> {
+  const service = await findService(db, booking.organization_id, booking.service_id);
+  if (!service) throw new Error(`service ${booking.service_id} of booking ${booking.id} is gone`);
+  const session = booking.session_id ? await findSession(db, booking.organization_id, booking.session_id) ?? null : null;
+  const label = await operatorLabel(db, booking.organization_id, {
+    bookingId: booking.id, serviceId: booking.service_id, resourceIds: booking.resource_ids, sessionId: booking.session_id,
+    start: booking.start_at, spaces: booking.spaces, customerEmail: booking.customer_email, note: 'resumed by the reconciler',
+  });
+  return { organizationId: booking.organization_id, booking: toSnapshot(booking, service, session), workflow, label };
+}

@@ -1,0 +1,37 @@
+import type { Kysely } from 'kysely';
+import { appendBookingEvent, findEventByStep, LIVE_STATUSES, lockBooking } from '../db/bookings';
+import type { Database } from '../db/schema';
+import { findSession } from '../db/sessions';
+import { findService } from '../db/services';
+import { toSnapshot } from './booking-snapshot';
+import type { BookingSnapshot } from './types';
+
+export interface ResumeRequest {
+  bookingId: string;
+  /** Unique per adoption (the adopting run's id): a retry writes its audit event once. */
+  step: string;
+  actor: string;
+  reason: string;
+}
+
+/**
+ * The booking as the database has it, for a workflow that adopts it; the adoption itself is an
+ * audit event (the status stays). An ended booking is returned as it is, with nothing written.
+ */
+export async function resumeBooking(db: Kysely<Database>, request: ResumeRequest): Promise<BookingSnapshot | null> {
+  return db.transaction().execute(async (trx) => {
+    const booking = await lockBooking(trx, request.bookingId);
+    if (!booking) return null;
+    const service = await findService(trx, booking.organization_id, booking.service_id);
+    if (!service) throw new Error(`service ${booking.service_id} of booking ${booking.id} is gone`);
+    const session = booking.session_id ? await findSession(trx, booking.organization_id, booking.session_id) ?? null : null;
+    const live = LIVE_STATUSES.includes(booking.status);
+    if (live && !await findEventByStep(trx, booking.id, request.step)) {
+      await appendBookingEvent(trx, {
+        organizationId: booking.organization_id, bookingId: booking.id, step: request.step,
+        from: booking.status, to: booking.status, actor: request.actor, reason: request.reason,
+      });
+    }
+    return toSnapshot(booking, service, session);
+  });
+}

@@ -1,0 +1,231 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { createActivities } from '../../activities';
+import { reconcilerScheduleId, ensureReconcilerSchedule } from '../../reconciler-schedule';
+import { bookingStateQuery, bookingWorkflowId, cancelUpdate, checkInUpdate, confirmUpdate, rescheduleUpdate, submitDetailsUpdate } from '../../workflows/messages';
+import { reconcileBookingsWorkflow, type ReconcileReport } from '../../workflows/reconciler';
+import { createBookable, createResource, createService, futureSlot, reserve } from '../stack/fixtures';
+import { call, waitFor } from '../stack/http';
+import { bookSeats, createSession, expectSeatsWithinCapacity } from '../stack/session-fixtures';
+import { startTestStack, type TestStack } from '../stack/test-stack';
+
+// What an operator can do to a booking in the Temporal UI (Request Cancellation, Terminate, Send an
+// Update) done here through the same client calls the UI makes, and the reconciler that repairs.
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack('operator');
+});
+afterAll(() => stack?.stop());
+
+const post = (path: string, body: unknown = {}) => call(stack.baseUrl, 'POST', path, { token: stack.apiKey, body });
+const get = (path: string) => call(stack.baseUrl, 'GET', path, { token: stack.apiKey });
+const details = { name: 'Ada Lovelace', email: 'ada@example.com' };
+const handleOf = (workflowId: string) => stack.temporal.workflow.getHandle(workflowId);
+
+async function eventsOf(bookingId: string) {
+  return (await get(`/v1/bookings/${bookingId}/events`)).body.data as Array<{ from: string | null; to: string; actor: string; reason: string | null }>;
+}
+
+async function historyHasNoFailedTask(workflowId: string) {
+  const history = await handleOf(workflowId).fetchHistory();
+  return !history.events!.some((event) => event.workflowTaskFailedEventAttributes);
+}
+
+function reconcileOnce(bookingIds?: string[]): Promise<ReconcileReport> {
+  return stack.temporal.workflow.execute(reconcileBookingsWorkflow, {
+    workflowId: `test-reconcile-${Date.now()}-${Math.random().toString(16).slice(2)}`,
+    taskQueue: stack.taskQueue,
+    args: [{ graceSeconds: 0, ...(bookingIds && { bookingIds }) }],
+  });
+}
+
+describe('Request Cancellation in Temporal cancels the booking', () => {
+  test.each([
+    ['held', false, false],
+    ['pending_approval', true, true],
+    ['confirmed', false, true],
+  ])('from %s: row cancelled by the operator, capacity free, workflow closed as cancelled', async (status, approval, withDetails) => {
+    const { serviceId } = await createBookable(stack, { requires_approval: approval });
+    const start = futureSlot(2);
+    const held = await reserve(stack, { service_id: serviceId, start });
+    if (withDetails) await post(`/v1/bookings/${held.body.id}/details`, details);
+    expect((await get(`/v1/bookings/${held.body.id}`)).body.status).toBe(status);
+
+    await handleOf(held.body.workflow_id).cancel();
+    await waitFor(async () => (await handleOf(held.body.workflow_id).describe()).status.name, (name) => name !== 'RUNNING');
+
+    expect((await handleOf(held.body.workflow_id).describe()).status.name).toBe('CANCELLED');
+    expect((await get(`/v1/bookings/${held.body.id}`)).body.status).toBe('cancelled');
+    expect((await eventsOf(held.body.id)).at(-1)).toMatchObject({ from: status, to: 'cancelled', actor: 'operator' });
+    expect((await reserve(stack, { service_id: serviceId, start })).status).toBe(201);
+    // The API then answers with the booking's status, never a 500.
+    const again = await post(`/v1/bookings/${held.body.id}/cancel`);
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ code: 'invalid_transition', current_status: 'cancelled' });
+  });
+
+  test('a seated session booking: its seat goes to the waiting list; a waiting one leaves the queue', async () => {
+    const resourceId = await createResource(stack);
+    const serviceId = await createService(stack, { resource_ids: [resourceId], promotion: 'offer' });
+    const session = await createSession(stack, { service_id: serviceId, capacity: 1, waitlist_size: 5 });
+    const seated = (await bookSeats(stack, session.id)).body;
+    const waiting = (await bookSeats(stack, session.id)).body;
+    const last = (await bookSeats(stack, session.id)).body;
+    expect([seated.status, waiting.status, last.status]).toEqual(['held', 'waitlisted', 'waitlisted']);
+
+    await handleOf(last.workflow_id).cancel();
+    await waitFor(async () => (await get(`/v1/bookings/${last.id}`)).body.status, (value) => value === 'cancelled');
+
+    await handleOf(seated.workflow_id).cancel();
+    await waitFor(async () => (await get(`/v1/bookings/${waiting.id}`)).body.status, (value) => value === 'held');
+    await waitFor(() => handleOf(waiting.workflow_id).query(bookingStateQuery), (state) => state.status === 'held');
+    expect((await get(`/v1/bookings/${seated.id}`)).body.status).toBe('cancelled');
+    await expectSeatsWithinCapacity(stack, session.id);
+  });
+});
+
+describe('Updates and signals with a malformed payload', () => {
+  test('are refused by the validator naming the field, and never fail a workflow task', async () => {
+    const { serviceId } = await createBookable(stack, { requires_approval: true });
+    const held = await reserve(stack, { service_id: serviceId, start: futureSlot(10) });
+    const handle = handleOf(held.body.workflow_id);
+
+    const refusal = async (send: () => Promise<unknown>) => {
+      const error = await send().then(() => null, (caught: unknown) => caught);
+      expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+      const cause = (error as WorkflowUpdateFailedError).cause;
+      expect(cause).toBeInstanceOf(ApplicationFailure);
+      return (cause as ApplicationFailure).message;
+    };
+    // The UI's default: no payload at all.
+    expect(await refusal(() => handle.executeUpdate(submitDetailsUpdate as never))).toMatch(/name: .*; email: /);
+    expect(await refusal(() => handle.executeUpdate(submitDetailsUpdate, { args: [{ name: 'Ada', email: 42 } as never] }))).toMatch(/^email: /);
+    expect(await refusal(() => handle.executeUpdate(cancelUpdate as never))).toMatch(/^actor: /);
+    expect(await refusal(() => handle.executeUpdate(cancelUpdate, { args: [{ actor: 'ops', reason: 7 } as never] }))).toMatch(/^reason: /);
+    expect(await refusal(() => handle.executeUpdate(rescheduleUpdate, { args: [{ actor: 'ops', start: 'tomorrow' } as never] })))
+      .toMatch(/start: .*durationMinutes: .*resourceIds: /);
+    expect(await refusal(() => handle.executeUpdate(checkInUpdate as never))).toMatch(/actor: .*present: /);
+
+    await post(`/v1/bookings/${held.body.id}/details`, details);
+    expect(await refusal(() => handle.executeUpdate(confirmUpdate as never))).toMatch(/^actor: /);
+    expect(await refusal(() => handle.executeUpdate(confirmUpdate, { args: [{ actor: ['host'] } as never] }))).toMatch(/^actor: /);
+    await handle.signal('promoted', 'not a booking');
+    await handle.signal('sessionCancelled', { reason: 5 });
+
+    // The booking is untouched and still answers its API.
+    expect((await handle.query(bookingStateQuery)).status).toBe('pending_approval');
+    expect((await post(`/v1/bookings/${held.body.id}/confirm`)).body.status).toBe('confirmed');
+    expect(await historyHasNoFailedTask(held.body.workflow_id)).toBe(true);
+  });
+});
+
+describe('what an operator reads', () => {
+  test('a booking workflow carries its summary, details and current details', async () => {
+    const resourceId = await createResource(stack, { name: 'Dr Lee', timezone: 'Europe/Paris' });
+    const serviceId = await createService(stack, { name: 'Consultation', resource_ids: [resourceId] });
+    const start = futureSlot(20);
+    const held = await reserve(stack, { service_id: serviceId, start, customer: { email: 'grace@example.com' } });
+    const description = await handleOf(held.body.workflow_id).describe();
+    const when = DateTime.fromISO(start, { zone: 'Europe/Paris' }).toFormat('ccc d LLL yyyy HH:mm');
+    expect(await description.staticSummary()).toBe(`Consultation · Dr Lee · ${when} Europe/Paris`);
+    const staticDetails = await description.staticDetails();
+    expect(staticDetails).toContain(`/v1/bookings/${held.body.id}`);
+    expect(staticDetails).toContain('Dr Lee');
+    const current = await handleOf(held.body.workflow_id).query('__temporal_workflow_metadata') as { currentDetails?: string };
+    expect(current.currentDetails).toContain('**Status:** held');
+    expect(current.currentDetails).toContain('hold expires');
+  });
+});
+
+describe('the reconciler', () => {
+  test('a terminated held booking past its hold expires; a terminated confirmed one gets a workflow whose timers fire', async () => {
+    const resourceId = await createResource(stack);
+    const serviceId = await createService(stack, {
+      resource_ids: [resourceId], durations_minutes: [1], slot_step_minutes: 1, hold_ttl_seconds: 2, reminder_offsets_seconds: [],
+    });
+    const heldStart = DateTime.utc().plus({ days: 2 }).startOf('minute').toISO()!;
+    const held = (await reserve(stack, { service_id: serviceId, start: heldStart })).body;
+
+    // A confirmed booking whose reminder and end come within seconds.
+    const start = DateTime.utc().plus({ seconds: 15 }).startOf('minute').plus({ minutes: 1 });
+    const remindingService = await createService(stack, {
+      resource_ids: [await createResource(stack)], durations_minutes: [1], slot_step_minutes: 1,
+      reminder_offsets_seconds: [Math.floor((start.toMillis() - Date.now()) / 1000) - 8],
+    });
+    const confirmed = (await reserve(stack, { service_id: remindingService, start: start.toISO() })).body;
+    await post(`/v1/bookings/${confirmed.id}/details`, details);
+
+    await handleOf(held.workflow_id).terminate('operator pressed Terminate');
+    await handleOf(confirmed.workflow_id).terminate('operator pressed Terminate');
+    await waitFor(async () => Date.now(), (now) => now > Date.parse(held.hold_expires_at));
+
+    const report = await reconcileOnce([held.id, confirmed.id]);
+    expect(report.repaired.map(({ bookingId, action, workflow }) => [bookingId, action, workflow]).sort())
+      .toEqual([[held.id, 'expired', 'closed'], [confirmed.id, 'resumed', 'closed']].sort());
+    expect((await get(`/v1/bookings/${held.id}`)).body.status).toBe('expired');
+    expect((await eventsOf(held.id)).at(-1)).toMatchObject({ from: 'held', to: 'expired', actor: 'reconciler' });
+    expect((await reserve(stack, { service_id: serviceId, start: heldStart })).status).toBe(201);
+
+    const resumed = handleOf(confirmed.workflow_id);
+    expect((await resumed.describe()).status.name).toBe('RUNNING');
+    expect((await eventsOf(confirmed.id)).at(-1)).toMatchObject({ from: 'confirmed', to: 'confirmed', actor: 'reconciler' });
+    // The resumed workflow sends the reminder still ahead and completes the booking at its end.
+    await waitFor(async () => (await get(`/v1/bookings/${confirmed.id}/notifications`)).body.data.length, (count) => count === 1);
+    await waitFor(async () => (await get(`/v1/bookings/${confirmed.id}`)).body.status, (value) => value === 'completed', 150_000);
+    expect(await historyHasNoFailedTask(confirmed.workflow_id)).toBe(true);
+    // Nothing is left to repair, and a second run changes nothing.
+    expect((await reconcileOnce([held.id, confirmed.id])).repaired).toEqual([]);
+  }, 200_000);
+
+  test('the API repairs a booking whose workflow is gone instead of answering 500', async () => {
+    const { serviceId } = await createBookable(stack);
+    const held = (await reserve(stack, { service_id: serviceId, start: futureSlot(30) })).body;
+    await handleOf(held.workflow_id).terminate('lost');
+
+    const confirmed = await post(`/v1/bookings/${held.id}/details`, details);
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.status).toBe('confirmed');
+    expect((await handleOf(held.workflow_id).describe()).status.name).toBe('RUNNING');
+    expect((await handleOf(held.workflow_id).query(bookingStateQuery)).status).toBe('confirmed');
+  });
+
+  test('a booking row whose workflow never started is adopted once it is older than the grace period', async () => {
+    const { serviceId } = await createBookable(stack);
+    // The hold committed, then its caller died before any workflow was started.
+    const bookingId = randomUUID();
+    const hold = await createActivities({ db: stack.db }).placeHold({
+      bookingId, organizationId: stack.organizationId, serviceId, start: futureSlot(32),
+      durationMinutes: null, resourceIds: null, customer: null, metadata: {},
+    });
+    expect(hold.outcome).toBe('held');
+
+    const young = await stack.temporal.workflow.execute(reconcileBookingsWorkflow, {
+      workflowId: `test-reconcile-grace-${bookingId}`, taskQueue: stack.taskQueue, args: [{ bookingIds: [bookingId], graceSeconds: 3600 }],
+    });
+    expect(young.repaired).toEqual([]);
+    const report = await reconcileOnce([bookingId]);
+    expect(report.repaired).toEqual([{ bookingId, workflow: 'missing', status: 'held', action: 'resumed' }]);
+    const adopted = handleOf(bookingWorkflowId(bookingId));
+    expect((await adopted.query(bookingStateQuery)).status).toBe('held');
+    expect(await (await adopted.describe()).staticSummary()).toContain('resumed by the reconciler');
+    expect((await post(`/v1/bookings/${bookingId}/details`, details)).body.status).toBe('confirmed');
+  });
+
+  test('runs from a Schedule visible to operators', async () => {
+    await ensureReconcilerSchedule(stack.temporal, stack.taskQueue, 3600);
+    await ensureReconcilerSchedule(stack.temporal, stack.taskQueue, 120);
+    const schedule = stack.temporal.schedule.getHandle(reconcilerScheduleId(stack.taskQueue));
+    const described = await schedule.describe();
+    expect(described.spec.intervals).toMatchObject([{ every: 120_000 }]);
+    expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'reconcileBookingsWorkflow', taskQueue: stack.taskQueue });
+    await schedule.trigger();
+    await waitFor(async () => (await schedule.describe()).info.recentActions.length, (count) => count >= 1);
+    const [action] = (await schedule.describe()).info.recentActions;
+    const run = stack.temporal.workflow.getHandle(action.action.workflow.workflowId, action.action.workflow.firstExecutionRunId);
+    expect((await run.result()).checked).toBeGreaterThan(0);
+    await schedule.delete();
+  });
+});

@@ -1,0 +1,51 @@
+import { ApplicationFailure } from '@temporalio/workflow';
+import { z } from 'zod';
+import { INVALID_DETAILS } from './messages';
+
+// The payloads of the booking workflow's Updates and signals. The API builds them from its own
+// request bodies (which reuse these schemas), and every Update validator parses with them, so a
+// malformed payload sent from the Temporal UI or CLI is refused before it reaches history.
+
+const email = z.string().trim().max(320).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address');
+
+export const customerDetails = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  email,
+  phone: z.string().trim().max(40).nullable().optional(),
+  notes: z.string().max(4000).nullable().optional(),
+}).meta({ id: 'CustomerDetails' });
+
+const actor = z.string().trim().min(1).max(200);
+const reason = z.string().max(2000).nullish();
+const bookingId = z.string().regex(/^[0-9a-f-]{36}$/i, 'must be a booking id');
+
+export const hostAnswerPayload = z.strictObject({ actor, reason });
+export const cancellationPayload = z.strictObject({ actor, reason });
+export const checkInPayload = z.strictObject({ actor, present: z.boolean(), reason });
+export const spacesChangePayload = z.strictObject({ actor, spaces: z.number().int().min(1).max(10_000) });
+export const reschedulePayload = z.strictObject({
+  actor,
+  start: z.string().refine((value) => /([+-]\d{2}:?\d{2}|Z)$/i.test(value) && !Number.isNaN(Date.parse(value)), {
+    message: 'must be an ISO 8601 date-time with an offset',
+  }),
+  durationMinutes: z.number().int().min(1).max(1440).nullable(),
+  resourceIds: z.array(z.string()).min(1).max(100).nullable(),
+});
+/** A promotion names the booking it is for and its new status; the rest is the database's snapshot. */
+export const promotedPayload = z.looseObject({ id: bookingId, status: z.string(), start: z.string(), end: z.string() });
+
+/**
+ * Parses a message's payload, or refuses it with every problem named by its field. An absent
+ * payload (the UI's default) is read as an empty object, so the refusal names the missing fields.
+ */
+export function parsePayload<T>(schema: z.ZodType<T>, payload: unknown): T {
+  const parsed = schema.safeParse(payload ?? {});
+  if (parsed.success) return parsed.data;
+  const errors = parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || 'payload', message: issue.message }));
+  throw ApplicationFailure.create({
+    type: INVALID_DETAILS,
+    message: errors.map((error) => `${error.path}: ${error.message}`).join('; '),
+    details: errors,
+    nonRetryable: true,
+  });
+}

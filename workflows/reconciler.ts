@@ -1,0 +1,86 @@
+import {
+  log, proxyActivities, proxyLocalActivities, setCurrentDetails, type ActivityOptions,
+} from '@temporalio/workflow';
+import type { BookingActivities, OrphanedBooking, OrphanSearch } from '../activities';
+import type { BookingStatus } from '../db/schema';
+import { announce, tellPromoted } from './announcements';
+import { nextDue } from './booking-deadlines';
+import { WRITE_OPTIONS } from './local-activity-options';
+
+const FIND_OPTIONS: ActivityOptions = { startToCloseTimeout: '5 minutes', heartbeatTimeout: '1 minute', retry: { maximumAttempts: 3 } };
+const { findOrphanedBookings, adoptBookings } = proxyActivities<BookingActivities>(FIND_OPTIONS);
+const { recordTransition } = proxyLocalActivities<BookingActivities>(WRITE_OPTIONS);
+
+export type ReconcileRequest = Partial<OrphanSearch>;
+
+export type RepairAction = 'resumed' | 'expired' | 'completed' | 'no_show';
+export interface ReconcileReport {
+  checked: number;
+  repaired: Array<{ bookingId: string; workflow: 'missing' | 'closed'; status: BookingStatus; action: RepairAction }>;
+}
+
+/** Endings that give the time back, as in the booking workflow. */
+const FREES_CAPACITY: BookingStatus[] = ['expired'];
+
+export function reconcilerWorkflowId(taskQueue: string): string {
+  return `reconciler-${taskQueue}`;
+}
+
+/**
+ * Gives every live booking whose workflow is closed or missing the life it would have had: past
+ * its deadline, the ending it would have reached (expired, completed, no-show); otherwise a fresh
+ * workflow that adopts it and resumes its timers and reminders from the database. Each repair is
+ * an audit event by the `reconciler` and a log line. Run by a Schedule, and by the API for one
+ * booking whose workflow it found gone.
+ */
+export async function reconcileBookingsWorkflow(request: ReconcileRequest = {}): Promise<ReconcileReport> {
+  setCurrentDetails('looking for bookings whose workflow is closed or missing');
+  const { checked, orphans } = await findOrphanedBookings.executeWithOptions({ ...FIND_OPTIONS, summary: 'find orphaned bookings' }, [
+    { bookingIds: request.bookingIds, graceSeconds: request.graceSeconds ?? 30, limit: request.limit ?? 1000 },
+  ]);
+  const now = Date.now();
+  // Past its deadline: the ending it would have reached. Otherwise a fresh workflow adopts it.
+  const ended = orphans.filter((orphan) => isPastDue(orphan, now));
+  const resumable = orphans.filter((orphan) => !isPastDue(orphan, now));
+  const endings = await Promise.all(ended.map(end));
+  const resumed = new Set(resumable.length === 0 ? [] : await adoptBookings.executeWithOptions(
+    { ...FIND_OPTIONS, summary: `start ${resumable.length} adopting workflow(s)` }, [resumable, 'resumed from the database'],
+  ));
+  const report: ReconcileReport = {
+    checked,
+    repaired: [
+      ...endings.filter((entry) => entry !== null),
+      ...resumable.filter((orphan) => resumed.has(orphan.booking.id)).map((orphan) => {
+        const entry = { bookingId: orphan.booking.id, workflow: orphan.workflow, status: orphan.booking.status, action: 'resumed' as const };
+        log.info('reconciler resumed a booking', entry);
+        return entry;
+      }),
+    ],
+  };
+  setCurrentDetails(`checked ${checked} live booking(s); repaired ${report.repaired.length}`);
+  return report;
+}
+
+/** Reminders do not end a booking (the adopting workflow plans those still ahead); deadlines do. */
+function isPastDue({ booking }: OrphanedBooking, now: number): boolean {
+  return Date.parse(nextDue(booking.status, booking, []).at) <= now;
+}
+
+async function end(orphan: OrphanedBooking): Promise<ReconcileReport['repaired'][number] | null> {
+  const { booking, organizationId } = orphan;
+  const due = nextDue(booking.status, booking, []);
+  const to = due.to!;
+  const outcome = await recordTransition.executeWithOptions({ ...WRITE_OPTIONS, summary: `record ${to}` }, [{
+    bookingId: booking.id, step: `reconciled:${to}`, from: [booking.status], to, actor: 'reconciler',
+    reason: `${due.reason} (its workflow was ${orphan.workflow})`, releaseCapacity: FREES_CAPACITY.includes(to),
+  }]);
+  // Moved meanwhile (an API call repaired it first): nothing left to do.
+  if (!outcome.ok) return null;
+  await Promise.all([
+    ...(outcome.eventId ? [announce(outcome.eventId, organizationId)] : []),
+    ...tellPromoted(outcome.promoted, organizationId),
+  ]);
+  const entry = { bookingId: booking.id, workflow: orphan.workflow, status: booking.status, action: to as RepairAction };
+  log.info('reconciler ended a booking', entry);
+  return entry;
+}

@@ -215,6 +215,13 @@ export async function reserveBooking(
       staticDetails: label.details,
       typedSearchAttributes: searchAttributesOf(earlier.status === 'held' ? 'held' : 'requested', earlier),
     }),
+  }).catch((error) => {
+    // Temporal did not take the booking on (unreachable, overloaded): the hold stays unacknowledged
+    // until a retry with the same key starts its workflow, or it lapses at its TTL (the reconciler).
+    console.warn(`booking ${bookingId}: its workflow could not be started`, error);
+    throw new Unavailable(idempotencyKey
+      ? 'the booking could not be confirmed; send the same request again with the same Idempotency-Key'
+      : 'the booking could not be confirmed; send the request again (with an Idempotency-Key, a retry is safe)');
   });
   if (outcome.outcome === 'rejected') throw refusalToError(outcome);
   return requireBooking(deps.db, organizationId, bookingId);

@@ -1,9 +1,13 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { DateTime } from 'luxon';
 import { placeHold } from '../../activities/place-hold';
+import { createApp } from '../../api/app';
 import { bookingIdFor } from '../../api/bookings/commands';
+import { freePort } from '../../scripts/stack/infra-launcher';
 import { bookingStateQuery, bookingWorkflowId } from '../../workflows/messages';
+import { reconcileBookingsWorkflow } from '../../workflows/reconciler';
 import { createBookable, createResource, createService, futureSlot, reserve } from '../stack/fixtures';
 import { call, waitFor } from '../stack/http';
 import { startTestStack, type TestStack } from '../stack/test-stack';
@@ -84,6 +88,68 @@ test('a hold committed by an API that died before starting its workflow: a retry
   expect(state).toMatchObject({ status: 'held', booking: { id: retried.body.id } });
   const confirmed = await post(`/v1/bookings/${retried.body.id}/details`, { name: 'Ada Lovelace', email: 'ada@example.com' });
   expect(confirmed.body.status).toBe('confirmed');
+});
+
+test('Temporal unreachable after the hold committed: 503, the hold waits unacknowledged, the retry with the key gives it its workflow', async () => {
+  const { serviceId } = await createBookable(stack, { hold_ttl_seconds: 600 });
+  // The same app and database, with a Temporal that is down (nothing listens on its port).
+  const deadTemporal = new Client({
+    connection: await Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: '1 second', interceptors: [] }),
+  });
+  const app = createApp({ db: stack.db, temporal: deadTemporal, taskQueue: stack.taskQueue, manageTokenSecret: stack.manageTokenSecret });
+  const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const key = 'temporal-was-down';
+  const body = { service_id: serviceId, start: futureSlot(10) };
+  try {
+    const refused = await call(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 'POST', '/v1/bookings', {
+      token: stack.apiKey, body, headers: { 'Idempotency-Key': key },
+    });
+    expect(refused.status).toBe(503);
+    expect(refused.contentType).toContain('application/problem+json');
+    expect(refused.body).toMatchObject({ code: 'unavailable', detail: expect.stringContaining('Idempotency-Key') });
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+    await deadTemporal.connection.close();
+  }
+  expect(await workflowOfKey(key)).toBeNull();
+
+  const retried = await reserve(stack, body, { 'Idempotency-Key': key });
+  expect(retried.status).toBe(201);
+  expect(retried.body.id).toBe(bookingIdFor(stack.organizationId, key));
+  expect(await stack.temporal.workflow.getHandle(retried.body.workflow_id).query(bookingStateQuery)).toMatchObject({ status: 'held' });
+});
+
+test('holds committed by an API that died before their workflow started: the reconciler adopts the live one, expires the lapsed one', async () => {
+  const { serviceId: lasting } = await createBookable(stack, { hold_ttl_seconds: 600 });
+  const { serviceId: brief, resourceId: briefResource } = await createBookable(stack, { hold_ttl_seconds: 1 });
+  // What the API commits before it starts the workflow; the process is gone before the start.
+  const commitOnly = async (serviceId: string, slot: number) => {
+    const bookingId = crypto.randomUUID();
+    const outcome = await placeHold(stack.db, {
+      bookingId, organizationId: stack.organizationId, serviceId, start: futureSlot(slot), durationMinutes: null,
+      resourceIds: null, customer: null, metadata: {},
+    }, new Date());
+    expect(outcome.outcome).toBe('held');
+    return bookingId;
+  };
+  const live = await commitOnly(lasting, 8);
+  const lapsed = await commitOnly(brief, 8);
+  const lapsesAt = Date.parse((await get(`/v1/bookings/${lapsed}`)).body.hold_expires_at);
+  await waitFor(async () => Date.now(), (now) => now > lapsesAt);
+
+  const report = await stack.temporal.workflow.execute(reconcileBookingsWorkflow, {
+    workflowId: `reconcile-gap-${live}`, taskQueue: stack.taskQueue, args: [{ bookingIds: [live, lapsed], graceSeconds: 0 }],
+  });
+  expect(report.repaired.map(({ bookingId, action }) => ({ bookingId, action })).sort((a, b) => a.action.localeCompare(b.action)))
+    .toEqual([{ bookingId: lapsed, action: 'expired' }, { bookingId: live, action: 'resumed' }]);
+  const adopted = await stack.temporal.workflow.getHandle(bookingWorkflowId(live)).query(bookingStateQuery);
+  expect(adopted).toMatchObject({ status: 'held', booking: { id: live } });
+  expect((await get(`/v1/bookings/${lapsed}`)).body.status).toBe('expired');
+  const taken = await stack.db.selectFrom('allocations').select('booking_id')
+    .where('resource_id', '=', briefResource).where('released_at', 'is', null).execute();
+  expect(taken).toEqual([]);
 });
 
 test('hold → details → confirm → completed: the reserve answer comes from the first workflow task, the history stays short', async () => {

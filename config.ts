@@ -18,6 +18,10 @@ export interface Config {
   mailFrom: string;
   /** How often the reconciler Schedule looks for bookings whose workflow is closed or missing. */
   reconcileIntervalSeconds: number;
+  /** Hosts or host:port that webhooks and callbacks may reach even if internal. */
+  webhookAllowedHosts: string[];
+  /** Plain http targets for webhooks and callbacks; off by default in production. */
+  webhookAllowHttp: boolean;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -38,6 +42,14 @@ function positiveIntFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: numb
   return value;
 }
 
+function booleanFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: intFromEnv(env, 'PORT', 3000),
@@ -55,5 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: env.SMTP_URL || null,
     mailFrom: env.MAIL_FROM || 'Bookings <bookings@localhost>',
     reconcileIntervalSeconds: positiveIntFromEnv(env, 'RECONCILE_INTERVAL_SECONDS', 60),
+    webhookAllowedHosts: (env.WEBHOOK_ALLOWED_HOSTS ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
+    webhookAllowHttp: booleanFromEnv(env, 'WEBHOOK_ALLOW_HTTP', env.NODE_ENV !== 'production'),
   };
 }

@@ -7,6 +7,8 @@ import { loadConfig } from './config';
 import { createDb } from './db/connection';
 import type { Database } from './db/schema';
 import { ensureReconcilerSchedule } from './reconciler-schedule';
+import type { OutboundPolicy } from './outbound/address-policy';
+import { runWithHeartbeat } from './worker-heartbeat';
 
 export interface BookingWorkerOptions {
   db: Kysely<Database>;
@@ -18,16 +20,17 @@ export interface BookingWorkerOptions {
   mailer?: Mailer | null;
   /** For the reconciler's activity, which asks Temporal about bookings' workflows. */
   temporal?: Client | null;
+  outbound?: OutboundPolicy;
 }
 
 /** Shared by `npm start` and the tests, so both run the same workflows and activities. */
-export function createBookingWorker({ db, connection, namespace, taskQueue, workflowBundle, mailer, temporal }: BookingWorkerOptions): Promise<Worker> {
+export function createBookingWorker({ db, connection, namespace, taskQueue, workflowBundle, mailer, temporal, outbound }: BookingWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
-    activities: createActivities({ db, mailer, temporal }),
+    activities: createActivities({ db, mailer, temporal, outbound }),
   });
 }
 
@@ -44,9 +47,10 @@ async function main() {
   await ensureReconcilerSchedule(temporal, config.taskQueue, config.reconcileIntervalSeconds);
   const worker = await createBookingWorker({
     db, connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, mailer, temporal,
+    outbound: { allowedHosts: config.webhookAllowedHosts, allowHttp: config.webhookAllowHttp },
   });
   console.log(`worker polling task queue "${config.taskQueue}"`);
-  await worker.run();
+  await runWithHeartbeat(worker, db, config.taskQueue);
   await connection.close();
   await clientConnection.close();
   await db.destroy();

@@ -6,6 +6,7 @@ import { findResources } from '../db/resources';
 import { toResourceSchedule, toServiceRules } from '../db/schedule-model';
 import type { Database } from '../db/schema';
 import type { ServiceWithResources } from '../db/services';
+import { isInvalidData } from '../db/data-errors';
 import type { HoldRefusalCode } from './types';
 
 const EXCLUSION_VIOLATION = '23P01';
@@ -35,6 +36,8 @@ export function refusalOf(error: unknown): TimeRefusal | null {
   if (code === EXCLUSION_VIOLATION || code === CHECK_VIOLATION) {
     return { code: 'slot_taken', message: 'the requested time is already booked' };
   }
+  // Any other data error fails the same way every time: answer it instead of retrying it.
+  if (isInvalidData(error)) return { code: 'invalid_data', message: `the database refused the data: ${error.message}` };
   return null;
 }
 

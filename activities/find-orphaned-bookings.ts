@@ -20,13 +20,19 @@ export interface OrphanSearch {
   graceSeconds: number;
   /** At most this many orphans per run; the next run takes the rest. */
   limit: number;
+  /**
+   * A booking this long past its deadline (hold, approval, end) whose workflow still runs is
+   * stalled (its worker fails its tasks, say): the reconciler gives it its ending in the database,
+   * which the workflow follows once it runs again. Default 300.
+   */
+  overdueSeconds?: number;
 }
 
 export interface OrphanedBooking {
   organizationId: string;
   booking: BookingSnapshot;
   /** What became of its workflow. */
-  workflow: 'missing' | 'closed';
+  workflow: 'missing' | 'closed' | 'stalled';
   label: OperatorLabel;
 }
 
@@ -61,7 +67,7 @@ export async function findOrphanedBookings(
     checked += page.length;
     const states = await workflowStates(temporal, page);
     for (const [index, booking] of page.entries()) {
-      const state = states[index];
+      const state = states[index] === 'running' && isOverdue(booking, now, search.overdueSeconds ?? 300) ? 'stalled' : states[index];
       if (state === 'running') continue;
       if (state === 'missing' && now.getTime() - booking.created_at.getTime() < search.graceSeconds * 1000) continue;
       orphans.push(await describeOrphan(db, booking, state));
@@ -104,7 +110,13 @@ async function workflowStates(temporal: Client, bookings: Booking[]): Promise<Ar
   return states as State[];
 }
 
-async function describeOrphan(db: Kysely<Database>, booking: Booking, workflow: 'closed' | 'missing'): Promise<OrphanedBooking> {
+/** Past its deadline by more than a late timer would be (waiting bookings are left to their workflow). */
+function isOverdue(booking: Booking, now: Date, overdueSeconds: number): boolean {
+  const deadline = { held: booking.hold_expires_at, pending_approval: booking.approval_expires_at, confirmed: booking.end_at }[booking.status as string];
+  return Boolean(deadline && now.getTime() - deadline.getTime() > overdueSeconds * 1000);
+}
+
+async function describeOrphan(db: Kysely<Database>, booking: Booking, workflow: OrphanedBooking['workflow']): Promise<OrphanedBooking> {
   const service = await findService(db, booking.organization_id, booking.service_id);
   if (!service) throw new Error(`service ${booking.service_id} of booking ${booking.id} is gone`);
   const session = booking.session_id ? await findSession(db, booking.organization_id, booking.session_id) ?? null : null;

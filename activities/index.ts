@@ -4,7 +4,10 @@ import type { Database } from '../db/schema';
 import type { Mailer } from './mailer';
 import { adoptBookings } from './adopt-bookings';
 import { attemptDeadline } from './attempt-deadline';
+import { cancellationReason, type CancellationRequestRef } from './cancellation-request';
 import { findOrphanedBookings, type OrphanedBooking, type OrphanSearch, type OrphanSearchResult } from './find-orphaned-bookings';
+import { failingFastOnInvalidData } from './invalid-data';
+import { STRICT_POLICY, type OutboundPolicy } from '../outbound/address-policy';
 import { placeHold } from './place-hold';
 import { placeSessionHolds, type SessionHoldsOutcome } from './place-session-holds';
 import {
@@ -31,15 +34,17 @@ export interface ActivityDeps {
   mailer?: Mailer | null;
   /** The reconciler asks Temporal which bookings' workflows are gone; without it, it finds none. */
   temporal?: Client | null;
+  /** Where webhooks and callbacks may go; by default https to public addresses only. */
+  outbound?: OutboundPolicy;
 }
 
 /** The worker and the tests wire activities the same way: from their dependencies. */
-export function createActivities({ db, now = () => new Date(), mailer = null, temporal = null }: ActivityDeps) {
+export function createActivities({ db, now = () => new Date(), mailer = null, temporal = null, outbound = STRICT_POLICY }: ActivityDeps) {
   const temporalFor = (purpose: string): Client => {
     if (!temporal) throw new Error(`the ${purpose} needs a Temporal client (createActivities({ temporal }))`);
     return temporal;
   };
-  return {
+  const activities = {
     placeHold: (request: HoldRequest): Promise<HoldOutcome> => placeHold(db, request, now(), attemptDeadline()),
     recordTransition: (request: TransitionRequest): Promise<TransitionOutcome> => recordTransition(db, request, now()),
     placeSessionHolds: (requests: HoldRequest[]): Promise<SessionHoldsOutcome> => placeSessionHolds(db, requests, now(), attemptDeadline()),
@@ -48,11 +53,16 @@ export function createActivities({ db, now = () => new Date(), mailer = null, te
     rescheduleBooking: (request: RescheduleRequest): Promise<RescheduleOutcome> => rescheduleBooking(db, request, now()),
     resumeBooking: (request: ResumeRequest): Promise<BookingSnapshot | null> => resumeBooking(db, request),
     findOrphanedBookings: (search: OrphanSearch): Promise<OrphanSearchResult> => findOrphanedBookings(db, temporalFor('reconciler'), search, now()),
+    cancellationReason: (ref: CancellationRequestRef): Promise<string> => cancellationReason(temporalFor('cancellation\'s reason'), ref),
     adoptBookings: (orphans: OrphanedBooking[], reason: string): Promise<string[]> => adoptBookings(temporalFor('reconciler'), orphans, reason),
     sendReminder: (request: ReminderRequest): Promise<ReminderOutcome> => sendReminder(db, mailer, request),
     listEventSubscriptions: (request: EventSubscriptionsRequest): Promise<string[]> => listEventSubscriptions(db, request),
-    deliverWebhook: (request: DeliverWebhookRequest): Promise<DeliverWebhookOutcome> => deliverWebhook(db, request, now()),
+    deliverWebhook: (request: DeliverWebhookRequest): Promise<DeliverWebhookOutcome> => deliverWebhook(db, outbound, request, now()),
   };
+  for (const name of Object.keys(activities) as (keyof typeof activities)[]) {
+    (activities as Record<string, unknown>)[name] = failingFastOnInvalidData(activities[name] as (...args: unknown[]) => Promise<unknown>);
+  }
+  return activities;
 }
 
 export type BookingActivities = ReturnType<typeof createActivities>;

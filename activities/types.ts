@@ -52,7 +52,7 @@ export interface HoldRequest {
 
 /** Why a hold was refused: the engine's reasons plus the store's; the API maps them to 404 / 409 / 503. */
 export type HoldRefusalCode = StartRefusal | 'service_not_found' | 'resource_not_found' | 'slot_taken' | 'unavailable'
-  | SessionRefusalCode | 'customer_overlap';
+  | SessionRefusalCode | 'customer_overlap' | 'invalid_data';
 
 export type SessionRefusalCode = 'session_not_found' | 'session_cancelled' | 'booking_not_open' | 'booking_closed'
   | 'session_full' | 'too_many_spaces';

@@ -9,15 +9,20 @@ import { recordCallbackAttempt } from '../db/booking-callbacks';
 import { findBookingById, findEventByStep } from '../db/bookings';
 import { BOOKING_CALLBACK_TARGET, wantsCallback } from './booking-event';
 import { signWebhook } from './webhook-signature';
+import type { OutboundPolicy } from '../outbound/address-policy';
+import { OutboundRefused, postWithinPolicy } from '../outbound/post';
 
 /** ApplicationFailure types of a delivery attempt: the workflow reads them, operators see them. */
 export const WEBHOOK_REJECTED = 'WebhookRejected';
 export const WEBHOOK_NOT_DELIVERED = 'WebhookNotDelivered';
+export const WEBHOOK_TARGET_REFUSED = 'WebhookTargetRefused';
 
 /** A receiver that neither answers nor fails within this is treated like one that is down. */
 const REQUEST_TIMEOUT_MS = 10_000;
 /** Enough of a receiver's error page to tell what went wrong, not enough to fill the log. */
 const LOGGED_BODY_CHARS = 200;
+/** What we read of a receiver's answer at most; a receiver cannot make us buffer more. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
 
 export interface EventSubscriptionsRequest { eventId: string; organizationId: string }
 export interface DeliverWebhookRequest { eventId: string; subscriptionId: string }
@@ -52,39 +57,37 @@ function describeFetchError(error: unknown): string {
   return cause ? `${failure.message}: ${cause.code ?? cause.message}` : failure.message;
 }
 
-interface Attempt { statusCode: number | null; error: string | null; durationMs: number; delivered: boolean }
+interface Attempt { statusCode: number | null; error: string | null; durationMs: number; delivered: boolean; refused: boolean }
 
 /** One signed POST, Standard Webhooks headers, never following redirects; whatever happens is described. */
-async function postSigned(url: string, secret: string, eventId: string, body: string, now: Date): Promise<Attempt> {
+async function postSigned(
+  policy: OutboundPolicy, url: string, secret: string, eventId: string, body: string, now: Date,
+): Promise<Attempt> {
   const timestamp = Math.floor(now.getTime() / 1000);
   const started = performance.now();
   let statusCode: number | null = null;
   let error: string | null = null;
+  let refused = false;
   try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'booking-orchestrator-webhooks/1',
-        'webhook-id': eventId,
-        'webhook-timestamp': String(timestamp),
-        'webhook-signature': signWebhook(secret, eventId, timestamp, body),
-      },
-      body,
-      // A redirect could carry the signed body somewhere the subscriber never registered.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-    statusCode = response.status;
-    const answer = await response.text();
+    // A redirect could carry the signed body somewhere the subscriber never registered: a 3xx
+    // is an answer like any other, and postWithinPolicy never follows it.
+    const answer = await postWithinPolicy(policy, url, {
+      'content-type': 'application/json',
+      'user-agent': 'booking-orchestrator-webhooks/1',
+      'webhook-id': eventId,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signWebhook(secret, eventId, timestamp, body),
+    }, body, { timeoutMs: REQUEST_TIMEOUT_MS, maxResponseBytes: MAX_RESPONSE_BYTES });
+    statusCode = answer.statusCode;
     if (statusCode < 200 || statusCode >= 300) {
-      error = `receiver answered ${statusCode}${answer ? `: ${answer.slice(0, LOGGED_BODY_CHARS)}` : ''}`;
+      error = `receiver answered ${statusCode}${answer.body ? `: ${answer.body.slice(0, LOGGED_BODY_CHARS)}` : ''}`;
     }
   } catch (failure) {
-    error = describeFetchError(failure);
+    refused = failure instanceof OutboundRefused;
+    error = refused ? `refused: ${(failure as Error).message}` : describeFetchError(failure);
   }
   const durationMs = Math.round(performance.now() - started);
-  return { statusCode, error, durationMs, delivered: statusCode !== null && statusCode >= 200 && statusCode < 300 };
+  return { statusCode, error, durationMs, delivered: statusCode !== null && statusCode >= 200 && statusCode < 300, refused };
 }
 
 /**
@@ -93,6 +96,8 @@ async function postSigned(url: string, secret: string, eventId: string, body: st
  */
 function retryOrStop(attempt: Attempt): never {
   const { statusCode, error } = attempt;
+  // An internal target stays internal: the operator, not a retry, can let it through.
+  if (attempt.refused) throw ApplicationFailure.nonRetryable(error!, WEBHOOK_TARGET_REFUSED);
   if (statusCode !== null && statusCode >= 400 && statusCode < 500 && statusCode !== 408 && statusCode !== 429) {
     throw ApplicationFailure.nonRetryable(error!, WEBHOOK_REJECTED);
   }
@@ -105,8 +110,10 @@ function retryOrStop(attempt: Attempt): never {
  * again, throws non-retryable to stop, and returns when there is nothing more to do. Receivers drop
  * repeats by `webhook-id`.
  */
-export async function deliverWebhook(db: Kysely<Database>, request: DeliverWebhookRequest, now: Date): Promise<DeliverWebhookOutcome> {
-  if (request.subscriptionId === BOOKING_CALLBACK_TARGET) return deliverBookingCallback(db, request.eventId, now);
+export async function deliverWebhook(
+  db: Kysely<Database>, policy: OutboundPolicy, request: DeliverWebhookRequest, now: Date,
+): Promise<DeliverWebhookOutcome> {
+  if (request.subscriptionId === BOOKING_CALLBACK_TARGET) return deliverBookingCallback(db, policy, request.eventId, now);
   const event = await findWebhookEvent(db, request.eventId);
   const subscription = await findSubscriptionById(db, request.subscriptionId);
   if (!event || !subscription || !subscription.enabled || subscription.organization_id !== event.organization_id) {
@@ -114,7 +121,7 @@ export async function deliverWebhook(db: Kysely<Database>, request: DeliverWebho
   }
 
   const body = JSON.stringify({ id: event.id, type: event.type, timestamp: event.occurred_at.toISOString(), data: event.payload });
-  const attempt = await postSigned(subscription.url, subscription.secret, event.id, body, now);
+  const attempt = await postSigned(policy, subscription.url, subscription.secret, event.id, body, now);
   await recordDeliveryAttempt(db, {
     subscriptionId: subscription.id, eventId: event.id, attempt: Context.current().info.attempt,
     statusCode: attempt.statusCode, durationMs: attempt.durationMs, error: attempt.error, delivered: attempt.delivered,
@@ -133,7 +140,7 @@ export async function deliverWebhook(db: Kysely<Database>, request: DeliverWebho
  * or the host's check-in reason) and, for a check-in, `present`. Signed with the booking's secret.
  * A 410 stops this event's retries like any other refusal; there is no subscription to disable.
  */
-async function deliverBookingCallback(db: Kysely<Database>, eventId: string, now: Date): Promise<DeliverWebhookOutcome> {
+async function deliverBookingCallback(db: Kysely<Database>, policy: OutboundPolicy, eventId: string, now: Date): Promise<DeliverWebhookOutcome> {
   const event = await findWebhookEvent(db, eventId);
   const booking = event && await findBookingById(db, event.booking_id);
   if (!event || !booking?.callback_url || !booking.callback_secret || !wantsCallback(booking, event.type)) return { outcome: 'skipped' };
@@ -146,7 +153,7 @@ async function deliverBookingCallback(db: Kysely<Database>, eventId: string, now
     reason: checkIn ? booking.check_in_reason : audit?.reason ?? null,
     ...(checkIn && { present: (event.payload as { checked_in: boolean | null }).checked_in === true }),
   });
-  const attempt = await postSigned(booking.callback_url, booking.callback_secret, event.id, body, now);
+  const attempt = await postSigned(policy, booking.callback_url, booking.callback_secret, event.id, body, now);
   await recordCallbackAttempt(db, {
     organizationId: booking.organization_id, bookingId: booking.id, eventId: event.id, url: booking.callback_url,
     attempt: Context.current().info.attempt,

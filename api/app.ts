@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
+import { STRICT_POLICY, type OutboundPolicy } from '../outbound/address-policy';
 import { authenticate } from './auth';
 import { availabilityRouter } from './availability/router';
 import { bookingsRouter } from './bookings/router';
@@ -19,6 +20,8 @@ export interface AppDeps {
   temporal: Client;
   taskQueue: string;
   manageTokenSecret: string;
+  /** Where webhooks and callbacks may point; by default https to public addresses only. */
+  outbound?: OutboundPolicy;
 }
 
 /** The whole HTTP surface, separate from listen() so tests serve the real app on port 0. */
@@ -43,7 +46,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use('/sessions', sessionsRouter(deps));
   v1.use('/bookings', bookingsRouter(deps));
   v1.use('/availability', availabilityRouter(deps.db));
-  v1.use('/webhooks', webhooksRouter(deps.db));
+  v1.use('/webhooks', webhooksRouter(deps.db, deps.outbound ?? STRICT_POLICY));
   // Calendar files under /bookings and /resources, kept apart from those routers' JSON.
   v1.use(calendarsRouter(deps.db, deps.manageTokenSecret));
   app.use('/v1', v1);

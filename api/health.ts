@@ -3,6 +3,7 @@ import { temporal } from '@temporalio/proto';
 import { Router } from 'express';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema';
+import { secondsSinceLastHeartbeat, WORKER_SILENCE_SECONDS } from '../db/worker-heartbeats';
 
 async function check(name: string, probe: () => Promise<void>): Promise<[string, string]> {
   try {
@@ -28,6 +29,13 @@ export function healthRouter(deps: { db: Kysely<Database>; temporal: Client; tas
         await deps.temporal.connection.workflowService.getSystemInfo({});
       }),
       check('worker', async () => {
+        // The worker's own heartbeat, not Temporal's poller list: that one keeps a dead or
+        // pinned worker for minutes.
+        const age = await secondsSinceLastHeartbeat(deps.db, deps.taskQueue);
+        if (age === null) throw new Error(`no worker of task queue "${deps.taskQueue}" is running`);
+        if (age > WORKER_SILENCE_SECONDS) {
+          throw new Error(`no worker of task queue "${deps.taskQueue}" has reported for ${Math.round(age)} s (dead or stalled)`);
+        }
         const { pollers } = await deps.temporal.connection.workflowService.describeTaskQueue({
           namespace: deps.temporal.options.namespace,
           taskQueue: { name: deps.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },

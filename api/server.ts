@@ -10,7 +10,10 @@ async function main() {
   }
   const db = createDb(config.databaseUrl);
   const temporal = await createTemporalClient({ address: config.temporalAddress, namespace: config.temporalNamespace });
-  const app = createApp({ db, temporal, taskQueue: config.taskQueue, manageTokenSecret: config.manageTokenSecret });
+  const app = createApp({
+    db, temporal, taskQueue: config.taskQueue, manageTokenSecret: config.manageTokenSecret,
+    outbound: { allowedHosts: config.webhookAllowedHosts, allowHttp: config.webhookAllowHttp },
+  });
   const server = app.listen(config.port, () => console.log(`API listening on :${config.port}`));
   const stop = () => server.close(() => {
     void Promise.all([db.destroy(), temporal.connection.close()]).then(() => process.exit(0));

@@ -7,7 +7,10 @@ import type { Database } from './schema';
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export function createDb(databaseUrl: string, maxConnections = 20): Kysely<Database> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections });
+  // Deadlines: no statement runs, and no caller waits for a connection, without end (issue 13).
+  const pool = new pg.Pool({
+    connectionString: databaseUrl, max: maxConnections, statement_timeout: 30_000, connectionTimeoutMillis: 10_000,
+  });
   // An idle connection dropped by a database restart must not take the process down with it;
   // the pool opens a new one for the next query.
   pool.on('error', (error) => console.warn(`idle database connection lost: ${error.message}`));

@@ -5,6 +5,7 @@ import * as webhooks from './migrations/0003_webhooks';
 import * as remindersCheckIn from './migrations/0004_reminders_check_in';
 import * as sessions from './migrations/0005_sessions';
 import * as bookingCallbacks from './migrations/0006_booking_callbacks';
+import * as workerHeartbeats from './migrations/0010_worker_heartbeats';
 
 /** Listed here rather than read from disk, so the same migrations run under tsx, jest and bundles. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004_reminders_check_in': remindersCheckIn,
   '0005_sessions': sessions,
   '0006_booking_callbacks': bookingCallbacks,
+  '0010_worker_heartbeats': workerHeartbeats,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -2,6 +2,12 @@ import type { ResourceSchedule, ServiceRules, WeeklySchedule } from '../scheduli
 import type { Resource } from './schema';
 import type { ServiceWithResources } from './services';
 
+/**
+ * A service without its own horizon_days is bookable this far ahead. "Unlimited" let one
+ * reservation in 9999 cost as much as every slot from now until then.
+ */
+export const DEFAULT_HORIZON_DAYS = 730;
+
 /** The rows as the pure scheduling engine sees them. */
 export function toResourceSchedule(resource: Resource): ResourceSchedule {
   return {
@@ -21,7 +27,7 @@ export function toServiceRules(service: ServiceWithResources): ServiceRules {
     bufferBeforeMinutes: service.buffer_before_minutes,
     bufferAfterMinutes: service.buffer_after_minutes,
     minNoticeMinutes: service.min_notice_minutes,
-    horizonDays: service.horizon_days,
+    horizonDays: service.horizon_days ?? DEFAULT_HORIZON_DAYS,
     seatsPerSlot: service.seats_per_slot,
   };
 }

@@ -269,6 +269,14 @@ export interface BookingCallbackDeliveryTable extends DeliveryAttemptColumns {
   url: string;
 }
 
+/** A running worker's sign of life, written by its own event loop (see worker-heartbeat.ts). */
+export interface WorkerHeartbeatTable {
+  worker_id: string;
+  task_queue: string;
+  started_at: Generated<Date>;
+  beat_at: Generated<Date>;
+}
+
 export interface Database {
   organizations: OrganizationTable;
   api_keys: ApiKeyTable;
@@ -287,6 +295,7 @@ export interface Database {
   webhook_events: WebhookEventTable;
   webhook_deliveries: WebhookDeliveryTable;
   booking_callback_deliveries: BookingCallbackDeliveryTable;
+  worker_heartbeats: WorkerHeartbeatTable;
 }
 
 export type Resource = Selectable<ResourceTable>;

@@ -1,6 +1,8 @@
-import { DAY_MS } from './local-calendar';
-import type { ResourceSchedule } from './model';
-import { openIntervalsForDays, utcDayNumber } from './working-hours';
+import { DAY_MS, dayNumberOf, minutesOfLocalTime } from './local-calendar';
+import type { ResourceSchedule, Weekday } from './model';
+import { mergeIntervals, openIntervalsForDays, utcDayNumber } from './working-hours';
+
+const WEEKDAYS: Weekday[] = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 
 /**
  * Where slots may start for one resource.
@@ -31,17 +33,10 @@ export interface OpenBlocks {
 /** Open blocks of the resource that reach into [from, to), with their grid anchors. */
 export function openBlocks(resource: ResourceSchedule, from: number, to: number, now: number): OpenBlocks {
   const lookbackFloor = now - ANCHOR_LOOKBACK_MS;
-  const lastDay = utcDayNumber(to) + 1;
-  // Instants in [firstDay * DAY_MS, (lastDay) * DAY_MS) all have local dates in the computed
-  // days; only a block that is open at the lower edge may have started earlier than computed.
-  let firstDay = utcDayNumber(from);
-  let intervals = openIntervalsForDays(resource, firstDay - 1, lastDay);
-  // Step back a week at a time: most blocks end within a day, so this rarely runs twice.
-  const floorDay = utcDayNumber(lookbackFloor);
-  while (firstDay > floorDay && isOpenAt(intervals, firstDay * DAY_MS)) {
-    firstDay = Math.max(floorDay, firstDay - 7);
-    intervals = openIntervalsForDays(resource, firstDay - 1, lastDay);
-  }
+  const firstDay = utcDayNumber(from);
+  // Instants in [firstDay * DAY_MS, ...) all have local dates in the computed days; only the
+  // block open at that lower edge may have started earlier than computed.
+  const intervals = openIntervalsForDays(resource, firstDay - 1, utcDayNumber(to) + 1);
   const lowerEdge = firstDay * DAY_MS;
   const blocks: number[] = [];
   const anchors: number[] = [];
@@ -49,11 +44,76 @@ export function openBlocks(resource: ResourceSchedule, from: number, to: number,
     const start = intervals[i];
     const end = intervals[i + 1];
     if (end <= from || start >= to) continue;
-    const unknownStart = start <= lowerEdge;
+    const realStart = start <= lowerEdge ? blockStart(resource, firstDay, utcDayNumber(lookbackFloor)) : start;
     blocks.push(start, end);
-    anchors.push(unknownStart || start <= lookbackFloor ? 0 : start);
+    anchors.push(realStart <= lookbackFloor ? 0 : realStart);
   }
   return { blocks, anchors };
+}
+
+/**
+ * Where the block open at `edgeDay * DAY_MS` starts, or -Infinity when it started at or before
+ * `floorDay * DAY_MS` (its grid is then anchored at the epoch anyway).
+ *
+ * Bounded by the schedule, not by the distance to the floor: it looks back a week at a time,
+ * computing only that week, and a week without overrides that is open throughout has a weekly
+ * schedule open around the clock, so the only earlier closures are override days and the day
+ * before validity; it jumps straight to the latest of those. Each step thus passes a closed
+ * weekly moment or an override, so a request for 2999 costs what one for next week does.
+ */
+export function blockStart(resource: ResourceSchedule, edgeDay: number, floorDay: number): number {
+  const aroundTheClock = weekIsOpenAroundTheClock(resource);
+  const closingDays = specialDays(resource);
+  let day = edgeDay;
+  while (day > floorDay) {
+    const lowDay = Math.max(floorDay, day - 7);
+    const intervals = openIntervalsForDays(resource, lowDay - 1, day);
+    const start = startOfBlockAt(intervals, day * DAY_MS);
+    if (start > lowDay * DAY_MS) return start;
+    let next = lowDay;
+    if (aroundTheClock) {
+      // Instants from (special + 2) days to lowDay have local dates after the last special day.
+      const special = latestAtOrBefore(closingDays, lowDay);
+      next = special === undefined ? floorDay : Math.max(floorDay, Math.min(lowDay, special + 2));
+    }
+    day = next;
+  }
+  return -Infinity;
+}
+
+/** Start of the interval containing `instant`; the instant is known to be open. */
+function startOfBlockAt(intervals: number[], instant: number): number {
+  for (let i = 0; i < intervals.length && intervals[i] <= instant; i += 2) {
+    if (intervals[i + 1] > instant) return intervals[i];
+  }
+  return instant;
+}
+
+function weekIsOpenAroundTheClock(resource: ResourceSchedule): boolean {
+  return WEEKDAYS.every((weekday) => {
+    const minutes: number[] = [];
+    for (const interval of resource.weekly[weekday] ?? []) {
+      minutes.push(minutesOfLocalTime(interval.start), minutesOfLocalTime(interval.end));
+    }
+    const merged = mergeIntervals(minutes);
+    return merged.length === 2 && merged[0] === 0 && merged[1] === 1440;
+  });
+}
+
+/** Days whose hours may differ from the weekly schedule: overrides, and the day before validity. */
+function specialDays(resource: ResourceSchedule): number[] {
+  const days = resource.overrides.map((o) => dayNumberOf(o.date));
+  if (resource.validFrom !== null) days.push(dayNumberOf(resource.validFrom) - 1);
+  return days.sort((a, b) => a - b);
+}
+
+function latestAtOrBefore(sortedDays: number[], day: number): number | undefined {
+  let found: number | undefined;
+  for (const d of sortedDays) {
+    if (d > day) break;
+    found = d;
+  }
+  return found;
 }
 
 /**
@@ -81,11 +141,4 @@ export function gridStarts(
     }
   }
   return starts;
-}
-
-function isOpenAt(intervals: number[], instant: number): boolean {
-  for (let i = 0; i < intervals.length && intervals[i] <= instant; i += 2) {
-    if (intervals[i + 1] > instant) return true;
-  }
-  return false;
 }

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { loadConfig } from '../config';
 import { createDb, ensureDatabase } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
-import { stopChild, stopOnExit } from './stack/child-process';
+import { stopOnExit } from './stack/child-process';
+import { supervise } from './stack/supervisor';
+import { watchDependencies } from './stack/dependency-watch';
 import { ensureDevApiKey } from './stack/dev-api-key';
 import { ensureManageTokenSecret } from './stack/manage-token-secret';
 import { startEmbeddedPostgres } from './stack/postgres';
@@ -72,16 +74,16 @@ async function main() {
       MANAGE_TOKEN_SECRET: manageTokenSecret,
     };
     const root = path.resolve(__dirname, '..');
+    const watch = watchDependencies({ databaseUrl, temporalAddress });
+    stops.push(async () => watch.stop());
     for (const entry of ['worker.ts', 'api/server.ts']) {
-      const child = spawnTs(path.join(root, entry), env);
-      stopOnExit(child);
-      stops.push(() => stopChild(child));
-      child.on('exit', (code, signal) => {
-        if (!stopping) {
-          console.error(`${entry} exited (${signal ?? code}); stopping the stack`);
-          void stopAll(1);
-        }
+      // A crashed worker or API is started again (with backoff); the rest of the stack stays up.
+      const supervised = supervise(entry, () => {
+        const child = spawnTs(path.join(root, entry), env);
+        stopOnExit(child);
+        return child;
       });
+      stops.push(() => supervised.stop());
     }
     console.log([
       '',

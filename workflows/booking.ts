@@ -21,6 +21,10 @@ import { BookingStatusKey, searchAttributesOf } from './search-attributes';
 const { placeHold } = proxyLocalActivities<BookingActivities>(HOLD_OPTIONS);
 // A reschedule and an adoption are idempotent by step like a transition, so they retry the same way.
 const { recordTransition, rescheduleBooking, resumeBooking } = proxyLocalActivities<BookingActivities>(WRITE_OPTIONS);
+// The reason only annotates the audit event: without an answer soon, the cancellation goes ahead without it.
+const { cancellationReason } = proxyLocalActivities<BookingActivities>({
+  startToCloseTimeout: '5 seconds', scheduleToCloseTimeout: '15 seconds', summary: 'read the cancellation\'s reason',
+});
 
 const REMINDER_OPTIONS: ActivityOptions = {
   // A mail server may be slow or down for a while; a reminder later than this is no reminder.
@@ -335,7 +339,8 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
    * other cancellation (capacity freed, waiting list promoted, event and callbacks announced).
    */
   async function endAsCancelled(): Promise<void> {
-    const reason = 'cancellation requested in Temporal';
+    const { workflowId, runId } = workflowInfo();
+    const reason = await cancellationReason({ workflowId, runId }).catch(() => 'cancellation requested in Temporal');
     if (state.status === 'requested') {
       holdOutcome = { outcome: 'rejected', code: 'unavailable', message: 'the reservation was cancelled by an operator' };
       await abandonHold('cancelled', 'operator', reason);

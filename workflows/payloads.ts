@@ -1,22 +1,23 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { z } from 'zod';
 import { INVALID_DETAILS } from './messages';
+import { text } from './text';
 
 // The payloads of the booking workflow's Updates and signals. The API builds them from its own
 // request bodies (which reuse these schemas), and every Update validator parses with them, so a
 // malformed payload sent from the Temporal UI or CLI is refused before it reaches history.
 
-const email = z.string().trim().max(320).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address');
+const email = text(320).trim().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address');
 
 export const customerDetails = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: text(200).trim().min(1),
   email,
-  phone: z.string().trim().max(40).nullable().optional(),
-  notes: z.string().max(4000).nullable().optional(),
+  phone: text(40).trim().nullable().optional(),
+  notes: text(4000, { lines: true }).nullable().optional(),
 }).meta({ id: 'CustomerDetails' });
 
-const actor = z.string().trim().min(1).max(200);
-const reason = z.string().max(2000).nullish();
+const actor = text(200).trim().min(1);
+const reason = text(2000, { lines: true }).nullish();
 const bookingId = z.string().regex(/^[0-9a-f-]{36}$/i, 'must be a booking id');
 
 export const hostAnswerPayload = z.strictObject({ actor, reason });

@@ -16,7 +16,7 @@ export type ReconcileRequest = Partial<OrphanSearch>;
 export type RepairAction = 'resumed' | 'expired' | 'completed' | 'no_show';
 export interface ReconcileReport {
   checked: number;
-  repaired: Array<{ bookingId: string; workflow: 'missing' | 'closed'; status: BookingStatus; action: RepairAction }>;
+  repaired: Array<{ bookingId: string; workflow: OrphanedBooking['workflow']; status: BookingStatus; action: RepairAction }>;
 }
 
 /** Endings that give the time back, as in the booking workflow. */
@@ -36,12 +36,13 @@ export function reconcilerWorkflowId(taskQueue: string): string {
 export async function reconcileBookingsWorkflow(request: ReconcileRequest = {}): Promise<ReconcileReport> {
   setCurrentDetails('looking for bookings whose workflow is closed or missing');
   const { checked, orphans } = await findOrphanedBookings.executeWithOptions({ ...FIND_OPTIONS, summary: 'find orphaned bookings' }, [
-    { bookingIds: request.bookingIds, graceSeconds: request.graceSeconds ?? 30, limit: request.limit ?? 1000 },
+    { bookingIds: request.bookingIds, graceSeconds: request.graceSeconds ?? 30, limit: request.limit ?? 1000, overdueSeconds: request.overdueSeconds },
   ]);
   const now = Date.now();
   // Past its deadline: the ending it would have reached. Otherwise a fresh workflow adopts it.
-  const ended = orphans.filter((orphan) => isPastDue(orphan, now));
-  const resumable = orphans.filter((orphan) => !isPastDue(orphan, now));
+  // A stalled workflow is overdue by definition: its ending is written for it to follow.
+  const ended = orphans.filter((orphan) => orphan.workflow === 'stalled' || isPastDue(orphan, now));
+  const resumable = orphans.filter((orphan) => !ended.includes(orphan));
   const endings = await Promise.all(ended.map(end));
   const resumed = new Set(resumable.length === 0 ? [] : await adoptBookings.executeWithOptions(
     { ...FIND_OPTIONS, summary: `start ${resumable.length} adopting workflow(s)` }, [resumable, 'resumed from the database'],

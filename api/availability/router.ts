@@ -4,8 +4,8 @@ import type { Database } from '../../db/schema';
 import { groupSlotsByLocalDay } from '../../scheduling';
 import { organizationOf } from '../auth';
 import { parseInput } from '../validation';
-import { findAvailableSlots } from './query';
-import { availabilityQuery, toSlotResponses } from './schemas';
+import { findAvailableSlots, inSlices } from './query';
+import { availabilityQuery, slotResponder } from './schemas';
 
 /**
  * Availability may be a few seconds old in a cache of the caller's own (a slot taken meanwhile is
@@ -21,19 +21,18 @@ export function availabilityRouter(db: Kysely<Database>): Router {
     const organizationId = organizationOf(req);
     const query = parseInput(availabilityQuery, req.query);
     const { slots, zone } = await findAvailableSlots(db, organizationId, query, new Date());
-    res.set('Cache-Control', CACHE_CONTROL).json({ data: toSlotResponses(slots, zone), timezone: zone });
+    res.set('Cache-Control', CACHE_CONTROL).json({ data: await inSlices(slots, slotResponder(slots, zone)), timezone: zone });
   });
 
   router.get('/days', async (req, res) => {
     const organizationId = organizationOf(req);
     const query = parseInput(availabilityQuery, req.query);
     const { slots, zone } = await findAvailableSlots(db, organizationId, query, new Date());
-    res.set('Cache-Control', CACHE_CONTROL).json({
-      data: groupSlotsByLocalDay(slots, zone, query.from, query.to).map((day) => ({
-        date: day.date, slots: toSlotResponses(day.slots, zone),
-      })),
-      timezone: zone,
-    });
+    const days = groupSlotsByLocalDay(slots, zone, query.from, query.to);
+    const respond = slotResponder(slots, zone);
+    const data = [];
+    for (const day of days) data.push({ date: day.date, slots: await inSlices(day.slots, respond) });
+    res.set('Cache-Control', CACHE_CONTROL).json({ data, timezone: zone });
   });
 
   return router;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoFormatterInZone, type Slot } from '../../scheduling';
-import { localDate, timezone, uuid } from '../common-schemas';
+import { localDate, text, timezone, uuid } from '../common-schemas';
 
 /** Bounds the work of one request (and its answer) whatever the caller asks for. */
 export const MAX_DAYS_PER_REQUEST = 62;
@@ -11,7 +11,7 @@ function daysBetween(from: string, to: string): number {
   return (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS + 1;
 }
 
-const resourceList = z.string()
+const resourceList = text(4000)
   .transform((value) => [...new Set(value.split(',').map((id) => id.trim()).filter(Boolean))])
   .pipe(z.array(uuid).min(1, 'must name at least one resource').max(100));
 
@@ -62,15 +62,17 @@ export const availabilityDaysResponse = z.object({
   timezone: z.string(),
 }).meta({ id: 'AvailabilityDays' });
 
-/** The answer's slots in the caller's zone; the zone's offsets are looked up once for the whole list. */
-export function toSlotResponses(slots: Slot[], zone: string): z.infer<typeof slotResponse>[] {
-  if (slots.length === 0) return [];
-  const iso = isoFormatterInZone(zone, slots[0].start, slots[slots.length - 1].end);
-  return slots.map((slot) => ({
+/**
+ * Turns slots of one answer into their response in the caller's zone; the zone's offsets are
+ * looked up once for all of them (`all`: every slot the answer will hold).
+ */
+export function slotResponder(all: Slot[], zone: string): (slot: Slot) => z.infer<typeof slotResponse> {
+  const iso = isoFormatterInZone(zone, all[0]?.start ?? 0, all[all.length - 1]?.end ?? 0);
+  return (slot) => ({
     start: iso(slot.start),
     end: iso(slot.end),
     resources: slot.resources,
     spaces_left: slot.spacesLeft,
     groups: slot.groups,
-  }));
+  });
 }

@@ -1,9 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowFailedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import {
+  ActivityFailure, ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition,
+} from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import { placeHold } from '../../activities/place-hold';
+import { INVALID_DATA } from '../../db/data-errors';
 import type { HoldOutcome, HoldRequest } from '../../activities/types';
 import { operatorLabel } from '../../db/booking-summary';
 import { findBooking, findBookingById, LIVE_STATUSES } from '../../db/bookings';
@@ -336,6 +339,10 @@ async function refusalOf(
   const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
   if (cause instanceof ApplicationFailure && cause.type === TIME_REFUSED) {
     return new Conflict(String(cause.details?.[0] ?? 'unavailable'), cause.message);
+  }
+  // A write the database refused as data fails its activity at once, not forever.
+  if (cause instanceof ActivityFailure && cause.cause instanceof ApplicationFailure && cause.cause.type === INVALID_DATA) {
+    return new InvalidInput([{ path: 'body', message: cause.cause.message }]);
   }
   if (cause instanceof ApplicationFailure && cause.type === INVALID_DETAILS) {
     const fields = (cause.details?.[0] && typeof cause.details[0] === 'object') ? cause.details as Array<{ path: string; message: string }> : null;

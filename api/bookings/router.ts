@@ -9,6 +9,8 @@ import { bookingAccess, organizationOf } from '../auth';
 import { decodeCursor, nextCursor } from '../cursor';
 import { InvalidInput, NotFound } from '../errors';
 import { idempotencyKeyOf } from '../idempotency';
+import { requireOutboundUrl } from '../outbound-url';
+import { STRICT_POLICY, type OutboundPolicy } from '../../outbound/address-policy';
 import { issueManageToken } from '../manage-token';
 import { parseInput, pathId } from '../validation';
 import { changeBooking, rescheduleBooking, reserveBooking, reserveSessionBookings, type BookingCommandDeps } from './commands';
@@ -17,7 +19,7 @@ import {
   rescheduleBookingBody, spacesBody, timezoneQuery, toBookingResponse, toCallbackDeliveryResponse,
 } from './schemas';
 
-export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: string }): Router {
+export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: string; outbound?: OutboundPolicy }): Router {
   const router = Router();
   const zoneOf = (query: unknown) => parseInput(timezoneQuery, query).timezone;
 
@@ -46,6 +48,7 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
   router.post('/', async (req, res) => {
     const organizationId = organizationOf(req);
     const body = parseInput(createBookingBody, req.body);
+    await requireOutboundUrl(deps.outbound ?? STRICT_POLICY, body.callback_url, 'callback_url');
     const zone = zoneOf(req.query);
     const booking = await reserveBooking(deps, organizationId, body, idempotencyKeyOf(req));
     res.status(booking.status === 'waitlisted' ? 202 : 201).json({ ...await withQueuePlace(booking, zone), ...creatorKeys(booking) });
@@ -54,6 +57,7 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
   router.post('/batch', async (req, res) => {
     const organizationId = organizationOf(req);
     const body = parseInput(createSessionBookingsBody, req.body);
+    await requireOutboundUrl(deps.outbound ?? STRICT_POLICY, body.callback_url, 'callback_url');
     const zone = zoneOf(req.query);
     const bookings = await reserveSessionBookings(deps, organizationId, body, idempotencyKeyOf(req));
     res.status(201).json({

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Booking, BookingCallbackDelivery } from '../../db/schema';
 import { bookingRepresentation } from '../../db/booking-representation';
 import { customerDetails } from '../../workflows/payloads';
-import { httpUrl, instant, metadata, pageQuery, timezone, uuid } from '../common-schemas';
+import { httpUrl, instant, metadata, pageQuery, text, timezone, uuid } from '../common-schemas';
 import { deliveryResponse, toDeliveryResponse } from '../webhooks/schemas';
 
 export { customerDetails };
@@ -86,11 +86,11 @@ export const spacesBody = z.strictObject({
   spaces: z.number().int().min(1).max(10_000).meta({ description: 'Fewer than the booking holds; the seats given back go to the waiting list' }),
 }).meta({ id: 'SpacesChange' });
 
-export const hostAnswerBody = z.strictObject({ reason: z.string().max(2000).optional() }).meta({ id: 'HostAnswer' });
-export const cancelBody = z.strictObject({ reason: z.string().max(2000).optional() }).meta({ id: 'Cancellation' });
+export const hostAnswerBody = z.strictObject({ reason: text(2000, { lines: true }).optional() }).meta({ id: 'HostAnswer' });
+export const cancelBody = z.strictObject({ reason: text(2000, { lines: true }).optional() }).meta({ id: 'Cancellation' });
 export const checkInBody = z.strictObject({
   present: z.boolean().meta({ description: 'false records a no-show: the booking ends as no_show instead of completed' }),
-  reason: z.string().max(2000).optional(),
+  reason: text(2000, { lines: true }).optional(),
 }).meta({ id: 'CheckIn' });
 
 export const bookingStatus = z.enum(['waitlisted', 'held', 'pending_approval', 'confirmed', 'completed', 'no_show', 'cancelled', 'expired', 'declined']);

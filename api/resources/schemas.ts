@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Resource } from '../../db/schema';
-import { localDate, localInterval, metadata, pageQuery, timezone } from '../common-schemas';
+import { localDate, localInterval, metadata, pageQuery, text, timezone } from '../common-schemas';
 
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 
@@ -21,7 +21,7 @@ export const dateOverride = z.object({
 });
 
 const resourceFields = {
-  name: z.string().trim().min(1).max(200),
+  name: text(200).trim().min(1),
   timezone,
   weekly_schedule: weeklySchedule,
   date_overrides: z.array(dateOverride).max(1000).default([]).refine(

@@ -1,12 +1,12 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { ServiceWithResources } from '../../db/services';
-import { metadata, pageQuery, uuid } from '../common-schemas';
+import { metadata, pageQuery, text, uuid } from '../common-schemas';
 
 const minutes = (max: number) => z.number().int().min(0).max(max);
 
 const serviceFields = {
-  name: z.string().trim().min(1).max(200),
+  name: text(200).trim().min(1),
   durations_minutes: z.array(z.number().int().min(1).max(1440)).min(1).max(12)
     .refine((values) => new Set(values).size === values.length, { message: 'durations must be distinct' })
     .meta({ description: 'Bookable durations; the first is the default' }),
@@ -15,7 +15,8 @@ const serviceFields = {
   buffer_before_minutes: minutes(720),
   buffer_after_minutes: minutes(720),
   min_notice_minutes: minutes(525_600),
-  horizon_days: z.number().int().min(1).max(3650).nullable(),
+  horizon_days: z.number().int().min(1).max(3650).nullable()
+    .meta({ description: 'Bookable this many days ahead; null = the default of 730 days (2 years)' }),
   hold_ttl_seconds: z.number().int().min(1).max(86_400)
     .meta({ description: 'How long a held booking waits for the customer\'s details before it expires' }),
   requires_approval: z.boolean(),

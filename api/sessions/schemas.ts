@@ -3,7 +3,7 @@ import type { Booking } from '../../db/schema';
 import { bookingClosesAt, bookingOpensAt, type SessionWithQueue } from '../../db/sessions';
 import { isoInZone } from '../../scheduling';
 import { bookingResponse, toBookingResponse } from '../bookings/schemas';
-import { instant, metadata, pageQuery, timezone, uuid } from '../common-schemas';
+import { instant, metadata, pageQuery, text, timezone, uuid } from '../common-schemas';
 
 const seconds = z.number().int().min(0).max(366 * 86_400);
 
@@ -25,7 +25,7 @@ export const createSessionBody = z.strictObject({
   resource_ids: z.array(uuid).max(100).default([])
     .refine((ids) => new Set(ids).size === ids.length, { message: 'resources must be distinct' })
     .meta({ description: 'Resources the session occupies (a room, a trainer): nothing else can be booked on them meanwhile' }),
-  recurrence: z.string().trim().min(1).max(500).optional()
+  recurrence: text(500).trim().min(1).optional()
     .meta({ description: 'RFC 5545 RRULE (without DTSTART), e.g. FREQ=WEEKLY;BYDAY=MO;UNTIL=20270301T000000Z; needs UNTIL or COUNT; occurrences keep the local time of start in timezone' }),
   metadata: metadata.default({}),
 }).superRefine((body, ctx) => {
@@ -47,7 +47,7 @@ export const updateSessionBody = z.strictObject({
 }).meta({ id: 'UpdateSession' });
 
 export const cancelSessionBody = z.strictObject({
-  reason: z.string().trim().min(1).max(2000).meta({ description: 'Recorded on every booking of the session' }),
+  reason: text(2000, { lines: true }).trim().min(1).meta({ description: 'Recorded on every booking of the session' }),
 }).meta({ id: 'SessionCancellation' });
 
 export const listSessionsQuery = z.object({

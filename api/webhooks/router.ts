@@ -9,13 +9,15 @@ import { organizationOf } from '../auth';
 import { decodeCursor, nextCursor } from '../cursor';
 import { NotFound } from '../errors';
 import { replayable } from '../idempotency';
+import { requireOutboundUrl } from '../outbound-url';
+import type { OutboundPolicy } from '../../outbound/address-policy';
 import { parseInput, pathId } from '../validation';
 import {
   createWebhookBody, listWebhooksQuery, toDeliveryResponse, toWebhookResponse, updateWebhookBody,
 } from './schemas';
 
 /** Subscriptions to booking events and their delivery log; the organization's API key only. */
-export function webhooksRouter(db: Kysely<Database>): Router {
+export function webhooksRouter(db: Kysely<Database>, outbound: OutboundPolicy): Router {
   const router = Router();
 
   async function subscriptionOf(organizationId: string, id: string) {
@@ -27,6 +29,7 @@ export function webhooksRouter(db: Kysely<Database>): Router {
   router.post('/', async (req, res) => {
     const organizationId = organizationOf(req);
     const body = parseInput(createWebhookBody, req.body);
+    await requireOutboundUrl(outbound, body.url, 'url');
     const created = await replayable(db, req, organizationId, 'POST /v1/webhooks', async () => {
       const subscription = await insertSubscription(db, {
         organizationId, url: body.url, eventTypes: body.event_types, secret: body.secret ?? generateWebhookSecret(),
@@ -53,6 +56,7 @@ export function webhooksRouter(db: Kysely<Database>): Router {
     const organizationId = organizationOf(req);
     const existing = await subscriptionOf(organizationId, req.params.id);
     const body = parseInput(updateWebhookBody, req.body);
+    await requireOutboundUrl(outbound, body.url, 'url');
     const updated = await updateSubscription(db, organizationId, existing.id, {
       ...(body.url !== undefined && { url: body.url }),
       ...(body.event_types !== undefined && { event_types: body.event_types }),

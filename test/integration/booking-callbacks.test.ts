@@ -10,7 +10,7 @@ let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 const receiverUrl = (path: string) => receiver.url(path);
 
 beforeAll(async () => {
-  stack = await startTestStack('booking_callbacks');
+  stack = await startTestStack('booking_callbacks', { outbound: { allowedHosts: ['127.0.0.1'], allowHttp: true } });
   receiver = await startWebhookReceiver((path) => {
     if (path !== '/flaky' || flakyAnswered) return 200;
     flakyAnswered = true;

@@ -17,7 +17,7 @@ const receiver = createServer((req, res) => {
 });
 
 beforeAll(async () => {
-  stack = await startTestStack('booking_webhooks');
+  stack = await startTestStack('booking_webhooks', { outbound: { allowedHosts: ['127.0.0.1'], allowHttp: true } });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
 });
 afterAll(async () => {

@@ -5,6 +5,7 @@ import { DateTime } from 'luxon';
 import { createActivities } from '../../activities';
 import { reconcilerScheduleId, ensureReconcilerSchedule } from '../../reconciler-schedule';
 import { bookingStateQuery, bookingWorkflowId, cancelUpdate, checkInUpdate, confirmUpdate, rescheduleUpdate, submitDetailsUpdate } from '../../workflows/messages';
+import { bookingWorkflow } from '../../workflows/booking';
 import { reconcileBookingsWorkflow, type ReconcileReport } from '../../workflows/reconciler';
 import { createBookable, createResource, createService, futureSlot, reserve } from '../stack/fixtures';
 import { call, waitFor } from '../stack/http';
@@ -34,11 +35,11 @@ async function historyHasNoFailedTask(workflowId: string) {
   return !history.events!.some((event) => event.workflowTaskFailedEventAttributes);
 }
 
-function reconcileOnce(bookingIds?: string[]): Promise<ReconcileReport> {
+function reconcileOnce(bookingIds?: string[], overdueSeconds?: number): Promise<ReconcileReport> {
   return stack.temporal.workflow.execute(reconcileBookingsWorkflow, {
-    workflowId: `test-reconcile-${Date.now()}-${Math.random().toString(16).slice(2)}`,
+    workflowId: `test-reconcile-${randomUUID()}`,
     taskQueue: stack.taskQueue,
-    args: [{ graceSeconds: 0, ...(bookingIds && { bookingIds }) }],
+    args: [{ graceSeconds: 0, ...(bookingIds && { bookingIds }), ...(overdueSeconds !== undefined && { overdueSeconds }) }],
   });
 }
 
@@ -54,12 +55,19 @@ describe('Request Cancellation in Temporal cancels the booking', () => {
     if (withDetails) await post(`/v1/bookings/${held.body.id}/details`, details);
     expect((await get(`/v1/bookings/${held.body.id}`)).body.status).toBe(status);
 
-    await handleOf(held.body.workflow_id).cancel();
+    // The UI's button and the CLI send this request; a reason, where one is given, reaches the audit log.
+    const reason = status === 'confirmed' ? 'customer called to cancel' : undefined;
+    await stack.temporal.workflowService.requestCancelWorkflowExecution({
+      namespace: 'default', workflowExecution: { workflowId: held.body.workflow_id }, identity: 'ops@example.com', reason,
+    });
     await waitFor(async () => (await handleOf(held.body.workflow_id).describe()).status.name, (name) => name !== 'RUNNING');
 
     expect((await handleOf(held.body.workflow_id).describe()).status.name).toBe('CANCELLED');
     expect((await get(`/v1/bookings/${held.body.id}`)).body.status).toBe('cancelled');
-    expect((await eventsOf(held.body.id)).at(-1)).toMatchObject({ from: status, to: 'cancelled', actor: 'operator' });
+    const cancellation = (await eventsOf(held.body.id)).at(-1)!;
+    expect(cancellation).toMatchObject({ from: status, to: 'cancelled', actor: 'operator' });
+    expect(cancellation.reason).toBe(reason
+      ? `${reason} (cancellation requested in Temporal by ops@example.com)` : 'cancellation requested in Temporal by ops@example.com');
     expect((await reserve(stack, { service_id: serviceId, start })).status).toBe(201);
     // The API then answers with the booking's status, never a 500.
     const again = await post(`/v1/bookings/${held.body.id}/cancel`);
@@ -212,6 +220,29 @@ describe('the reconciler', () => {
     expect((await adopted.query(bookingStateQuery)).status).toBe('held');
     expect(await (await adopted.describe()).staticSummary()).toContain('resumed by the reconciler');
     expect((await post(`/v1/bookings/${bookingId}/details`, details)).body.status).toBe('confirmed');
+  });
+
+  test('a booking whose workflow is stalled past its deadline gets its ending in the database', async () => {
+    const { serviceId } = await createBookable(stack, { hold_ttl_seconds: 2 });
+    const start = futureSlot(34);
+    const bookingId = randomUUID();
+    const hold = await createActivities({ db: stack.db }).placeHold({
+      bookingId, organizationId: stack.organizationId, serviceId, start, durationMinutes: null, resourceIds: null, customer: null, metadata: {},
+    });
+    expect(hold.outcome).toBe('held');
+    // Its workflow runs but never makes progress: no worker polls its task queue.
+    const stalled = await stack.temporal.workflow.start(bookingWorkflow, {
+      workflowId: bookingWorkflowId(bookingId), taskQueue: `${stack.taskQueue}-without-worker`,
+      args: [{ adopt: { bookingId, organizationId: stack.organizationId, actor: 'test', reason: 'stalled' } }],
+    });
+    await waitFor(async () => Date.now(), (now) => hold.outcome === 'held' && now > Date.parse(hold.booking.holdExpiresAt!));
+
+    expect((await reconcileOnce([bookingId])).repaired).toEqual([]);
+    const report = await reconcileOnce([bookingId], 0);
+    expect(report.repaired).toEqual([{ bookingId, workflow: 'stalled', status: 'held', action: 'expired' }]);
+    expect((await get(`/v1/bookings/${bookingId}`)).body.status).toBe('expired');
+    expect((await reserve(stack, { service_id: serviceId, start })).status).toBe(201);
+    await stalled.terminate('test done');
   });
 
   test('runs from a Schedule visible to operators', async () => {

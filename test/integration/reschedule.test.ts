@@ -15,7 +15,7 @@ let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 beforeAll(async () => {
   inbox = await startSmtpInbox();
   receiver = await startWebhookReceiver();
-  stack = await startTestStack('reschedule', { mailer: createSmtpMailer(inbox.url, 'Bookings <bookings@test.local>') });
+  stack = await startTestStack('reschedule', { outbound: { allowedHosts: ['127.0.0.1'], allowHttp: true }, mailer: createSmtpMailer(inbox.url, 'Bookings <bookings@test.local>') });
 });
 afterAll(async () => {
   await receiver?.stop();

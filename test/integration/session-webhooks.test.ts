@@ -7,7 +7,7 @@ import { startWebhookReceiver } from '../stack/webhook-receiver';
 let stack: TestStack;
 let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 beforeAll(async () => {
-  stack = await startTestStack('session_webhooks');
+  stack = await startTestStack('session_webhooks', { outbound: { allowedHosts: ['127.0.0.1'], allowHttp: true } });
   receiver = await startWebhookReceiver();
 });
 afterAll(async () => {

@@ -13,7 +13,7 @@ let stack: TestStack;
 let bookingId: string;
 let manageToken: string;
 beforeAll(async () => {
-  stack = await startTestStack('webhooks');
+  stack = await startTestStack('webhooks', { outbound: { allowedHosts: ['127.0.0.1'], allowHttp: true } });
   // Events reference a real booking; the workflow that made it plays no further part here.
   const { serviceId } = await createBookable(stack);
   const held = await reserve(stack, { service_id: serviceId, start: futureSlot(2) });

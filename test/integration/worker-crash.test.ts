@@ -44,8 +44,10 @@ afterAll(async () => {
 });
 
 test('holds placed before the worker is killed still expire or confirm under a new worker', async () => {
+  // The hold to confirm outlives a slow restart on a busy machine; the other expires meanwhile.
   const { serviceId } = await createBookable(stack, { hold_ttl_seconds: 4 });
-  const toConfirm = await reserve(stack, { service_id: serviceId, start: futureSlot(2) });
+  const { serviceId: patientService } = await createBookable(stack, { hold_ttl_seconds: 300 });
+  const toConfirm = await reserve(stack, { service_id: patientService, start: futureSlot(2) });
   const toExpire = await reserve(stack, { service_id: serviceId, start: futureSlot(3) });
   expect([toConfirm.body.status, toExpire.body.status]).toEqual(['held', 'held']);
 

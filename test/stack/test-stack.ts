@@ -10,7 +10,9 @@ import { migrateToLatest } from '../../db/migrate';
 import { addApiKey, createOrganization, generateApiKey } from '../../db/organizations';
 import type { Database } from '../../db/schema';
 import { createBookingWorker } from '../../worker';
+import { runWithHeartbeat } from '../../worker-heartbeat';
 import type { Mailer } from '../../activities/mailer';
+import type { OutboundPolicy } from '../../outbound/address-policy';
 
 export interface TestStack {
   name: string;
@@ -41,7 +43,12 @@ function quietRuntime() {
  * A test file's own slice of the shared stack: a fresh database with the app's migrations, a task
  * queue of its own with a real worker on it, and the real app on port 0.
  */
-export async function startTestStack(name: string, options: { worker?: boolean; mailer?: Mailer } = {}): Promise<TestStack> {
+export async function startTestStack(
+  name: string, options: { worker?: boolean; mailer?: Mailer; outbound?: OutboundPolicy } = {},
+): Promise<TestStack> {
+  // As `npm start` in development: http allowed, no internal host; a test with a local receiver
+  // lets it in explicitly, as an operator would with WEBHOOK_ALLOWED_HOSTS.
+  const outbound = options.outbound ?? { allowedHosts: [], allowHttp: true };
   const serverUrl = process.env.TEST_DATABASE_URL;
   const temporalAddress = process.env.TEST_TEMPORAL_ADDRESS;
   if (!serverUrl || !temporalAddress) throw new Error('integration tests run under the jest global setup (npm test)');
@@ -55,7 +62,7 @@ export async function startTestStack(name: string, options: { worker?: boolean; 
   const connection = await Connection.connect({ address: temporalAddress });
   const temporal = new Client({ connection, namespace: 'default' });
   const manageTokenSecret = randomBytes(16).toString('hex');
-  const app = createApp({ db, temporal, taskQueue, manageTokenSecret });
+  const app = createApp({ db, temporal, taskQueue, manageTokenSecret, outbound });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
@@ -65,10 +72,10 @@ export async function startTestStack(name: string, options: { worker?: boolean; 
   const startWorker = async () => {
     const workerConnection = await NativeConnection.connect({ address: temporalAddress });
     const instance = await createBookingWorker({
-      db, connection: workerConnection, namespace: 'default', taskQueue, mailer: options.mailer, temporal,
+      db, connection: workerConnection, namespace: 'default', taskQueue, mailer: options.mailer, temporal, outbound,
       workflowBundle: process.env.TEST_WORKFLOW_BUNDLE ? { codePath: process.env.TEST_WORKFLOW_BUNDLE } : undefined,
     });
-    worker = { instance, running: instance.run(), connection: workerConnection };
+    worker = { instance, running: runWithHeartbeat(instance, db, taskQueue), connection: workerConnection };
   };
   const stopWorker = async () => {
     if (!worker) return;

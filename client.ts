@@ -1,4 +1,8 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ClientInterceptors } from '@temporalio/client';
+import { requestIdClientInterceptor } from './telemetry/request-id-client-interceptor';
+
+/** Every Temporal client of the API passes the request id on (see telemetry/). */
+export const clientInterceptors: ClientInterceptors = { workflow: [requestIdClientInterceptor] };
 
 export interface TemporalClientOptions {
   address: string;
@@ -8,5 +12,5 @@ export interface TemporalClientOptions {
 /** One connection per process; the API and scripts share this factory. */
 export async function createTemporalClient({ address, namespace }: TemporalClientOptions): Promise<Client> {
   const connection = await Connection.connect({ address });
-  return new Client({ connection, namespace });
+  return new Client({ connection, namespace, interceptors: clientInterceptors });
 }

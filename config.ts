@@ -1,7 +1,15 @@
 import path from 'node:path';
+import { z } from 'zod';
+import { defaultLogFormat } from './telemetry/logger';
 
-/** Every setting comes from the environment; these are the defaults a newcomer gets. */
+/**
+ * Every setting comes from the environment; these are the defaults a newcomer gets. Each variable is
+ * read by a zod schema, a bad value is refused naming the variable, and a production process
+ * (`NODE_ENV=production`) refuses settings that are only safe on a developer's machine.
+ */
 export interface Config {
+  production: boolean;
+  host: string;
   port: number;
   dataDir: string;
   databaseUrl: string | null;
@@ -16,58 +24,114 @@ export interface Config {
   manageTokenSecret: string | null;
   smtpUrl: string | null;
   mailFrom: string;
+  /** Where customers reach the booking and manage pages; the manage links in e-mails start with it. */
+  publicUrl: string;
   /** How often the reconciler Schedule looks for bookings whose workflow is closed or missing. */
   reconcileIntervalSeconds: number;
   /** Hosts or host:port that webhooks and callbacks may reach even if internal. */
   webhookAllowedHosts: string[];
   /** Plain http targets for webhooks and callbacks; off by default in production. */
   webhookAllowHttp: boolean;
+  shutdownTimeoutMs: number;
+  workerHealthPort: number | null;
+  bootstrapOrgName: string | null;
+  bootstrapApiKey: string | null;
+  logLevel: string;
+  workerMetricsPort: number;
+  rateLimitApiKeyPerMinute: number;
+  rateLimitManageTokenPerMinute: number;
+  temporalMetricsPort: number;
+  logFormat: 'json' | 'pretty';
 }
 
-function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    throw new Error(`${name} must be a port number, got "${raw}"`);
+/** The whole list of what is wrong, each line starting with the variable's name. */
+export class ConfigError extends Error {
+  constructor(readonly problems: Array<{ variable: string; message: string }>) {
+    super(`invalid configuration:\n${problems.map(({ variable, message }) => `  ${variable}: ${message}`).join('\n')}`);
+    this.name = 'ConfigError';
   }
-  return value;
 }
 
-function positiveIntFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, got "${raw}"`);
-  return value;
-}
+const portNumber = z.coerce.number().int().min(0).max(65535);
+const positiveSeconds = z.coerce.number().positive().max(3600);
+const wholeSecondsAtLeastOne = z.coerce.number().int('must be a whole number').min(1, 'must be at least 1');
+const text = z.string().min(1);
+const wholeCount = z.coerce.number().int('must be a whole number').min(0, 'must be 0 (unlimited) or more');
+const flag = z.enum(['true', 'false', '1', '0'], 'must be true or false').transform((value) => value === 'true' || value === '1');
+// The `sk_` prefix is how authentication tells an API key from a manage token (`mt_`).
+const bootstrapKey = z.string().regex(/^sk_[A-Za-z0-9_-]{32,}$/, 'must be "sk_" and at least 32 URL-safe characters, e.g. sk_$(openssl rand -hex 24)');
 
-function booleanFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  throw new Error(`${name} must be true or false, got "${raw}"`);
+/** Values from examples and templates; a secret anyone can read in a repository signs nothing. */
+const PLACEHOLDER_SECRETS = /^(change[-_ ]?me.*|changeit|secret|password|example.*|replace[-_ ]?me.*|your[-_ ].*|x+|0+|todo)$/i;
+export const MIN_SECRET_BYTES = 32;
+
+type Problems = Array<{ variable: string; message: string }>;
+
+function reader(env: NodeJS.ProcessEnv, problems: Problems) {
+  /** An unset or empty variable takes the fallback; a set one must satisfy the schema. */
+  return function read<T, F extends T | null>(name: string, schema: z.ZodType<T>, fallback: F): T | F {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const parsed = schema.safeParse(raw);
+    if (parsed.success) return parsed.data;
+    problems.push({ variable: name, message: `${parsed.error.issues[0]?.message ?? 'invalid'} (got "${raw}")` });
+    return fallback;
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return {
-    port: intFromEnv(env, 'PORT', 3000),
+  const problems: Problems = [];
+  const read = reader(env, problems);
+  const config: Config = {
+    production: env.NODE_ENV === 'production',
+    host: read('HOST', text, '127.0.0.1'),
+    port: read('PORT', portNumber, 3000),
     dataDir: path.resolve(env.DATA_DIR || '.data'),
-    databaseUrl: env.DATABASE_URL || null,
-    pgPort: intFromEnv(env, 'PG_PORT', 54329),
-    temporalAddress: env.TEMPORAL_ADDRESS || null,
+    databaseUrl: read('DATABASE_URL', z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'), null),
+    pgPort: read('PG_PORT', portNumber, 54329),
+    temporalAddress: read('TEMPORAL_ADDRESS', z.string().regex(/^[^\s:/]+:\d+$/, 'must be host:port'), null),
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
-    temporalPort: intFromEnv(env, 'TEMPORAL_PORT', 7233),
-    temporalUiPort: intFromEnv(env, 'TEMPORAL_UI_PORT', 8233),
+    temporalPort: read('TEMPORAL_PORT', portNumber, 7233),
+    temporalUiPort: read('TEMPORAL_UI_PORT', portNumber, 8233),
     temporalCliPath: env.TEMPORAL_CLI_PATH || null,
     taskQueue: env.TEMPORAL_TASK_QUEUE || 'bookings',
     devApiKey: env.DEV_API_KEY || null,
     manageTokenSecret: env.MANAGE_TOKEN_SECRET || null,
-    smtpUrl: env.SMTP_URL || null,
+    smtpUrl: read('SMTP_URL', z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL'), null),
     mailFrom: env.MAIL_FROM || 'Bookings <bookings@localhost>',
-    reconcileIntervalSeconds: positiveIntFromEnv(env, 'RECONCILE_INTERVAL_SECONDS', 60),
+    publicUrl: read('PUBLIC_URL', z.string().regex(/^https?:\/\//, 'must be an http(s):// URL'), null) ?? `http://localhost:${env.PORT || 3000}`,
+    reconcileIntervalSeconds: read('RECONCILE_INTERVAL_SECONDS', wholeSecondsAtLeastOne, 60),
+    shutdownTimeoutMs: read('SHUTDOWN_TIMEOUT_SECONDS', positiveSeconds, 25) * 1000,
+    workerHealthPort: read('WORKER_HEALTH_PORT', portNumber, null),
+    bootstrapOrgName: env.BOOTSTRAP_ORG_NAME || null,
+    bootstrapApiKey: read('BOOTSTRAP_API_KEY', bootstrapKey, null),
     webhookAllowedHosts: (env.WEBHOOK_ALLOWED_HOSTS ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
-    webhookAllowHttp: booleanFromEnv(env, 'WEBHOOK_ALLOW_HTTP', env.NODE_ENV !== 'production'),
+    webhookAllowHttp: read('WEBHOOK_ALLOW_HTTP', flag, env.NODE_ENV !== 'production'),
+    logLevel: read('LOG_LEVEL', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+    workerMetricsPort: read('WORKER_METRICS_PORT', portNumber, 0),
+    rateLimitApiKeyPerMinute: read('RATE_LIMIT_API_KEY_PER_MINUTE', wholeCount, 1200),
+    rateLimitManageTokenPerMinute: read('RATE_LIMIT_MANAGE_TOKEN_PER_MINUTE', wholeCount, 60),
+    temporalMetricsPort: read('TEMPORAL_METRICS_PORT', portNumber, 0),
+    logFormat: read('LOG_FORMAT', z.enum(['json', 'pretty']), defaultLogFormat(env)),
   };
+  if (config.production) problems.push(...unsafeInProduction(config));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** What `npm start` may generate or accept for convenience, and a production process must not. */
+function unsafeInProduction(config: Config): Problems {
+  const problems: Problems = [];
+  const secret = config.manageTokenSecret;
+  if (!secret) {
+    problems.push({ variable: 'MANAGE_TOKEN_SECRET', message: 'is required in production (e.g. `openssl rand -base64 48`)' });
+  } else if (PLACEHOLDER_SECRETS.test(secret.trim())) {
+    problems.push({ variable: 'MANAGE_TOKEN_SECRET', message: 'is a placeholder; set a random secret (e.g. `openssl rand -base64 48`)' });
+  } else if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
+    problems.push({ variable: 'MANAGE_TOKEN_SECRET', message: `must be at least ${MIN_SECRET_BYTES} bytes in production` });
+  }
+  if (config.devApiKey) {
+    problems.push({ variable: 'DEV_API_KEY', message: 'must not be set in production; issue keys with the admin command' });
+  }
+  return problems;
 }

@@ -1,14 +1,28 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import pino from 'pino';
 import type { Kysely } from 'kysely';
 import { createActivities } from './activities';
 import { createSmtpMailer, type Mailer } from './activities/mailer';
 import { loadConfig } from './config';
 import { createDb } from './db/connection';
 import type { Database } from './db/schema';
+import type { MailLinks } from './activities/booking-mails';
 import { ensureReconcilerSchedule } from './reconciler-schedule';
 import type { OutboundPolicy } from './outbound/address-policy';
 import { runWithHeartbeat } from './worker-heartbeat';
+import { serveWorkerHealth } from './worker-health';
+
+/** Where `npm run build` puts the prebuilt workflow bundle: beside the compiled worker. */
+export const PREBUILT_WORKFLOW_BUNDLE = path.join(__dirname, 'workflow-bundle.js');
+import { activityLogInterceptor } from './telemetry/activity-log-interceptor';
+import { activityMetricsInterceptor } from './telemetry/activity-metrics-interceptor';
+import { serveWorkerMetrics } from './telemetry/worker-metrics-server';
+import { createLogger, type Logger } from './telemetry/logger';
+import { temporalLogBridge } from './telemetry/temporal-log-bridge';
+import { workflowInterceptorModules } from './telemetry/workflow-interceptor-modules';
 
 export interface BookingWorkerOptions {
   db: Kysely<Database>;
@@ -18,19 +32,29 @@ export interface BookingWorkerOptions {
   /** A prebuilt bundle (the tests build one per run); by default the workflows are bundled at start. */
   workflowBundle?: { codePath: string };
   mailer?: Mailer | null;
+  links?: MailLinks | null;
   /** For the reconciler's activity, which asks Temporal about bookings' workflows. */
   temporal?: Client | null;
   outbound?: OutboundPolicy;
+  /** How long a SIGTERM lets running activities finish before they are cancelled (default: none). */
+  shutdownGraceTime?: number;
+  /** Each activity's log line (with request and booking id); absent, none. */
+  logger?: Logger;
 }
 
 /** Shared by `npm start` and the tests, so both run the same workflows and activities. */
-export function createBookingWorker({ db, connection, namespace, taskQueue, workflowBundle, mailer, temporal, outbound }: BookingWorkerOptions): Promise<Worker> {
+export function createBookingWorker({
+  db, connection, namespace, taskQueue, workflowBundle, mailer, temporal, outbound, shutdownGraceTime, links, logger = pino({ level: 'silent' }),
+}: BookingWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
+    ...(shutdownGraceTime !== undefined && { shutdownGraceTime, shutdownForceTime: shutdownGraceTime + 5_000 }),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
-    activities: createActivities({ db, mailer, temporal, outbound }),
+    activities: createActivities({ db, mailer, temporal, outbound, links }),
+    // A prebuilt bundle already holds the workflow interceptors (bundleWorkflowCode's workflowInterceptorModules).
+    interceptors: { activity: [activityLogInterceptor(logger), activityMetricsInterceptor], ...(!workflowBundle && { workflowModules: workflowInterceptorModules }) },
   });
 }
 
@@ -39,18 +63,39 @@ async function main() {
   if (!config.databaseUrl || !config.temporalAddress) {
     throw new Error('the worker needs DATABASE_URL and TEMPORAL_ADDRESS (npm start sets both)');
   }
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat }).child({ process: 'worker' });
+  // The SDK's own lines and the workflows' (through the logger sink) go to pino too.
+  Runtime.install({
+    logger: temporalLogBridge(logger),
+    // The SDK's own worker metrics (task slots, poll latencies, schedule-to-start...) for Prometheus.
+    ...(config.temporalMetricsPort > 0 && {
+      telemetryOptions: { metrics: { prometheus: { bindAddress: `${config.host}:${config.temporalMetricsPort}` } } },
+    }),
+  });
+  if (config.workerMetricsPort > 0) serveWorkerMetrics(config.workerMetricsPort);
   const db = createDb(config.databaseUrl);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : null;
+  const links = config.manageTokenSecret ? { publicUrl: config.publicUrl, manageTokenSecret: config.manageTokenSecret } : null;
   const clientConnection = await Connection.connect({ address: config.temporalAddress });
   const temporal = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
   await ensureReconcilerSchedule(temporal, config.taskQueue, config.reconcileIntervalSeconds);
+  // The compiled worker loads the bundle `npm run build` made; under tsx (npm start) there is none
+  // beside it, and the workflows are bundled at start.
+  const prebuilt = fs.existsSync(PREBUILT_WORKFLOW_BUNDLE);
   const worker = await createBookingWorker({
-    db, connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, mailer, temporal,
+    db, connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, mailer, temporal, logger, links,
     outbound: { allowedHosts: config.webhookAllowedHosts, allowHttp: config.webhookAllowHttp },
+    workflowBundle: prebuilt ? { codePath: PREBUILT_WORKFLOW_BUNDLE } : undefined,
+    shutdownGraceTime: config.shutdownTimeoutMs,
   });
-  console.log(`worker polling task queue "${config.taskQueue}"`);
+  const health = config.workerHealthPort === null ? null : await serveWorkerHealth(worker, config.host, config.workerHealthPort);
+  logger.info({ taskQueue: config.taskQueue, workflows: prebuilt ? 'prebuilt' : 'freshly bundled' }, 'worker polling');
+  // The SDK's runtime turns SIGTERM and SIGINT into worker.shutdown(): polling stops, running
+  // activities get shutdownGraceTime to finish, and run() resolves once they have. The heartbeat
+  // beside it tells the API's /readyz that this worker lives.
   await runWithHeartbeat(worker, db, config.taskQueue);
+  health?.close();
   await connection.close();
   await clientConnection.close();
   await db.destroy();
@@ -58,7 +103,8 @@ async function main() {
 
 if (require.main === module) {
   main().catch((error) => {
-    console.error(error);
+    // A configuration refusal is read by an operator: its message names the variables, no stack.
+    console.error(error?.name === 'ConfigError' ? error.message : error);
     process.exit(1);
   });
 }

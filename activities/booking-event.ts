@@ -2,12 +2,14 @@ import type { Transaction } from 'kysely';
 import { bookingRepresentation } from '../db/booking-representation';
 import type { Booking, BookingEventType, BookingStatus, Database } from '../db/schema';
 import { findSubscriptionsFor, insertBookingEvent } from '../db/webhooks';
+import { sendsMail } from './booking-mails';
 
 /** Which webhook event a transition is, if any: a check-in keeps the status but is an event. */
 export function eventTypeOf(to: BookingStatus, checkIn: boolean): BookingEventType | null {
   if (checkIn) return 'booking.checked_in';
   switch (to) {
     case 'held': return 'booking.held';
+    case 'pending_approval': return 'booking.awaiting_approval';
     case 'confirmed': return 'booking.confirmed';
     case 'cancelled': return 'booking.cancelled';
     case 'declined': return 'booking.declined';
@@ -33,10 +35,21 @@ export function bookingEventId(bookingId: string, step: string): string {
   return `${bookingId}:${step}`;
 }
 
+/** Someone to e-mail about this event: the customer, or a host with an address. */
+async function hasMailRecipient(trx: Transaction<Database>, booking: Booking, type: BookingEventType): Promise<boolean> {
+  if (!sendsMail(type)) return false;
+  if (booking.customer_email) return true;
+  if (booking.resource_ids.length === 0) return false;
+  const host = await trx.selectFrom('resources').select('id')
+    .where('id', 'in', booking.resource_ids).where('email', 'is not', null).executeTakeFirst();
+  return Boolean(host);
+}
+
 /**
- * The outbox row for webhooks, written in the transaction of the transition it reports. Returns
- * the event id only when a subscription or the booking's own callback wants it: without one, no
- * delivery workflow is started, which spares the workflow engine half of its work per booking.
+ * The outbox row for webhooks and e-mails, written in the transaction of the transition it
+ * reports. Returns the event id only when a subscription, the booking's own callback or an e-mail
+ * wants it: without one, no delivery workflow is started, which spares the workflow engine half of
+ * its work per booking.
  */
 export async function recordBookingEvent(
   trx: Transaction<Database>, booking: Booking, step: string, type: BookingEventType, occurredAt = booking.updated_at,
@@ -46,7 +59,7 @@ export async function recordBookingEvent(
     id, organizationId: booking.organization_id, bookingId: booking.id, type,
     payload: bookingRepresentation(booking), occurredAt,
   });
-  if (wantsCallback(booking, type)) return id;
+  if (wantsCallback(booking, type) || await hasMailRecipient(trx, booking, type)) return id;
   const subscribers = await findSubscriptionsFor(trx, booking.organization_id, type);
   return subscribers.length > 0 ? id : null;
 }

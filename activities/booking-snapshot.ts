@@ -3,7 +3,8 @@ import { bookingClosesAt } from '../db/sessions';
 import type { ServiceWithResources } from '../db/services';
 import type { BookingSnapshot } from './types';
 
-export type SnapshotService = Pick<ServiceWithResources, 'requires_approval' | 'approval_ttl_seconds' | 'reminder_offsets_seconds'>;
+export type SnapshotService = Pick<ServiceWithResources,
+  'requires_approval' | 'approval_ttl_seconds' | 'reminder_offsets_seconds' | 'check_in_window_hours'>;
 export type SnapshotSession = Pick<Session, 'start_at' | 'closes_before_seconds'>;
 
 export function toSnapshot(booking: Booking, service: SnapshotService, session: SnapshotSession | null = null): BookingSnapshot {
@@ -24,5 +25,6 @@ export function toSnapshot(booking: Booking, service: SnapshotService, session: 
     spaces: booking.spaces,
     sessionId: booking.session_id,
     waitlistExpiresAt: session && bookingClosesAt(session).toISOString(),
+    checkInClosesAt: new Date(booking.end_at.getTime() + Math.round(service.check_in_window_hours * 3_600_000)).toISOString(),
   };
 }

@@ -1,9 +1,9 @@
 import type { Transaction } from 'kysely';
-import { checkStart } from '../scheduling';
+import { checkStart, checkStartOfGroups, narrowGroups, type ServiceRules } from '../scheduling';
 import { findOccupiedRanges, insertAllocations, lockResources } from '../db/bookings';
 import { findGroupSeatsTaken, groupSlotKey, takeGroupSeats } from '../db/group-slots';
 import { findResources } from '../db/resources';
-import { toResourceSchedule, toServiceRules } from '../db/schedule-model';
+import { toGroupedResources, toResourceSchedule, toServiceRules } from '../db/schedule-model';
 import type { Database } from '../db/schema';
 import type { ServiceWithResources } from '../db/services';
 import { isInvalidData } from '../db/data-errors';
@@ -48,6 +48,10 @@ export interface TimeWanted {
   durationMinutes: number | null;
   /** Acceptable resources in order of preference (mode `one`); null = any of the service's. */
   resourceIds: string[] | null;
+  /** One of the service's named resource groups, a free member of which is booked; null = as the service says. */
+  resourceGroup?: string | null;
+  /** The organization waived minimum notice and horizon for this booking (never hours or capacity). */
+  bypassDelays?: boolean;
   spaces: number;
   now: Date;
 }
@@ -67,8 +71,18 @@ export interface ClaimableTime {
 
 /** The resources a booking of this service takes: all of them, or the acceptable candidates. */
 export function neededResourceIds(service: ServiceWithResources, candidateIds: string[]): string[] {
+  // With named groups the engine picks among every group's members: all of them are consulted.
+  if (service.resource_groups.length > 0) return service.resource_ids;
   return service.resource_mode === 'all' ? service.resource_ids : candidateIds;
 }
+
+/** The rules with minimum notice and horizon lifted: a start from now on, however near or far. */
+function withoutDelays(rules: ServiceRules): ServiceRules {
+  return { ...rules, minNoticeMinutes: 0, horizonDays: null };
+}
+
+/** What the audit log says of a booking placed with `bypass_delays`. */
+export const DELAYS_BYPASSED = 'bypass_delays: minimum notice, horizon and booking window not applied (API key)';
 
 /**
  * Locks the resources (sorted, so racing transactions queue instead of deadlocking) and asks the
@@ -88,6 +102,10 @@ export async function findClaimableTime(
   const candidateIds = wanted.resourceIds ?? service.resource_ids;
   const unknown = candidateIds.filter((id) => !service.resource_ids.includes(id));
   if (unknown.length > 0) refuseTime('resource_not_found', `resource ${unknown[0]} does not provide this service`);
+  const grouped = toGroupedResources(service, { onlyGroup: wanted.resourceGroup ?? undefined });
+  if (grouped && grouped.groups.length === 0) refuseTime('resource_not_found', `the service has no resource group ${wanted.resourceGroup}`);
+  // Served by one group: named resources pick the groups (and members) that may serve it.
+  if (grouped?.across === 'one' && wanted.resourceIds) grouped.groups = narrowGroups(grouped.groups, wanted.resourceIds);
   const neededIds = neededResourceIds(service, candidateIds);
 
   if (!locked) await judgeTime(trx, wanted, neededIds);
@@ -100,7 +118,7 @@ async function judgeTime(trx: Transaction<Database>, wanted: TimeWanted, neededI
   const { service } = wanted;
   const resources = await findResources(trx, wanted.organizationId, neededIds);
   const ordered = neededIds.map((id) => resources.find((resource) => resource.id === id)!);
-  const rules = toServiceRules(service);
+  const rules = wanted.bypassDelays ? withoutDelays(toServiceRules(service)) : toServiceRules(service);
   const durationMinutes = wanted.durationMinutes ?? rules.durationsMinutes[0];
   const start = wanted.start;
   const occupiedFrom = new Date(start.getTime() - rules.bufferBeforeMinutes * MINUTE);
@@ -111,9 +129,8 @@ async function judgeTime(trx: Transaction<Database>, wanted: TimeWanted, neededI
     ? await findGroupSeatsTaken(trx, service.id, neededIds, start, new Date(start.getTime() + 1))
     : [];
 
-  const verdict = checkStart({
+  const input = {
     resources: ordered.map(toResourceSchedule),
-    mode: service.resource_mode,
     service: rules,
     durationMinutes,
     busy: occupied,
@@ -122,7 +139,8 @@ async function judgeTime(trx: Transaction<Database>, wanted: TimeWanted, neededI
     now: wanted.now.getTime(),
     start: start.getTime(),
     preferredResourceIds: wanted.resourceIds ?? undefined,
-  });
+  };
+  const verdict = grouped ? checkStartOfGroups(input, grouped) : checkStart({ ...input, mode: service.resource_mode });
   if (!verdict.ok) refuseTime(verdict.reason, verdict.message);
 
   return {

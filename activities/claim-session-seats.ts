@@ -7,13 +7,12 @@ import { recordBookingEvent } from './booking-event';
 import { toSnapshot } from './booking-snapshot';
 import { refuseTime } from './booking-time';
 import type { HoldOutcome, HoldRequest } from './types';
-import { fromReservation, refuseCustomerOverlap } from './new-booking';
+import { fromReservation, holdReason, refuseCustomerOverlap } from './new-booking';
 
 type Claimed = Exclude<HoldOutcome, { outcome: 'rejected' }>;
 
-/** Refuses a session that cannot take bookings now: cancelled, or outside its booking window. */
+/** Refuses a session outside its booking window. */
 function refuseUnlessOpen(session: Session, now: Date): void {
-  if (session.status === 'cancelled') refuseTime('session_cancelled', `session ${session.id} is cancelled`);
   const opens = bookingOpensAt(session);
   if (opens && now < opens) refuseTime('booking_not_open', `booking for session ${session.id} opens at ${opens.toISOString()}`);
   const closes = bookingClosesAt(session);
@@ -38,7 +37,8 @@ export async function claimSessionSeats(
   if (!session || session.organization_id !== request.organizationId || session.service_id !== service.id) {
     refuseTime('session_not_found', `session ${request.sessionId} does not exist`);
   }
-  refuseUnlessOpen(session, now);
+  if (session.status === 'cancelled') refuseTime('session_cancelled', `session ${session.id} is cancelled`);
+  if (!request.bypassDelays) refuseUnlessOpen(session, now);
   const spaces = request.spaces ?? 1;
   if (spaces > session.capacity) refuseTime('too_many_spaces', `session ${session.id} has ${session.capacity} seats, fewer than ${spaces}`);
 
@@ -61,13 +61,16 @@ export async function claimSessionSeats(
     timezone: session.timezone,
     resource_ids: session.resource_ids,
     spaces,
-    hold_expires_at: seated ? sessionHoldExpiry(session, service.hold_ttl_seconds, now) : null,
+    hold_expires_at: seated
+      ? request.bypassDelays ? new Date(now.getTime() + service.hold_ttl_seconds * 1000) : sessionHoldExpiry(session, service.hold_ttl_seconds, now)
+      : null,
     waitlist_seq: seated ? null : await nextWaitlistSeq(trx),
   });
   await adjustSessionCounters(trx, session.id, seated ? { seats: spaces } : { waitlist: spaces });
   await appendBookingEvent(trx, {
     organizationId: booking.organization_id, bookingId: booking.id, step: 'hold',
-    from: null, to: booking.status, actor: 'customer', reason: seated ? null : 'session full: joined the waiting list',
+    from: null, to: booking.status, actor: 'customer',
+    reason: [seated ? null : 'session full: joined the waiting list', holdReason(request)].filter(Boolean).join('; ') || null,
   });
   const eventId = await recordBookingEvent(trx, booking, 'hold', seated ? 'booking.held' : 'booking.waitlisted');
   return { outcome: seated ? 'held' : 'waitlisted', booking: toSnapshot(booking, service, session), eventId };

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Mailer } from './mailer';
+import { sendBookingMails, type BookingMailsOutcome, type BookingMailsRequest, type MailLinks } from './booking-mails';
 import { adoptBookings } from './adopt-bookings';
 import { attemptDeadline } from './attempt-deadline';
 import { cancellationReason, type CancellationRequestRef } from './cancellation-request';
@@ -18,6 +19,7 @@ import { recordTransition } from './record-transition';
 import { rescheduleBooking } from './reschedule-booking';
 import { resumeBooking, type ResumeRequest } from './resume-booking';
 import { sendReminder, type ReminderOutcome, type ReminderRequest } from './send-reminder';
+import { acceptWaitingBooking, suspendSessionBooking, type SeatMoveOutcome, type SeatMoveRequest } from './session-seat-moves';
 import type {
   BookingSnapshot, HoldOutcome, HoldRequest, RescheduleOutcome, RescheduleRequest, TransitionOutcome, TransitionRequest,
 } from './types';
@@ -32,6 +34,8 @@ export interface ActivityDeps {
   now?: () => Date;
   /** E-mail channel for notifications; null keeps them in the outbox table. */
   mailer?: Mailer | null;
+  /** For the manage links in e-mails; null leaves them out. */
+  links?: MailLinks | null;
   /** The reconciler asks Temporal which bookings' workflows are gone; without it, it finds none. */
   temporal?: Client | null;
   /** Where webhooks and callbacks may go; by default https to public addresses only. */
@@ -39,7 +43,7 @@ export interface ActivityDeps {
 }
 
 /** The worker and the tests wire activities the same way: from their dependencies. */
-export function createActivities({ db, now = () => new Date(), mailer = null, temporal = null, outbound = STRICT_POLICY }: ActivityDeps) {
+export function createActivities({ db, now = () => new Date(), mailer = null, temporal = null, outbound = STRICT_POLICY, links = null }: ActivityDeps) {
   const temporalFor = (purpose: string): Client => {
     if (!temporal) throw new Error(`the ${purpose} needs a Temporal client (createActivities({ temporal }))`);
     return temporal;
@@ -51,11 +55,14 @@ export function createActivities({ db, now = () => new Date(), mailer = null, te
     cancelSession: (request: SessionCancellationRequest): Promise<{ bookingIds: string[] }> => cancelSession(db, request),
     changeSessionCapacity: (request: CapacityChangeRequest): Promise<CapacityChangeOutcome> => changeSessionCapacity(db, request, now()),
     rescheduleBooking: (request: RescheduleRequest): Promise<RescheduleOutcome> => rescheduleBooking(db, request, now()),
+    suspendSessionBooking: (request: SeatMoveRequest): Promise<SeatMoveOutcome> => suspendSessionBooking(db, request, now()),
+    acceptWaitingBooking: (request: SeatMoveRequest): Promise<SeatMoveOutcome> => acceptWaitingBooking(db, request, now()),
     resumeBooking: (request: ResumeRequest): Promise<BookingSnapshot | null> => resumeBooking(db, request),
     findOrphanedBookings: (search: OrphanSearch): Promise<OrphanSearchResult> => findOrphanedBookings(db, temporalFor('reconciler'), search, now()),
     cancellationReason: (ref: CancellationRequestRef): Promise<string> => cancellationReason(temporalFor('cancellation\'s reason'), ref),
     adoptBookings: (orphans: OrphanedBooking[], reason: string): Promise<string[]> => adoptBookings(temporalFor('reconciler'), orphans, reason),
-    sendReminder: (request: ReminderRequest): Promise<ReminderOutcome> => sendReminder(db, mailer, request),
+    sendReminder: (request: ReminderRequest): Promise<ReminderOutcome> => sendReminder(db, mailer, links, request, now()),
+    sendBookingMails: (request: BookingMailsRequest): Promise<BookingMailsOutcome> => sendBookingMails(db, mailer, links, request, now()),
     listEventSubscriptions: (request: EventSubscriptionsRequest): Promise<string[]> => listEventSubscriptions(db, request),
     deliverWebhook: (request: DeliverWebhookRequest): Promise<DeliverWebhookOutcome> => deliverWebhook(db, outbound, request, now()),
   };
@@ -69,3 +76,4 @@ export type BookingActivities = ReturnType<typeof createActivities>;
 export type * from './types';
 export type { OrphanedBooking, OrphanSearch, OrphanSearchResult };
 export type { CapacityChangeOutcome, CapacityChangeRequest, SessionCancellationRequest, SessionHoldsOutcome };
+export type { SeatMoveOutcome, SeatMoveRequest };

@@ -9,7 +9,7 @@ import { rollBackIfLate } from './attempt-deadline';
 import { findClaimableTime, occupyTime, refusalOf, refuseTime } from './booking-time';
 import { claimSessionSeats } from './claim-session-seats';
 import type { HoldOutcome, HoldRequest } from './types';
-import { fromReservation, refuseCustomerOverlap } from './new-booking';
+import { fromReservation, holdReason, refuseCustomerOverlap } from './new-booking';
 
 type Placed = Exclude<HoldOutcome, { outcome: 'rejected' }>;
 
@@ -50,7 +50,8 @@ export async function placeHold(
       const spaces = request.spaces ?? 1;
       const time = await findClaimableTime(trx, {
         organizationId: request.organizationId, service, start: new Date(request.start),
-        durationMinutes: request.durationMinutes, resourceIds: request.resourceIds, spaces, now,
+        durationMinutes: request.durationMinutes, resourceIds: request.resourceIds, resourceGroup: request.resourceGroup,
+        bypassDelays: request.bypassDelays, spaces, now,
       });
       await refuseCustomerOverlap(trx, request, service, time.start, time.end);
       const booking = await insertBooking(trx, {
@@ -67,7 +68,7 @@ export async function placeHold(
       await occupyTime(trx, booking, time);
       await appendBookingEvent(trx, {
         organizationId: booking.organization_id, bookingId: booking.id, step: 'hold',
-        from: null, to: 'held', actor: 'customer', reason: null,
+        from: null, to: 'held', actor: 'customer', reason: holdReason(request),
       });
       const eventId = await recordBookingEvent(trx, booking, 'hold', 'booking.held');
       rollBackIfLate(commitBy);

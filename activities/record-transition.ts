@@ -62,6 +62,10 @@ export async function recordTransition(db: Kysely<Database>, request: Transition
           customer_email: request.customer.email,
           customer_phone: request.customer.phone ?? null,
           notes: request.customer.notes ?? null,
+          // Absent in requests recorded before they existed: keep what the reservation stored.
+          ...(request.customer.timezone !== undefined && { customer_timezone: request.customer.timezone }),
+          ...(request.customer.booking_fields !== undefined && { booking_fields: JSON.stringify(request.customer.booking_fields) }),
+          ...(request.customer.extra_emails !== undefined && { extra_emails: request.customer.extra_emails }),
         }),
         ...(request.checkIn && { checked_in: request.checkIn.present, check_in_reason: request.checkIn.reason }),
         ...(request.approvalExpiresAt !== undefined && {

@@ -1,9 +1,10 @@
-import { DateTime } from 'luxon';
 import type { Kysely } from 'kysely';
 import { findBookingById } from '../db/bookings';
-import { insertNotification, markNotification } from '../db/notifications';
+import { countRevisions } from '../db/customer-pages';
+import type { StoredNotification } from '../db/notifications';
 import type { Database } from '../db/schema';
 import { recordBookingEvent } from './booking-event';
+import { deliverAll, mailContext, manageUrlOf, queueMail, readerZone, type MailLinks } from './booking-mails';
 import type { Mailer } from './mailer';
 
 export interface ReminderRequest {
@@ -14,43 +15,39 @@ export interface ReminderRequest {
 }
 
 export type ReminderOutcome = {
+  /** True once every recipient's mail went out; without a mailer they stay queued in the outbox. */
   sent: boolean; channel: 'outbox' | 'email'; skipped?: string;
   /** The `booking.reminder_sent` event, when a subscription wants it (absent in older results). */
   eventId?: string | null;
 };
 
-function describeOffset(seconds: number): string {
-  return seconds % 86_400 === 0 ? `${seconds / 86_400} day(s)` : seconds % 3600 === 0 ? `${seconds / 3600} hour(s)` : `${Math.round(seconds / 60)} minute(s)`;
-}
-
 /**
- * Writes the reminder to the outbox and, with a mailer, e-mails it. Idempotent per booking,
- * start and offset, so a rescheduled booking gets its reminders again for the new time.
+ * Writes the reminder, with the booking's full content and an .ics, to the outbox for the customer
+ * and each of the booking's extra addresses, and e-mails them when there is a mailer. Idempotent
+ * per booking, start, offset and recipient, so a rescheduled booking gets its reminders again for
+ * the new time.
  */
-export async function sendReminder(db: Kysely<Database>, mailer: Mailer | null, request: ReminderRequest): Promise<ReminderOutcome> {
+export async function sendReminder(
+  db: Kysely<Database>, mailer: Mailer | null, links: MailLinks | null, request: ReminderRequest, now: Date,
+): Promise<ReminderOutcome> {
   const booking = await findBookingById(db, request.bookingId);
   if (!booking || booking.status !== 'confirmed') return { sent: false, channel: 'outbox', skipped: 'booking is not confirmed' };
-  const when = DateTime.fromJSDate(booking.start_at, { zone: booking.timezone }).toFormat("cccc d LLLL yyyy 'at' HH:mm (ZZZZ)");
-  const channel = mailer && booking.customer_email ? 'email' : 'outbox';
-  const notification = await insertNotification(db, {
-    organization_id: booking.organization_id,
-    booking_id: booking.id,
-    kind: 'reminder',
-    dedupe_key: `reminder:${booking.id}:${request.start}:${request.offsetSeconds}`,
-    channel,
-    recipient: booking.customer_email,
-    subject: `Reminder: your booking on ${when}`,
-    body: `Hello ${booking.customer_name ?? ''},\n\nthis is a reminder of your booking in ${describeOffset(request.offsetSeconds)}, on ${when}.\n`,
-    status: 'pending',
-  });
-  if (notification.status !== 'sent' && channel === 'email') {
-    // A failure throws: the activity's retry policy tries the mail server again.
-    await mailer!.send({ to: notification.recipient!, subject: notification.subject, text: notification.body });
+  const { service, branding, resources } = await mailContext(db, booking);
+  const key = `reminder:${booking.id}:${request.start}:${request.offsetSeconds}`;
+  const recipients = [booking.customer_email, ...booking.extra_emails].filter((address): address is string => Boolean(address));
+  const revisions = await countRevisions(db, booking.id, null);
+  const queued: StoredNotification[] = [];
+  for (const [index, recipient] of recipients.entries()) {
+    queued.push(await queueMail(db, mailer, links, now, {
+      kind: 'reminder', booking, service, branding, hosts: resources, zone: readerZone(booking),
+      manageUrl: manageUrlOf(links, booking.id), offsetSeconds: request.offsetSeconds, recipient, revisions,
+      // The customer's key is the one reminders always had.
+      dedupeKey: index === 0 && recipient === booking.customer_email ? key : `${key}:${recipient}`,
+    }));
   }
-  // Marked sent and announced together; the event id is the reminder's, so a retry writes it once.
-  const eventId = await db.transaction().execute(async (trx) => {
-    if (notification.status !== 'sent') await markNotification(trx, notification.id, { status: 'sent' });
-    return recordBookingEvent(trx, booking, `reminder:${request.start}:${request.offsetSeconds}`, 'booking.reminder_sent', new Date());
-  });
-  return { sent: true, channel, eventId };
+  // A failure throws: the activity's retry policy tries the mail server again.
+  const delivered = await deliverAll(db, mailer, queued);
+  const eventId = await db.transaction().execute((trx) =>
+    recordBookingEvent(trx, booking, `reminder:${request.start}:${request.offsetSeconds}`, 'booking.reminder_sent', now));
+  return { sent: queued.length > 0 && delivered === queued.length, channel: mailer && queued.length > 0 ? 'email' : 'outbox', eventId };
 }

@@ -20,6 +20,8 @@ export interface BookingSnapshot {
   sessionId: string | null;
   /** A waiting booking that has not been promoted by then expires: its session's booking window closes. */
   waitlistExpiresAt: string | null;
+  /** Presence or absence may be recorded until then (the service's window after the end); absent in older histories. */
+  checkInClosesAt?: string;
 }
 
 export interface CustomerDetails {
@@ -27,6 +29,11 @@ export interface CustomerDetails {
   email: string;
   phone?: string | null;
   notes?: string | null;
+  /** The customer's zone for e-mails; absent in requests from before it existed. */
+  timezone?: string | null;
+  /** Answers to the service's booking fields, checked by the API against their definitions. */
+  booking_fields?: Record<string, string | boolean>;
+  extra_emails?: string[];
 }
 
 export interface HoldRequest {
@@ -36,6 +43,12 @@ export interface HoldRequest {
   start: string;
   durationMinutes: number | null;
   resourceIds: string[] | null;
+  /** Cancel-and-rebook: the booking this one replaces (cancelled once this hold exists). */
+  rebookedFrom?: string;
+  /** The organization waived notice, horizon and a session's booking window (API key only). */
+  bypassDelays?: boolean;
+  /** One of the service's named resource groups to book from; absent = as the service says. */
+  resourceGroup?: string;
   /** Seats wanted in a group appointment or session; absent = 1 (requests recorded before spaces existed). */
   spaces?: number;
   /** A seat in this group session instead of a time of the service's resources. */
@@ -48,6 +61,16 @@ export interface HoldRequest {
   metadata: Record<string, unknown>;
   /** Where this booking's own callbacks go (cancellation, check-in); absent in older requests. */
   callbackUrl?: string | null;
+  /** Further contact data and the caller's labels; absent in older requests. */
+  contact?: BookingContact;
+}
+
+export interface BookingContact {
+  extraEmails?: string[];
+  extraPhoneNumbers?: string[];
+  externalId?: string;
+  label?: string;
+  displayLabel?: string;
 }
 
 /** Why a hold was refused: the engine's reasons plus the store's; the API maps them to 404 / 409 / 503. */

@@ -1,8 +1,15 @@
 import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
+import pino from 'pino';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { STRICT_POLICY, type OutboundPolicy } from '../outbound/address-policy';
+import { apiKeysRouter } from './api-keys/router';
+import type { Logger } from '../telemetry/logger';
+import { accessLog } from './access-log';
+import { docsRouter } from './docs-page';
+import { metricsRoute, requestMetrics } from './request-metrics';
+import { rateLimit, type RateLimits } from './rate-limit';
 import { authenticate } from './auth';
 import { availabilityRouter } from './availability/router';
 import { bookingsRouter } from './bookings/router';
@@ -10,18 +17,31 @@ import { calendarsRouter, signedCalendarFeedRouter } from './calendars/router';
 import { notFoundRoute, problemDetails } from './errors';
 import { healthRouter } from './health';
 import { buildOpenApiDocument } from './openapi';
+import { operations } from './operations';
+import { queryGuard } from './query-guard';
+import { methodNotAllowed } from './method-not-allowed';
 import { resourcesRouter } from './resources/router';
 import { servicesRouter } from './services/router';
 import { sessionsRouter } from './sessions/router';
 import { webhooksRouter } from './webhooks/router';
+import { customerPagesRouter } from '../web/router';
+import { organizationRouter } from './organization/router';
 
 export interface AppDeps {
   db: Kysely<Database>;
   temporal: Client;
   taskQueue: string;
   manageTokenSecret: string;
+  /** The pages' base URL (PUBLIC_URL); default the request's own scheme and host. */
+  publicUrl?: string;
   /** Where webhooks and callbacks may point; by default https to public addresses only. */
   outbound?: OutboundPolicy;
+  /** True once a shutdown began: /readyz answers 503 so a load balancer stops sending requests. */
+  isDraining?: () => boolean;
+  /** The access log and 5xx errors; absent, the app logs nothing (tests that do not look at logs). */
+  logger?: Logger;
+  /** Per API key and per manage token; absent, unlimited. */
+  rateLimits?: RateLimits;
 }
 
 /** The whole HTTP surface, separate from listen() so tests serve the real app on port 0. */
@@ -29,28 +49,41 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(accessLog(deps.logger ?? pino({ level: 'silent' })));
+  app.use(requestMetrics);
   app.use(express.json({ limit: '100kb' }));
 
+  app.use(queryGuard(operations, ''));
   app.use(healthRouter(deps));
+  app.get('/metrics', metricsRoute);
+  app.use(docsRouter());
   const openApiDocument = buildOpenApiDocument();
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
 
+  // The customers' booking and manage pages: no API key, the manage token is in the path.
+  app.use(customerPagesRouter(deps));
+
   const v1 = express.Router();
   // A resource's calendar feed by its signed URL: calendar apps send no Authorization header.
   v1.use(signedCalendarFeedRouter(deps.db, deps.manageTokenSecret));
   v1.use(authenticate(deps.db, deps.manageTokenSecret));
+  if (deps.rateLimits) v1.use(rateLimit(deps.rateLimits));
+  v1.use(queryGuard(operations, '/v1'));
+  v1.use('/organization', organizationRouter(deps.db));
   v1.use('/resources', resourcesRouter(deps.db));
   v1.use('/services', servicesRouter(deps.db));
   v1.use('/sessions', sessionsRouter(deps));
   v1.use('/bookings', bookingsRouter(deps));
   v1.use('/availability', availabilityRouter(deps.db));
   v1.use('/webhooks', webhooksRouter(deps.db, deps.outbound ?? STRICT_POLICY));
+  v1.use('/api-keys', apiKeysRouter(deps.db));
   // Calendar files under /bookings and /resources, kept apart from those routers' JSON.
   v1.use(calendarsRouter(deps.db, deps.manageTokenSecret));
   app.use('/v1', v1);
 
+  app.use(methodNotAllowed(operations));
   app.use(notFoundRoute);
   app.use(problemDetails);
   return app;

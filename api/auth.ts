@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import { findBookingById } from '../db/bookings';
-import { findOrganizationByApiKey } from '../db/organizations';
+import { useApiKey } from '../db/api-keys';
 import type { Database } from '../db/schema';
 import { Forbidden, NotFound, Unauthorized } from './errors';
 import { verifyManageToken } from './manage-token';
@@ -29,8 +29,8 @@ export function authenticate(db: Kysely<Database>, manageTokenSecret: string): R
       if (!booking) throw new Unauthorized('the manage token is not valid');
       req.principal = { kind: 'customer', organizationId: booking.organization_id, bookingId: booking.id };
     } else {
-      const organizationId = await findOrganizationByApiKey(db, token);
-      if (!organizationId) throw new Unauthorized('the API key is not valid');
+      const organizationId = await useApiKey(db, token);
+      if (!organizationId) throw new Unauthorized('the API key is not valid or has been revoked');
       req.principal = { kind: 'organization', organizationId };
     }
     next();

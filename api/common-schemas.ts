@@ -20,6 +20,7 @@ const yearMessage = `must lie in the years ${EARLIEST_YEAR} to ${LATEST_YEAR}`;
 
 /** An instant: ISO 8601 with an offset or Z, so it means one moment wherever it is read. */
 export const instant = text(64)
+  .meta({ format: 'date-time', examples: ['2027-03-01T09:00:00+01:00'] })
   .refine((value) => /([+-]\d{2}:?\d{2}|Z)$/i.test(value) && DateTime.fromISO(value, { setZone: true }).isValid, {
     message: 'must be an ISO 8601 date-time with an offset, e.g. 2026-12-01T09:00:00+01:00',
     abort: true,
@@ -41,6 +42,7 @@ export const httpUrl = text(2000).refine((value) => {
 }, { message: 'must be an absolute http or https URL' });
 
 export const localDate = text(10)
+  .meta({ format: 'date' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
   .refine((value) => DateTime.fromISO(value).isValid, { message: 'is not a calendar date', abort: true })
   .refine((value) => {
@@ -81,7 +83,10 @@ export const pageQuery = {
   cursor: text(500).optional(),
 };
 
-export const problemSchema = z.object({
-  type: z.string(), title: z.string(), status: z.number().int(), detail: z.string(), code: z.string().optional(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+/** RFC 9457; refusals add their own members (e.g. session_id), hence open to more. */
+export const problemSchema = z.looseObject({
+  type: z.string(), title: z.string(), status: z.number().int(), detail: z.string(), instance: z.string().optional(),
+  code: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional()
+    .meta({ description: 'Each field at fault: `customer.email`, `query.status`, `header.Idempotency-Key`' }),
 }).meta({ id: 'Problem' });

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { unreachableDependency } from './dependency-failure';
 
 export interface FieldError { path: string; message: string }
 
@@ -50,6 +51,9 @@ export class Unavailable extends ApiError {
   }
 }
 
+/** A dependency that went away usually comes back within seconds (a restart, a failover). */
+const RETRY_AFTER_SECONDS = 5;
+
 function problemType(code: string | undefined): string {
   return code ? `/problems/${code.replace(/_/g, '-')}` : 'about:blank';
 }
@@ -69,11 +73,17 @@ export const problemDetails: ErrorRequestHandler = (error, req, res, _next) => {
     problem = new ApiError(413, 'Payload too large', 'the body is larger than 100 kB', { code: 'payload_too_large' });
   } else if (typeof error?.status === 'number' && error.status >= 400 && error.status < 500) {
     problem = new ApiError(error.status, 'Bad request', String(error.message), { code: 'bad_request' });
+  } else if (unreachableDependency(error)) {
+    (req.log ?? console).warn({ err: error }, `${req.method} ${req.originalUrl}: ${unreachableDependency(error)} unreachable`);
+    problem = new Unavailable(`${unreachableDependency(error) === 'database' ? 'PostgreSQL' : 'Temporal'} cannot be reached; nothing was changed, retry shortly`);
   } else {
-    console.error(`${req.method} ${req.originalUrl} failed`, error);
+    (req.log ?? console).error({ err: error }, `${req.method} ${req.originalUrl} failed`);
     problem = new ApiError(500, 'Internal server error', 'the server failed to answer; it has been logged');
   }
-  if (problem.status >= 500 && error instanceof ApiError) console.error(`${req.method} ${req.originalUrl}: ${error.message}`);
+  if (problem.status >= 500 && error instanceof ApiError) (req.log ?? console).error(`${req.method} ${req.originalUrl}: ${error.message}`);
+  res.locals.problemCode = problem.extra.code; // for the refusal metrics
+  if (problem.status === 503) res.set('retry-after', String(RETRY_AFTER_SECONDS));
+  if (problem.status !== 429 && problem.status !== 503) res.removeHeader('retry-after');
   res.status(problem.status).type('application/problem+json').json({
     type: problemType(problem.extra.code),
     title: problem.title,

@@ -5,22 +5,34 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { secondsSinceLastHeartbeat, WORKER_SILENCE_SECONDS } from '../db/worker-heartbeats';
 
+/** Readiness answers within 2 s even when a dependency hangs instead of refusing. */
+const PROBE_TIMEOUT_MS = 2000;
+
 async function check(name: string, probe: () => Promise<void>): Promise<[string, string]> {
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await probe();
+    await Promise.race([probe(), new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
+    })]);
     return [name, 'ok'];
   } catch (error) {
     return [name, (error as Error).message];
+  } finally {
+    clearTimeout(timer);
   }
 }
 
 /** /healthz: the process answers. /readyz: it can do its job — database, Temporal and a worker. */
-export function healthRouter(deps: { db: Kysely<Database>; temporal: Client; taskQueue: string }): Router {
+export function healthRouter(deps: { db: Kysely<Database>; temporal: Client; taskQueue: string; isDraining?: () => boolean }): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
+    if (deps.isDraining?.()) {
+      res.status(503).json({ status: 'draining', checks: {} });
+      return;
+    }
     const checks = Object.fromEntries(await Promise.all([
       check('database', async () => {
         await sql`SELECT 1`.execute(deps.db);
@@ -45,6 +57,7 @@ export function healthRouter(deps: { db: Kysely<Database>; temporal: Client; tas
       }),
     ]));
     const ready = Object.values(checks).every((value) => value === 'ok');
+    if (!ready) res.set('retry-after', '5');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
   });
   return router;

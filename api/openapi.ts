@@ -1,121 +1,227 @@
 import { z } from 'zod';
-import {
-  bookingResponse, callbackDeliveryResponse, cancelBody, checkInBody, createBookingBody, createSessionBookingsBody, customerDetails,
-  hostAnswerBody, listBookingsQuery, rescheduleBookingBody, spacesBody,
-} from './bookings/schemas';
-import { availabilityDaysResponse, availabilityQueryFields, availabilityResponse } from './availability/schemas';
 import { problemSchema } from './common-schemas';
-import { createResourceBody, resourceResponse, updateResourceBody } from './resources/schemas';
-import { createServiceBody, serviceResponse, updateServiceBody } from './services/schemas';
-import {
-  cancelSessionBody, createdSeriesResponse, createSessionBody, listSessionsQuery, readSessionQuery, sessionResponse, updateSessionBody,
-} from './sessions/schemas';
-import { createdWebhookResponse, createWebhookBody, deliveryResponse, listWebhooksQuery, updateWebhookBody, webhookResponse } from './webhooks/schemas';
+import { componentExamples } from './openapi-examples';
+import { operations, type Access, type Operation } from './operations';
 
-interface Operation {
-  method: 'get' | 'post' | 'patch' | 'delete';
-  path: string;
-  summary: string;
-  body?: z.ZodType;
-  query?: z.ZodObject;
-  /** Absent: the answer has no body (204). */
-  response?: z.ZodType;
-  /** Default application/json; calendar files are text/calendar. */
-  responseType?: string;
-  status: number;
-  /** A second success status answered with the same body (202 for a place on a waiting list). */
-  alsoStatus?: { status: number; description: string };
-  errors: number[];
+type JsonSchema = Record<string, unknown>;
+
+const TARGET = 'draft-2020-12';
+const componentUri = (id: string) => `#/components/schemas/${id}`;
+
+/** Every schema with a meta id, as JSON Schema 2020-12 (what OpenAPI 3.1 uses), referring to each other. */
+function componentsFor(io: 'input' | 'output'): Record<string, JsonSchema> {
+  const { schemas } = z.toJSONSchema(z.globalRegistry, { io, target: TARGET, unrepresentable: 'any', uri: componentUri });
+  // Copied at once: zod caches the JSON per schema, and the next conversion (the other io) writes into it.
+  return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _, $id: __, ...schema }]) => [id, structuredClone(schema) as JsonSchema]));
 }
 
-const page = (item: z.ZodType) => z.object({ data: z.array(item), next_cursor: z.string().nullable() });
-
-const operations: Operation[] = [
-  { method: 'post', path: '/v1/resources', summary: 'Create a resource', body: createResourceBody, response: resourceResponse, status: 201, errors: [400, 401, 422] },
-  { method: 'get', path: '/v1/resources', summary: 'List resources', response: page(resourceResponse), status: 200, errors: [400, 401] },
-  { method: 'get', path: '/v1/resources/{id}', summary: 'Read a resource', response: resourceResponse, status: 200, errors: [401, 404] },
-  { method: 'patch', path: '/v1/resources/{id}', summary: 'Change a resource', body: updateResourceBody, response: resourceResponse, status: 200, errors: [400, 401, 404] },
-  { method: 'post', path: '/v1/services', summary: 'Create a service', body: createServiceBody, response: serviceResponse, status: 201, errors: [400, 401, 404, 422] },
-  { method: 'get', path: '/v1/services', summary: 'List services', response: page(serviceResponse), status: 200, errors: [400, 401] },
-  { method: 'get', path: '/v1/services/{id}', summary: 'Read a service', response: serviceResponse, status: 200, errors: [401, 404] },
-  { method: 'patch', path: '/v1/services/{id}', summary: 'Change a service', body: updateServiceBody, response: serviceResponse, status: 200, errors: [400, 401, 404] },
-  { method: 'post', path: '/v1/sessions', summary: 'Create a group session, or with a recurrence rule its occurrences (answered as {series_id, data})', body: createSessionBody, response: z.union([sessionResponse, createdSeriesResponse]), status: 201, errors: [400, 401, 404, 409, 422] },
-  { method: 'get', path: '/v1/sessions', summary: 'List sessions with seats taken, seats left and waiting-list length', query: listSessionsQuery as unknown as z.ZodObject, response: page(sessionResponse), status: 200, errors: [400, 401] },
-  { method: 'get', path: '/v1/sessions/{id}', summary: 'Read a session; include=bookings adds the attendee list', query: readSessionQuery, response: sessionResponse, status: 200, errors: [400, 401, 404] },
-  { method: 'patch', path: '/v1/sessions/{id}', summary: 'Change the capacity or the waiting list\'s size; added seats promote waiting bookings', body: updateSessionBody, response: sessionResponse, status: 200, errors: [400, 401, 404, 409] },
-  { method: 'post', path: '/v1/sessions/{id}/cancel', summary: 'Cancel a session and, each through its own workflow, every booking of it', body: cancelSessionBody, response: sessionResponse.extend({ cancelled_booking_ids: z.array(z.string()) }), status: 200, errors: [400, 401, 404] },
-  { method: 'post', path: '/v1/bookings', summary: 'Reserve: answers once the hold exists (201), or the place on a session\'s waiting list (202), or the refusal (409)', body: createBookingBody, response: bookingResponse, status: 201, alsoStatus: { status: 202, description: 'Waitlisted: the place on the session\'s waiting list (waitlist_position)' }, errors: [400, 401, 404, 409, 422, 503] },
-  { method: 'post', path: '/v1/bookings/batch', summary: 'Book several sessions for one customer, all held or none (409 names the session)', body: createSessionBookingsBody, response: z.object({ data: z.array(bookingResponse) }), status: 201, errors: [400, 401, 404, 409, 422] },
-  { method: 'post', path: '/v1/bookings/{id}/spaces', summary: 'Give seats of a session booking back; they go to the waiting list', body: spacesBody, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },
-  { method: 'get', path: '/v1/bookings', summary: 'List bookings', query: listBookingsQuery as unknown as z.ZodObject, response: page(bookingResponse), status: 200, errors: [400, 401] },
-  { method: 'get', path: '/v1/bookings/{id}', summary: 'Read a booking', response: bookingResponse, status: 200, errors: [401, 404] },
-  { method: 'post', path: '/v1/bookings/{id}/details', summary: 'Submit the customer\'s details for a held booking', body: customerDetails, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },
-  { method: 'post', path: '/v1/bookings/{id}/confirm', summary: 'Host approves a booking pending approval', body: hostAnswerBody, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },
-  { method: 'post', path: '/v1/bookings/{id}/decline', summary: 'Host declines a booking pending approval', body: hostAnswerBody, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },
-  { method: 'post', path: '/v1/bookings/{id}/check-in', summary: 'Record presence or absence; after the end the booking becomes completed or no_show', body: checkInBody, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },
-  { method: 'post', path: '/v1/bookings/{id}/reschedule', summary: 'Move a held, pending or confirmed booking to another time; 409 with the refusal code keeps the old time', body: rescheduleBookingBody, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },
-  { method: 'get', path: '/v1/bookings/{id}/callbacks', summary: 'Attempts to POST the booking\'s own callbacks to its callback_url', response: z.object({ callback_url: z.string().nullable(), data: z.array(callbackDeliveryResponse) }), status: 200, errors: [401, 403, 404] },
-  { method: 'post', path: '/v1/bookings/{id}/cancel', summary: 'Cancel a booking that has not ended', body: cancelBody, response: bookingResponse, status: 200, errors: [400, 401, 404, 409] },
-  { method: 'get', path: '/v1/availability', summary: 'Bookable slots of a service over local dates (at most 62 days), with the seats left', query: availabilityQueryFields, response: availabilityResponse, status: 200, errors: [400, 401, 404] },
-  { method: 'get', path: '/v1/availability/days', summary: 'The same slots grouped by local day, days without slots included', query: availabilityQueryFields, response: availabilityDaysResponse, status: 200, errors: [400, 401, 404] },
-  { method: 'get', path: '/v1/bookings/{id}/ics', summary: 'The booking as an RFC 5545 calendar file (API key or the booking\'s manage token)', response: z.string(), responseType: 'text/calendar', status: 200, errors: [401, 404] },
-  { method: 'get', path: '/v1/resources/{id}/calendar.ics', summary: 'Calendar feed of a resource\'s confirmed and completed bookings (the last 90 days and all ahead); API key, or ?token= from calendar-url', response: z.string(), responseType: 'text/calendar', status: 200, errors: [401, 404] },
-  { method: 'get', path: '/v1/resources/{id}/calendar-url', summary: 'A signed URL of the resource\'s calendar feed (?token=) that needs no Authorization header', response: z.object({ url: z.string(), webcal_url: z.string() }), status: 200, errors: [401, 403, 404] },
-  { method: 'post', path: '/v1/webhooks', summary: 'Subscribe a URL to booking events; the signing secret is returned only here', body: createWebhookBody, response: createdWebhookResponse, status: 201, errors: [400, 401, 422] },
-  { method: 'get', path: '/v1/webhooks', summary: 'List webhook subscriptions', query: listWebhooksQuery, response: page(webhookResponse), status: 200, errors: [400, 401] },
-  { method: 'get', path: '/v1/webhooks/{id}', summary: 'Read a webhook subscription', response: webhookResponse, status: 200, errors: [401, 404] },
-  { method: 'patch', path: '/v1/webhooks/{id}', summary: 'Change a webhook subscription; enabled: true re-enables one disabled by a 410', body: updateWebhookBody, response: webhookResponse, status: 200, errors: [400, 401, 404] },
-  { method: 'delete', path: '/v1/webhooks/{id}', summary: 'Delete a webhook subscription and its delivery log', status: 204, errors: [401, 404] },
-  { method: 'get', path: '/v1/webhooks/{id}/deliveries', summary: 'Delivery attempts of a subscription, newest first', query: listWebhooksQuery, response: page(deliveryResponse), status: 200, errors: [400, 401, 404] },
-];
-
-function schemaOf(schema: z.ZodType, io: 'input' | 'output') {
-  return z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'openapi-3.0' });
+function idOf(schema: z.ZodType): string | undefined {
+  return z.globalRegistry.get(schema)?.id as string | undefined;
 }
 
-/** Built from the same zod schemas that validate requests, so the document cannot drift. */
-export function buildOpenApiDocument(): Record<string, unknown> {
+/** A schema without an id of its own, inline; it must not contain schemas with ids (they would land in $defs). */
+function inline(schema: z.ZodType, io: 'input' | 'output', where: string): JsonSchema {
+  const { $schema: _, ...json } = z.toJSONSchema(schema, { io, target: TARGET, unrepresentable: 'any' }) as JsonSchema;
+  if ('$defs' in json) throw new Error(`${where}: give the schema a meta id, it contains named schemas`);
+  return json;
+}
+
+function schemaRef(schema: z.ZodType, io: 'input' | 'output', where: string, used: Set<string>): JsonSchema {
+  const id = idOf(schema);
+  if (!id) return inline(schema, io, where);
+  used.add(id);
+  return { $ref: componentUri(id) };
+}
+
+/** Ids a schema refers to, directly or through other components. */
+function collectRefs(schemas: Record<string, JsonSchema>, roots: Iterable<string>): Set<string> {
+  const seen = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (!value || typeof value !== 'object') return;
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === '$ref' && typeof inner === 'string' && inner.startsWith('#/components/schemas/')) {
+        const id = inner.slice('#/components/schemas/'.length);
+        if (!seen.has(id)) {
+          seen.add(id);
+          visit(schemas[id]);
+        }
+      } else {
+        visit(inner);
+      }
+    }
+  };
+  for (const root of roots) {
+    seen.add(root);
+    visit(schemas[root]);
+  }
+  return seen;
+}
+
+const problemResponses: Record<number, { name: string; description: string; headers?: Record<string, unknown> }> = {
+  400: { name: 'BadRequest', description: 'Invalid input: `errors` names each field (body, query parameter or header) and what is wrong' },
+  401: { name: 'Unauthorized', description: 'No credentials, or they are not valid' },
+  403: { name: 'Forbidden', description: 'The credentials do not allow this route (a manage token on an API-key route)' },
+  404: { name: 'NotFound', description: 'Nothing of that id in the caller\'s organization, in the path or named by the request' },
+  409: { name: 'Conflict', description: 'Refused by the booking rules; `code` says why (e.g. slot_taken, session_full, invalid_transition)' },
+  413: { name: 'PayloadTooLarge', description: 'The body is larger than 100 kB' },
+  422: { name: 'IdempotencyKeyReused', description: 'The Idempotency-Key was used before with another body' },
+  429: {
+    name: 'TooManyRequests',
+    description: 'The rate limit of the API key or manage token is spent; retry after `Retry-After` seconds',
+    headers: {
+      'Retry-After': { description: 'Seconds until a request is allowed again', schema: { type: 'integer' } },
+      RateLimit: { description: 'IETF draft RateLimit fields: limit, remaining, reset', schema: { type: 'string' } },
+    },
+  },
+  503: {
+    name: 'ServiceUnavailable',
+    description: 'PostgreSQL or Temporal cannot be reached; nothing was changed; retry after `Retry-After` seconds',
+    headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } },
+  },
+};
+
+const security: Record<Access, Array<Record<string, string[]>>> = {
+  api_key: [{ apiKey: [] }],
+  api_key_or_manage_token: [{ apiKey: [] }, { manageToken: [] }],
+  api_key_or_calendar_token: [{ apiKey: [] }, { calendarToken: [] }],
+  public: [],
+};
+
+/** The errors a route can answer by its kind, plus its own. */
+export function errorStatuses(operation: Operation): number[] {
+  const statuses = new Set([400, ...operation.errors]);
+  if (operation.access !== 'public') [401, 429, 503].forEach((status) => statuses.add(status));
+  if (operation.access === 'api_key') statuses.add(403);
+  if (operation.path.includes('{id}')) statuses.add(404);
+  if (operation.body) statuses.add(413);
+  return [...statuses].sort();
+}
+
+function isOptional(schema: z.ZodType): boolean {
+  return schema.safeParse(undefined).success;
+}
+
+function operationObject(operation: Operation, used: { input: Set<string>; output: Set<string> }) {
+  const where = `${operation.method.toUpperCase()} ${operation.path}`;
+  const query = Object.entries(operation.query?.shape ?? {})
+    .filter(([name]) => !(operation.access === 'api_key_or_calendar_token' && name === 'token'))
+    .map(([name, field]) => {
+      const { description, ...schema } = inline(field as z.ZodType, 'input', `${where} ?${name}`);
+      return { name, in: 'query', required: !isOptional(field as z.ZodType), ...(description !== undefined && { description }), schema };
+    });
+  const parameters = [
+    ...(operation.path.includes('{id}') ? [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }] : []),
+    ...query,
+    ...(operation.method === 'post' && !operation.path.includes('{id}')
+      ? [{
+        name: 'Idempotency-Key', in: 'header', required: false,
+        description: 'Sent again with the same key, the request gets the first answer instead of creating twice',
+        schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+      }]
+      : []),
+  ];
+  const success = (description: string) => operation.response
+    ? {
+      description,
+      content: { [operation.responseType ?? 'application/json']: { schema: schemaRef(operation.response, 'output', where, used.output) } },
+    }
+    : { description };
+  return {
+    operationId: operation.operationId,
+    tags: [operation.tag],
+    summary: operation.summary,
+    security: security[operation.access],
+    ...(parameters.length > 0 && { parameters }),
+    ...(operation.body && {
+      // Required only where an absent body ({}) would be refused: a PATCH without changes changes nothing.
+      requestBody: { required: !operation.body.safeParse({}).success, content: { 'application/json': { schema: schemaRef(operation.body, 'input', where, used.input) } } },
+    }),
+    responses: {
+      [operation.status]: success(operation.response ? 'OK' : 'No content'),
+      ...(operation.alsoStatus && { [operation.alsoStatus.status]: success(operation.alsoStatus.description) }),
+      ...Object.fromEntries(errorStatuses(operation)
+        .filter((status) => status !== operation.alsoStatus?.status)
+        .map((status) => [status, { $ref: `#/components/responses/${problemResponses[status].name}` }])),
+    },
+  };
+}
+
+const TAGS: Record<Operation['tag'], string> = {
+  Resources: 'People, rooms and desks that can be booked, with their weekly schedule and date overrides',
+  Services: 'What is booked: durations, buffers, notice, hold time, approval, seats, reminders',
+  Sessions: 'Group sessions with capacity and a waiting list, optionally recurring',
+  Bookings: 'Reservations: each one a durable workflow from hold to its end',
+  Availability: 'Bookable slots of a service',
+  Calendars: 'RFC 5545 calendar files and feeds',
+  Webhooks: 'Subscriptions to booking events and their delivery log',
+  ApiKeys: 'The organization\'s API keys: issue, list, revoke',
+  Organization: 'The organization\'s name and logo, shown on the booking pages and in e-mails',
+  Operations: 'Health, readiness and this document',
+};
+
+/**
+ * OpenAPI 3.1 built from the same zod schemas that validate requests (zod 4's own JSON Schema
+ * output, so no second schema library can drift from them): requests in their input form,
+ * responses in their output form, both under components/schemas.
+ */
+function buildDocument(): Record<string, unknown> {
+  const used = { input: new Set<string>(), output: new Set<string>() };
   const paths: Record<string, Record<string, unknown>> = {};
   for (const operation of operations) {
-    const parameters = [
-      ...(operation.path.includes('{id}') ? [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }] : []),
-      ...Object.entries(operation.query?.shape ?? {}).map(([name, schema]) => ({
-        name, in: 'query', required: false, schema: schemaOf(schema as z.ZodType, 'input'),
-      })),
-      ...(operation.method === 'post' && !operation.path.includes('{id}')
-        ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }]
-        : []),
-    ];
-    paths[operation.path] = {
-      ...paths[operation.path],
-      [operation.method]: {
-        summary: operation.summary,
-        parameters,
-        ...(operation.body && {
-          requestBody: { required: true, content: { 'application/json': { schema: schemaOf(operation.body, 'input') } } },
-        }),
-        responses: {
-          [operation.status]: operation.response
-            ? { description: 'OK', content: { [operation.responseType ?? 'application/json']: { schema: schemaOf(operation.response, 'output') } } }
-            : { description: 'No content' },
-          ...(operation.alsoStatus && operation.response && {
-            [operation.alsoStatus.status]: {
-              description: operation.alsoStatus.description,
-              content: { 'application/json': { schema: schemaOf(operation.response, 'output') } },
-            },
-          }),
-          ...Object.fromEntries(operation.errors.map((status) => [status, {
-            description: 'Problem', content: { 'application/problem+json': { schema: schemaOf(problemSchema, 'output') } },
-          }])),
-        },
-      },
-    };
+    paths[operation.path] = { ...paths[operation.path], [operation.method]: operationObject(operation, used) };
   }
+  used.output.add(idOf(problemSchema)!);
+
+  const input = componentsFor('input');
+  const output = componentsFor('output');
+  const inputIds = collectRefs(input, used.input);
+  const outputIds = collectRefs(output, used.output);
+  const schemas: Record<string, JsonSchema> = {};
+  for (const id of [...inputIds, ...outputIds].sort()) {
+    const schema = outputIds.has(id) ? output[id] : input[id];
+    if (inputIds.has(id) && outputIds.has(id) && JSON.stringify(input[id]) !== JSON.stringify(output[id])) {
+      throw new Error(`schema ${id} is used by requests and responses but differs between them; give them separate ids`);
+    }
+    schemas[id] = componentExamples[id] ? { ...schema, examples: componentExamples[id] } : schema;
+  }
+
   return {
-    openapi: '3.0.3',
-    info: { title: 'Booking orchestrator', version: '1' },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-    security: [{ bearer: [] }],
+    openapi: '3.1.0',
+    info: {
+      title: 'Booking orchestrator',
+      version: '1',
+      description: 'Every booking is a durable Temporal workflow backed by PostgreSQL. Errors are application/problem+json (RFC 9457). '
+        + 'Times: see "Times" in the README; every instant is ISO 8601 with an explicit offset.',
+      license: { name: 'UNLICENSED', identifier: 'UNLICENSED' },
+    },
+    servers: [{ url: '/', description: 'This service' }],
+    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
+    security: [{ apiKey: [] }],
     paths,
+    components: {
+      schemas,
+      responses: Object.fromEntries(Object.entries(problemResponses).map(([, { name, description, headers }]) => [name, {
+        description,
+        ...(headers && { headers }),
+        content: { 'application/problem+json': { schema: { $ref: componentUri('Problem') } } },
+      }])),
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'The organization\'s API key: `Authorization: Bearer <key>`' },
+        manageToken: {
+          type: 'http', scheme: 'bearer', bearerFormat: 'mt_…',
+          description: 'A booking\'s manage token (returned when it is created): the customer\'s access to that one booking',
+        },
+        calendarToken: { type: 'apiKey', in: 'query', name: 'token', description: 'The signed token of a resource\'s calendar-url' },
+      },
+    },
   };
+}
+
+let document: Record<string, unknown> | undefined;
+
+/** Built once per process: the schemas do not change while it runs. */
+export function buildOpenApiDocument(): Record<string, unknown> {
+  document ??= buildDocument();
+  return document;
 }

@@ -1,6 +1,8 @@
+import { once } from 'node:events';
 import { createTemporalClient } from '../client';
 import { loadConfig } from '../config';
 import { createDb } from '../db/connection';
+import { createLogger } from '../telemetry/logger';
 import { createApp } from './app';
 
 async function main() {
@@ -8,21 +10,42 @@ async function main() {
   if (!config.databaseUrl || !config.temporalAddress || !config.manageTokenSecret) {
     throw new Error('the API needs DATABASE_URL, TEMPORAL_ADDRESS and MANAGE_TOKEN_SECRET (npm start sets them)');
   }
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat }).child({ process: 'api' });
   const db = createDb(config.databaseUrl);
   const temporal = await createTemporalClient({ address: config.temporalAddress, namespace: config.temporalNamespace });
+  let draining = false;
   const app = createApp({
-    db, temporal, taskQueue: config.taskQueue, manageTokenSecret: config.manageTokenSecret,
+    db, temporal, taskQueue: config.taskQueue, manageTokenSecret: config.manageTokenSecret, isDraining: () => draining, logger, publicUrl: config.publicUrl,
     outbound: { allowedHosts: config.webhookAllowedHosts, allowHttp: config.webhookAllowHttp },
+    rateLimits: { apiKeyPerMinute: config.rateLimitApiKeyPerMinute, manageTokenPerMinute: config.rateLimitManageTokenPerMinute },
   });
-  const server = app.listen(config.port, () => console.log(`API listening on :${config.port}`));
-  const stop = () => server.close(() => {
-    void Promise.all([db.destroy(), temporal.connection.close()]).then(() => process.exit(0));
-  });
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  const server = app.listen(config.port, config.host);
+  await once(server, 'listening');
+  logger.info({ host: config.host, port: config.port }, `API listening on http://${config.host}:${config.port}`);
+
+  // SIGTERM: stop accepting connections, let in-flight requests finish (bounded by
+  // SHUTDOWN_TIMEOUT_SECONDS), then close the pools. A request that never got in is refused at the
+  // socket and can be retried elsewhere with its Idempotency-Key; one that got in gets its answer.
+  const stop = async (signal: string) => {
+    if (draining) return;
+    draining = true;
+    logger.info({ signal }, `${signal}: finishing in-flight requests`);
+    const closed = new Promise((resolve) => server.close(resolve));
+    server.closeIdleConnections();
+    const deadline = setTimeout(() => {
+      logger.warn({ timeoutMs: config.shutdownTimeoutMs }, 'requests still open; closing their connections');
+      server.closeAllConnections();
+    }, config.shutdownTimeoutMs);
+    await closed;
+    clearTimeout(deadline);
+    await Promise.all([db.destroy(), temporal.connection.close()]);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 main().catch((error) => {
-  console.error(error);
+  console.error(error instanceof Error && error.name === 'ConfigError' ? error.message : error);
   process.exit(1);
 });

@@ -6,9 +6,11 @@ import { uuid } from './common-schemas';
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefix?: string): z.infer<S> {
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
-  throw new InvalidInput(result.error.issues.map((issue) => {
-    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-    return { path: path || (prefix ?? 'body'), message: issue.message };
+  throw new InvalidInput(result.error.issues.flatMap((issue) => {
+    const at = (extra: string[] = []) => [prefix, ...issue.path.map(String), ...extra].filter(Boolean).join('.') || (prefix ?? 'body');
+    // An unknown field is named itself, not the object that holds it.
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: at([key]), message: 'is not a field of this request' }));
+    return [{ path: at(), message: issue.message }];
   }));
 }
 

@@ -130,11 +130,16 @@ export function listBookingEvents(db: Db, organizationId: string, bookingId: str
 
 export interface BookingFilter {
   organizationId: string;
-  status?: BookingStatus;
+  statuses?: BookingStatus[];
+  serviceId?: string;
   resourceId?: string;
   sessionId?: string;
+  externalId?: string;
+  /** Compared without case, as the reservation's customer check does (and its index). */
+  customerEmail?: string;
   from?: Date;
   to?: Date;
+  createdAfter?: Date;
   after?: { startAt: Date; id: string };
   limit: number;
 }
@@ -142,9 +147,13 @@ export interface BookingFilter {
 /** Ordered by start then id, so a cursor (the last row's start and id) pages without gaps. */
 export function listBookings(db: Db, filter: BookingFilter): Promise<Booking[]> {
   let query = db.selectFrom('bookings').selectAll().where('organization_id', '=', filter.organizationId);
-  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.statuses?.length) query = query.where('status', 'in', filter.statuses);
+  if (filter.serviceId) query = query.where('service_id', '=', filter.serviceId);
+  if (filter.customerEmail) query = query.where(sql<boolean>`lower(customer_email) = ${filter.customerEmail.toLowerCase()}`);
+  if (filter.createdAfter) query = query.where('created_at', '>', filter.createdAfter);
   if (filter.resourceId) query = query.where(sql<boolean>`resource_ids @> ARRAY[${filter.resourceId}]::uuid[]`);
   if (filter.sessionId) query = query.where('session_id', '=', filter.sessionId);
+  if (filter.externalId) query = query.where('external_id', '=', filter.externalId);
   if (filter.from) query = query.where('end_at', '>', filter.from);
   if (filter.to) query = query.where('start_at', '<', filter.to);
   if (filter.after) {
@@ -173,4 +182,11 @@ export async function findOverlappingCustomerBooking(
     .where('start_at', '<', end).where('end_at', '>', start);
   if (excludeBookingId) query = query.where('id', '<>', excludeBookingId);
   return query.executeTakeFirst();
+}
+
+/** The booking that replaced this one by cancel-and-rebook, if any. */
+export function findRebooking(db: Db, organizationId: string, bookingId: string): Promise<Booking | undefined> {
+  return db.selectFrom('bookings').selectAll()
+    .where('organization_id', '=', organizationId).where('rebooked_from', '=', bookingId)
+    .orderBy('created_at', 'desc').executeTakeFirst();
 }

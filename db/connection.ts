@@ -7,13 +7,17 @@ import type { Database } from './schema';
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export function createDb(databaseUrl: string, maxConnections = 20): Kysely<Database> {
-  // Deadlines: no statement runs, and no caller waits for a connection, without end (issue 13).
+  // Deadlines: no statement runs without end, and a database that cannot be reached (or a pool
+  // that has no connection free) is known within 2 s, so the API answers 503 rather than hang.
   const pool = new pg.Pool({
-    connectionString: databaseUrl, max: maxConnections, statement_timeout: 30_000, connectionTimeoutMillis: 10_000,
+    connectionString: databaseUrl, max: maxConnections, statement_timeout: 30_000, connectionTimeoutMillis: 2000,
   });
   // An idle connection dropped by a database restart must not take the process down with it;
   // the pool opens a new one for the next query.
   pool.on('error', (error) => console.warn(`idle database connection lost: ${error.message}`));
+  // So is a connection dropped while checked out between two queries: without a listener its
+  // 'error' event would crash the process; the query in flight still fails with the error.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -5,7 +5,10 @@ import * as webhooks from './migrations/0003_webhooks';
 import * as remindersCheckIn from './migrations/0004_reminders_check_in';
 import * as sessions from './migrations/0005_sessions';
 import * as bookingCallbacks from './migrations/0006_booking_callbacks';
+import * as apiKeys from './migrations/0008_api_keys';
 import * as workerHeartbeats from './migrations/0010_worker_heartbeats';
+import * as schedulerParity from './migrations/0012_scheduler_parity';
+import * as customerPages from './migrations/0013_customer_pages';
 
 /** Listed here rather than read from disk, so the same migrations run under tsx, jest and bundles. */
 const migrations: Record<string, Migration> = {
@@ -15,7 +18,10 @@ const migrations: Record<string, Migration> = {
   '0004_reminders_check_in': remindersCheckIn,
   '0005_sessions': sessions,
   '0006_booking_callbacks': bookingCallbacks,
+  '0008_api_keys': apiKeys,
   '0010_worker_heartbeats': workerHeartbeats,
+  '0012_scheduler_parity': schedulerParity,
+  '0013_customer_pages': customerPages,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

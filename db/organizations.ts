@@ -11,6 +11,11 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
+/** Enough to tell keys apart in a list, far too little to guess the rest (24 random bytes). */
+export function apiKeyPrefix(key: string): string {
+  return key.slice(0, 9);
+}
+
 export function generateApiKey(): string {
   return `sk_${randomBytes(24).toString('base64url')}`;
 }
@@ -22,7 +27,7 @@ export async function createOrganization(db: Db, name: string): Promise<string> 
 
 export async function addApiKey(db: Db, organizationId: string, key: string, name: string): Promise<void> {
   await db.insertInto('api_keys')
-    .values({ organization_id: organizationId, key_hash: hashApiKey(key), name })
+    .values({ organization_id: organizationId, key_hash: hashApiKey(key), name, prefix: apiKeyPrefix(key) })
     .onConflict((oc) => oc.column('key_hash').doNothing())
     .execute();
 }
@@ -37,4 +42,17 @@ export async function findOrganizationByName(db: Db, name: string): Promise<stri
   const row = await db.selectFrom('organizations').select('id').where('name', '=', name)
     .orderBy('created_at').executeTakeFirst();
   return row?.id;
+}
+
+export async function listOrganizations(db: Db): Promise<Array<{ id: string; name: string; created_at: Date }>> {
+  return db.selectFrom('organizations').select(['id', 'name', 'created_at']).orderBy('created_at').orderBy('id').execute();
+}
+
+/** By id, or else by name (the admin command accepts either). */
+export async function findOrganization(db: Db, idOrName: string): Promise<{ id: string; name: string } | undefined> {
+  const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrName)
+    ? await db.selectFrom('organizations').select(['id', 'name']).where('id', '=', idOrName).executeTakeFirst()
+    : undefined;
+  return byId ?? db.selectFrom('organizations').select(['id', 'name']).where('name', '=', idOrName)
+    .orderBy('created_at').executeTakeFirst();
 }

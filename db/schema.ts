@@ -23,6 +23,8 @@ export interface DateOverrideJson { date: string; intervals: LocalIntervalJson[]
 export interface OrganizationTable {
   id: Generated<string>;
   name: string;
+  /** Branding of the public pages and e-mails (0013). */
+  logo_url: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 
@@ -33,6 +35,9 @@ export interface ApiKeyTable {
   key_hash: string;
   created_at: CreatedAt;
   revoked_at: Timestamp | null;
+  /** The key's first characters, to recognise it by (0008); null for keys made before. */
+  prefix: string | null;
+  last_used_at: Timestamp | null;
 }
 
 export interface ResourceTable {
@@ -44,6 +49,8 @@ export interface ResourceTable {
   date_overrides: Json<DateOverrideJson[]>;
   valid_from: string | null;
   valid_until: string | null;
+  /** Where new-booking and cancellation notices go (0013). */
+  email: ColumnType<string | null, string | null | undefined, string | null>;
   metadata: Json<Record<string, unknown>>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
@@ -69,10 +76,40 @@ export interface ServiceTable {
   promotion: ColumnType<PromotionPolicy, PromotionPolicy | undefined, PromotionPolicy>;
   /** A customer (by e-mail) may not hold two overlapping bookings. */
   exclusive_customer: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Named groups of the service's resources; empty = all resources in one group of resource_mode. */
+  resource_groups: ColumnType<ResourceGroupJson[], string | undefined, string>;
+  /** Presence or absence may be recorded until this long after a booking's end. */
+  check_in_window_hours: ColumnType<number, number | undefined, number>;
+  /** Published on /book/<slug> (0013). */
+  public: ColumnType<boolean, boolean | undefined, boolean>;
+  slug: ColumnType<string | null, string | null | undefined, string | null>;
+  description: ColumnType<string | null, string | null | undefined, string | null>;
+  location: ColumnType<string | null, string | null | undefined, string | null>;
+  meeting_url: ColumnType<string | null, string | null | undefined, string | null>;
+  /** What the booker fills in besides name, e-mail and phone. */
+  booking_fields: ColumnType<BookingFieldJson[], string | undefined, string>;
+  primary_color: ColumnType<string | null, string | null | undefined, string | null>;
+  secondary_color: ColumnType<string | null, string | null | undefined, string | null>;
   metadata: Json<Record<string, unknown>>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
+
+/** One named group of a service's resources: `one` of them or `all` of them are needed. */
+export interface ResourceGroupJson { name: string; resource_ids: string[]; mode: 'one' | 'all' }
+/** A question a service asks its bookers (Aurinko's additionalFields). */
+export interface BookingFieldJson {
+  name: string;
+  label: string;
+  type: 'text' | 'textarea' | 'select' | 'checkbox';
+  required: boolean;
+  default: string | boolean | null;
+  /** The choices of a select. */
+  options: string[];
+}
+
+/** A booker's answers, by field name. */
+export type BookingFieldAnswers = Record<string, string | boolean>;
 
 /** offer: the promoted booking is held with its own TTL; auto_confirm: it is confirmed at once. */
 export type PromotionPolicy = 'offer' | 'auto_confirm';
@@ -140,6 +177,20 @@ export interface BookingTable {
   /** Queue order on the session's waiting list (bigint, so a string); null if it never waited. */
   waitlist_seq: ColumnType<string | null, string | null | undefined, string | null>;
   exclusive_customer: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Grows with every change of time, status or details (a trigger counts); the ICS SEQUENCE. */
+  revision: ColumnType<number, never, never>;
+  extra_emails: ColumnType<string[], string[] | undefined, string[]>;
+  extra_phone_numbers: ColumnType<string[], string[] | undefined, string[]>;
+  /** The caller's own id for the customer (Chrono's user_external_id); filterable. */
+  external_id: ColumnType<string | null, string | null | undefined, string | null>;
+  label: ColumnType<string | null, string | null | undefined, string | null>;
+  /** What the customer's calendar shows as the event's title, instead of the service's name. */
+  display_label: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Cancel-and-rebook: the booking this one replaced. */
+  rebooked_from: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The zone the customer reads times in (e-mails); null = the resource's (0013). */
+  customer_timezone: ColumnType<string | null, string | null | undefined, string | null>;
+  booking_fields: ColumnType<BookingFieldAnswers, BookingFieldAnswers | string | undefined, string>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -192,10 +243,15 @@ export interface NotificationTable {
   recipient: string | null;
   subject: string;
   body: string;
-  status: 'pending' | 'sent' | 'failed';
+  /** queued until the mail server accepted it (sent, with its message id) or refused it (failed, with the error). */
+  status: 'queued' | 'sent' | 'failed';
   error: string | null;
   created_at: CreatedAt;
   sent_at: Timestamp | null;
+  html: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The calendar attachment, as sent. */
+  ics: ColumnType<string | null, string | null | undefined, string | null>;
+  message_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface IdempotencyKeyTable {
@@ -211,6 +267,7 @@ export interface IdempotencyKeyTable {
 /** What a webhook subscriber can ask for; every booking transition is one of these. */
 export type BookingEventType =
   | 'booking.held'
+  | 'booking.awaiting_approval'
   | 'booking.waitlisted'
   | 'booking.promoted'
   | 'booking.confirmed'
@@ -298,6 +355,7 @@ export interface Database {
   worker_heartbeats: WorkerHeartbeatTable;
 }
 
+export type ApiKey = Selectable<ApiKeyTable>;
 export type Resource = Selectable<ResourceTable>;
 export type NewResource = Insertable<ResourceTable>;
 export type ResourceUpdate = Updateable<ResourceTable>;

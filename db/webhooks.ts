@@ -8,6 +8,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 export const BOOKING_EVENT_TYPES = [
   'booking.held',
+  'booking.awaiting_approval',
   'booking.waitlisted',
   'booking.promoted',
   'booking.confirmed',

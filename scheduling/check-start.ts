@@ -1,6 +1,7 @@
 import type { CheckStartInput, CheckStartResult, ResourceGroup, Slot, StartRefusal } from './model';
 import { type ResourceAvailability, isInsideOpenTime, resourceAvailabilities } from './resource-availability';
 import { allowedDuration, horizonLimit, noticeLimit, toSlotQuery } from './slot-query';
+import { fillingOrder } from './group-fill';
 import { listSlots } from './slots';
 import { wallTimeInZone } from './zoned-time';
 
@@ -37,7 +38,9 @@ export function checkStart(input: CheckStartInput): CheckStartResult {
   }
 
   const [slot] = listSlots(listInput);
-  if (slot && slot.start === start) return choose(slot, query.groups, input.preferredResourceIds ?? [], at);
+  if (slot && slot.start === start) {
+    return choose(slot, query.groups, input.preferredResourceIds ?? [], query.seatsTaken.get(start), at);
+  }
 
   const resources = resourceAvailabilities(query, input.busy);
   const byId = new Map(resources.map((r) => [r.resource.id, r]));
@@ -109,6 +112,7 @@ function choose(
   slot: Slot,
   groups: ResourceGroup[],
   preferred: string[],
+  seatsTaken: ReadonlyMap<string, number> | undefined,
   at: (ms: number) => string,
 ): CheckStartResult {
   const chosen: string[] = [];
@@ -119,15 +123,11 @@ function choose(
       continue;
     }
     const wanted = preferred.filter((id) => group.resourceIds.includes(id));
-    if (wanted.length === 0) {
-      chosen.push(free[0]);
-      continue;
-    }
-    const pick = wanted.find((id) => free.includes(id));
-    if (pick === undefined) {
+    const acceptable = wanted.length === 0 ? free : wanted.filter((id) => free.includes(id));
+    if (acceptable.length === 0) {
       return refuse('no_resource_free', `the preferred resource ${wanted.join(' or ')} is not free at ${at(slot.start)}`);
     }
-    chosen.push(pick);
+    chosen.push(fillingOrder(acceptable, seatsTaken)[0]);
   }
   return { ok: true, slot, chosenResourceIds: [...new Set(chosen)] };
 }

@@ -17,6 +17,8 @@ export type {
 } from './model';
 export { listSlots } from './slots';
 export { checkStart } from './check-start';
+export { fillingOrder } from './group-fill';
+export { checkStartOfGroups, listSlotsOfGroups, narrowGroups, type GroupedResources } from './resource-groups';
 export { localDateRange, groupSlotsByLocalDay, type LocalDaySlots } from './local-days';
 export { isoInZone } from './zoned-time';
 export { isoFormatterInZone } from './zoned-iso-format';

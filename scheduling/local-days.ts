@@ -2,13 +2,26 @@ import { DateTime } from 'luxon';
 import { dateOfDayNumber, dayNumberOf } from './local-calendar';
 import type { Slot } from './model';
 import { localDateInZone } from './zoned-time';
-import { zoneNamed } from './zone-offsets';
+import { offsetStretches } from './zone-offsets';
 
-/** The first real instant of a local date (midnight, or later if midnight falls in a gap). */
+const HOUR = 3_600_000;
+
+/**
+ * The first real instant of a local date: the earliest instant whose wall time is the date's
+ * midnight or later. Where midnight falls in a gap that is the gap's end; where midnight happens
+ * twice (clocks go back at midnight, as in Havana or the Azores) it is the first of the two, so
+ * the repeated hour belongs to the new day and to no other.
+ */
 function startOfLocalDay(day: number, zone: string): number {
   const date = dateOfDayNumber(day);
-  // Luxon moves a wall time in a gap forward, which is exactly the day's first instant.
-  return DateTime.fromISO(date, { zone: zoneNamed(zone) }).startOf('day').toMillis();
+  const wallMidnight = DateTime.fromISO(date, { zone: 'utc' }).toMillis();
+  // Offsets stay within ±26 hours, so the instant lies in this window whatever the zone.
+  for (const stretch of offsetStretches(zone, wallMidnight - 27 * HOUR, wallMidnight + 27 * HOUR)) {
+    // Within a stretch the wall time is instant + offset, rising: its first instant at or past midnight.
+    const first = Math.max(stretch.start, wallMidnight - stretch.offsetMs);
+    if (first < stretch.end) return first;
+  }
+  throw new RangeError(`no instant of ${date} in ${zone}`);
 }
 
 /** Local dates from..to, both inclusive, as [rangeStart, rangeEnd) in epoch ms. */

@@ -88,6 +88,7 @@ async function main() {
     console.log([
       '',
       `  API          http://localhost:${config.port}/v1   (health: /healthz, spec: /openapi.json)`,
+      `  API docs     http://localhost:${config.port}/docs`,
       `  Temporal UI  ${temporalUi ?? `(external Temporal at ${temporalAddress})`}`,
       `  API key      ${apiKey}`,
       `  Data         ${config.databaseUrl ? 'DATABASE_URL' : config.dataDir}`,

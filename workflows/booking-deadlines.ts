@@ -60,5 +60,8 @@ export function describeProgress(state: BookingState): string {
     lines.push(`**Next:** ${due.summary} at ${due.at}${due.to ? ` → ${due.to}` : ''}`);
   }
   if (booking.checkedIn !== null) lines.push(`**Checked in:** ${booking.checkedIn ? 'present' : 'absent'}`);
+  if ((state.status === 'completed' || state.status === 'no_show') && booking.checkInClosesAt) {
+    lines.push(`**Check-in window closes:** ${booking.checkInClosesAt}`);
+  }
   return lines.join('\n\n');
 }

@@ -8,9 +8,9 @@ import { announce, tellPromoted } from './announcements';
 import { describeProgress, nextDue, planReminders } from './booking-deadlines';
 import { HOLD_OPTIONS, WRITE_OPTIONS } from './local-activity-options';
 import {
-  bookingStateQuery, cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, INVALID_DETAILS, INVALID_TRANSITION,
-  promotedSignal, reduceSpacesUpdate, rescheduleUpdate, reserveUpdate, sessionCancelledSignal, submitDetailsUpdate, TIME_REFUSED,
-  type BookingState, type BookingWorkflowInput, type PlannedReminder, type Reschedule, type WorkflowBookingStatus,
+  acceptUpdate, bookingStateQuery, cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, INVALID_DETAILS, INVALID_TRANSITION,
+  promotedSignal, reduceSpacesUpdate, rescheduleUpdate, reserveUpdate, sessionCancelledSignal, submitDetailsUpdate, suspendUpdate,
+  TIME_REFUSED, type BookingState, type HostAnswer, type BookingWorkflowInput, type CheckIn, type PlannedReminder, type Reschedule, type WorkflowBookingStatus,
 } from './messages';
 import {
   cancellationPayload, checkInPayload, customerDetails, hostAnswerPayload, parsePayload, promotedPayload, reschedulePayload,
@@ -25,6 +25,8 @@ const { recordTransition, rescheduleBooking, resumeBooking } = proxyLocalActivit
 const { cancellationReason } = proxyLocalActivities<BookingActivities>({
   startToCloseTimeout: '5 seconds', scheduleToCloseTimeout: '15 seconds', summary: 'read the cancellation\'s reason',
 });
+// Suspend and accept are idempotent by step too.
+const { suspendSessionBooking, acceptWaitingBooking } = proxyLocalActivities<BookingActivities>(WRITE_OPTIONS);
 
 const REMINDER_OPTIONS: ActivityOptions = {
   // A mail server may be slow or down for a while; a reminder later than this is no reminder.
@@ -39,6 +41,8 @@ const SEATED: BookingStatus[] = ['held', 'pending_approval', 'confirmed'];
 const CANCELLABLE: BookingStatus[] = ['waitlisted', ...SEATED];
 /** A waiting booking has no time of its own to move. */
 const RESCHEDULABLE: BookingStatus[] = SEATED;
+/** After the end, presence or absence may still be recorded within the service's check-in window. */
+const CHECK_IN_AFTER_END: BookingStatus[] = ['completed', 'no_show'];
 /** Endings that give the time back; a completed (or no-show) booking keeps its allocation as history. */
 const FREES_CAPACITY: BookingStatus[] = ['cancelled', 'expired', 'declined'];
 
@@ -190,12 +194,10 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
       refuseUnless(state, ['pending_approval'], 'decline');
     },
   });
-  setHandler(checkInUpdate, (checkIn) => transition(['confirmed'], 'confirmed', checkIn.actor,
-    checkIn.present ? 'checked in' : `absent${checkIn.reason ? `: ${checkIn.reason}` : ''}`,
-    { checkIn: { present: checkIn.present, reason: checkIn.reason ?? null } }), {
+  setHandler(checkInUpdate, (checkIn) => recordCheckIn(checkIn), {
     validator: (checkIn) => {
       parsePayload(checkInPayload, checkIn);
-      refuseUnless(state, ['confirmed'], 'check in');
+      refuseUnless(state, checkInWindowOpen() ? ['confirmed', ...CHECK_IN_AFTER_END] : ['confirmed'], 'check in');
     },
   });
   setHandler(rescheduleUpdate, (request) => reschedule(request), {
@@ -228,6 +230,54 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
       }
     },
   });
+  /** Until the end the booking stays confirmed; after it, presence makes it completed and absence no_show. */
+  function recordCheckIn(checkIn: CheckIn): Promise<BookingSnapshot> {
+    const reason = checkIn.present ? 'checked in' : `absent${checkIn.reason ? `: ${checkIn.reason}` : ''}`;
+    const extra = { checkIn: { present: checkIn.present, reason: checkIn.reason ?? null } };
+    if (state.status === 'confirmed') return transition(['confirmed'], 'confirmed', checkIn.actor, reason, extra);
+    return transition(CHECK_IN_AFTER_END, checkIn.present ? 'completed' : 'no_show', checkIn.actor, reason, extra);
+  }
+
+  function checkInWindowOpen(): boolean {
+    const closes = state.booking?.checkInClosesAt;
+    return closes !== undefined && Date.now() < Date.parse(closes);
+  }
+
+  /** The host's seat moves in a session: suspend (seated → waiting list) and accept (waiting → seats). */
+  function moveSeat(kind: 'suspend' | 'accept', answer: HostAnswer): Promise<BookingSnapshot> {
+    return exclusively(async () => {
+      refuseUnless(state, kind === 'suspend' ? SEATED : ['waitlisted'], kind);
+      transitions += 1;
+      const activity = kind === 'suspend' ? suspendSessionBooking : acceptWaitingBooking;
+      const outcome = await activity.executeWithOptions({ ...WRITE_OPTIONS, summary: `record ${kind}` }, [{
+        bookingId, step: `${stepPrefix}${transitions}:${kind}`, actor: answer.actor, reason: answer.reason ?? null,
+      }]);
+      if (!outcome.ok) {
+        if (outcome.refusal) {
+          throw ApplicationFailure.create({ type: TIME_REFUSED, message: outcome.refusal.message, details: [outcome.refusal.code], nonRetryable: true });
+        }
+        throw ApplicationFailure.create({
+          type: INVALID_TRANSITION, message: `booking is ${outcome.currentStatus}`, details: [outcome.currentStatus], nonRetryable: true,
+        });
+      }
+      adopt(outcome.booking);
+      if (outcome.eventId) announcements.push(announce(outcome.eventId, organizationId));
+      announcements.push(...tellPromoted(outcome.promoted, organizationId));
+      return outcome.booking;
+    });
+  }
+  for (const [update, kind, allowed] of [[suspendUpdate, 'suspend', SEATED], [acceptUpdate, 'accept', ['waitlisted']]] as const) {
+    setHandler(update, (answer) => moveSeat(kind, answer), {
+      validator: (answer) => {
+        parsePayload(hostAnswerPayload, answer);
+        refuseUnless(state, [...allowed], kind);
+        if (!state.booking?.sessionId) {
+          throw ApplicationFailure.create({ type: INVALID_DETAILS, nonRetryable: true, message: `only a session booking can be ${kind}ed` });
+        }
+      },
+    });
+  }
+
   // Signals have no validator: a malformed one is logged and ignored rather than failing a task.
   const wellFormed = <T>(signal: string, parse: () => T): T | null => {
     try {
@@ -308,6 +358,11 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
         // An Update won the race for this status; the loop looks again.
         if (!(error instanceof ApplicationFailure && error.type === INVALID_TRANSITION)) throw error;
       });
+    }
+    // Open for late check-ins until the window closes; histories from before the window end here.
+    if (CHECK_IN_AFTER_END.includes(state.status as BookingStatus) && patched('check-in-window')) {
+      const remaining = Date.parse(state.booking!.checkInClosesAt ?? state.booking!.end) - Date.now();
+      if (remaining > 0) await condition(() => false, remaining, { summary: 'check-in window closes' });
     }
     await condition(allHandlersFinished);
     await Promise.all(announcements);

@@ -75,6 +75,9 @@ export const cancelUpdate = defineUpdate<BookingSnapshot, [Cancellation]>('cance
 export const checkInUpdate = defineUpdate<BookingSnapshot, [CheckIn]>('checkIn');
 export const reduceSpacesUpdate = defineUpdate<BookingSnapshot, [SpacesChange]>('reduceSpaces');
 export const rescheduleUpdate = defineUpdate<BookingSnapshot, [Reschedule]>('reschedule');
+/** The host moves a seated session booking back to the waiting list, or a waiting one onto seats ahead of its turn. */
+export const suspendUpdate = defineUpdate<BookingSnapshot, [HostAnswer]>('suspend');
+export const acceptUpdate = defineUpdate<BookingSnapshot, [HostAnswer]>('accept');
 export const bookingStateQuery = defineQuery<BookingState>('bookingState');
 /** A waiting booking was promoted in the database (by whoever freed the seats); here is its new state. */
 export const promotedSignal = defineSignal<[BookingSnapshot]>('promoted');

@@ -14,6 +14,14 @@ export const customerDetails = z.strictObject({
   email,
   phone: text(40).trim().nullable().optional(),
   notes: text(4000, { lines: true }).nullable().optional(),
+  // The API checks the zone against the IANA database and the answers against the service's fields.
+  timezone: text(64).regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/, 'must be an IANA time zone such as Europe/Paris')
+    .nullable().optional()
+    .meta({ description: 'The customer\'s IANA zone: e-mails show times in it (default the resource\'s)' }),
+  booking_fields: z.record(text(40), z.union([text(4000, { lines: true }), z.boolean()])).optional()
+    .meta({ description: 'Answers to the service\'s booking_fields, by name; required ones must be answered with the details' }),
+  extra_emails: z.array(email).max(10).optional()
+    .meta({ description: 'More addresses that receive the booking\'s reminders' }),
 }).meta({ id: 'CustomerDetails' });
 
 const actor = text(200).trim().min(1);

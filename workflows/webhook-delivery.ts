@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type { BookingActivities } from '../activities';
 import type { DeliverWebhookOutcome } from '../activities/webhooks';
@@ -37,6 +37,14 @@ const { listEventSubscriptions } = proxyActivities<BookingActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 hour' },
 });
 
+// The customer's and hosts' e-mails of an event: a mail server down for a while is tried again
+// (each attempt is logged in the notification), but a mail a day late says nothing useful.
+const { sendBookingMails } = proxyActivities<BookingActivities>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '24 hours',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
 function reasonOf(error: unknown): string {
   const cause = error instanceof ActivityFailure ? error.cause : error;
   if (cause instanceof ApplicationFailure || cause instanceof Error) return cause.message;
@@ -44,11 +52,16 @@ function reasonOf(error: unknown): string {
 }
 
 /**
- * Posts one booking event to every subscription that wants it, each on its own retry schedule.
+ * Posts one booking event to every subscription that wants it, each on its own retry schedule,
+ * and sends the e-mails the event calls for.
  * It always completes: a receiver that refuses or stays down is logged and given up on, never
  * failing anything else (the booking does not wait for this workflow).
  */
 export async function deliverBookingEvent(input: DeliverBookingEventInput): Promise<BookingEventDelivery> {
+  // Histories from before e-mails scheduled no such activity here.
+  const mails = patched('booking-mails')
+    ? sendBookingMails({ eventId: input.eventId }).catch(() => null)
+    : Promise.resolve(null);
   const { deliverWebhook } = proxyActivities<BookingActivities>({
     startToCloseTimeout: '30 seconds',
     scheduleToCloseTimeout: '24 hours',
@@ -63,6 +76,7 @@ export async function deliverBookingEvent(input: DeliverBookingEventInput): Prom
   try {
     subscriptionIds = await listEventSubscriptions({ eventId: input.eventId, organizationId: input.organizationId });
   } catch (error) {
+    await mails;
     return { eventId: input.eventId, deliveries: [{ subscriptionId: '*', outcome: 'failed', error: reasonOf(error) }] };
   }
 
@@ -74,5 +88,6 @@ export async function deliverBookingEvent(input: DeliverBookingEventInput): Prom
       return { subscriptionId, outcome: 'failed', error: reasonOf(error) };
     }
   }));
+  await mails;
   return { eventId: input.eventId, deliveries };
 }

@@ -2,10 +2,10 @@ import type { Kysely } from 'kysely';
 import { findOccupiedRanges } from '../../db/bookings';
 import { findGroupSeatsTaken } from '../../db/group-slots';
 import { findResources } from '../../db/resources';
-import { toResourceSchedule, toServiceRules } from '../../db/schedule-model';
+import { groupMemberIds, toGroupedResources, toResourceSchedule, toServiceRules } from '../../db/schedule-model';
 import type { Database } from '../../db/schema';
 import { findService } from '../../db/services';
-import { listSlots, localDateRange, type ListSlotsInput, type Slot } from '../../scheduling';
+import { listSlots, listSlotsOfGroups, localDateRange, type GroupSeatsTaken, type ListSlotsInput, type Slot } from '../../scheduling';
 import { InvalidInput, NotFound } from '../errors';
 import type { AvailabilityQuery } from './schemas';
 
@@ -30,6 +30,23 @@ export interface AvailableSlots {
   slots: Slot[];
   /** The zone of from/to and of the answer. */
   zone: string;
+  /** Group appointments already open (seats taken), by start then resource: what fills first. */
+  openGroups: OpenGroups;
+}
+
+export interface OpenGroups {
+  seatsPerSlot: number;
+  takenAt: Map<number, Map<string, number>>;
+}
+
+function openGroupsOf(seatsPerSlot: number, groupSeats: GroupSeatsTaken[]): OpenGroups {
+  const takenAt = new Map<number, Map<string, number>>();
+  for (const row of groupSeats) {
+    const byResource = takenAt.get(row.start) ?? new Map<string, number>();
+    for (const id of row.resourceIds) byResource.set(id, (byResource.get(id) ?? 0) + row.spaces);
+    takenAt.set(row.start, byResource);
+  }
+  return { seatsPerSlot, takenAt };
 }
 
 /**
@@ -40,35 +57,37 @@ export interface AvailableSlots {
 export async function findAvailableSlots(
   db: Kysely<Database>, organizationId: string, query: AvailabilityQuery, now: Date,
 ): Promise<AvailableSlots> {
-  const { zone, rangeStart, rangeEnd, ...input } = await availabilityInput(db, organizationId, query, now);
+  const { zone, rangeStart, rangeEnd, grouped, openGroups, ...input } = await availabilityInput(db, organizationId, query, now);
   // A few hours at a time, letting other requests in between: 62 days of one-minute slots over
   // many resources is seconds of work, which must not freeze every other request (even
   // /healthz). Slots do not depend on the range they are asked in, so the pieces add up.
   const slots: Slot[] = [];
   for (let sliceStart = rangeStart; sliceStart < rangeEnd; sliceStart += SLICE_MS) {
     if (sliceStart > rangeStart) await nextTurn();
-    slots.push(...listSlots({ ...input, rangeStart: sliceStart, rangeEnd: Math.min(rangeEnd, sliceStart + SLICE_MS) }));
+    const slice = { ...input, rangeStart: sliceStart, rangeEnd: Math.min(rangeEnd, sliceStart + SLICE_MS) };
+    slots.push(...(grouped ? listSlotsOfGroups(slice, grouped) : listSlots(slice)));
     if (slots.length > MAX_SLOTS_PER_REQUEST) {
       throw new InvalidInput([{
         path: 'to', message: `the range holds more than ${MAX_SLOTS_PER_REQUEST} slots; ask for fewer days (or a longer duration)`,
       }]);
     }
   }
-  return { slots, zone };
+  return { slots, zone, openGroups };
 }
 
 /** Everything the engine needs for a query, loaded from the database (the benchmark times the engine on it alone). */
 export async function availabilityInput(
   db: Kysely<Database>, organizationId: string, query: AvailabilityQuery, now: Date,
-): Promise<ListSlotsInput & { zone: string }> {
+): Promise<ListSlotsInput & { zone: string; grouped: ReturnType<typeof toGroupedResources>; openGroups: OpenGroups }> {
   const service = await findService(db, organizationId, query.service);
   if (!service) throw new NotFound(`service ${query.service} not found`, 'service');
 
-  const resourceIds = query.resources ?? service.resource_ids;
-  const strangers = resourceIds.filter((id) => !service.resource_ids.includes(id));
+  const strangers = (query.resources ?? []).filter((id) => !service.resource_ids.includes(id));
   if (strangers.length > 0) {
     throw new InvalidInput([{ path: 'resources', message: `resource ${strangers.join(', ')} does not provide service ${service.id}` }]);
   }
+  const grouped = toGroupedResources(service, { across: query.mode, resourceIds: query.resources });
+  const resourceIds = grouped ? groupMemberIds(grouped) : query.resources ?? service.resource_ids;
   const durationMinutes = query.duration ?? service.durations_minutes[0];
   if (!service.durations_minutes.includes(durationMinutes)) {
     throw new InvalidInput([{
@@ -78,7 +97,7 @@ export async function availabilityInput(
 
   const rows = await findResources(db, organizationId, resourceIds);
   const resources = resourceIds.map((id) => rows.find((row) => row.id === id)!).map(toResourceSchedule);
-  const zone = query.timezone ?? resources[0].timezone;
+  const zone = query.timezone ?? resources[0]?.timezone ?? 'UTC';
   const { rangeStart, rangeEnd } = localDateRange(query.from, query.to, zone);
   const rules = toServiceRules(service);
   // Allocations reach into the range from a slot's buffers on either side.
@@ -93,8 +112,10 @@ export async function availabilityInput(
 
   return {
     zone,
-    resources,
+    grouped,
+    openGroups: openGroupsOf(rules.seatsPerSlot, groupSeats),
     mode: query.mode ?? service.resource_mode,
+    resources,
     service: rules,
     durationMinutes,
     busy: occupied,

@@ -5,7 +5,8 @@ import { groupSlotsByLocalDay } from '../../scheduling';
 import { organizationOf } from '../auth';
 import { parseInput } from '../validation';
 import { findAvailableSlots, inSlices } from './query';
-import { availabilityQuery, slotResponder } from './schemas';
+import { availabilityQuery, availabilitySearchBody, slotResponder } from './schemas';
+import { searchAvailability } from './search';
 
 /**
  * Availability may be a few seconds old in a cache of the caller's own (a slot taken meanwhile is
@@ -20,19 +21,25 @@ export function availabilityRouter(db: Kysely<Database>): Router {
   router.get('/', async (req, res) => {
     const organizationId = organizationOf(req);
     const query = parseInput(availabilityQuery, req.query);
-    const { slots, zone } = await findAvailableSlots(db, organizationId, query, new Date());
-    res.set('Cache-Control', CACHE_CONTROL).json({ data: await inSlices(slots, slotResponder(slots, zone)), timezone: zone });
+    const { slots, zone, openGroups } = await findAvailableSlots(db, organizationId, query, new Date());
+    res.set('Cache-Control', CACHE_CONTROL).json({ data: await inSlices(slots, slotResponder(slots, zone, openGroups)), timezone: zone });
   });
 
   router.get('/days', async (req, res) => {
     const organizationId = organizationOf(req);
     const query = parseInput(availabilityQuery, req.query);
-    const { slots, zone } = await findAvailableSlots(db, organizationId, query, new Date());
+    const { slots, zone, openGroups } = await findAvailableSlots(db, organizationId, query, new Date());
     const days = groupSlotsByLocalDay(slots, zone, query.from, query.to);
-    const respond = slotResponder(slots, zone);
+    const respond = slotResponder(slots, zone, openGroups);
     const data = [];
     for (const day of days) data.push({ date: day.date, slots: await inSlices(day.slots, respond) });
     res.set('Cache-Control', CACHE_CONTROL).json({ data, timezone: zone });
+  });
+
+  router.post('/search', async (req, res) => {
+    const organizationId = organizationOf(req);
+    const body = parseInput(availabilitySearchBody, req.body);
+    res.json(await searchAvailability(db, organizationId, body, new Date()));
   });
 
   return router;

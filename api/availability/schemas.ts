@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isoFormatterInZone, type Slot } from '../../scheduling';
+import { fillingOrder, isoFormatterInZone, type Slot } from '../../scheduling';
+import type { OpenGroups } from './query';
 import { localDate, text, timezone, uuid } from '../common-schemas';
 
 /** Bounds the work of one request (and its answer) whatever the caller asks for. */
@@ -46,6 +47,38 @@ export const availabilityQuery = availabilityQueryFields.superRefine((query, ctx
 
 export type AvailabilityQuery = z.infer<typeof availabilityQuery>;
 
+export const MAX_RANGES_PER_SEARCH = 10;
+
+const localRange = z.strictObject({
+  from: availabilityQueryFields.shape.from,
+  to: availabilityQueryFields.shape.to.meta({ description: 'Last local date, inclusive' }),
+}).superRefine((range, ctx) => {
+  if (daysBetween(range.from, range.to) < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be on or after from' });
+});
+
+/** Appointedd's `ranges`: several stretches of dates in one request, the day cap over their sum. */
+export const availabilitySearchBody = z.strictObject({
+  service: availabilityQueryFields.shape.service,
+  ranges: z.array(localRange).min(1).max(MAX_RANGES_PER_SEARCH)
+    .meta({ description: `Up to ${MAX_RANGES_PER_SEARCH} ranges of local dates; together at most ${MAX_DAYS_PER_REQUEST} days` }),
+  timezone: availabilityQueryFields.shape.timezone,
+  resources: z.array(uuid).min(1).max(100).optional()
+    .meta({ description: 'Resource ids of the service to consider; default all of its resources' }),
+  mode: availabilityQueryFields.shape.mode,
+  duration: z.number().int().min(1).max(1440).optional()
+    .meta({ description: 'Minutes; one of the service\'s durations, default its first' }),
+  spaces: z.number().int().min(1).max(10_000).default(1)
+    .meta({ description: 'Seats wanted: lists only slots with at least this many left' }),
+}).superRefine((body, ctx) => {
+  const total = body.ranges.reduce((sum, range) => sum + Math.max(0, daysBetween(range.from, range.to)), 0);
+  if (total > MAX_DAYS_PER_REQUEST) {
+    ctx.addIssue({
+      code: 'custom', path: ['ranges'],
+      message: `the ranges cover ${total} days together; ask for at most ${MAX_DAYS_PER_REQUEST} days per request`,
+    });
+  }
+}).meta({ id: 'AvailabilitySearch' });
+
 export const slotResponse = z.object({
   start: z.string().meta({ description: 'ISO 8601 with the offset of the requested zone' }),
   end: z.string(),
@@ -53,9 +86,17 @@ export const slotResponse = z.object({
   spaces_left: z.number().int(),
   groups: z.array(z.object({ id: z.string(), resources: z.array(z.string()) }))
     .meta({ description: 'Per resource group, its free resources' }),
+  open_groups: z.array(z.object({ resource_id: z.string(), spaces_taken: z.number().int(), spaces_left: z.number().int() }))
+    .optional()
+    .meta({ description: 'Group appointments only (seats per slot > 1): the groups already open at this start on a free resource, fullest first; a booking joins one of these before it opens a new group' }),
 }).meta({ id: 'Slot' });
 
 export const availabilityResponse = z.object({ data: z.array(slotResponse), timezone: z.string() }).meta({ id: 'Availability' });
+
+export const availabilitySearchResponse = z.object({
+  data: z.array(z.object({ from: z.string(), to: z.string(), slots: z.array(slotResponse) })),
+  timezone: z.string(),
+}).meta({ id: 'AvailabilitySearchResult' });
 
 export const availabilityDaysResponse = z.object({
   data: z.array(z.object({ date: z.string(), slots: z.array(slotResponse) })),
@@ -64,15 +105,25 @@ export const availabilityDaysResponse = z.object({
 
 /**
  * Turns slots of one answer into their response in the caller's zone; the zone's offsets are
- * looked up once for all of them (`all`: every slot the answer will hold).
+ * looked up once for all of them (`all`: every slot the answer will hold). Group appointments
+ * also say which open groups have seats left (they fill first).
  */
-export function slotResponder(all: Slot[], zone: string): (slot: Slot) => z.infer<typeof slotResponse> {
+export function slotResponder(all: Slot[], zone: string, openGroups: OpenGroups): (slot: Slot) => z.infer<typeof slotResponse> {
   const iso = isoFormatterInZone(zone, all[0]?.start ?? 0, all[all.length - 1]?.end ?? 0);
-  return (slot) => ({
-    start: iso(slot.start),
-    end: iso(slot.end),
-    resources: slot.resources,
-    spaces_left: slot.spacesLeft,
-    groups: slot.groups,
-  });
+  return (slot) => {
+    const response = {
+      start: iso(slot.start),
+      end: iso(slot.end),
+      resources: slot.resources,
+      spaces_left: slot.spacesLeft,
+      groups: slot.groups,
+    };
+    if (openGroups.seatsPerSlot <= 1) return response;
+    const taken = openGroups.takenAt.get(slot.start) ?? new Map<string, number>();
+    const open = fillingOrder(slot.resources.filter((id) => (taken.get(id) ?? 0) > 0), taken);
+    return {
+      ...response,
+      open_groups: open.map((id) => ({ resource_id: id, spaces_taken: taken.get(id)!, spaces_left: openGroups.seatsPerSlot - taken.get(id)! })),
+    };
+  };
 }

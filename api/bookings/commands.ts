@@ -22,6 +22,8 @@ import { reserveSessionsWorkflow } from '../../workflows/sessions';
 import { searchAttributesOf } from '../../workflows/search-attributes';
 import { ApiError, Conflict, InvalidInput, NotFound, Unavailable } from '../errors';
 import type { createBookingBody, createSessionBookingsBody, rescheduleBookingBody, TimeChange } from './schemas';
+import { contactOf } from './contact';
+import { resourceGroupOf } from './resource-group';
 
 export interface BookingCommandDeps {
   db: Kysely<Database>;
@@ -82,9 +84,13 @@ async function appointmentHold(
   const hold = {
     bookingId, organizationId, serviceId: service.id, start: start.toISOString(), durationMinutes,
     resourceIds: body.resource_ids ?? null, ...(body.spaces !== undefined && { spaces: body.spaces }),
+    ...resourceGroupOf(service, body),
     customer: body.customer ?? null, metadata: body.metadata,
     ...(body.exclusive_customer !== undefined && { exclusiveCustomer: body.exclusive_customer }),
     ...(body.callback_url !== undefined && { callbackUrl: body.callback_url }),
+    ...contactOf(body),
+    ...(body.bypass_delays && { bypassDelays: true }),
+    ...(body.cancel_booking_id && { rebookedFrom: body.cancel_booking_id }),
   };
   return { hold, service };
 }
@@ -105,6 +111,9 @@ async function sessionHold(
     ...(body.waitlist !== undefined && { waitlist: body.waitlist }),
     ...(body.exclusive_customer !== undefined && { exclusiveCustomer: body.exclusive_customer }),
     ...(body.callback_url !== undefined && { callbackUrl: body.callback_url }),
+    ...contactOf(body),
+    ...(body.bypass_delays && { bypassDelays: true }),
+    ...(body.cancel_booking_id && { rebookedFrom: body.cancel_booking_id }),
   };
   return { hold, service };
 }

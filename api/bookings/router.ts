@@ -1,10 +1,13 @@
 import { Router, type Request } from 'express';
-import { findBooking, listBookingEvents, listBookings } from '../../db/bookings';
-import { cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, reduceSpacesUpdate, submitDetailsUpdate } from '../../workflows/messages';
+import { findBooking, findRebooking, listBookingEvents, listBookings } from '../../db/bookings';
+import {
+  acceptUpdate, cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, reduceSpacesUpdate, submitDetailsUpdate, suspendUpdate,
+} from '../../workflows/messages';
 import { listNotifications } from '../../db/notifications';
 import { waitlistPosition } from '../../db/sessions';
 import { listCallbackDeliveries } from '../../db/booking-callbacks';
 import type { Booking } from '../../db/schema';
+import { isoInZone } from '../../scheduling';
 import { bookingAccess, organizationOf } from '../auth';
 import { decodeCursor, nextCursor } from '../cursor';
 import { InvalidInput, NotFound } from '../errors';
@@ -13,7 +16,9 @@ import { requireOutboundUrl } from '../outbound-url';
 import { STRICT_POLICY, type OutboundPolicy } from '../../outbound/address-policy';
 import { issueManageToken } from '../manage-token';
 import { parseInput, pathId } from '../validation';
+import { checkReservationAnswers, submitBookingDetails } from './details';
 import { changeBooking, rescheduleBooking, reserveBooking, reserveSessionBookings, type BookingCommandDeps } from './commands';
+import { rebookBooking } from './rebook';
 import {
   cancelBody, checkInBody, createBookingBody, createSessionBookingsBody, customerDetails, hostAnswerBody, listBookingsQuery,
   rescheduleBookingBody, spacesBody, timezoneQuery, toBookingResponse, toCallbackDeliveryResponse,
@@ -46,11 +51,17 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
   }
 
   router.post('/', async (req, res) => {
-    const organizationId = organizationOf(req);
+    // A customer's manage token may only rebook its own booking; everything else needs the API key.
+    if (req.principal?.kind !== 'organization' && !req.body?.cancel_booking_id) organizationOf(req);
     const body = parseInput(createBookingBody, req.body);
     await requireOutboundUrl(deps.outbound ?? STRICT_POLICY, body.callback_url, 'callback_url');
+    if (body.bypass_delays) organizationOf(req);
     const zone = zoneOf(req.query);
-    const booking = await reserveBooking(deps, organizationId, body, idempotencyKeyOf(req));
+    if (!body.cancel_booking_id) await checkReservationAnswers(deps.db, organizationOf(req), body);
+    const booking = body.cancel_booking_id
+      ? await rebookBooking(deps, bookingAccess(req, body.cancel_booking_id).organizationId, bookingAccess(req, body.cancel_booking_id).actor,
+        { ...body, cancel_booking_id: body.cancel_booking_id }, idempotencyKeyOf(req))
+      : await reserveBooking(deps, organizationOf(req), body, idempotencyKeyOf(req));
     res.status(booking.status === 'waitlisted' ? 202 : 201).json({ ...await withQueuePlace(booking, zone), ...creatorKeys(booking) });
   });
 
@@ -69,8 +80,9 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
     const query = parseInput(listBookingsQuery, req.query);
     const after = decodeCursor(query.cursor);
     const rows = await listBookings(deps.db, {
-      organizationId: organizationOf(req), status: query.status, resourceId: query.resource_id, sessionId: query.session_id,
-      from: query.from, to: query.to, limit: query.limit, after: after && { startAt: after.at, id: after.id },
+      organizationId: organizationOf(req), statuses: query.status, serviceId: query.service_id, resourceId: query.resource_id,
+      sessionId: query.session_id, customerEmail: query.customer_email, externalId: query.external_id, from: query.from, to: query.to, createdAfter: query.created_after,
+      limit: query.limit, after: after && { startAt: after.at, id: after.id },
     });
     res.json({
       data: rows.map((row) => toBookingResponse(row, query.timezone)),
@@ -80,16 +92,18 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
 
   router.get('/:id', async (req, res) => {
     const booking = await readableBooking(req);
-    res.json(await withQueuePlace(booking, zoneOf(req.query)));
+    const replacement = await findRebooking(deps.db, booking.organization_id, booking.id);
+    res.json({ ...await withQueuePlace(booking, zoneOf(req.query)), rebooked_to: replacement?.id ?? null });
   });
 
   router.get('/:id/events', async (req, res) => {
     const booking = await readableBooking(req);
     const events = await listBookingEvents(deps.db, booking.organization_id, booking.id);
+    const zone = zoneOf(req.query) ?? booking.timezone;
     res.json({
       data: events.map((event) => ({
         from: event.from_status, to: event.to_status, actor: event.actor, reason: event.reason,
-        at: event.created_at.toISOString(),
+        at: isoInZone(event.created_at.getTime(), zone),
       })),
     });
   });
@@ -98,11 +112,12 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
     const bookingId = pathId(req.params.id, 'booking');
     const { organizationId } = bookingAccess(req, bookingId);
     const details = parseInput(customerDetails, req.body);
-    const booking = await changeBooking(deps, organizationId, bookingId, submitDetailsUpdate, details);
+    const booking = await submitBookingDetails(deps, organizationId, bookingId, details);
     res.json(toBookingResponse(booking, zoneOf(req.query)));
   });
 
-  for (const [action, update] of [['confirm', confirmUpdate], ['decline', declineUpdate]] as const) {
+  // The host's answers; suspend and accept move a session booking between its seats and the waiting list.
+  for (const [action, update] of [['confirm', confirmUpdate], ['decline', declineUpdate], ['suspend', suspendUpdate], ['accept', acceptUpdate]] as const) {
     router.post(`/:id/${action}`, async (req, res) => {
       const bookingId = pathId(req.params.id, 'booking');
       const organizationId = organizationOf(req);
@@ -123,11 +138,14 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
   router.get('/:id/notifications', async (req, res) => {
     const booking = await readableBooking(req);
     const notifications = await listNotifications(deps.db, booking.organization_id, booking.id);
+    const zone = zoneOf(req.query) ?? booking.timezone;
     res.json({
       data: notifications.map((notification) => ({
         id: notification.id, kind: notification.kind, channel: notification.channel, recipient: notification.recipient,
         subject: notification.subject, status: notification.status, error: notification.error,
-        created_at: notification.created_at.toISOString(), sent_at: notification.sent_at?.toISOString() ?? null,
+        message_id: notification.message_id,
+        created_at: isoInZone(notification.created_at.getTime(), zone),
+        sent_at: notification.sent_at && isoInZone(notification.sent_at.getTime(), zone),
       })),
     });
   });

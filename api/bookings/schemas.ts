@@ -7,6 +7,18 @@ import { deliveryResponse, toDeliveryResponse } from '../webhooks/schemas';
 
 export { customerDetails };
 
+const label = text(200).trim().min(1);
+const email = customerDetails.shape.email;
+
+/** The customer's further contact data and the caller's own names for the booking (Chrono's). */
+const contactFields = {
+  extra_emails: z.array(email).max(10).optional().meta({ description: 'Further addresses of the customer' }),
+  extra_phone_numbers: z.array(text(40).trim().min(1)).max(10).optional(),
+  external_id: label.optional().meta({ description: 'The caller\'s own id for the customer; GET /v1/bookings filters by it' }),
+  label: label.optional().meta({ description: 'The caller\'s own name for the booking' }),
+  display_label: label.optional().meta({ description: 'The title calendar files give the booking, instead of the service\'s name' }),
+};
+
 /** A time asked for: a start and optionally a duration (or end) and the acceptable resources. */
 const timeFields = {
   start: instant,
@@ -37,6 +49,7 @@ const bookingExtras = {
     .meta({ description: 'Refuse (409 customer_overlap) if this customer (by customer.email) already has an overlapping booking; services can demand it too' }),
   callback_url: httpUrl.optional()
     .meta({ description: 'This booking\'s own callbacks (cancellation, check-in), signed with the callback_secret returned at creation' }),
+  ...contactFields,
 };
 
 export const createBookingBody = z.strictObject({
@@ -46,6 +59,12 @@ export const createBookingBody = z.strictObject({
   start: timeFields.start.optional().meta({ description: 'Required with service_id; a session has its own' }),
   spaces: z.number().int().min(1).max(10_000).optional()
     .meta({ description: 'Seats, all or none: in a session, or in a group appointment (seats per slot > 1); default 1' }),
+  cancel_booking_id: uuid.optional()
+    .meta({ description: 'Cancel-and-rebook: the booking this one replaces (any service of the organization). It is cancelled (reason rebooked) only once the new hold exists; with its manage token, the customer may rebook it' }),
+  bypass_delays: z.boolean().optional()
+    .meta({ description: 'API key only: ignore minimum notice, horizon and a session\'s booking window (never working hours or capacity); recorded in the audit log' }),
+  resource_group: text(100).trim().min(1).optional()
+    .meta({ description: 'For a service with resource_groups in mode "one": the group to book, a free member of which is chosen' }),
   waitlist: z.boolean().optional()
     .meta({ description: 'Sessions: join the waiting list even if seats are left (staff tools)' }),
   ...bookingExtras,
@@ -54,7 +73,7 @@ export const createBookingBody = z.strictObject({
     ctx.addIssue({ code: 'custom', path: ['service_id'], message: 'give service_id (an appointment) or session_id (seats in a session), one of them' });
   }
   if (body.session_id) {
-    for (const field of ['start', 'end', 'duration_minutes', 'resource_ids'] as const) {
+    for (const field of ['start', 'end', 'duration_minutes', 'resource_ids', 'resource_group'] as const) {
       if (body[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'a session booking takes the session\'s time and resources' });
     }
     return;
@@ -76,6 +95,7 @@ export type TimeChange = z.infer<typeof rescheduleBookingBody>;
 
 export const createSessionBookingsBody = z.strictObject({
   session_ids: z.array(uuid).min(1).max(100)
+    .meta({ uniqueItems: true })
     .refine((ids) => new Set(ids).size === ids.length, { message: 'sessions must be distinct' })
     .meta({ description: 'Sessions to book for one customer (a course): all are held, or none' }),
   spaces: z.number().int().min(1).max(10_000).default(1),
@@ -99,13 +119,23 @@ export const timezoneQuery = z.object({
   timezone: timezone.optional().meta({ description: 'Zone for the returned times; default the booking\'s resource zone' }),
 });
 
+const statusName = bookingStatus.options.join('|');
+/** `held,confirmed`: any of the statuses. */
+const statusList = z.string()
+  .regex(new RegExp(`^(${statusName})(,(${statusName}))*$`), `must be statuses separated by commas, of ${bookingStatus.options.join(', ')}`)
+  .transform((value) => [...new Set(value.split(','))] as z.infer<typeof bookingStatus>[]);
+
 export const listBookingsQuery = z.object({
   ...pageQuery,
-  status: bookingStatus.optional(),
-  resource_id: uuid.optional(),
+  status: statusList.optional().meta({ description: 'One status or several separated by commas, e.g. held,confirmed' }),
+  service_id: uuid.optional(),
+  resource_id: uuid.optional().meta({ description: 'Bookings that occupy this resource' }),
   session_id: uuid.optional(),
-  from: instant.optional(),
-  to: instant.optional(),
+  external_id: label.optional(),
+  customer_email: text(320).trim().min(1).optional().meta({ description: 'The customer\'s e-mail, compared without case' }),
+  from: instant.optional().meta({ description: 'Bookings that end after this instant' }),
+  to: instant.optional().meta({ description: 'Bookings that start before this instant' }),
+  created_after: instant.optional().meta({ description: 'Bookings created after this instant' }),
   timezone: timezoneQuery.shape.timezone,
 }).refine((query) => !query.from || !query.to || query.from < query.to, { message: 'to must be after from', path: ['to'] });
 
@@ -119,7 +149,18 @@ export const bookingResponse = z.object({
   end: z.string(),
   timezone: z.string(),
   spaces: z.number(),
-  customer: z.object({ name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() }),
+  customer: z.object({
+    name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable(), timezone: z.string().nullable(),
+  }),
+  booking_fields: z.record(z.string(), z.union([z.string(), z.boolean()])),
+  extra_emails: z.array(z.string()),
+  extra_phone_numbers: z.array(z.string()),
+  external_id: z.string().nullable(),
+  label: z.string().nullable(),
+  display_label: z.string().nullable(),
+  rebooked_from: z.string().nullable().meta({ description: 'The booking this one replaced (cancel-and-rebook)' }),
+  rebooked_to: z.string().nullable().optional().meta({ description: 'For a booking read alone: the booking that replaced it' }),
+  revision: z.number().int().meta({ description: 'Grows with every change of time, status or details; the calendar file\'s SEQUENCE' }),
   checked_in: z.boolean().nullable(),
   notes: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()),
@@ -145,3 +186,12 @@ export const callbackDeliveryResponse = deliveryResponse.extend({ url: z.string(
 export function toCallbackDeliveryResponse(delivery: BookingCallbackDelivery): z.infer<typeof callbackDeliveryResponse> {
   return { ...toDeliveryResponse(delivery), url: delivery.url };
 }
+
+export const bookingEventResponse = z.object({
+  from: bookingStatus.nullable(), to: bookingStatus, actor: z.string(), reason: z.string().nullable(), at: z.string(),
+}).meta({ id: 'BookingEvent' });
+
+export const notificationResponse = z.object({
+  id: z.string(), kind: z.string(), channel: z.enum(['outbox', 'email']), recipient: z.string().nullable(), subject: z.string(),
+  status: z.enum(['pending', 'sent', 'failed']), error: z.string().nullable(), created_at: z.string(), sent_at: z.string().nullable(),
+}).meta({ id: 'Notification' });

@@ -22,15 +22,6 @@ function eventStatusOf(status: CalendarBooking['status']): ICalEventStatus {
 }
 
 /**
- * RFC 5545 needs SEQUENCE to grow with every revision a client should apply. Each transition
- * moves updated_at forward, so its distance from created_at in seconds grows with them (and fits
- * an integer for 68 years).
- */
-function sequenceOf(booking: CalendarBooking): number {
-  return Math.max(0, Math.floor((booking.updated_at.getTime() - booking.created_at.getTime()) / 1000));
-}
-
-/**
  * A VCALENDAR with one VEVENT per booking. Times carry the zone they were booked in (TZID plus a
  * VTIMEZONE component), so a calendar app shows them right across daylight-saving changes.
  */
@@ -47,12 +38,13 @@ export function bookingCalendar(options: { name: string; bookings: CalendarBooki
     const attendee = [booking.customer_name, booking.customer_email].filter(Boolean).join(' ');
     calendar.createEvent({
       id: booking.id,
-      sequence: sequenceOf(booking),
+      // RFC 5545: a calendar app applies an update only if SEQUENCE grew; the database counts revisions.
+      sequence: booking.revision,
       stamp,
       start: DateTime.fromJSDate(booking.start_at).setZone(zone),
       end: DateTime.fromJSDate(booking.end_at).setZone(zone),
       timezone: zone,
-      summary: booking.service_name,
+      summary: booking.display_label ?? booking.service_name,
       description: attendee ? `Booking ${booking.id} for ${attendee}` : `Booking ${booking.id}`,
       status: eventStatusOf(booking.status),
       lastModified: DateTime.fromJSDate(booking.updated_at).toUTC(),

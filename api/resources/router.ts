@@ -24,6 +24,7 @@ export function resourcesRouter(db: Kysely<Database>): Router {
         date_overrides: JSON.stringify(body.date_overrides),
         valid_from: body.valid_from,
         valid_until: body.valid_until,
+        email: body.email,
         metadata: JSON.stringify(body.metadata),
       });
       return { status: 201, body: toResourceResponse(resource) };
@@ -62,6 +63,7 @@ export function resourcesRouter(db: Kysely<Database>): Router {
       ...(body.date_overrides !== undefined && { date_overrides: JSON.stringify(body.date_overrides) }),
       ...(body.valid_from !== undefined && { valid_from: body.valid_from }),
       ...(body.valid_until !== undefined && { valid_until: body.valid_until }),
+      ...(body.email !== undefined && { email: body.email }),
       ...(body.metadata !== undefined && { metadata: JSON.stringify(body.metadata) }),
     });
     res.json(toResourceResponse(resource!));

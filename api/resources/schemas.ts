@@ -1,6 +1,6 @@
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Resource } from '../../db/schema';
+import { isoInZone } from '../../scheduling';
 import { localDate, localInterval, metadata, pageQuery, text, timezone } from '../common-schemas';
 
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
@@ -30,6 +30,8 @@ const resourceFields = {
   ),
   valid_from: localDate.nullable().default(null),
   valid_until: localDate.nullable().default(null),
+  email: text(320).trim().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address').nullable().default(null)
+    .meta({ description: 'The host\'s address: new-booking and cancellation notices go there' }),
   metadata: metadata.default({}),
 };
 
@@ -48,6 +50,7 @@ export const updateResourceBody = z.strictObject({
   date_overrides: z.array(dateOverride).max(1000).optional(),
   valid_from: localDate.nullable().optional(),
   valid_until: localDate.nullable().optional(),
+  email: resourceFields.email.removeDefault().optional(),
   metadata: metadata.optional(),
 }).refine(validityInOrder, { message: 'valid_until must not be before valid_from', path: ['valid_until'] })
   .meta({ id: 'UpdateResource' });
@@ -57,7 +60,7 @@ export const listResourcesQuery = z.object(pageQuery);
 export const resourceResponse = z.object({
   id: z.string(), name: z.string(), timezone: z.string(), weekly_schedule: weeklySchedule,
   date_overrides: z.array(dateOverride), valid_from: z.string().nullable(), valid_until: z.string().nullable(),
-  metadata: z.record(z.string(), z.unknown()), created_at: z.string(), updated_at: z.string(),
+  email: z.string().nullable(), metadata: z.record(z.string(), z.unknown()), created_at: z.string(), updated_at: z.string(),
 }).meta({ id: 'Resource' });
 
 export function toResourceResponse(resource: Resource): z.infer<typeof resourceResponse> {
@@ -69,8 +72,9 @@ export function toResourceResponse(resource: Resource): z.infer<typeof resourceR
     date_overrides: resource.date_overrides,
     valid_from: resource.valid_from,
     valid_until: resource.valid_until,
+    email: resource.email,
     metadata: resource.metadata,
-    created_at: DateTime.fromJSDate(resource.created_at).toUTC().toISO()!,
-    updated_at: DateTime.fromJSDate(resource.updated_at).toUTC().toISO()!,
+    created_at: isoInZone(resource.created_at.getTime(), resource.timezone),
+    updated_at: isoInZone(resource.updated_at.getTime(), resource.timezone),
   };
 }

@@ -5,16 +5,25 @@ import type { Database } from '../../db/schema';
 import { findService, insertService, listServices, updateService } from '../../db/services';
 import { organizationOf } from '../auth';
 import { decodeCursor, nextCursor } from '../cursor';
-import { NotFound } from '../errors';
+import { Conflict, InvalidInput, NotFound } from '../errors';
 import { replayable } from '../idempotency';
 import { parseInput, pathId } from '../validation';
-import { createServiceBody, listServicesQuery, toServiceResponse, updateServiceBody } from './schemas';
+import { pageSettingsRow } from './page-schemas';
+import { createServiceBody, groupMembersOutside, listServicesQuery, toServiceResponse, updateServiceBody } from './schemas';
 
 /** Another organization's resource is as unknown as a missing one. */
 async function requireResources(db: Kysely<Database>, organizationId: string, resourceIds: string[]) {
   const found = await findResources(db, organizationId, resourceIds);
   const index = resourceIds.findIndex((id) => !found.some((resource) => resource.id === id));
   if (index >= 0) throw new NotFound(`resource ${resourceIds[index]} not found`, `resource_ids.${index}`);
+}
+
+/** Slugs are the public pages' addresses, unique across organizations; the index decides a race. */
+function slugTaken(error: unknown): never {
+  if ((error as { code?: string; constraint?: string }).code === '23505' && /slug/.test((error as { constraint?: string }).constraint ?? '')) {
+    throw new Conflict('slug_taken', 'another service already has this slug', { errors: [{ path: 'slug', message: 'is taken' }] });
+  }
+  throw error;
 }
 
 export function servicesRouter(db: Kysely<Database>): Router {
@@ -25,10 +34,10 @@ export function servicesRouter(db: Kysely<Database>): Router {
     const body = parseInput(createServiceBody, req.body);
     await requireResources(db, organizationId, body.resource_ids);
     const created = await replayable(db, req, organizationId, 'POST /v1/services', async () => {
-      const { resource_ids: resourceIds, metadata, ...settings } = body;
+      const { resource_ids: resourceIds, metadata, resource_groups: groups, ...settings } = body;
       const service = await db.transaction().execute((trx) => insertService(trx, {
-        ...settings, organization_id: organizationId, metadata: JSON.stringify(metadata),
-      }, resourceIds));
+        ...pageSettingsRow(settings), organization_id: organizationId, metadata: JSON.stringify(metadata), resource_groups: JSON.stringify(groups),
+      }, resourceIds)).catch(slugTaken);
       return { status: 201, body: toServiceResponse(service) };
     });
     res.status(created.status).json(created.body);
@@ -50,12 +59,19 @@ export function servicesRouter(db: Kysely<Database>): Router {
   router.patch('/:id', async (req, res) => {
     const organizationId = organizationOf(req);
     const serviceId = pathId(req.params.id, 'service');
-    if (!(await findService(db, organizationId, serviceId))) throw new NotFound(`service ${serviceId} not found`);
-    const { resource_ids: resourceIds, metadata, ...settings } = parseInput(updateServiceBody, req.body);
+    const current = await findService(db, organizationId, serviceId);
+    if (!current) throw new NotFound(`service ${serviceId} not found`);
+    const { resource_ids: resourceIds, metadata, resource_groups: groups, ...settings } = parseInput(updateServiceBody, req.body);
+    const outside = groupMembersOutside(groups ?? current.resource_groups, resourceIds ?? current.resource_ids);
+    if (outside.length > 0) throw new InvalidInput(outside.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
     if (resourceIds) await requireResources(db, organizationId, resourceIds);
+    if ((settings.public ?? current.public) && !(settings.slug !== undefined ? settings.slug : current.slug)) {
+      throw new InvalidInput([{ path: 'slug', message: 'a public service needs a slug' }]);
+    }
     const service = await db.transaction().execute((trx) => updateService(trx, organizationId, serviceId, {
-      ...settings, ...(metadata !== undefined && { metadata: JSON.stringify(metadata) }),
-    }, resourceIds));
+      ...pageSettingsRow(settings), ...(metadata !== undefined && { metadata: JSON.stringify(metadata) }),
+      ...(groups !== undefined && { resource_groups: JSON.stringify(groups) }),
+    }, resourceIds)).catch(slugTaken);
     res.json(toServiceResponse(service!));
   });
 

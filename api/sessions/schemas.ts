@@ -23,6 +23,7 @@ export const createSessionBody = z.strictObject({
   closes_before_seconds: seconds.default(0)
     .meta({ description: 'Booking closes this long before the start (e.g. 7200 = 2 hours before); waiting bookings then expire' }),
   resource_ids: z.array(uuid).max(100).default([])
+    .meta({ uniqueItems: true })
     .refine((ids) => new Set(ids).size === ids.length, { message: 'resources must be distinct' })
     .meta({ description: 'Resources the session occupies (a room, a trainer): nothing else can be booked on them meanwhile' }),
   recurrence: text(500).trim().min(1).optional()
@@ -103,8 +104,8 @@ export function toSessionResponse(
     status: session.status,
     cancel_reason: session.cancel_reason,
     metadata: session.metadata,
-    created_at: session.created_at.toISOString(),
-    updated_at: session.updated_at.toISOString(),
+    created_at: isoInZone(session.created_at.getTime(), zone),
+    updated_at: isoInZone(session.updated_at.getTime(), zone),
     ...(bookings && {
       bookings: bookings.map((booking) => ({ ...toBookingResponse(booking, zone), waitlist_position: booking.waitlist_position })),
     }),

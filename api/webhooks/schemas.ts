@@ -8,6 +8,7 @@ const webhookUrl = httpUrl;
 const eventTypes = z.array(z.enum([...BOOKING_EVENT_TYPES, ALL_EVENT_TYPES]))
   .min(1, { message: `must name at least one event type, or "${ALL_EVENT_TYPES}" for all` })
   .max(BOOKING_EVENT_TYPES.length + 1)
+  .meta({ uniqueItems: true })
   .refine((types) => new Set(types).size === types.length, { message: 'must not repeat an event type' })
   .meta({ description: `Booking event types to receive; "${ALL_EVENT_TYPES}" = all, including types added later` });
 

@@ -11,6 +11,7 @@ import type { Database } from '../../db/schema';
 import { createBookingWorker } from '../../worker';
 import { launchInfraStack } from '../stack/infra-launcher';
 import { startWorkerProcess, stopWorkerProcess } from './worker-process';
+import pino from 'pino';
 
 export const ALWAYS_OPEN = Object.fromEntries(
   ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((day) => [day, [{ start: '00:00', end: '24:00' }]]),
@@ -25,6 +26,8 @@ export interface BenchStack {
   temporalAddress: string;
   /** The booking worker's pid when it runs as a process of its own. */
   workerPid: number | null;
+  baseUrl: string;
+  apiKey: string;
   post(path: string, body: unknown): Promise<{ status: number; body: { id: string } & Record<string, unknown> }>;
   stop(): Promise<void>;
 }
@@ -43,14 +46,16 @@ export async function startBenchStack(name: string, { workerProcess = false } = 
   const taskQueue = `bench-${name}-${randomUUID()}`;
   const connection = await Connection.connect({ address: infra.temporalAddress });
   const temporal = new Client({ connection });
+  // Logging as in production (JSON lines at info), written to /dev/null: its cost counts, its output does not.
+  const logger = pino({ level: 'info' }, pino.destination('/dev/null'));
   const child = workerProcess ? await startWorkerProcess('worker.ts', {
     DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: infra.temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue,
   }) : null;
   const workerConnection = child ? null : await NativeConnection.connect({ address: infra.temporalAddress });
   const worker = workerConnection
-    ? await createBookingWorker({ db, connection: workerConnection, namespace: 'default', taskQueue, temporal }) : null;
+    ? await createBookingWorker({ db, connection: workerConnection, namespace: 'default', taskQueue, temporal, logger }) : null;
   const running = worker?.run();
-  const server = createApp({ db, temporal, taskQueue, manageTokenSecret: 'bench' }).listen(0, '127.0.0.1');
+  const server = createApp({ db, temporal, taskQueue, manageTokenSecret: 'bench', logger }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const organizationId = await createOrganization(db, 'bench');
@@ -58,7 +63,7 @@ export async function startBenchStack(name: string, { workerProcess = false } = 
   await addApiKey(db, organizationId, apiKey, 'bench');
 
   return {
-    db, temporal, taskQueue, organizationId, databaseUrl, temporalAddress: infra.temporalAddress, workerPid: child?.pid ?? null,
+    db, temporal, taskQueue, organizationId, databaseUrl, temporalAddress: infra.temporalAddress, workerPid: child?.pid ?? null, baseUrl, apiKey,
     async post(path, body) {
       const response = await fetch(`${baseUrl}${path}`, {
         method: 'POST',

@@ -61,7 +61,7 @@ describe('resources and services', () => {
     await expectRefused(post('/v1/resources', { ...valid, name: 42 }), 400, 'name', /string/);
     await expectRefused(post('/v1/resources', { ...valid, weekly_schedule: { monday: [{ start: '17:00', end: '09:00' }] } }),
       400, 'weekly_schedule.monday.0.end', /end must be after start/);
-    await expectRefused(post('/v1/resources', { ...valid, weekly_schedule: { funday: [] } }), 400, 'weekly_schedule', /funday/);
+    await expectRefused(post('/v1/resources', { ...valid, weekly_schedule: { funday: [] } }), 400, 'weekly_schedule.funday', /funday/);
     await expectRefused(post('/v1/resources', { ...valid, date_overrides: [{ date: '2026-02-30', intervals: [] }] }),
       400, 'date_overrides.0.date', /calendar date/);
     await expectRefused(post('/v1/resources', { ...valid, valid_from: '2026-05-01', valid_until: '2026-04-01' }),

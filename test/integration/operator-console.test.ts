@@ -176,6 +176,10 @@ describe('the reconciler', () => {
     expect((await get(`/v1/bookings/${held.id}`)).body.status).toBe('expired');
     expect((await eventsOf(held.id)).at(-1)).toMatchObject({ from: 'held', to: 'expired', actor: 'reconciler' });
     expect((await reserve(stack, { service_id: serviceId, start: heldStart })).status).toBe(201);
+    // Each repair is counted for Prometheus (the worker runs in this process, so the API's /metrics shows it).
+    const metrics = await fetch(`${stack.baseUrl}/metrics`).then((response) => response.text());
+    expect(metrics).toMatch(/booking_reconciler_repairs_total\{action="expired"\} [1-9]/);
+    expect(metrics).toMatch(/booking_reconciler_repairs_total\{action="resumed"\} [1-9]/);
 
     const resumed = handleOf(confirmed.workflow_id);
     expect((await resumed.describe()).status.name).toBe('RUNNING');

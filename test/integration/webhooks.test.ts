@@ -324,8 +324,8 @@ describe('subscriptions API', () => {
     [{ url: 'https://example.com', event_types: ['booking.held', 'booking.held'] }, 'event_types', /repeat/],
     [{ url: 'https://example.com', event_types: ['booking.held'], secret: 'hunter2' }, 'secret', /whsec_/],
     [{ url: 'https://example.com', event_types: ['booking.held'], secret: 'whsec_c2hvcnQ=' }, 'secret', /24 to 64 bytes/],
-    // Unknown keys are named in the message; the shared validator puts them under "body".
-    [{ url: 'https://example.com', event_types: ['booking.held'], enabled: false }, 'body', /"enabled"/],
+    // An unknown field is named by its own path.
+    [{ url: 'https://example.com', event_types: ['booking.held'], enabled: false }, 'enabled', /not a field/],
   ])('bad input %j is refused naming %s and writes nothing', async (body, path, message) => {
     const before = await countSubscriptions();
     const response = await api('POST', '/v1/webhooks', body);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { launchInfraStack } from '../../scripts/stack/infra-launcher';
+import { workflowInterceptorModules } from '../../telemetry/workflow-interceptor-modules';
 
 /**
  * One PostgreSQL and one Temporal dev server for the whole run, started by the same launcher as
@@ -11,6 +12,7 @@ export default async function globalSetup() {
   const stack = await launchInfraStack('booking-test');
   const { code } = await bundleWorkflowCode({
     workflowsPath: path.resolve(__dirname, '..', '..', 'workflows'),
+    workflowInterceptorModules,
     logger: new DefaultLogger('WARN'),
   });
   const bundlePath = path.join(stack.dataDir, 'workflow-bundle.js');

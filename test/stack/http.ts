@@ -1,10 +1,12 @@
+import { assertMatchesContract } from './contract';
+
 export interface ApiResponse<T = any> {
   status: number;
   contentType: string | null;
   body: T;
 }
 
-/** A plain fetch against the real app; bodies are parsed whatever the status. */
+/** A plain fetch against the real app; bodies are parsed whatever the status and held to the OpenAPI document. */
 export async function call<T = any>(
   baseUrl: string, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<ApiResponse<T>> {
@@ -18,7 +20,11 @@ export async function call<T = any>(
     body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
   });
   const text = await response.text();
-  return { status: response.status, contentType: response.headers.get('content-type'), body: text ? JSON.parse(text) : null };
+  const contentType = response.headers.get('content-type');
+  const body = text ? JSON.parse(text) : null;
+  // Every answer a test sees is also checked against what /openapi.json promises.
+  assertMatchesContract(method, path, response.status, contentType, body);
+  return { status: response.status, contentType, body };
 }
 
 /** Polls a condition instead of sleeping a guessed time; fails with the last value seen. */

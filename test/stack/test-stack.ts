@@ -5,6 +5,8 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { createApp } from '../../api/app';
+import { clientInterceptors } from '../../client';
+import type { Logger } from '../../telemetry/logger';
 import { createDb, ensureDatabase } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrate';
 import { addApiKey, createOrganization, generateApiKey } from '../../db/organizations';
@@ -44,7 +46,7 @@ function quietRuntime() {
  * queue of its own with a real worker on it, and the real app on port 0.
  */
 export async function startTestStack(
-  name: string, options: { worker?: boolean; mailer?: Mailer; outbound?: OutboundPolicy } = {},
+  name: string, options: { worker?: boolean; mailer?: Mailer; outbound?: OutboundPolicy; logger?: Logger } = {},
 ): Promise<TestStack> {
   // As `npm start` in development: http allowed, no internal host; a test with a local receiver
   // lets it in explicitly, as an operator would with WEBHOOK_ALLOWED_HOSTS.
@@ -60,9 +62,9 @@ export async function startTestStack(
 
   const taskQueue = `test-${name}-${suffix}`;
   const connection = await Connection.connect({ address: temporalAddress });
-  const temporal = new Client({ connection, namespace: 'default' });
+  const temporal = new Client({ connection, namespace: 'default', interceptors: clientInterceptors });
   const manageTokenSecret = randomBytes(16).toString('hex');
-  const app = createApp({ db, temporal, taskQueue, manageTokenSecret, outbound });
+  const app = createApp({ db, temporal, taskQueue, manageTokenSecret, outbound, logger: options.logger });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
@@ -72,7 +74,8 @@ export async function startTestStack(
   const startWorker = async () => {
     const workerConnection = await NativeConnection.connect({ address: temporalAddress });
     const instance = await createBookingWorker({
-      db, connection: workerConnection, namespace: 'default', taskQueue, mailer: options.mailer, temporal, outbound,
+      db, connection: workerConnection, namespace: 'default', taskQueue, mailer: options.mailer, temporal, outbound, logger: options.logger,
+      links: { publicUrl: baseUrl, manageTokenSecret },
       workflowBundle: process.env.TEST_WORKFLOW_BUNDLE ? { codePath: process.env.TEST_WORKFLOW_BUNDLE } : undefined,
     });
     worker = { instance, running: runWithHeartbeat(instance, db, taskQueue), connection: workerConnection };

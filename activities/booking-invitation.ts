@@ -1,0 +1,71 @@
+import { getVtimezoneComponent } from '@touch4it/ical-timezones';
+import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import { DateTime } from 'luxon';
+import type { Booking, BookingFieldJson, Service } from '../db/schema';
+
+export type InvitationMethod = 'REQUEST' | 'CANCEL';
+
+export interface InvitationInput {
+  booking: Booking;
+  service: Pick<Service, 'name' | 'location' | 'meeting_url' | 'booking_fields'>;
+  organizerName: string;
+  /** The zone the times are written in (TZID): the customer's, else the resource's. */
+  zone: string;
+  method: InvitationMethod;
+  manageUrl: string | null;
+  now: Date;
+  /** The booking's audit events so far: each revision adds one, so SEQUENCE grows even within a second. */
+  revisions: number;
+}
+
+/**
+ * RFC 5546 asks a calendar to apply only revisions with a higher SEQUENCE. The API's calendar files
+ * use the seconds from created_at to updated_at; adding the number of revisions keeps the
+ * invitations at or above those, and strictly growing even when two changes share a second.
+ */
+export function invitationSequence(booking: Pick<Booking, 'created_at' | 'updated_at'>, revisions: number): number {
+  return Math.max(0, Math.floor((booking.updated_at.getTime() - booking.created_at.getTime()) / 1000)) + revisions;
+}
+
+/** The booker's answers as "Label: value" lines, in the service's order. */
+export function describeAnswers(fields: BookingFieldJson[], answers: Booking['booking_fields']): string[] {
+  return fields.filter((field) => answers[field.name] !== undefined && answers[field.name] !== '')
+    .map((field) => {
+      const value = answers[field.name];
+      return `${field.label}: ${typeof value === 'boolean' ? (value ? 'yes' : 'no') : value}`;
+    });
+}
+
+/** One VEVENT for the booking, as an invitation (REQUEST) or its withdrawal (CANCEL). */
+export function bookingInvitation(input: InvitationInput): string {
+  const { booking, service } = input;
+  const calendar = ical({
+    prodId: { company: 'booking-orchestrator', product: 'bookings', language: 'EN' },
+    method: input.method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
+  });
+  calendar.timezone({ name: null, generator: getVtimezoneComponent });
+  const description = [
+    ...describeAnswers(service.booking_fields, booking.booking_fields),
+    ...(service.meeting_url ? [`Join: ${service.meeting_url}`] : []),
+    ...(input.manageUrl ? [`Manage your booking: ${input.manageUrl}`] : []),
+  ].join('\n');
+  calendar.createEvent({
+    id: booking.id,
+    sequence: invitationSequence(booking, input.revisions),
+    stamp: DateTime.fromJSDate(input.now).toUTC(),
+    start: DateTime.fromJSDate(booking.start_at).setZone(input.zone),
+    end: DateTime.fromJSDate(booking.end_at).setZone(input.zone),
+    timezone: input.zone,
+    summary: `${service.name} (${input.organizerName})`,
+    description,
+    location: service.location ?? service.meeting_url ?? null,
+    url: input.manageUrl,
+    status: input.method === 'CANCEL' ? ICalEventStatus.CANCELLED
+      : booking.status === 'confirmed' ? ICalEventStatus.CONFIRMED : ICalEventStatus.TENTATIVE,
+    organizer: { name: input.organizerName, email: 'bookings@localhost' },
+    ...(booking.customer_email && {
+      attendees: [{ name: booking.customer_name ?? undefined, email: booking.customer_email }],
+    }),
+  });
+  return calendar.toString();
+}

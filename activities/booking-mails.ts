@@ -1,0 +1,144 @@
+import type { Kysely } from 'kysely';
+import { issueManageToken } from '../api/manage-token';
+import { findBookingById, findEventByStep } from '../db/bookings';
+import { countRevisions, findBookingResources, findBranding } from '../db/customer-pages';
+import { insertNotification, markNotification, type StoredNotification } from '../db/notifications';
+import type { Booking, BookingEventType, Database } from '../db/schema';
+import { findService } from '../db/services';
+import { findWebhookEvent } from '../db/webhooks';
+import { bookingInvitation } from './booking-invitation';
+import { composeBookingMail, type BookingMailInput, type BookingMailKind } from './booking-mail';
+import type { Mailer } from './mailer';
+
+/** Where the manage links in e-mails point: the public pages' base URL and the tokens' secret. */
+export interface MailLinks { publicUrl: string; manageTokenSecret: string }
+
+export interface BookingMailsRequest { eventId: string }
+export interface BookingMailsOutcome { queued: number; sent: number }
+
+/** The e-mails each event sends: to the customer, and a notice to the hosts. */
+const EVENT_MAILS: Partial<Record<BookingEventType, { customer: BookingMailKind; host?: BookingMailKind }>> = {
+  'booking.awaiting_approval': { customer: 'received', host: 'host_new_booking' },
+  'booking.confirmed': { customer: 'confirmed', host: 'host_new_booking' },
+  'booking.declined': { customer: 'declined' },
+  'booking.cancelled': { customer: 'cancelled', host: 'host_cancelled' },
+  'booking.rescheduled': { customer: 'rescheduled' },
+};
+
+export function sendsMail(type: BookingEventType): boolean {
+  return type in EVENT_MAILS;
+}
+
+export function manageUrlOf(links: MailLinks | null, bookingId: string): string | null {
+  return links ? `${links.publicUrl.replace(/\/$/, '')}/manage/${issueManageToken(links.manageTokenSecret, bookingId)}` : null;
+}
+
+/** The customer's zone if they gave one, else the resource's. */
+export function readerZone(booking: Pick<Booking, 'customer_timezone' | 'timezone'>): string {
+  return booking.customer_timezone ?? booking.timezone;
+}
+
+/**
+ * Sends one stored notification unless it went out already. A refusal or an unreachable server
+ * is written down (failed, with the error) and thrown, so the activity's retry policy tries again;
+ * a later success turns it into sent.
+ */
+export async function deliverNotification(db: Kysely<Database>, mailer: Mailer | null, notification: StoredNotification): Promise<boolean> {
+  if (notification.status === 'sent' || !mailer || !notification.recipient) return notification.status === 'sent';
+  try {
+    const { messageId } = await mailer.send({
+      to: notification.recipient, subject: notification.subject, text: notification.body, html: notification.html,
+      ics: notification.ics ? { method: /METHOD:CANCEL/.test(notification.ics) ? 'CANCEL' : 'REQUEST', content: notification.ics } : null,
+    });
+    await markNotification(db, notification.id, { status: 'sent', messageId });
+    return true;
+  } catch (error) {
+    await markNotification(db, notification.id, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
+}
+
+/**
+ * Tries every notification, so one refused address does not leave the others untried; then throws
+ * the first failure for the retry policy. Returns how many are sent.
+ */
+export async function deliverAll(db: Kysely<Database>, mailer: Mailer | null, notifications: StoredNotification[]): Promise<number> {
+  const outcomes = await Promise.allSettled(notifications.map((notification) => deliverNotification(db, mailer, notification)));
+  const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
+  return outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value).length;
+}
+
+/** The parts of a mail that come from the database, read once per event or reminder. */
+export async function mailContext(db: Kysely<Database>, booking: Booking) {
+  const [service, branding, resources] = await Promise.all([
+    findService(db, booking.organization_id, booking.service_id),
+    findBranding(db, booking.organization_id),
+    findBookingResources(db, booking.organization_id, booking.resource_ids),
+  ]);
+  if (!service) throw new Error(`service ${booking.service_id} of booking ${booking.id} is gone`);
+  return { service, branding, resources };
+}
+
+/** Writes one e-mail to the outbox (once per key) with its HTML and its calendar attachment. */
+export async function queueMail(
+  db: Kysely<Database>, mailer: Mailer | null, links: MailLinks | null, now: Date,
+  input: BookingMailInput & { recipient: string; dedupeKey: string; revisions: number },
+): Promise<StoredNotification> {
+  const mail = composeBookingMail(input);
+  const ics = bookingInvitation({
+    booking: input.booking, service: input.service, organizerName: input.branding.name, zone: input.zone,
+    method: mail.method, manageUrl: input.kind.startsWith('host_') ? null : input.manageUrl, now, revisions: input.revisions,
+  });
+  return insertNotification(db, {
+    organization_id: input.booking.organization_id, booking_id: input.booking.id, kind: input.kind,
+    dedupe_key: input.dedupeKey, channel: mailer ? 'email' : 'outbox', recipient: input.recipient,
+    subject: mail.subject, body: mail.text, html: mail.html, ics, status: 'queued',
+  });
+}
+
+/**
+ * The e-mails of one booking event: the customer's (in their zone, with the manage link and an
+ * .ics) and the hosts' notices (in the resource's zone). Each is one outbox row; without a mailer
+ * they stay queued. Idempotent: a retry finds its rows and sends only what has not gone out.
+ */
+export async function sendBookingMails(
+  db: Kysely<Database>, mailer: Mailer | null, links: MailLinks | null, request: BookingMailsRequest, now: Date,
+): Promise<BookingMailsOutcome> {
+  const event = await findWebhookEvent(db, request.eventId);
+  const mails = event && EVENT_MAILS[event.type];
+  const current = event && await findBookingById(db, event.booking_id);
+  if (!event || !mails || !current) return { queued: 0, sent: 0 };
+  // The time as the event reported it: a later reschedule has its own mail.
+  const payload = event.payload as { start: string; end: string; updated_at: string };
+  const booking: Booking = {
+    ...current, start_at: new Date(payload.start), end_at: new Date(payload.end), updated_at: new Date(payload.updated_at),
+  };
+  const audit = await findEventByStep(db, booking.id, event.id.slice(booking.id.length + 1));
+  const revisions = await countRevisions(db, booking.id, audit?.created_at ?? null);
+  const { service, branding, resources } = await mailContext(db, booking);
+  const previous = audit?.reason?.match(/^rescheduled from (\S+)$/)?.[1];
+  const common = {
+    booking, service, revisions, branding, hosts: resources, manageUrl: manageUrlOf(links, booking.id),
+    actor: audit?.actor ?? null, reason: audit?.reason ?? null, previousStart: previous ? new Date(previous) : null,
+  };
+
+  const queued: StoredNotification[] = [];
+  if (booking.customer_email) {
+    queued.push(await queueMail(db, mailer, links, now, {
+      ...common, kind: mails.customer, zone: readerZone(booking), recipient: booking.customer_email,
+      dedupeKey: `mail:${event.id}:${booking.customer_email}`,
+    }));
+  }
+  // A booking the host approved was announced to them when it came in.
+  const hostKind = event.type === 'booking.confirmed' && audit?.from_status === 'pending_approval' ? undefined : mails.host;
+  if (hostKind) {
+    for (const host of resources.filter((resource) => resource.email)) {
+      queued.push(await queueMail(db, mailer, links, now, {
+        ...common, kind: hostKind, zone: host.timezone, recipient: host.email!, dedupeKey: `mail:${event.id}:${host.email}`,
+      }));
+    }
+  }
+  const sent = await deliverAll(db, mailer, queued);
+  return { queued: queued.length, sent };
+}

@@ -1,0 +1,54 @@
+import { DateTime } from 'luxon';
+import { createResource, createService, reserve } from '../stack/fixtures';
+import { call } from '../stack/http';
+import { startTestStack, type TestStack } from '../stack/test-stack';
+
+let stack: TestStack;
+let serviceId: string;
+beforeAll(async () => {
+  stack = await startTestStack('availability-search');
+  const resourceId = await createResource(stack, { timezone: 'Europe/Paris', weekly_schedule: {
+    monday: [{ start: '09:00', end: '11:00' }], wednesday: [{ start: '14:00', end: '15:00' }],
+  } });
+  serviceId = await createService(stack, { durations_minutes: [60], resource_ids: [resourceId] });
+});
+afterAll(() => stack?.stop());
+
+const MONDAY = (() => {
+  const inAWeek = DateTime.utc().startOf('day').plus({ days: 7 });
+  return inAWeek.plus({ days: (8 - inAWeek.weekday) % 7 });
+})();
+const date = (days: number) => MONDAY.plus({ days }).toISODate()!;
+const search = (body: unknown) => call(stack.baseUrl, 'POST', '/v1/availability/search', { token: stack.apiKey, body });
+const get = async (from: string, to: string) => {
+  const query = new URLSearchParams({ service: serviceId, from, to, timezone: 'America/New_York' });
+  return (await call(stack.baseUrl, 'GET', `/v1/availability?${query}`, { token: stack.apiKey })).body.data;
+};
+
+test('several ranges in one request, each answered as GET /v1/availability answers it', async () => {
+  await reserve(stack, { service_id: serviceId, start: DateTime.fromISO(`${date(0)}T09:00`, { zone: 'Europe/Paris' }).toISO() });
+  const ranges = [{ from: date(0), to: date(0) }, { from: date(2), to: date(3) }, { from: date(14), to: date(16) }];
+  const response = await search({ service: serviceId, ranges, timezone: 'America/New_York' });
+  expect(response.status).toBe(200);
+  expect(response.body.timezone).toBe('America/New_York');
+  expect(response.body.data.map((range: { from: string; to: string }) => ({ from: range.from, to: range.to }))).toEqual(ranges);
+  for (const [index, range] of ranges.entries()) {
+    expect(response.body.data[index].slots).toEqual(await get(range.from, range.to));
+  }
+  // Monday's booked 09:00 is gone (one left); Wednesday has one; Monday+Wednesday two weeks on, three.
+  expect(response.body.data.map((range: { slots: unknown[] }) => range.slots.length)).toEqual([1, 1, 3]);
+});
+
+test('the 62-day cap applies to the sum of the ranges; more than 10 ranges, or a backwards one, is a 400 naming the field', async () => {
+  const problem = async (body: unknown, path: string, detail: RegExp) => {
+    const response = await search(body);
+    expect(response.status).toBe(400);
+    expect(response.contentType).toContain('application/problem+json');
+    expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path, message: expect.stringMatching(detail) })]));
+  };
+  await problem({ service: serviceId, ranges: [{ from: date(0), to: date(30) }, { from: date(40), to: date(71) }] }, 'ranges', /63 days together/);
+  await problem({ service: serviceId, ranges: Array.from({ length: 11 }, (_, day) => ({ from: date(day), to: date(day) })) }, 'ranges', /10/);
+  await problem({ service: serviceId, ranges: [{ from: date(3), to: date(1) }] }, 'ranges.0.to', /on or after from/);
+  const ok = await search({ service: serviceId, ranges: [{ from: date(0), to: date(30) }, { from: date(40), to: date(70) }] });
+  expect(ok.status).toBe(200);
+});

@@ -1,0 +1,213 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import axe from 'axe-core';
+import { DateTime } from 'luxon';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createSmtpMailer } from '../../activities/mailer';
+import { ensureChromium } from '../stack/chromium';
+import { call, waitFor } from '../stack/http';
+import { readMail } from '../stack/mail-reader';
+import { startSmtpInbox } from '../stack/smtp-inbox';
+import { startTestStack, type TestStack } from '../stack/test-stack';
+
+// A visitor in New York books a resource in Paris, on a phone-sized screen, with a real browser.
+let stack: TestStack;
+let inbox: Awaited<ReturnType<typeof startSmtpInbox>>;
+let browser: Browser;
+let visitor: BrowserContext;
+const problems: string[] = [];
+
+const PARIS_HOURS = Object.fromEntries(
+  ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((day) => [day, [{ start: '09:00', end: '17:00' }]]),
+);
+
+beforeAll(async () => {
+  const executablePath = ensureChromium();
+  inbox = await startSmtpInbox();
+  stack = await startTestStack('pages', { mailer: createSmtpMailer(inbox.url, 'Bookings <bookings@test.local>') });
+  browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+  visitor = await browser.newContext({ timezoneId: 'America/New_York', locale: 'en-US', viewport: { width: 390, height: 844 } });
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  await inbox?.stop();
+});
+
+const post = (route: string, body: unknown) => call(stack.baseUrl, 'POST', route, { token: stack.apiKey, body });
+const get = (route: string) => call(stack.baseUrl, 'GET', route, { token: stack.apiKey });
+
+async function openPage(): Promise<Page> {
+  const page = await visitor.newPage();
+  page.on('console', (message) => {
+    // A refused form comes back with its 4xx status, which Chromium reports as a failed load; that is no script error.
+    if (message.type() === 'error' && !/responded with a status of (400|409)/.test(message.text())) problems.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
+  return page;
+}
+
+/** axe-core in the page: no serious or critical violation. */
+async function expectAccessible(page: Page): Promise<void> {
+  await page.addScriptTag({ content: axe.source });
+  const violations = await page.evaluate(async () => {
+    const scope = globalThis as unknown as { axe: typeof axe; document: unknown };
+    const result = await scope.axe.run(scope.document as never, { resultTypes: ['violations'] });
+    return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+  });
+  expect(violations).toEqual([]);
+}
+
+/** Screenshots for the README, when asked for (SCREENSHOTS=1): the tests do not write into docs/ otherwise. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.SCREENSHOTS !== '1') return;
+  const docs = path.join(__dirname, '..', '..', 'docs');
+  await page.screenshot({ path: path.join(docs, `${name}.png`), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.screenshot({ path: path.join(docs, `${name}-desktop.png`), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+}
+
+/** The next month's first day with slots, then its first slot: what the visitor clicks. */
+async function chooseFirstSlot(page: Page): Promise<{ label: string }> {
+  await page.getByRole('link', { name: /Next month/ }).click();
+  await page.locator('.month a').first().click();
+  await expectAccessible(page);
+  await screenshot(page, 'booking-page');
+  const slot = page.locator('#slots button').first();
+  const label = (await slot.textContent())!.trim();
+  await slot.click();
+  return { label };
+}
+
+function bookingIdOf(manageUrl: string): string {
+  return /\/manage\/mt_([0-9a-f-]{36})\./.exec(manageUrl)![1];
+}
+
+test('a visitor in New York books a Paris slot, fills the booking fields, and manages it from the e-mail', async () => {
+  const resource = await post('/v1/resources', {
+    name: 'Dr Lee', timezone: 'Europe/Paris', weekly_schedule: PARIS_HOURS, email: 'lee@clinic.test',
+  });
+  const branded = await call(stack.baseUrl, 'PATCH', '/v1/organization', { token: stack.apiKey, body: { name: 'Clinique Lumière' } });
+  expect(branded.body).toEqual({ id: stack.organizationId, name: 'Clinique Lumière', logo_url: null });
+  const service = await post('/v1/services', {
+    name: 'Consultation', durations_minutes: [30], resource_ids: [resource.body.id], public: true, slug: 'consultation',
+    description: 'A first conversation.', location: '12 rue de la Paix, Paris', primary_color: '#0b5394', secondary_color: '#eef4fb',
+    booking_fields: [
+      { name: 'topic', label: 'Topic', type: 'select', required: true, options: ['Back pain', 'Check-up'] },
+      { name: 'first_visit', label: 'First visit', type: 'checkbox', default: true },
+    ],
+  });
+  expect(service.status).toBe(201);
+
+  const page = await openPage();
+  await page.goto(`${stack.baseUrl}/book/consultation`);
+  // The script saw the browser's zone and asked for the page in it.
+  await page.waitForURL(/tz=America%2FNew_York/);
+  expect(await page.locator('#tz').inputValue()).toBe('America/New_York');
+  await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('Consultation');
+  await expect(page.locator('header .org').textContent()).resolves.toBe('Clinique Lumière');
+  await expectAccessible(page);
+
+  const { label } = await chooseFirstSlot(page);
+  await page.waitForURL(/\/manage\/mt_/);
+  const bookingId = bookingIdOf(page.url());
+  const held = await get(`/v1/bookings/${bookingId}?timezone=America/New_York`);
+  expect(held.body.status).toBe('held');
+  // The time the visitor clicked is the time stored, read in their zone.
+  expect(DateTime.fromISO(held.body.start, { setZone: true }).toFormat('HH:mm')).toBe(label);
+  expect(held.body.customer.timezone).toBe('America/New_York');
+  expect(await page.locator('[data-expires-at]').textContent()).toMatch(/^\d+:\d{2}$/);
+  await expectAccessible(page);
+
+  // A required booking field left empty: refused, the field named, nothing changed.
+  await page.getByLabel('Your name').fill('Ada Lovelace');
+  await page.getByLabel('E-mail').fill('ada@example.com');
+  await page.getByRole('button', { name: 'Confirm booking' }).click();
+  await expect(page.locator('.error-summary').textContent()).resolves.toContain('Topic: is required');
+  expect(await page.locator('#field-topic').getAttribute('aria-invalid')).toBe('true');
+  expect((await get(`/v1/bookings/${bookingId}`)).body.status).toBe('held');
+
+  await page.getByLabel('Topic').selectOption('Back pain');
+  await page.getByRole('button', { name: 'Confirm booking' }).click();
+  await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Your booking is confirmed');
+  const confirmed = await get(`/v1/bookings/${bookingId}`);
+  expect(confirmed.body).toMatchObject({ status: 'confirmed', booking_fields: { topic: 'Back pain', first_visit: true } });
+  const icsHref = await page.getByRole('link', { name: /Add to calendar/ }).getAttribute('href');
+  const ics = await page.request.get(new URL(icsHref!, page.url()).toString());
+  expect(await ics.text()).toMatch(/SUMMARY:Consultation/);
+  await expectAccessible(page);
+  await screenshot(page, 'manage-page');
+
+  // The confirmation e-mail carries the manage link; the visitor follows it.
+  const [mail] = await waitFor(async () => Promise.all(inbox.mails.filter((received) => received.to.includes('ada@example.com')).map(readMail)),
+    (mails) => mails.some((read) => read.parsed.subject === 'Booking confirmed: Consultation'));
+  const link = /(http:\/\/\S+\/manage\/\S+)/.exec(mail.parsed.text!)![1];
+  const managed = await openPage();
+  await managed.goto(link);
+  await managed.getByRole('link', { name: 'Reschedule' }).click();
+  await managed.waitForURL(/reschedule=1/);
+  await managed.locator('.month a').nth(1).click();
+  const newLabel = (await managed.locator('#slots button').first().textContent())!.trim();
+  await managed.locator('#slots button').first().click();
+  await managed.waitForURL((url) => !url.search.includes('reschedule'));
+  const moved = await get(`/v1/bookings/${bookingId}?timezone=America/New_York`);
+  expect(moved.body.start).not.toBe(held.body.start);
+  expect(DateTime.fromISO(moved.body.start, { setZone: true }).toFormat('HH:mm')).toBe(newLabel);
+
+  await managed.getByLabel('Reason (optional)').fill('I am travelling');
+  await managed.getByRole('button', { name: 'Cancel booking' }).click();
+  await expect(managed.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('This booking is cancelled');
+  const events = await get(`/v1/bookings/${bookingId}/events`);
+  expect(events.body.data.at(-1)).toMatchObject({ to: 'cancelled', actor: 'customer', reason: 'I am travelling' });
+  expect(problems).toEqual([]);
+}, 120_000);
+
+test('a full session: the visitor joins its waiting list and sees the position', async () => {
+  const resource = await post('/v1/resources', { name: 'Studio', timezone: 'Europe/Paris', weekly_schedule: PARIS_HOURS });
+  const service = await post('/v1/services', {
+    name: 'Yoga', durations_minutes: [60], resource_ids: [resource.body.id], public: true, slug: 'yoga',
+  });
+  const session = await post('/v1/sessions', {
+    service_id: service.body.id, start: DateTime.utc().plus({ days: 5 }).startOf('hour').toISO(), duration_minutes: 60,
+    timezone: 'Europe/Paris', capacity: 1, waitlist_size: 5,
+  });
+  expect(session.status).toBe(201);
+  const sessionId = session.body.id;
+  expect((await post('/v1/bookings', { session_id: sessionId, customer: { name: 'First', email: 'first@example.com' } })).status).toBe(201);
+
+  const page = await openPage();
+  await page.goto(`${stack.baseUrl}/book/yoga`);
+  await page.waitForURL(/tz=America%2FNew_York/);
+  await expect(page.locator('.sessions li').first().textContent()).resolves.toContain('Full: join the waiting list');
+  await expectAccessible(page);
+  await page.getByLabel('Your name').fill('Grace Hopper');
+  await page.getByLabel('E-mail').fill('grace@example.com');
+  await page.getByRole('button', { name: 'Join the waiting list' }).click();
+  await page.waitForURL(/\/manage\/mt_/);
+  expect(await page.locator('[data-waitlist-position]').getAttribute('data-waitlist-position')).toBe('1');
+  await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('You are on the waiting list');
+  expect((await get(`/v1/bookings/${bookingIdOf(page.url())}`)).body).toMatchObject({ status: 'waitlisted', waitlist_position: 1 });
+  await expectAccessible(page);
+  expect(problems).toEqual([]);
+}, 60_000);
+
+test('unpublished pages are 404; French by Accept-Language or ?lang=; the script stays small', async () => {
+  const resource = await post('/v1/resources', { name: 'Room', timezone: 'Europe/Paris', weekly_schedule: PARIS_HOURS });
+  await post('/v1/services', { name: 'Hidden', durations_minutes: [30], resource_ids: [resource.body.id], slug: 'hidden' });
+  expect((await fetch(`${stack.baseUrl}/book/hidden`)).status).toBe(404);
+  expect((await fetch(`${stack.baseUrl}/book/no-such-page`)).status).toBe(404);
+  expect((await fetch(`${stack.baseUrl}/book/nul%00byte`)).status).toBe(404);
+  expect((await fetch(`${stack.baseUrl}/manage/mt_00000000-0000-4000-8000-000000000000.forged`)).status).toBe(404);
+
+  const french = await (await fetch(`${stack.baseUrl}/book/consultation`, { headers: { 'accept-language': 'fr-FR,fr;q=0.9' } })).text();
+  expect(french).toContain('<html lang="fr"');
+  expect(french).toContain('Réserver : Consultation');
+  const asked = await (await fetch(`${stack.baseUrl}/book/consultation?lang=fr`)).text();
+  expect(asked).toContain('Choisissez un jour');
+  const script = await (await fetch(`${stack.baseUrl}/assets/pages.js`)).text();
+  expect(script.length).toBeGreaterThan(0);
+  expect(Buffer.byteLength(script)).toBeLessThan(100 * 1024);
+  expect(fs.existsSync(path.join(__dirname, '..', '..', 'web', 'assets', 'pages.js'))).toBe(true);
+});

@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { Router, type Request, type Response } from 'express';
+import { IANAZone } from 'luxon';
+import { bookingInvitation } from '../activities/booking-invitation';
+import type { AppDeps } from '../api/app';
+import { submitBookingDetails } from '../api/bookings/details';
+import { changeBooking, rescheduleBooking, reserveBooking } from '../api/bookings/commands';
+import { createBookingBody, customerDetails, rescheduleBookingBody } from '../api/bookings/schemas';
+import { ApiError } from '../api/errors';
+import { issueManageToken, verifyManageToken } from '../api/manage-token';
+import { parseInput } from '../api/validation';
+import { findBookingById } from '../db/bookings';
+import { countRevisions, findBookingResources, findBranding, findPublicService } from '../db/customer-pages';
+import type { Booking } from '../db/schema';
+import { findService } from '../db/services';
+import { cancelUpdate } from '../workflows/messages';
+import { renderBookingPage, type PageContext } from './booking-page';
+import { page, PAGE_STYLE } from './layout';
+import { html } from './html';
+import { renderManagePage } from './manage-page';
+import { localeOf, translator } from './strings';
+
+export type CustomerPagesDeps = AppDeps;
+
+const SCRIPT = fs.readFileSync(path.join(__dirname, 'assets', 'pages.js'), 'utf8');
+
+/** A path segment that cannot be a slug names no page; it never reaches the database. */
+function publishedService(db: CustomerPagesDeps['db'], slug: string) {
+  return /^[a-z0-9-]{1,64}$/.test(slug) ? findPublicService(db, slug) : Promise.resolve(undefined);
+}
+
+function zoneOr(value: unknown, fallback: string): string {
+  return typeof value === 'string' && IANAZone.isValidZone(value) ? value : fallback;
+}
+
+function field(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The public booking page (/book/<slug>) and the customer's manage page (/manage/<token>):
+ * server-rendered HTML with plain forms that work without JavaScript. They call the same domain
+ * functions as the API (the hold is the same Update-with-Start, keyed by an Idempotency-Key).
+ */
+export function customerPagesRouter(deps: CustomerPagesDeps): Router {
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '50kb' });
+  const publicUrlOf = (req: Request) => deps.publicUrl ?? `${req.protocol}://${req.get('host')}`;
+
+  function context(req: Request): PageContext {
+    const locale = localeOf(req);
+    return { db: deps.db, locale, t: translator(locale), now: new Date() };
+  }
+
+  function notFound(req: Request, res: Response): void {
+    const ctx = context(req);
+    res.status(404).type('html').send(page({
+      title: ctx.t('not_found'), locale: ctx.locale, t: ctx.t,
+      brand: { branding: { organizationId: '', name: 'Bookings', logoUrl: null }, primaryColor: null, secondaryColor: null },
+      body: html`<section><h1>${ctx.t('not_found')}</h1><p>${ctx.t('not_found_text')}</p></section>`,
+    }));
+  }
+
+  router.get('/assets/pages.js', (_req, res) => {
+    res.type('application/javascript').set('cache-control', 'public, max-age=300').send(SCRIPT);
+  });
+  router.get('/assets/pages.css', (_req, res) => {
+    res.type('text/css').set('cache-control', 'public, max-age=300').send(PAGE_STYLE);
+  });
+
+  // ---- the booking page ----
+
+  async function bookingPage(req: Request, res: Response, slug: string, status = 200, errors: { path: string; message: string }[] = []) {
+    const service = await publishedService(deps.db, slug);
+    if (!service) return notFound(req, res);
+    const [branding, resources] = await Promise.all([
+      findBranding(deps.db, service.organization_id), findBookingResources(deps.db, service.organization_id, service.resource_ids),
+    ]);
+    const zone = zoneOr(req.query.tz ?? req.body?.tz, resources[0]?.timezone ?? 'UTC');
+    const query = { ...req.query, ...(req.body?.start && { date: String(req.body.start).slice(0, 10) }) };
+    res.status(status).type('html').send(await renderBookingPage(context(req), {
+      service, branding, zone, query, idempotencyKey: randomUUID(), errors,
+    }));
+  }
+
+  router.get('/book/:slug', (req, res) => bookingPage(req, res, req.params.slug));
+
+  /** A refusal (time taken, input) shows the page again with the reason; anything else is a 5xx. */
+  async function reserveFromPage(req: Request<{ slug: string }>, res: Response, body: Record<string, unknown>, key: string) {
+    const service = await publishedService(deps.db, req.params.slug);
+    if (!service) return notFound(req, res);
+    const zone = zoneOr(req.body.tz, 'UTC');
+    const t = translator(localeOf(req));
+    let booking: Booking;
+    try {
+      const reservation = parseInput(createBookingBody, {
+        ...body, ...(!body.session_id && { service_id: service.id }), customer: { ...(body.customer as object), timezone: zone },
+      });
+      booking = await reserveBooking(deps, service.organization_id, { ...reservation, metadata: { source: 'booking-page' } }, key);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status >= 500) throw error;
+      const message = error.status === 409 ? t('slot_taken') : error.message;
+      return bookingPage(req, res, req.params.slug, error.status, [
+        ...(error.extra.errors ?? []).filter(() => error.status !== 409), { path: 'start', message },
+      ]);
+    }
+    const token = issueManageToken(deps.manageTokenSecret, booking.id);
+    res.redirect(303, `/manage/${token}?${new URLSearchParams({ tz: zone, lang: localeOf(req) })}`);
+  }
+
+  router.post('/book/:slug/hold', form, (req, res) => {
+    const start = field(req.body.start);
+    // One key per page view and time: a double click is one hold, another time is another.
+    return reserveFromPage(req, res, { start }, `page:${field(req.body.key) ?? randomUUID()}:${start}`)
+      .then(() => undefined);
+  });
+
+  router.post('/book/:slug/session', form, (req, res) => reserveFromPage(req, res, {
+    session_id: field(req.body.session_id), spaces: Number(req.body.spaces ?? 1),
+    customer: { name: field(req.body.name), email: field(req.body.email) },
+  }, `page:${field(req.body.key) ?? randomUUID()}:${field(req.body.spaces)}`));
+
+  // ---- the manage page ----
+
+  async function bookingOfToken(token: string) {
+    const bookingId = verifyManageToken(deps.manageTokenSecret, token);
+    const booking = bookingId ? await findBookingById(deps.db, bookingId) : undefined;
+    if (!booking) return null;
+    const service = await findService(deps.db, booking.organization_id, booking.service_id);
+    return service ? { booking, service } : null;
+  }
+
+  async function managePage(
+    req: Request<{ token: string }>, res: Response, status = 200,
+    extra: { errors?: { path: string; message: string }[]; values?: Record<string, string | boolean | undefined> } = {},
+  ) {
+    const found = await bookingOfToken(req.params.token);
+    if (!found) return notFound(req, res);
+    const { booking, service } = found;
+    const [branding, hosts] = await Promise.all([
+      findBranding(deps.db, booking.organization_id), findBookingResources(deps.db, booking.organization_id, booking.resource_ids),
+    ]);
+    const zone = zoneOr(req.query.tz ?? req.body?.tz, booking.customer_timezone ?? booking.timezone);
+    const ctx = context(req);
+    res.status(status).type('html').send(await renderManagePage(ctx, {
+      booking, service, branding, hosts, token: req.params.token, zone, publicUrl: publicUrlOf(req),
+      query: { ...req.query, ...(status !== 200 && req.body?.start && { reschedule: '1', date: String(req.body.start).slice(0, 10) }) },
+      values: extra.values, errors: extra.errors,
+    }));
+  }
+
+  router.get('/manage/:token', (req, res) => managePage(req, res));
+
+  router.get('/manage/:token/booking.ics', async (req, res) => {
+    const found = await bookingOfToken(req.params.token);
+    if (!found) return notFound(req, res);
+    const { booking, service } = found;
+    const [branding, revisions] = await Promise.all([
+      findBranding(deps.db, booking.organization_id), countRevisions(deps.db, booking.id, null),
+    ]);
+    const ics = bookingInvitation({
+      revisions,
+      booking, service, organizerName: branding.name, zone: booking.customer_timezone ?? booking.timezone,
+      method: ['cancelled', 'declined', 'expired'].includes(booking.status) ? 'CANCEL' : 'REQUEST',
+      manageUrl: `${publicUrlOf(req)}/manage/${req.params.token}`, now: new Date(),
+    });
+    res.type('text/calendar; charset=utf-8').set('content-disposition', 'attachment; filename="booking.ics"').send(ics);
+  });
+
+  /** Runs a change; a refusal shows the page again (its fields named), anything else is a 5xx. */
+  async function act(
+    req: Request<{ token: string }>, res: Response, change: (booking: Booking) => Promise<unknown>,
+    values?: Record<string, string | boolean | undefined>,
+  ) {
+    const found = await bookingOfToken(req.params.token);
+    if (!found) return notFound(req, res);
+    try {
+      await change(found.booking);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status >= 500) throw error;
+      const t = translator(localeOf(req));
+      const errors = error.extra.errors ?? [{ path: 'body', message: error.status === 409 && error.extra.code !== 'invalid_transition' ? t('slot_taken') : error.message }];
+      return managePage(req, res, error.status, { errors, values });
+    }
+    res.redirect(303, `/manage/${req.params.token}?${new URLSearchParams({ tz: zoneOr(req.body.tz, found.booking.timezone), lang: localeOf(req) })}`);
+  }
+
+  router.post('/manage/:token/details', form, async (req, res) => {
+    const found = await bookingOfToken(req.params.token);
+    if (!found) return notFound(req, res);
+    const answers: Record<string, string | boolean> = {};
+    for (const definition of found.service.booking_fields) {
+      const value = req.body[`field_${definition.name}`];
+      if (definition.type === 'checkbox') answers[definition.name] = value === 'true';
+      else if (typeof value === 'string') answers[definition.name] = value;
+    }
+    const values: Record<string, string | boolean | undefined> = {
+      name: field(req.body.name), email: field(req.body.email), phone: field(req.body.phone),
+      ...Object.fromEntries(Object.entries(answers).map(([name, value]) => [`booking_fields.${name}`, value])),
+    };
+    return act(req, res, (booking) => {
+      const details = parseInput(customerDetails, {
+        name: field(req.body.name) ?? '', email: field(req.body.email) ?? '', phone: field(req.body.phone) || null,
+        timezone: zoneOr(req.body.tz, booking.customer_timezone ?? booking.timezone), booking_fields: answers,
+      });
+      return submitBookingDetails(deps, booking.organization_id, booking.id, details);
+    }, values);
+  });
+
+  router.post('/manage/:token/cancel', form, (req, res) => act(req, res, (booking) => changeBooking(
+    deps, booking.organization_id, booking.id, cancelUpdate, { actor: 'customer', reason: field(req.body.reason)?.trim() || null },
+  )));
+
+  router.post('/manage/:token/reschedule', form, (req, res) => act(req, res, (booking) => rescheduleBooking(
+    deps, booking.organization_id, booking.id, 'customer', parseInput(rescheduleBookingBody, { start: field(req.body.start) }),
+  )));
+
+  return router;
+}

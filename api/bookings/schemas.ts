@@ -193,5 +193,6 @@ export const bookingEventResponse = z.object({
 
 export const notificationResponse = z.object({
   id: z.string(), kind: z.string(), channel: z.enum(['outbox', 'email']), recipient: z.string().nullable(), subject: z.string(),
-  status: z.enum(['pending', 'sent', 'failed']), error: z.string().nullable(), created_at: z.string(), sent_at: z.string().nullable(),
+  status: z.enum(['queued', 'sent', 'failed']).meta({ description: 'queued in the outbox (also without SMTP_URL), sent (with the SMTP message id) or failed (with the error)' }),
+  error: z.string().nullable(), message_id: z.string().nullable(), created_at: z.string(), sent_at: z.string().nullable(),
 }).meta({ id: 'Notification' });

@@ -1431,9 +1431,13 @@ export interface components {
             channel: "outbox" | "email";
             recipient: string | null;
             subject: string;
-            /** @enum {string} */
-            status: "pending" | "sent" | "failed";
+            /**
+             * @description queued in the outbox (also without SMTP_URL), sent (with the SMTP message id) or failed (with the error)
+             * @enum {string}
+             */
+            status: "queued" | "sent" | "failed";
             error: string | null;
+            message_id: string | null;
             created_at: string;
             sent_at: string | null;
         };

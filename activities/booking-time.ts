@@ -108,13 +108,15 @@ export async function findClaimableTime(
   if (grouped?.across === 'one' && wanted.resourceIds) grouped.groups = narrowGroups(grouped.groups, wanted.resourceIds);
   const neededIds = neededResourceIds(service, candidateIds);
 
-  if (!locked) await judgeTime(trx, wanted, neededIds);
+  if (!locked) await judgeTime(trx, wanted, neededIds, grouped);
   await lockResources(trx, neededIds);
-  return judgeTime(trx, wanted, neededIds);
+  return judgeTime(trx, wanted, neededIds, grouped);
 }
 
 /** The engine's verdict on `start` against the rows this transaction sees now; throws `TimeRefused` if not bookable. */
-async function judgeTime(trx: Transaction<Database>, wanted: TimeWanted, neededIds: string[]): Promise<ClaimableTime> {
+async function judgeTime(
+  trx: Transaction<Database>, wanted: TimeWanted, neededIds: string[], grouped: ReturnType<typeof toGroupedResources>,
+): Promise<ClaimableTime> {
   const { service } = wanted;
   const resources = await findResources(trx, wanted.organizationId, neededIds);
   const ordered = neededIds.map((id) => resources.find((resource) => resource.id === id)!);

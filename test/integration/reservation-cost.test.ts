@@ -166,9 +166,15 @@ test('hold → details → confirm → completed: the reserve answer comes from 
   await waitFor(async () => (await get(`/v1/bookings/${held.body.id}`)).body.status, (status) => status === 'completed', 150_000);
 
   const handle = stack.temporal.workflow.getHandle(held.body.workflow_id);
-  await handle.result();
-  const events = (await handle.fetchHistory()).events!;
-  const types = events.map((event) => temporal.api.enums.v1.EventType[event.eventType!]);
+  const typeOf = (event: temporal.api.history.v1.IHistoryEvent) => temporal.api.enums.v1.EventType[event.eventType!];
+  // The booking's life ends with its `completed` marker; the workflow then stays open for late
+  // check-ins (its next timer), which is not part of the booking's cost.
+  const history = await waitFor(async () => (await handle.fetchHistory()).events!, (all) => {
+    const types = all.map(typeOf);
+    return types.lastIndexOf('EVENT_TYPE_TIMER_STARTED') > types.lastIndexOf('EVENT_TYPE_MARKER_RECORDED');
+  });
+  const events = history.slice(0, history.map(typeOf).lastIndexOf('EVENT_TYPE_MARKER_RECORDED') + 1);
+  const types = events.map(typeOf);
   const answered = types.findIndex((type) => type.includes('UPDATE_COMPLETED'));
   const beforeAnswer = types.slice(0, answered);
   // One workflow task, no activity and no upsert before `reserve` is answered: the floor's shape.
@@ -178,5 +184,7 @@ test('hold → details → confirm → completed: the reserve answer comes from 
   const startAttributes = events[0].workflowExecutionStartedEventAttributes!.searchAttributes!.indexedFields!;
   expect(Object.keys(startAttributes).sort()).toEqual(['BookingStart', 'BookingStatus', 'ResourceIds', 'ServiceId']);
   console.log(`history of hold → details → confirm → completed: ${events.length} events\n  ${types.join('\n  ')}`);
-  expect(events.length).toBeLessThanOrEqual(32);
+  // 32 before each transition also started its e-mail delivery (issue 16): a child workflow is 3
+  // events more, and the answers it completes wake the workflow once more each.
+  expect(events.length).toBeLessThanOrEqual(50);
 }, 200_000);

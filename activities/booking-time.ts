@@ -88,8 +88,16 @@ export const DELAYS_BYPASSED = 'bypass_delays: minimum notice, horizon and booki
  * Locks the resources (sorted, so racing transactions queue instead of deadlocking) and asks the
  * availability engine whether `start` is bookable against the allocations visible in this
  * transaction. Throws `TimeRefused` with the engine's reason if not.
+ *
+ * The engine is asked once before the lock too: in a race for one time, every request after the
+ * winner's commit is refused by that first look without queueing for the lock (which the winner's
+ * rivals would otherwise take one after another, each for a few round trips). Only the answer
+ * under the lock can accept; a refusal before it is what the database said at that moment. A
+ * caller that already holds the locks (a reschedule) skips that first look.
  */
-export async function findClaimableTime(trx: Transaction<Database>, wanted: TimeWanted): Promise<ClaimableTime> {
+export async function findClaimableTime(
+  trx: Transaction<Database>, wanted: TimeWanted, { locked = false }: { locked?: boolean } = {},
+): Promise<ClaimableTime> {
   const { service } = wanted;
   const candidateIds = wanted.resourceIds ?? service.resource_ids;
   const unknown = candidateIds.filter((id) => !service.resource_ids.includes(id));
@@ -100,7 +108,16 @@ export async function findClaimableTime(trx: Transaction<Database>, wanted: Time
   if (grouped?.across === 'one' && wanted.resourceIds) grouped.groups = narrowGroups(grouped.groups, wanted.resourceIds);
   const neededIds = neededResourceIds(service, candidateIds);
 
+  if (!locked) await judgeTime(trx, wanted, neededIds, grouped);
   await lockResources(trx, neededIds);
+  return judgeTime(trx, wanted, neededIds, grouped);
+}
+
+/** The engine's verdict on `start` against the rows this transaction sees now; throws `TimeRefused` if not bookable. */
+async function judgeTime(
+  trx: Transaction<Database>, wanted: TimeWanted, neededIds: string[], grouped: ReturnType<typeof toGroupedResources>,
+): Promise<ClaimableTime> {
+  const { service } = wanted;
   const resources = await findResources(trx, wanted.organizationId, neededIds);
   const ordered = neededIds.map((id) => resources.find((resource) => resource.id === id)!);
   const rules = wanted.bypassDelays ? withoutDelays(toServiceRules(service)) : toServiceRules(service);
@@ -118,7 +135,7 @@ export async function findClaimableTime(trx: Transaction<Database>, wanted: Time
     resources: ordered.map(toResourceSchedule),
     service: rules,
     durationMinutes,
-    busy: occupied.map((range) => ({ resourceId: range.resourceId, start: range.start.getTime(), end: range.end.getTime() })),
+    busy: occupied,
     groupSeats,
     spaces: wanted.spaces,
     now: wanted.now.getTime(),

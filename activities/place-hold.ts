@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { appendBookingEvent, findBookingById, insertBooking } from '../db/bookings';
 import type { Booking, Database } from '../db/schema';
 import { findSession } from '../db/sessions';
-import { findService } from '../db/services';
+import { findService, type ServiceWithResources } from '../db/services';
 import { bookingEventId, recordBookingEvent } from './booking-event';
 import { toSnapshot, type SnapshotService } from './booking-snapshot';
 import { rollBackIfLate } from './attempt-deadline';
@@ -27,14 +27,19 @@ export async function earlierHold(trx: Transaction<Database>, booking: Booking, 
  * its waiting list, see claimSessionSeats). The resource rows are locked first (fast path for
  * races); the exclusion constraint is the guarantee. Running it twice for the same booking id
  * returns the booking the first run created. Past `commitBy` (see attemptDeadline) it commits nothing.
+ * A caller that has just read the service (the API) passes it as `service`, and one whose booking id
+ * was generated for this very request passes `newBookingId`: neither is read again.
  */
-export async function placeHold(db: Kysely<Database>, request: HoldRequest, now: Date, commitBy: Date | null = null): Promise<HoldOutcome> {
+export async function placeHold(
+  db: Kysely<Database>, request: HoldRequest, now: Date, commitBy: Date | null = null,
+  known: { service?: ServiceWithResources; newBookingId?: boolean } = {},
+): Promise<HoldOutcome> {
   try {
     return await db.transaction().execute(async (trx) => {
-      const service = await findService(trx, request.organizationId, request.serviceId);
+      const service = known.service?.id === request.serviceId ? known.service : await findService(trx, request.organizationId, request.serviceId);
       if (!service) refuseTime('service_not_found', `service ${request.serviceId} does not exist`);
 
-      const existing = await findBookingById(trx, request.bookingId);
+      const existing = known.newBookingId ? undefined : await findBookingById(trx, request.bookingId);
       if (existing) return earlierHold(trx, existing, service);
       if (request.sessionId) {
         const claimed = await claimSessionSeats(trx, service, request, now);

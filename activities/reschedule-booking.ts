@@ -42,7 +42,7 @@ export async function rescheduleBooking(db: Kysely<Database>, request: Reschedul
         resourceIds: candidateIds,
         spaces: booking.spaces,
         now,
-      });
+      }, { locked: true });
       const updated = await trx.updateTable('bookings')
         .set({
           start_at: time.start, end_at: time.end, resource_ids: time.resourceIds, timezone: time.timezone, updated_at: now,

@@ -34,17 +34,27 @@ export async function lockResources(trx: Transaction<Database>, resourceIds: str
     .where('id', 'in', [...resourceIds].sort()).orderBy('id').forNoKeyUpdate().execute();
 }
 
-export interface OccupiedRange { resourceId: string; start: Date; end: Date }
+/** Epoch milliseconds, as the scheduling engine takes them. */
+export interface OccupiedRange { resourceId: string; start: number; end: number }
 
+/**
+ * The active allocations of these resources that touch [from, to), by the exclusion constraint's
+ * GiST index. Bounds come back as epoch milliseconds (float8): parsing thousands of timestamptz
+ * strings into Dates cost more than the engine's whole answer for a busy 60-day window.
+ */
 export async function findOccupiedRanges(db: Db, resourceIds: string[], from: Date, to: Date): Promise<OccupiedRange[]> {
   if (resourceIds.length === 0) return [];
   const rows = await db.selectFrom('allocations')
-    .select(['resource_id', sql<Date>`lower(during)`.as('start'), sql<Date>`upper(during)`.as('end')])
+    .select([
+      'resource_id',
+      sql<number>`(extract(epoch from lower(during)) * 1000)::float8`.as('start'),
+      sql<number>`(extract(epoch from upper(during)) * 1000)::float8`.as('end'),
+    ])
     .where('resource_id', 'in', resourceIds)
     .where('released_at', 'is', null)
     .where(sql<boolean>`during && tstzrange(${from}, ${to}, '[)')`)
     .execute();
-  return rows.map((row) => ({ resourceId: row.resource_id, start: row.start, end: row.end }));
+  return rows.map((row) => ({ resourceId: row.resource_id, start: Number(row.start), end: Number(row.end) }));
 }
 
 export async function insertBooking(trx: Transaction<Database>, booking: NewBooking): Promise<Booking> {

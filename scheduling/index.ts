@@ -21,6 +21,7 @@ export { fillingOrder } from './group-fill';
 export { checkStartOfGroups, listSlotsOfGroups, narrowGroups, type GroupedResources } from './resource-groups';
 export { localDateRange, groupSlotsByLocalDay, type LocalDaySlots } from './local-days';
 export { isoInZone } from './zoned-time';
+export { isoFormatterInZone } from './zoned-iso-format';
 export { openIntervalsForDays } from './working-hours';
 export { ANCHOR_LOOKBACK_MS } from './slot-grid';
 export { choosePromotions, type WaitingBooking } from './waitlist';

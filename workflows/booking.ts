@@ -16,7 +16,7 @@ import {
   cancellationPayload, checkInPayload, customerDetails, hostAnswerPayload, parsePayload, promotedPayload, reschedulePayload,
   spacesChangePayload,
 } from './payloads';
-import { BookingStartKey, BookingStatusKey, CustomerEmailKey, ResourceIdsKey, ServiceIdKey, SessionIdKey } from './search-attributes';
+import { BookingStatusKey, searchAttributesOf } from './search-attributes';
 
 const { placeHold } = proxyLocalActivities<BookingActivities>(HOLD_OPTIONS);
 // A reschedule and an adoption are idempotent by step like a transition, so they retry the same way.
@@ -315,12 +315,12 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
   /** From the hold (or the adopted row) to the booking's ending. */
   async function live(): Promise<void> {
     setCurrentDetails(describeProgress(state));
-    const hold = input.hold
+    const hold = input.placed ?? (input.hold
       ? await placeHold.executeWithOptions({ ...HOLD_OPTIONS, summary: 'place hold' }, [input.hold]).catch((error) => {
         if (isCancellation(error)) throw error;
         return null;
       })
-      : await adoptBooking();
+      : await adoptBooking());
     if (!hold || hold.outcome === 'rejected') {
       state.rejection = hold ?? { outcome: 'rejected', code: 'unavailable', message: 'the booking store did not answer in time' };
       state.status = 'rejected';
@@ -334,7 +334,9 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
     state.status = hold.booking.status;
     if (input.adopt && state.status === 'confirmed') state.reminders = planReminders(hold.booking, Date.now());
     holdOutcome = hold;
-    publish();
+    // A hold the API placed came with its search attributes at start.
+    if (input.placed) setCurrentDetails(describeProgress(state));
+    else publish();
     if (hold.eventId) announcements.push(announce(hold.eventId, organizationId));
 
     while (!TERMINAL.includes(state.status)) {
@@ -423,13 +425,5 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
 }
 
 function publishSearchAttributes(state: BookingState): void {
-  const booking = state.booking!;
-  upsertSearchAttributes([
-    { key: BookingStatusKey, value: state.status },
-    { key: ServiceIdKey, value: booking.serviceId },
-    { key: ResourceIdsKey, value: booking.resourceIds },
-    { key: BookingStartKey, value: new Date(booking.start) },
-    ...(booking.customerEmail ? [{ key: CustomerEmailKey, value: booking.customerEmail }] : []),
-    ...(booking.sessionId ? [{ key: SessionIdKey, value: booking.sessionId }] : []),
-  ]);
+  upsertSearchAttributes(searchAttributesOf(state.status, state.booking!));
 }

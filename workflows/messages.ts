@@ -9,8 +9,16 @@ export type WorkflowBookingStatus = BookingStatus | 'requested' | 'rejected';
  * workflow was lost, terminated or never started) and carries it on from the database's state.
  */
 export type BookingWorkflowInput =
-  | { hold: HoldRequest; adopt?: never }
-  | { adopt: AdoptRequest; hold?: never };
+  | { hold: HoldRequest; placed?: PlacedHold; adopt?: never }
+  | { adopt: AdoptRequest; hold?: never; placed?: never };
+
+/**
+ * The hold the API has already placed (and committed) for this request: the workflow adopts it
+ * as it is, without reading it again, and answers `reserve` in its first task. Without it, the
+ * workflow places the hold itself (or finds the row already there, e.g. a waiting-list place,
+ * and follows it).
+ */
+export interface PlacedHold { outcome: 'held'; booking: BookingSnapshot; eventId: string | null }
 
 export interface AdoptRequest {
   bookingId: string;

@@ -1,4 +1,5 @@
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
+import type { BookingSnapshot } from '../activities/types';
 
 /** What operators filter bookings by in the Temporal UI; upserted on every transition. */
 export const BookingStatusKey = defineSearchAttributeKey('BookingStatus', SearchAttributeType.KEYWORD);
@@ -11,3 +12,18 @@ export const BookingStartKey = defineSearchAttributeKey('BookingStart', SearchAt
 export const bookingSearchAttributes = [
   BookingStatusKey, ServiceIdKey, ResourceIdsKey, SessionIdKey, CustomerEmailKey, BookingStartKey,
 ];
+
+/**
+ * A booking's search attributes as they stand: set by the API when it starts the workflow of a hold
+ * it placed (so the workflow need not upsert them), then upserted by the workflow on each transition.
+ */
+export function searchAttributesOf(status: string, booking: BookingSnapshot): SearchAttributePair[] {
+  return [
+    { key: BookingStatusKey, value: status },
+    { key: ServiceIdKey, value: booking.serviceId },
+    { key: ResourceIdsKey, value: booking.resourceIds },
+    { key: BookingStartKey, value: new Date(booking.start) },
+    ...(booking.customerEmail ? [{ key: CustomerEmailKey, value: booking.customerEmail }] : []),
+    ...(booking.sessionId ? [{ key: SessionIdKey, value: booking.sessionId }] : []),
+  ];
+}

@@ -5,7 +5,7 @@ import { findResources } from '../../db/resources';
 import { groupMemberIds, toGroupedResources, toResourceSchedule, toServiceRules } from '../../db/schedule-model';
 import type { Database } from '../../db/schema';
 import { findService } from '../../db/services';
-import { listSlots, listSlotsOfGroups, localDateRange, type GroupSeatsTaken, type Slot } from '../../scheduling';
+import { listSlots, listSlotsOfGroups, localDateRange, type GroupSeatsTaken, type ListSlotsInput, type Slot } from '../../scheduling';
 import { InvalidInput, NotFound } from '../errors';
 import type { AvailabilityQuery } from './schemas';
 
@@ -57,6 +57,28 @@ function openGroupsOf(seatsPerSlot: number, groupSeats: GroupSeatsTaken[]): Open
 export async function findAvailableSlots(
   db: Kysely<Database>, organizationId: string, query: AvailabilityQuery, now: Date,
 ): Promise<AvailableSlots> {
+  const { zone, rangeStart, rangeEnd, grouped, openGroups, ...input } = await availabilityInput(db, organizationId, query, now);
+  // A few hours at a time, letting other requests in between: 62 days of one-minute slots over
+  // many resources is seconds of work, which must not freeze every other request (even
+  // /healthz). Slots do not depend on the range they are asked in, so the pieces add up.
+  const slots: Slot[] = [];
+  for (let sliceStart = rangeStart; sliceStart < rangeEnd; sliceStart += SLICE_MS) {
+    if (sliceStart > rangeStart) await nextTurn();
+    const slice = { ...input, rangeStart: sliceStart, rangeEnd: Math.min(rangeEnd, sliceStart + SLICE_MS) };
+    slots.push(...(grouped ? listSlotsOfGroups(slice, grouped) : listSlots(slice)));
+    if (slots.length > MAX_SLOTS_PER_REQUEST) {
+      throw new InvalidInput([{
+        path: 'to', message: `the range holds more than ${MAX_SLOTS_PER_REQUEST} slots; ask for fewer days (or a longer duration)`,
+      }]);
+    }
+  }
+  return { slots, zone, openGroups };
+}
+
+/** Everything the engine needs for a query, loaded from the database (the benchmark times the engine on it alone). */
+export async function availabilityInput(
+  db: Kysely<Database>, organizationId: string, query: AvailabilityQuery, now: Date,
+): Promise<ListSlotsInput & { zone: string; grouped: ReturnType<typeof toGroupedResources>; openGroups: OpenGroups }> {
   const service = await findService(db, organizationId, query.service);
   if (!service) throw new NotFound(`service ${query.service} not found`, 'service');
 
@@ -88,28 +110,19 @@ export async function findAvailableSlots(
       : Promise.resolve([]),
   ]);
 
-  const input = {
+  return {
+    zone,
+    grouped,
+    openGroups: openGroupsOf(rules.seatsPerSlot, groupSeats),
+    mode: query.mode ?? service.resource_mode,
     resources,
     service: rules,
     durationMinutes,
-    busy: occupied.map((range) => ({ resourceId: range.resourceId, start: range.start.getTime(), end: range.end.getTime() })),
+    busy: occupied,
     groupSeats,
     spaces: query.spaces,
+    rangeStart,
+    rangeEnd,
     now: now.getTime(),
   };
-  // A few hours at a time, letting other requests in between: 62 days of one-minute slots over
-  // many resources is seconds of work, which must not freeze every other request (even
-  // /healthz). Slots do not depend on the range they are asked in, so the pieces add up.
-  const slots: Slot[] = [];
-  for (let sliceStart = rangeStart; sliceStart < rangeEnd; sliceStart += SLICE_MS) {
-    if (sliceStart > rangeStart) await nextTurn();
-    const slice = { ...input, rangeStart: sliceStart, rangeEnd: Math.min(rangeEnd, sliceStart + SLICE_MS) };
-    slots.push(...(grouped ? listSlotsOfGroups(slice, grouped) : listSlots({ ...slice, mode: query.mode ?? service.resource_mode })));
-    if (slots.length > MAX_SLOTS_PER_REQUEST) {
-      throw new InvalidInput([{
-        path: 'to', message: `the range holds more than ${MAX_SLOTS_PER_REQUEST} slots; ask for fewer days (or a longer duration)`,
-      }]);
-    }
-  }
-  return { slots, zone, openGroups: openGroupsOf(rules.seatsPerSlot, groupSeats) };
 }

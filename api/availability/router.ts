@@ -5,8 +5,15 @@ import { groupSlotsByLocalDay } from '../../scheduling';
 import { organizationOf } from '../auth';
 import { parseInput } from '../validation';
 import { findAvailableSlots, inSlices } from './query';
-import { availabilityQuery, availabilitySearchBody, toSlotResponse } from './schemas';
+import { availabilityQuery, availabilitySearchBody, slotResponder } from './schemas';
 import { searchAvailability } from './search';
+
+/**
+ * Availability may be a few seconds old in a cache of the caller's own (a slot taken meanwhile is
+ * refused by the reservation, which checks again); never in a shared cache, it is per organization.
+ * Express adds the ETag, so a client revalidating an unchanged answer gets 304 without the body.
+ */
+const CACHE_CONTROL = 'private, max-age=5';
 
 export function availabilityRouter(db: Kysely<Database>): Router {
   const router = Router();
@@ -15,7 +22,7 @@ export function availabilityRouter(db: Kysely<Database>): Router {
     const organizationId = organizationOf(req);
     const query = parseInput(availabilityQuery, req.query);
     const { slots, zone, openGroups } = await findAvailableSlots(db, organizationId, query, new Date());
-    res.json({ data: await inSlices(slots, (slot) => toSlotResponse(slot, zone, openGroups)), timezone: zone });
+    res.set('Cache-Control', CACHE_CONTROL).json({ data: await inSlices(slots, slotResponder(slots, zone, openGroups)), timezone: zone });
   });
 
   router.get('/days', async (req, res) => {
@@ -23,9 +30,10 @@ export function availabilityRouter(db: Kysely<Database>): Router {
     const query = parseInput(availabilityQuery, req.query);
     const { slots, zone, openGroups } = await findAvailableSlots(db, organizationId, query, new Date());
     const days = groupSlotsByLocalDay(slots, zone, query.from, query.to);
+    const respond = slotResponder(slots, zone, openGroups);
     const data = [];
-    for (const day of days) data.push({ date: day.date, slots: await inSlices(day.slots, (slot) => toSlotResponse(slot, zone, openGroups)) });
-    res.json({ data, timezone: zone });
+    for (const day of days) data.push({ date: day.date, slots: await inSlices(day.slots, respond) });
+    res.set('Cache-Control', CACHE_CONTROL).json({ data, timezone: zone });
   });
 
   router.post('/search', async (req, res) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fillingOrder, isoInZone, type Slot } from '../../scheduling';
+import { fillingOrder, isoFormatterInZone, type Slot } from '../../scheduling';
 import type { OpenGroups } from './query';
 import { localDate, text, timezone, uuid } from '../common-schemas';
 
@@ -103,19 +103,27 @@ export const availabilityDaysResponse = z.object({
   timezone: z.string(),
 }).meta({ id: 'AvailabilityDays' });
 
-export function toSlotResponse(slot: Slot, zone: string, openGroups: OpenGroups): z.infer<typeof slotResponse> {
-  const response = {
-    start: isoInZone(slot.start, zone),
-    end: isoInZone(slot.end, zone),
-    resources: slot.resources,
-    spaces_left: slot.spacesLeft,
-    groups: slot.groups,
-  };
-  if (openGroups.seatsPerSlot <= 1) return response;
-  const taken = openGroups.takenAt.get(slot.start) ?? new Map<string, number>();
-  const open = fillingOrder(slot.resources.filter((id) => (taken.get(id) ?? 0) > 0), taken);
-  return {
-    ...response,
-    open_groups: open.map((id) => ({ resource_id: id, spaces_taken: taken.get(id)!, spaces_left: openGroups.seatsPerSlot - taken.get(id)! })),
+/**
+ * Turns slots of one answer into their response in the caller's zone; the zone's offsets are
+ * looked up once for all of them (`all`: every slot the answer will hold). Group appointments
+ * also say which open groups have seats left (they fill first).
+ */
+export function slotResponder(all: Slot[], zone: string, openGroups: OpenGroups): (slot: Slot) => z.infer<typeof slotResponse> {
+  const iso = isoFormatterInZone(zone, all[0]?.start ?? 0, all[all.length - 1]?.end ?? 0);
+  return (slot) => {
+    const response = {
+      start: iso(slot.start),
+      end: iso(slot.end),
+      resources: slot.resources,
+      spaces_left: slot.spacesLeft,
+      groups: slot.groups,
+    };
+    if (openGroups.seatsPerSlot <= 1) return response;
+    const taken = openGroups.takenAt.get(slot.start) ?? new Map<string, number>();
+    const open = fillingOrder(slot.resources.filter((id) => (taken.get(id) ?? 0) > 0), taken);
+    return {
+      ...response,
+      open_groups: open.map((id) => ({ resource_id: id, spaces_taken: taken.get(id)!, spaces_left: openGroups.seatsPerSlot - taken.get(id)! })),
+    };
   };
 }

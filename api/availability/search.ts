@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { Database } from '../../db/schema';
 import { findAvailableSlots } from './query';
-import { toSlotResponse, type availabilitySearchBody, type availabilitySearchResponse } from './schemas';
+import { slotResponder, type availabilitySearchBody, type availabilitySearchResponse } from './schemas';
 
 /**
  * Each range answered as `GET /v1/availability` answers it, in the order asked. The zone is
@@ -16,7 +16,7 @@ export async function searchAvailability(
   for (const range of body.ranges) {
     const answer = await findAvailableSlots(db, organizationId, { ...body, timezone: zone, ...range }, now);
     zone = answer.zone;
-    data.push({ from: range.from, to: range.to, slots: answer.slots.map((slot) => toSlotResponse(slot, answer.zone, answer.openGroups)) });
+    data.push({ from: range.from, to: range.to, slots: answer.slots.map(slotResponder(answer.slots, answer.zone, answer.openGroups)) });
   }
   return { data, timezone: zone! };
 }

@@ -5,20 +5,21 @@ import {
 } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
+import { placeHold } from '../../activities/place-hold';
 import { INVALID_DATA } from '../../db/data-errors';
 import type { HoldOutcome, HoldRequest } from '../../activities/types';
 import { operatorLabel } from '../../db/booking-summary';
-import { findBooking, LIVE_STATUSES } from '../../db/bookings';
+import { findBooking, findBookingById, LIVE_STATUSES } from '../../db/bookings';
 import type { Booking, Database, Session } from '../../db/schema';
 import { findSession, findSessions } from '../../db/sessions';
 import { findService, type ServiceWithResources } from '../../db/services';
 import { bookingWorkflow } from '../../workflows/booking';
 import {
-  bookingWorkflowId, INVALID_DETAILS, INVALID_TRANSITION, rescheduleUpdate, reserveUpdate, TIME_REFUSED,
+  bookingWorkflowId, type BookingWorkflowInput, INVALID_DETAILS, INVALID_TRANSITION, rescheduleUpdate, reserveUpdate, TIME_REFUSED,
 } from '../../workflows/messages';
 import { reconcileBookingsWorkflow } from '../../workflows/reconciler';
 import { reserveSessionsWorkflow } from '../../workflows/sessions';
-import { BookingStatusKey, ServiceIdKey } from '../../workflows/search-attributes';
+import { searchAttributesOf } from '../../workflows/search-attributes';
 import { ApiError, Conflict, InvalidInput, NotFound, Unavailable } from '../errors';
 import type { createBookingBody, createSessionBookingsBody, rescheduleBookingBody, TimeChange } from './schemas';
 import { contactOf } from './contact';
@@ -31,7 +32,7 @@ export interface BookingCommandDeps {
 }
 
 /** The same Idempotency-Key of one organization always names the same booking (and workflow). */
-function bookingIdFor(organizationId: string, idempotencyKey: string | null): string {
+export function bookingIdFor(organizationId: string, idempotencyKey: string | null): string {
   if (!idempotencyKey) return randomUUID();
   const hex = createHash('sha256').update(`${organizationId}:${idempotencyKey}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
@@ -44,6 +45,9 @@ async function requireBooking(db: Kysely<Database>, organizationId: string, book
 }
 
 type ReservationBody = z.infer<typeof createBookingBody>;
+
+/** The hold to place, and the service it was checked against (so the hold need not read it again). */
+interface ReservationRequest { hold: HoldRequest; service: ServiceWithResources }
 
 /**
  * The duration a requested time asks for (null = the default), after checking it and the resource
@@ -65,10 +69,10 @@ function requestedDuration(service: ServiceWithResources, body: TimeChange): num
   return durationMinutes;
 }
 
-/** The hold a reservation of a service's time asks for, after the checks that need no lock. */
+/** The hold a reservation of a service's time asks for (and its service), after the checks that need no lock. */
 async function appointmentHold(
   db: Kysely<Database>, organizationId: string, body: ReservationBody, bookingId: string,
-): Promise<HoldRequest> {
+): Promise<ReservationRequest> {
   const service = await findService(db, organizationId, body.service_id!);
   if (!service) throw new NotFound(`service ${body.service_id} not found`, 'service_id');
   const start = body.start!;
@@ -77,7 +81,7 @@ async function appointmentHold(
     throw new InvalidInput([{ path: 'spaces', message: `the service has ${service.seats_per_slot} seat(s) per slot, fewer than ${body.spaces}` }]);
   }
   requireEmailIfExclusive(body, service.exclusive_customer);
-  return {
+  const hold = {
     bookingId, organizationId, serviceId: service.id, start: start.toISOString(), durationMinutes,
     resourceIds: body.resource_ids ?? null, ...(body.spaces !== undefined && { spaces: body.spaces }),
     ...resourceGroupOf(service, body),
@@ -88,19 +92,20 @@ async function appointmentHold(
     ...(body.bypass_delays && { bypassDelays: true }),
     ...(body.cancel_booking_id && { rebookedFrom: body.cancel_booking_id }),
   };
+  return { hold, service };
 }
 
-/** The hold a reservation of seats in a session asks for. */
+/** The hold a reservation of seats in a session asks for (and its service). */
 async function sessionHold(
   db: Kysely<Database>, organizationId: string, session: Session, body: Omit<ReservationBody, 'session_id'>, bookingId: string,
-): Promise<HoldRequest> {
+): Promise<ReservationRequest> {
   const service = await findService(db, organizationId, session.service_id);
   if (!service) throw new NotFound(`service ${session.service_id} of session ${session.id} not found`);
   if (body.spaces !== undefined && body.spaces > session.capacity) {
     throw new InvalidInput([{ path: 'spaces', message: `session ${session.id} has ${session.capacity} seat(s), fewer than ${body.spaces}` }]);
   }
   requireEmailIfExclusive(body, service.exclusive_customer);
-  return {
+  const hold = {
     bookingId, organizationId, serviceId: service.id, sessionId: session.id, start: session.start_at.toISOString(),
     durationMinutes: null, resourceIds: null, spaces: body.spaces ?? 1, customer: body.customer ?? null, metadata: body.metadata,
     ...(body.waitlist !== undefined && { waitlist: body.waitlist }),
@@ -110,6 +115,7 @@ async function sessionHold(
     ...(body.bypass_delays && { bypassDelays: true }),
     ...(body.cancel_booking_id && { rebookedFrom: body.cancel_booking_id }),
   };
+  return { hold, service };
 }
 
 function requireEmailIfExclusive(body: Pick<ReservationBody, 'exclusive_customer' | 'customer'>, serviceDemands: boolean): void {
@@ -126,62 +132,111 @@ function refusalToError(outcome: Extract<HoldOutcome, { outcome: 'rejected' }>, 
   return new Conflict(outcome.code, outcome.message, path ? { errors: [{ path, message: outcome.message }] } : {});
 }
 
+const UNIQUE_VIOLATION = '23505';
+
 /**
- * Starts the booking's workflow and waits, in the same call, for its hold or its place on the
- * waiting list (Update-with-Start), so the caller learns at once where they stand.
+ * What the booking's workflow starts from, if it is started (a running one ignores it): a hold
+ * placed by this request (or found held by its retry) is adopted as it is; a waiting-list place is
+ * read again by the workflow's hold activity, since a promotion may have moved it meanwhile; a
+ * booking further along whose workflow is gone is adopted from the database as the reconciler would.
+ */
+function workflowInput(hold: HoldRequest, placed: Exclude<HoldOutcome, { outcome: 'rejected' }>): BookingWorkflowInput {
+  const { booking } = placed;
+  if (booking.status === 'held') return { hold, placed: { ...placed, outcome: 'held' } };
+  if (booking.status === 'waitlisted') return { hold };
+  return {
+    adopt: {
+      bookingId: booking.id, organizationId: hold.organizationId, actor: 'api',
+      reason: 'a retried reservation found the booking without its workflow',
+    },
+  };
+}
+
+/**
+ * The hold's transaction. A retried request finds the booking its first attempt placed and answers
+ * with it as it stands; a concurrent twin with the same Idempotency-Key waits on the same locks and
+ * then finds the time (or the booking id) taken by this very booking, which is its answer too.
+ */
+async function placeReservation(db: Kysely<Database>, hold: HoldRequest, service: ServiceWithResources, keyed: boolean): Promise<HoldOutcome> {
+  let placed: HoldOutcome | null = null;
+  try {
+    placed = await placeHold(db, hold, new Date(), null, { service, newBookingId: !keyed });
+  } catch (error) {
+    if (!keyed || (error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+  }
+  if (placed && (placed.outcome !== 'rejected' || !keyed)) return placed;
+  const twin = await findBookingById(db, hold.bookingId);
+  return twin || !placed ? placeHold(db, hold, new Date(), null, { service }) : placed;
+}
+
+/**
+ * PostgreSQL decides a reservation here, in one transaction (resource locks, checks, insert): a
+ * refusal is answered without Temporal and leaves nothing anywhere. Only a placed hold or
+ * waiting-list place starts its workflow, with Update-with-Start so that the caller hears the
+ * workflow has taken it on: a hold is adopted as placed (search attributes given at start, `reserve`
+ * answered in the first workflow task); a waiting-list place is read again by the workflow, since a
+ * promotion may have moved it before the workflow existed to be told. If this process dies between
+ * the commit and the start, the row is live without a workflow, which the reconciler repairs (it
+ * gives the row its workflow, or ends it past its deadline); a retry with the same Idempotency-Key
+ * finds the row and starts the workflow itself.
  */
 export async function reserveBooking(
   deps: BookingCommandDeps, organizationId: string, body: ReservationBody, idempotencyKey: string | null,
 ): Promise<Booking> {
   const bookingId = bookingIdFor(organizationId, idempotencyKey);
-  let hold: HoldRequest;
+  let request: ReservationRequest;
   if (body.session_id) {
     const session = await findSession(deps.db, organizationId, body.session_id);
     if (!session) throw new NotFound(`session ${body.session_id} not found`, 'session_id');
-    hold = await sessionHold(deps.db, organizationId, session, body, bookingId);
+    request = await sessionHold(deps.db, organizationId, session, body, bookingId);
   } else {
-    hold = await appointmentHold(deps.db, organizationId, body, bookingId);
+    request = await appointmentHold(deps.db, organizationId, body, bookingId);
   }
+  const { hold, service } = request;
 
-  const label = await operatorLabel(deps.db, organizationId, {
-    bookingId, serviceId: hold.serviceId, resourceIds: hold.resourceIds, sessionId: hold.sessionId ?? null,
-    start: new Date(hold.start), spaces: hold.spaces ?? 1, customerEmail: hold.customer?.email ?? null,
-  });
-  let outcome;
-  try {
-    outcome = await deps.temporal.workflow.executeUpdateWithStart(reserveUpdate, {
-      updateId: 'reserve',
-      startWorkflowOperation: new WithStartWorkflowOperation(bookingWorkflow, {
-        workflowId: bookingWorkflowId(bookingId),
-        taskQueue: deps.taskQueue,
-        args: [{ hold }],
-        // A retried request joins the running workflow; one that already ended is not run again.
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        staticSummary: label.summary,
-        staticDetails: label.details,
-        typedSearchAttributes: [
-          { key: BookingStatusKey, value: 'requested' },
-          { key: ServiceIdKey, value: hold.serviceId },
-        ],
-      }),
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError) || !idempotencyKey) throw error;
-    const earlier = await findBooking(deps.db, organizationId, bookingId);
-    if (!earlier) throw new Conflict('idempotency_key_refused', 'the request first sent with this Idempotency-Key was refused');
-    outcome = { outcome: 'held' as const };
-  }
-
-  if (outcome.outcome === 'rejected') throw refusalToError(outcome);
-  const booking = await requireBooking(deps.db, organizationId, bookingId);
-  if (idempotencyKey && (booking.service_id !== hold.serviceId || booking.start_at.toISOString() !== hold.start
-    || booking.session_id !== (hold.sessionId ?? null))) {
+  const placed = await placeReservation(deps.db, hold, service, idempotencyKey !== null);
+  if (placed.outcome === 'rejected') throw refusalToError(placed);
+  const earlier = placed.booking;
+  if (idempotencyKey && (earlier.serviceId !== hold.serviceId || earlier.start !== hold.start || earlier.sessionId !== (hold.sessionId ?? null))) {
     throw new ApiError(422, 'Idempotency key reused', 'this Idempotency-Key was used for another booking', {
       code: 'idempotency_key_reused', errors: [{ path: 'header.Idempotency-Key', message: 'was used for another booking' }],
     });
   }
-  return booking;
+
+  // A replayed key of a booking that has ended: its workflow has nothing left to do.
+  if (!LIVE_STATUSES.includes(earlier.status)) return requireBooking(deps.db, organizationId, bookingId);
+
+  // Only a placed hold is worth the operator's label (it reads the names of what was booked).
+  const label = await operatorLabel(deps.db, organizationId, {
+    bookingId, serviceId: earlier.serviceId, resourceIds: earlier.resourceIds, sessionId: earlier.sessionId,
+    start: new Date(earlier.start), spaces: earlier.spaces, customerEmail: earlier.customerEmail,
+  });
+
+  const outcome = await deps.temporal.workflow.executeUpdateWithStart(reserveUpdate, {
+    updateId: 'reserve',
+    startWorkflowOperation: new WithStartWorkflowOperation(bookingWorkflow, {
+      workflowId: bookingWorkflowId(bookingId),
+      taskQueue: deps.taskQueue,
+      args: [workflowInput(hold, placed)],
+      // A retried request joins the running workflow. A live booking whose workflow has closed
+      // (terminated, or its key was refused before holds were placed here) gets a new run, which
+      // adopts the row as the reconciler's would.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      staticSummary: label.summary,
+      staticDetails: label.details,
+      typedSearchAttributes: searchAttributesOf(earlier.status === 'held' ? 'held' : 'requested', earlier),
+    }),
+  }).catch((error) => {
+    // Temporal did not take the booking on (unreachable, overloaded): the hold stays unacknowledged
+    // until a retry with the same key starts its workflow, or it lapses at its TTL (the reconciler).
+    console.warn(`booking ${bookingId}: its workflow could not be started`, error);
+    throw new Unavailable(idempotencyKey
+      ? 'the booking could not be confirmed; send the same request again with the same Idempotency-Key'
+      : 'the booking could not be confirmed; send the request again (with an Idempotency-Key, a retry is safe)');
+  });
+  if (outcome.outcome === 'rejected') throw refusalToError(outcome);
+  return requireBooking(deps.db, organizationId, bookingId);
 }
 
 /**
@@ -197,7 +252,7 @@ export async function reserveSessionBookings(
     if (!session) throw new NotFound(`session ${sessionId} not found`, `session_ids.${index}`);
     // Its own namespace of keys: a single booking sent with "K#0" is not this batch's first.
     const bookingId = bookingIdFor(organizationId, idempotencyKey && `batch:${idempotencyKey}#${index}`);
-    return sessionHold(deps.db, organizationId, session, body, bookingId);
+    return (await sessionHold(deps.db, organizationId, session, body, bookingId)).hold;
   }));
   const workflowId = `booking-batch-${bookingIdFor(organizationId, idempotencyKey)}`;
   let outcome;

@@ -10,6 +10,7 @@ import { addApiKey, createOrganization, generateApiKey } from '../../db/organiza
 import type { Database } from '../../db/schema';
 import { createBookingWorker } from '../../worker';
 import { launchInfraStack } from '../stack/infra-launcher';
+import { startWorkerProcess, stopWorkerProcess } from './worker-process';
 import pino from 'pino';
 
 export const ALWAYS_OPEN = Object.fromEntries(
@@ -21,14 +22,21 @@ export interface BenchStack {
   temporal: Client;
   taskQueue: string;
   organizationId: string;
+  databaseUrl: string;
+  temporalAddress: string;
+  /** The booking worker's pid when it runs as a process of its own. */
+  workerPid: number | null;
   baseUrl: string;
   apiKey: string;
   post(path: string, body: unknown): Promise<{ status: number; body: { id: string } & Record<string, unknown> }>;
   stop(): Promise<void>;
 }
 
-/** The whole stack as `npm start` runs it (launcher, worker, app), in one process, with an organization. */
-export async function startBenchStack(name: string): Promise<BenchStack> {
+/**
+ * The whole stack as `npm start` runs it (launcher, worker, app), with an organization; the worker
+ * in this process, or with `workerProcess` as its own process (`npm run worker`'s entry point).
+ */
+export async function startBenchStack(name: string, { workerProcess = false } = {}): Promise<BenchStack> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   console.log('starting PostgreSQL and Temporal (the npm start launcher, --infra-only)…');
   const infra = await launchInfraStack('booking-bench');
@@ -38,11 +46,15 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
   const taskQueue = `bench-${name}-${randomUUID()}`;
   const connection = await Connection.connect({ address: infra.temporalAddress });
   const temporal = new Client({ connection });
-  const workerConnection = await NativeConnection.connect({ address: infra.temporalAddress });
   // Logging as in production (JSON lines at info), written to /dev/null: its cost counts, its output does not.
   const logger = pino({ level: 'info' }, pino.destination('/dev/null'));
-  const worker = await createBookingWorker({ db, connection: workerConnection, namespace: 'default', taskQueue, temporal, logger });
-  const running = worker.run();
+  const child = workerProcess ? await startWorkerProcess('worker.ts', {
+    DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: infra.temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue,
+  }) : null;
+  const workerConnection = child ? null : await NativeConnection.connect({ address: infra.temporalAddress });
+  const worker = workerConnection
+    ? await createBookingWorker({ db, connection: workerConnection, namespace: 'default', taskQueue, temporal, logger }) : null;
+  const running = worker?.run();
   const server = createApp({ db, temporal, taskQueue, manageTokenSecret: 'bench', logger }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -51,7 +63,7 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
   await addApiKey(db, organizationId, apiKey, 'bench');
 
   return {
-    db, temporal, taskQueue, organizationId, baseUrl, apiKey,
+    db, temporal, taskQueue, organizationId, databaseUrl, temporalAddress: infra.temporalAddress, workerPid: child?.pid ?? null, baseUrl, apiKey,
     async post(path, body) {
       const response = await fetch(`${baseUrl}${path}`, {
         method: 'POST',
@@ -62,9 +74,10 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
     },
     async stop() {
       server.close();
-      worker.shutdown();
+      worker?.shutdown();
       await running;
-      await workerConnection.close();
+      await workerConnection?.close();
+      if (child) await stopWorkerProcess(child);
       await connection.close();
       await db.destroy();
       await infra.stop();

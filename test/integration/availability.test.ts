@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { DateTime } from 'luxon';
 import { isoInZone } from '../../scheduling';
 import { ALWAYS_OPEN, createResource, createService, reserve } from '../stack/fixtures';
@@ -129,6 +130,30 @@ describe('listing', () => {
       .toEqual(Array.from({ length: 8 }, (_, index) => plusDays(MONDAY, index)));
     expect(response.body.data.map((day: { slots: unknown[] }) => day.slots.length)).toEqual([3, 0, 0, 0, 0, 0, 0, 3]);
     expect(response.body.data[0].slots[0]).toMatchObject({ start: at(MONDAY, '09:00'), spaces_left: 1 });
+  });
+
+  test('an answer may be kept privately for 5 s; an unchanged one revalidates as 304, a changed one does not', async () => {
+    const room = await createResource(stack, { weekly_schedule: ONLY_MONDAY_MORNING });
+    const service = await createService(stack, { durations_minutes: [60], resource_ids: [room] });
+    const path = `/v1/availability?service=${service}&from=${MONDAY}&to=${MONDAY}`;
+    const first = await fetch(`${stack.baseUrl}${path}`, { headers: { authorization: `Bearer ${stack.apiKey}` } });
+    expect(first.headers.get('cache-control')).toBe('private, max-age=5');
+    const etag = first.headers.get('etag')!;
+    expect(etag).toBeTruthy();
+    // As a browser's cache revalidates (fetch() itself would add Cache-Control: no-cache to a conditional request).
+    const revalidate = () => new Promise<{ status: number; body: string }>((resolve, reject) => {
+      http.get(`${stack.baseUrl}${path}`, { headers: { authorization: `Bearer ${stack.apiKey}`, 'if-none-match': etag } }, (response) => {
+        let body = '';
+        response.on('data', (chunk) => { body += chunk; });
+        response.on('end', () => resolve({ status: response.statusCode!, body }));
+      }).on('error', reject);
+    });
+    expect(await revalidate()).toEqual({ status: 304, body: '' });
+    expect((await reserve(stack, { service_id: service, start: at(MONDAY, '10:00') })).status).toBe(201);
+    const changed = await revalidate();
+    expect(changed.status).toBe(200);
+    expect((JSON.parse(changed.body) as { data: Array<{ start: string }> }).data.map((slot) => slot.start))
+      .toEqual([at(MONDAY, '09:00'), at(MONDAY, '11:00')]);
   });
 });
 

@@ -290,14 +290,14 @@ export async function changeBooking<Arg>(
   try {
     await sendUpdate(deps, bookingId, update, arg);
   } catch (error) {
-    if (!await workflowIsGone(deps, error)) throw await refusalOf(deps, organizationId, bookingId, update.name, error);
+    if (!isWorkflowGone(error)) throw await refusalOf(deps, organizationId, bookingId, update.name, error);
     const current = await requireBooking(deps.db, organizationId, bookingId);
     if (!LIVE_STATUSES.includes(current.status)) throw await refusalOf(deps, organizationId, bookingId, update.name, error);
     await repairBooking(deps, bookingId);
     try {
       await sendUpdate(deps, bookingId, update, arg);
     } catch (retryError) {
-      if (await workflowIsGone(deps, retryError)) {
+      if (isWorkflowGone(retryError)) {
         throw new Unavailable(`the workflow of booking ${bookingId} could not be restored; try again shortly`);
       }
       throw await refusalOf(deps, organizationId, bookingId, update.name, retryError);
@@ -311,13 +311,9 @@ function sendUpdate<Arg>(deps: BookingCommandDeps, bookingId: string, update: Up
 }
 
 /** The Update found no running workflow: none exists, or the one that did has closed. */
-async function workflowIsGone(deps: BookingCommandDeps, error: unknown): Promise<boolean> {
-  if (error instanceof WorkflowNotFoundError) return true;
-  if (!(error instanceof WorkflowUpdateFailedError) && !(error instanceof Error && /workflow execution already completed/i.test(error.message))) {
-    return false;
-  }
-  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) return false;
-  return true;
+function isWorkflowGone(error: unknown): boolean {
+  return error instanceof WorkflowNotFoundError
+    || (error instanceof Error && !(error instanceof WorkflowUpdateFailedError) && /workflow execution already completed/i.test(error.message));
 }
 
 /**

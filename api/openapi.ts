@@ -58,13 +58,15 @@ function collectRefs(schemas: Record<string, JsonSchema>, roots: Iterable<string
   return seen;
 }
 
-const problemResponses: Record<number, { name: string; description: string; headers?: Record<string, unknown> }> = {
+const problemResponses: Record<number, { name: string; description: string; headers?: Record<string, unknown>; empty?: boolean }> = {
   400: { name: 'BadRequest', description: 'Invalid input: `errors` names each field (body, query parameter or header) and what is wrong' },
   401: { name: 'Unauthorized', description: 'No credentials, or they are not valid' },
   403: { name: 'Forbidden', description: 'The credentials do not allow this route (a manage token on an API-key route)' },
   404: { name: 'NotFound', description: 'Nothing of that id in the caller\'s organization, in the path or named by the request' },
   409: { name: 'Conflict', description: 'Refused by the booking rules; `code` says why (e.g. slot_taken, session_full, invalid_transition)' },
   413: { name: 'PayloadTooLarge', description: 'The body is larger than 100 kB' },
+  // Node's HTTP server refuses these before the app sees them, with an empty body.
+  431: { name: 'RequestHeaderFieldsTooLarge', description: 'The request line (query string) or headers are larger than 16 kB', empty: true },
   422: { name: 'IdempotencyKeyReused', description: 'The Idempotency-Key was used before with another body' },
   429: {
     name: 'TooManyRequests',
@@ -90,7 +92,7 @@ const security: Record<Access, Array<Record<string, string[]>>> = {
 
 /** The errors a route can answer by its kind, plus its own. */
 export function errorStatuses(operation: Operation): number[] {
-  const statuses = new Set([400, ...operation.errors]);
+  const statuses = new Set([400, 431, ...operation.errors]);
   if (operation.access !== 'public') [401, 429, 503].forEach((status) => statuses.add(status));
   if (operation.access === 'api_key') statuses.add(403);
   if (operation.path.includes('{id}')) statuses.add(404);
@@ -201,10 +203,10 @@ function buildDocument(): Record<string, unknown> {
     paths,
     components: {
       schemas,
-      responses: Object.fromEntries(Object.entries(problemResponses).map(([, { name, description, headers }]) => [name, {
+      responses: Object.fromEntries(Object.entries(problemResponses).map(([, { name, description, headers, empty }]) => [name, {
         description,
         ...(headers && { headers }),
-        content: { 'application/problem+json': { schema: { $ref: componentUri('Problem') } } },
+        ...(!empty && { content: { 'application/problem+json': { schema: { $ref: componentUri('Problem') } } } }),
       }])),
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'The organization\'s API key: `Authorization: Bearer <key>`' },

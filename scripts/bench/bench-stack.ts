@@ -9,6 +9,7 @@ import { migrateToLatest } from '../../db/migrate';
 import { addApiKey, createOrganization, generateApiKey } from '../../db/organizations';
 import type { Database } from '../../db/schema';
 import { createBookingWorker } from '../../worker';
+import { runWithHeartbeat } from '../../worker-heartbeat';
 import { launchInfraStack } from '../stack/infra-launcher';
 import { startWorkerProcess, stopWorkerProcess } from './worker-process';
 import pino from 'pino';
@@ -54,7 +55,8 @@ export async function startBenchStack(name: string, { workerProcess = false } = 
   const workerConnection = child ? null : await NativeConnection.connect({ address: infra.temporalAddress });
   const worker = workerConnection
     ? await createBookingWorker({ db, connection: workerConnection, namespace: 'default', taskQueue, temporal, logger }) : null;
-  const running = worker?.run();
+  // With its heartbeat, as worker.ts runs it, so /readyz sees this worker.
+  const running = worker ? runWithHeartbeat(worker, db, taskQueue) : undefined;
   const server = createApp({ db, temporal, taskQueue, manageTokenSecret: 'bench', logger }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

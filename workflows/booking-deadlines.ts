@@ -2,6 +2,11 @@ import type { BookingSnapshot } from '../activities/types';
 import type { BookingStatus } from '../db/schema';
 import type { BookingState, PlannedReminder } from './messages';
 
+/** Statuses with a future: a booking in one has a running workflow (or the reconciler gives it one). */
+export const LIVE: BookingStatus[] = ['waitlisted', 'held', 'pending_approval', 'confirmed'];
+/** Endings that give the time back; a completed (or no-show) booking keeps its allocation as history. */
+export const FREES_CAPACITY: BookingStatus[] = ['cancelled', 'expired', 'declined'];
+
 export type Due =
   | { at: string; summary: string; reminder: PlannedReminder; to?: never; reason?: never }
   | { at: string; summary: string; reminder?: never; to: BookingStatus; reason: string };
@@ -55,7 +60,7 @@ export function describeProgress(state: BookingState): string {
     `**Time:** ${booking.start} – ${booking.end} (UTC)`,
     `**Resources:** ${booking.resourceIds.join(', ') || '—'}${booking.sessionId ? ` · **Session:** ${booking.sessionId} · **Spaces:** ${booking.spaces}` : ''}`,
   ];
-  if (['waitlisted', 'held', 'pending_approval', 'confirmed'].includes(state.status)) {
+  if (LIVE.includes(state.status as BookingStatus)) {
     const due = nextDue(state.status as BookingStatus, booking, state.reminders);
     lines.push(`**Next:** ${due.summary} at ${due.at}${due.to ? ` → ${due.to}` : ''}`);
   }

@@ -5,7 +5,7 @@ import {
 import type { BookingActivities, BookingSnapshot, HoldOutcome, TransitionRequest } from '../activities';
 import type { BookingStatus } from '../db/schema';
 import { announce, tellPromoted } from './announcements';
-import { describeProgress, nextDue, planReminders } from './booking-deadlines';
+import { describeProgress, FREES_CAPACITY, LIVE, nextDue, planReminders } from './booking-deadlines';
 import { HOLD_OPTIONS, WRITE_OPTIONS } from './local-activity-options';
 import {
   acceptUpdate, bookingStateQuery, cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, INVALID_DETAILS, INVALID_TRANSITION,
@@ -38,13 +38,11 @@ const { sendReminder } = proxyActivities<BookingActivities>(REMINDER_OPTIONS);
 
 const TERMINAL: WorkflowBookingStatus[] = ['completed', 'no_show', 'cancelled', 'expired', 'declined', 'rejected'];
 const SEATED: BookingStatus[] = ['held', 'pending_approval', 'confirmed'];
-const CANCELLABLE: BookingStatus[] = ['waitlisted', ...SEATED];
+const CANCELLABLE: BookingStatus[] = LIVE;
 /** A waiting booking has no time of its own to move. */
 const RESCHEDULABLE: BookingStatus[] = SEATED;
 /** After the end, presence or absence may still be recorded within the service's check-in window. */
 const CHECK_IN_AFTER_END: BookingStatus[] = ['completed', 'no_show'];
-/** Endings that give the time back; a completed (or no-show) booking keeps its allocation as history. */
-const FREES_CAPACITY: BookingStatus[] = ['cancelled', 'expired', 'declined'];
 
 function refuseUnless(state: BookingState, allowed: WorkflowBookingStatus[], action: string): void {
   if (!allowed.includes(state.status)) {

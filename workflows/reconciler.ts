@@ -4,7 +4,7 @@ import {
 import type { BookingActivities, OrphanedBooking, OrphanSearch } from '../activities';
 import type { BookingStatus } from '../db/schema';
 import { announce, tellPromoted } from './announcements';
-import { nextDue } from './booking-deadlines';
+import { FREES_CAPACITY, nextDue } from './booking-deadlines';
 import { WRITE_OPTIONS } from './local-activity-options';
 
 const FIND_OPTIONS: ActivityOptions = { startToCloseTimeout: '5 minutes', heartbeatTimeout: '1 minute', retry: { maximumAttempts: 3 } };
@@ -18,9 +18,6 @@ export interface ReconcileReport {
   checked: number;
   repaired: Array<{ bookingId: string; workflow: OrphanedBooking['workflow']; status: BookingStatus; action: RepairAction }>;
 }
-
-/** Endings that give the time back, as in the booking workflow. */
-const FREES_CAPACITY: BookingStatus[] = ['expired'];
 
 export function reconcilerWorkflowId(taskQueue: string): string {
   return `reconciler-${taskQueue}`;

@@ -162,7 +162,7 @@ const HOURS_PER_WORKDAY = 10;
  * GET /v1/availability on the real app and PostgreSQL, beside the engine alone on the very input
  * the endpoint loads (same rows, same rules), so the difference is what the HTTP path adds.
  */
-async function httpFigures(): Promise<Figure[]> {
+async function httpFigures(): Promise<{ figures: Figure[]; extras: Figure[] }> {
   const infra = await launchInfraStack('booking-bench-availability');
   const databaseUrl = await ensureDatabase(infra.databaseUrl, 'bench_availability');
   const db = createDb(databaseUrl, 10);
@@ -193,6 +193,7 @@ async function httpFigures(): Promise<Figure[]> {
     };
 
     const figures: Figure[] = [];
+    const extras: Figure[] = [];
     for (const shape of HTTP_SHAPES) {
       const resourceIds: string[] = [];
       for (let i = 0; i < shape.resources; i++) {
@@ -236,12 +237,22 @@ async function httpFigures(): Promise<Figure[]> {
       const input = await availabilityInput(db, organizationId, query, new Date());
       figures.push({ ...await measure(`engine on the endpoint's input: ${label}`, () => listSlots(input)), note: 'mode=one' });
       const path = `/v1/availability?service=${serviceRow.id}&from=${from}&to=${to}&timezone=Europe/Paris`;
+      const size = async (of: string) => {
+        const bytes = (await (await fetch(`${baseUrl}${of}`, { headers: { authorization: `Bearer ${apiKey}` } })).arrayBuffer()).byteLength;
+        return `${(bytes / 1024).toFixed(0)} kB`;
+      };
       figures.push({
         ...await measure(`HTTP GET /v1/availability: ${label}`, async () => (await request('GET', path)).data),
-        note: 'loopback, real Postgres, mode=one',
+        note: `loopback, real Postgres, mode=one, ${await size(path)}`,
+      });
+      // Not the aim's figure: the same slots naming their free resources, as a client may ask.
+      const named = `${path}&include=resource_ids`;
+      extras.push({
+        ...await measure(`HTTP GET /v1/availability&include=resource_ids: ${label}`, async () => (await request('GET', named)).data),
+        note: `loopback, real Postgres, mode=one, ${await size(named)}`,
       });
     }
-    return figures;
+    return { figures, extras };
   } finally {
     if (server) {
       const closing = server;
@@ -266,8 +277,8 @@ async function main() {
   console.log(`engine: ${RUNS} runs after ${WARMUP} warm-up runs each; the reference takes a while…`);
   const figures = await engineFigures();
   console.log('starting PostgreSQL and Temporal (the npm start launcher, --infra-only)…');
-  const http = await httpFigures();
-  figures.push(...http);
+  const { figures: http, extras } = await httpFigures();
+  figures.push(...http, ...extras);
   printTable(figures);
   const target = http[http.length - 1];
   console.log(`\naim: GET /v1/availability 50 resources x 60 days, 20 % booked: p50 <= 25 ms, p99 <= 60 ms: `

@@ -104,6 +104,11 @@ function isOptional(schema: z.ZodType): boolean {
   return schema.safeParse(undefined).success;
 }
 
+const revalidationHeaders = {
+  ETag: { description: 'Weak validator of this answer (a hash of its body)', schema: { type: 'string' } },
+  'Cache-Control': { description: 'private, max-age=5: the caller\'s own cache may reuse it briefly, no shared cache may', schema: { type: 'string' } },
+};
+
 function operationObject(operation: Operation, used: { input: Set<string>; output: Set<string> }) {
   const where = `${operation.method.toUpperCase()} ${operation.path}`;
   const query = Object.entries(operation.query?.shape ?? {})
@@ -122,10 +127,14 @@ function operationObject(operation: Operation, used: { input: Set<string>; outpu
         schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
       }]
       : []),
+    ...(operation.revalidates
+      ? [{ name: 'If-None-Match', in: 'header', required: false, description: 'The ETag of an answer kept: 304 if it is still the answer', schema: { type: 'string' } }]
+      : []),
   ];
   const success = (description: string) => operation.response
     ? {
       description,
+      ...(operation.revalidates && { headers: revalidationHeaders }),
       content: { [operation.responseType ?? 'application/json']: { schema: schemaRef(operation.response, 'output', where, used.output) } },
     }
     : { description };
@@ -142,6 +151,7 @@ function operationObject(operation: Operation, used: { input: Set<string>; outpu
     responses: {
       [operation.status]: success(operation.response ? 'OK' : 'No content'),
       ...(operation.alsoStatus && { [operation.alsoStatus.status]: success(operation.alsoStatus.description) }),
+      ...(operation.revalidates && { 304: { description: 'Not modified: the answer whose ETag was sent in If-None-Match is still the answer' } }),
       ...Object.fromEntries(errorStatuses(operation)
         .filter((status) => status !== operation.alsoStatus?.status)
         .map((status) => [status, { $ref: `#/components/responses/${problemResponses[status].name}` }])),

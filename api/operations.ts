@@ -42,6 +42,8 @@ export interface Operation {
   alsoStatus?: { status: number; description: string };
   /** Errors besides those every route of its kind can answer (see the document builder). */
   errors: number[];
+  /** Answers carry a weak ETag and Cache-Control; If-None-Match with that ETag is answered 304 without a body. */
+  revalidates?: true;
 }
 
 const page = (item: z.ZodType, id: string) => z.object({ data: z.array(item), next_cursor: z.string().nullable() }).meta({ id });
@@ -101,9 +103,9 @@ export const operations: Operation[] = [
   { operationId: 'cancelBooking', tag: 'Bookings', method: 'post', path: '/v1/bookings/{id}/cancel', summary: 'Cancel a booking that has not ended', access: 'api_key_or_manage_token', query: timezoneQuery, body: cancelBody, response: bookingResponse, status: 200, errors: [409] },
   { operationId: 'getBookingCalendar', tag: 'Calendars', method: 'get', path: '/v1/bookings/{id}/ics', summary: 'The booking as an RFC 5545 calendar file', access: 'api_key_or_manage_token', response: z.string(), responseType: 'text/calendar', status: 200, errors: [] },
 
-  { operationId: 'listAvailability', tag: 'Availability', method: 'get', path: '/v1/availability', summary: 'Bookable slots of a service over local dates (at most 62 days), with the seats left', access: 'api_key', query: availabilityQueryFields, response: availabilityResponse, status: 200, errors: [404] },
+  { operationId: 'listAvailability', tag: 'Availability', method: 'get', path: '/v1/availability', summary: 'Bookable slots of a service over local dates (at most 62 days), with the seats left', access: 'api_key', query: availabilityQueryFields, response: availabilityResponse, status: 200, errors: [404], revalidates: true },
   { operationId: 'searchAvailability', tag: 'Availability', method: 'post', path: '/v1/availability/search', summary: 'Slots over up to 10 ranges of local dates in one request (62 days in all), answered per range', access: 'api_key', body: availabilitySearchBody, response: availabilitySearchResponse, status: 200, errors: [404] },
-  { operationId: 'listAvailabilityDays', tag: 'Availability', method: 'get', path: '/v1/availability/days', summary: 'The same slots grouped by local day, days without slots included', access: 'api_key', query: availabilityQueryFields, response: availabilityDaysResponse, status: 200, errors: [404] },
+  { operationId: 'listAvailabilityDays', tag: 'Availability', method: 'get', path: '/v1/availability/days', summary: 'The same slots grouped by local day, days without slots included', access: 'api_key', query: availabilityQueryFields, response: availabilityDaysResponse, status: 200, errors: [404], revalidates: true },
 
   { operationId: 'createWebhook', tag: 'Webhooks', method: 'post', path: '/v1/webhooks', summary: 'Subscribe a URL to booking events; the signing secret is returned only here', access: 'api_key', body: createWebhookBody, response: createdWebhookResponse, status: 201, errors: [422] },
   { operationId: 'listWebhooks', tag: 'Webhooks', method: 'get', path: '/v1/webhooks', summary: 'List webhook subscriptions', access: 'api_key', query: listWebhooksQuery, response: page(webhookResponse, 'WebhookPage'), status: 200, errors: [] },

@@ -39,22 +39,33 @@ export interface OccupiedRange { resourceId: string; start: number; end: number 
 
 /**
  * The active allocations of these resources that touch [from, to), by the exclusion constraint's
- * GiST index. Bounds come back as epoch milliseconds (float8): parsing thousands of timestamptz
- * strings into Dates cost more than the engine's whole answer for a busy 60-day window.
+ * GiST index. One row per resource, its ranges as text `start,end,start,end…` in epoch
+ * milliseconds: parsing thousands of timestamptz strings into Dates cost more than the engine's
+ * whole answer for a busy 60-day window, and even as numbers, 4,400 rows of (uuid, float8,
+ * float8) took the driver twice as long as 50 rows of one string each. `date_part` is float8
+ * arithmetic (`extract` is numeric, several times slower); the int8 cast rounds to the millisecond.
  */
 export async function findOccupiedRanges(db: Db, resourceIds: string[], from: Date, to: Date): Promise<OccupiedRange[]> {
   if (resourceIds.length === 0) return [];
   const rows = await db.selectFrom('allocations')
     .select([
       'resource_id',
-      sql<number>`(extract(epoch from lower(during)) * 1000)::float8`.as('start'),
-      sql<number>`(extract(epoch from upper(during)) * 1000)::float8`.as('end'),
+      sql<string>`string_agg((date_part('epoch', lower(during)) * 1000)::int8 || ',' || (date_part('epoch', upper(during)) * 1000)::int8, ',')`
+        .as('ranges'),
     ])
     .where('resource_id', 'in', resourceIds)
     .where('released_at', 'is', null)
     .where(sql<boolean>`during && tstzrange(${from}, ${to}, '[)')`)
+    .groupBy('resource_id')
     .execute();
-  return rows.map((row) => ({ resourceId: row.resource_id, start: Number(row.start), end: Number(row.end) }));
+  const occupied: OccupiedRange[] = [];
+  for (const row of rows) {
+    const bounds = row.ranges.split(',');
+    for (let i = 0; i + 1 < bounds.length; i += 2) {
+      occupied.push({ resourceId: row.resource_id, start: Number(bounds[i]), end: Number(bounds[i + 1]) });
+    }
+  }
+  return occupied;
 }
 
 export async function insertBooking(trx: Transaction<Database>, booking: NewBooking): Promise<Booking> {

@@ -113,7 +113,8 @@ function slotsAtCandidates(query: SlotQuery, resources: ResourceAvailability[], 
     slots.push({
       start,
       end: start + query.durationMs,
-      resources: groupsOut.length === 1 ? groupsOut[0].resources.slice() : [...new Set(groupsOut.flatMap((g) => g.resources))],
+      // One group: its free list is the slot's (shared, not copied: callers never change them).
+      resources: groupsOut.length === 1 ? groupsOut[0].resources : [...new Set(groupsOut.flatMap((g) => g.resources))],
       groups: groupsOut,
       spacesLeft: spacesLeft === Infinity ? query.seatsPerSlot : spacesLeft,
     });

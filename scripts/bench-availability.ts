@@ -34,7 +34,7 @@ const RUNS = 30;
 /** The reference takes about a minute per run on 50 resources x 60 days: one run says enough. */
 const REFERENCE_RUNS = { small: 3, large: 1 };
 
-interface Figure { name: string; p50: number; p99: number; runs: number; slots: number; note?: string }
+interface Figure { name: string; p50: number; p99: number; runs: number; slots: number; note?: string; cpu?: number }
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run measures the same input. */
 function random(seed: number): () => number {
@@ -116,6 +116,17 @@ async function measure(name: string, run: () => unknown, runs = RUNS, warmup = W
   return { name, p50: pick(0.5), p99: pick(0.99), runs, slots: (result as unknown[]).length, result };
 }
 
+/**
+ * measure, plus this process's CPU per call (API and client share it; PostgreSQL is another
+ * process): unlike the wall-clock figures it hardly moves when other work shares the machine.
+ */
+async function measuredWithCpu(name: string, run: () => unknown): Promise<Figure> {
+  const before = process.cpuUsage();
+  const figure = await measure(name, run);
+  const used = process.cpuUsage(before);
+  return { ...figure, cpu: (used.user + used.system) / 1000 / (WARMUP + RUNS) };
+}
+
 async function engineFigures(): Promise<Figure[]> {
   const one = scenario(1, 60, 200, 'one');
   const manyOne = scenario(50, 60, 10_000, 'one');
@@ -162,7 +173,7 @@ const HOURS_PER_WORKDAY = 10;
  * GET /v1/availability on the real app and PostgreSQL, beside the engine alone on the very input
  * the endpoint loads (same rows, same rules), so the difference is what the HTTP path adds.
  */
-async function httpFigures(): Promise<Figure[]> {
+async function httpFigures(): Promise<{ figures: Figure[]; extras: Figure[] }> {
   const infra = await launchInfraStack('booking-bench-availability');
   const databaseUrl = await ensureDatabase(infra.databaseUrl, 'bench_availability');
   const db = createDb(databaseUrl, 10);
@@ -193,6 +204,7 @@ async function httpFigures(): Promise<Figure[]> {
     };
 
     const figures: Figure[] = [];
+    const extras: Figure[] = [];
     for (const shape of HTTP_SHAPES) {
       const resourceIds: string[] = [];
       for (let i = 0; i < shape.resources; i++) {
@@ -236,12 +248,22 @@ async function httpFigures(): Promise<Figure[]> {
       const input = await availabilityInput(db, organizationId, query, new Date());
       figures.push({ ...await measure(`engine on the endpoint's input: ${label}`, () => listSlots(input)), note: 'mode=one' });
       const path = `/v1/availability?service=${serviceRow.id}&from=${from}&to=${to}&timezone=Europe/Paris`;
+      const size = async (of: string) => {
+        const bytes = (await (await fetch(`${baseUrl}${of}`, { headers: { authorization: `Bearer ${apiKey}` } })).arrayBuffer()).byteLength;
+        return `${(bytes / 1024).toFixed(0)} kB`;
+      };
       figures.push({
-        ...await measure(`HTTP GET /v1/availability: ${label}`, async () => (await request('GET', path)).data),
-        note: 'loopback, real Postgres, mode=one',
+        ...await measuredWithCpu(`HTTP GET /v1/availability: ${label}`, async () => (await request('GET', path)).data),
+        note: `loopback, real Postgres, mode=one, ${await size(path)}`,
+      });
+      // Not the aim's figure: the same slots naming their free resources, as a client may ask.
+      const named = `${path}&include=resource_ids`;
+      extras.push({
+        ...await measuredWithCpu(`HTTP GET /v1/availability&include=resource_ids: ${label}`, async () => (await request('GET', named)).data),
+        note: `loopback, real Postgres, mode=one, ${await size(named)}`,
       });
     }
-    return figures;
+    return { figures, extras };
   } finally {
     if (server) {
       const closing = server;
@@ -255,9 +277,11 @@ async function httpFigures(): Promise<Figure[]> {
 
 function printTable(figures: Figure[]): void {
   const width = Math.max(...figures.map((figure) => figure.name.length));
-  console.log(`\n${'figure'.padEnd(width)}  ${'p50 ms'.padStart(9)}  ${'p99 ms'.padStart(9)}  ${'runs'.padStart(4)}  ${'slots'.padStart(6)}  note`);
+  console.log(`\n${'figure'.padEnd(width)}  ${'p50 ms'.padStart(9)}  ${'p99 ms'.padStart(9)}  ${'CPU ms'.padStart(6)}  `
+    + `${'runs'.padStart(4)}  ${'slots'.padStart(6)}  note`);
   for (const figure of figures) {
     console.log(`${figure.name.padEnd(width)}  ${figure.p50.toFixed(2).padStart(9)}  ${figure.p99.toFixed(2).padStart(9)}  `
+      + `${(figure.cpu === undefined ? '' : figure.cpu.toFixed(1)).padStart(6)}  `
       + `${String(figure.runs).padStart(4)}  ${String(figure.slots).padStart(6)}  ${figure.note ?? ''}`);
   }
 }
@@ -266,9 +290,10 @@ async function main() {
   console.log(`engine: ${RUNS} runs after ${WARMUP} warm-up runs each; the reference takes a while…`);
   const figures = await engineFigures();
   console.log('starting PostgreSQL and Temporal (the npm start launcher, --infra-only)…');
-  const http = await httpFigures();
-  figures.push(...http);
+  const { figures: http, extras } = await httpFigures();
+  figures.push(...http, ...extras);
   printTable(figures);
+  console.log('CPU ms: this process\'s CPU per request (the API and its client; PostgreSQL not included)');
   const target = http[http.length - 1];
   console.log(`\naim: GET /v1/availability 50 resources x 60 days, 20 % booked: p50 <= 25 ms, p99 <= 60 ms: `
     + `${target.p50 <= 25 && target.p99 <= 60 ? 'met' : 'NOT met'} (p50 ${target.p50.toFixed(2)} ms, p99 ${target.p99.toFixed(2)} ms)`);

@@ -22,7 +22,8 @@ export function availabilityRouter(db: Kysely<Database>): Router {
     const organizationId = organizationOf(req);
     const query = parseInput(availabilityQuery, req.query);
     const { slots, zone, openGroups } = await findAvailableSlots(db, organizationId, query, new Date());
-    res.set('Cache-Control', CACHE_CONTROL).json({ data: await inSlices(slots, slotResponder(slots, zone, openGroups)), timezone: zone });
+    res.set('Cache-Control', CACHE_CONTROL)
+      .json({ data: await inSlices(slots, slotResponder(slots, zone, openGroups, query.include)), timezone: zone });
   });
 
   router.get('/days', async (req, res) => {
@@ -30,7 +31,7 @@ export function availabilityRouter(db: Kysely<Database>): Router {
     const query = parseInput(availabilityQuery, req.query);
     const { slots, zone, openGroups } = await findAvailableSlots(db, organizationId, query, new Date());
     const days = groupSlotsByLocalDay(slots, zone, query.from, query.to);
-    const respond = slotResponder(slots, zone, openGroups);
+    const respond = slotResponder(slots, zone, openGroups, query.include);
     const data = [];
     for (const day of days) data.push({ date: day.date, slots: await inSlices(day.slots, respond) });
     res.set('Cache-Control', CACHE_CONTROL).json({ data, timezone: zone });

@@ -16,7 +16,7 @@ export async function searchAvailability(
   for (const range of body.ranges) {
     const answer = await findAvailableSlots(db, organizationId, { ...body, timezone: zone, ...range }, now);
     zone = answer.zone;
-    data.push({ from: range.from, to: range.to, slots: answer.slots.map(slotResponder(answer.slots, answer.zone, answer.openGroups)) });
+    data.push({ from: range.from, to: range.to, slots: answer.slots.map(slotResponder(answer.slots, answer.zone, answer.openGroups, body.include)) });
   }
   return { data, timezone: zone! };
 }

@@ -770,6 +770,8 @@ export interface components {
              * @default 1
              */
             spaces?: number;
+            /** @description ["resource_ids"]: every slot and group also names its free resources (by default they are counted) */
+            include?: "resource_ids"[];
         };
         AvailabilitySearchResult: {
             data: {
@@ -1665,13 +1667,17 @@ export interface components {
             /** @description ISO 8601 with the offset of the requested zone */
             start: string;
             end: string;
-            /** @description The free resources, over all groups */
-            resources: string[];
             spaces_left: number;
-            /** @description Per resource group, its free resources */
+            /** @description How many resources are free, over all groups */
+            resource_count: number;
+            /** @description With include=resource_ids: the free resources, over all groups, in the groups' order */
+            resource_ids?: string[];
+            /** @description The resource groups free at this time (a service without groups has one, `default`) and how many of their members are free */
             groups: {
                 id: string;
-                resources: string[];
+                resource_count: number;
+                /** @description With include=resource_ids */
+                resource_ids?: string[];
             }[];
             /** @description Group appointments only (seats per slot > 1): the groups already open at this start on a free resource, fullest first; a booking joins one of these before it opens a new group */
             open_groups?: {
@@ -3216,8 +3222,13 @@ export interface operations {
                 duration?: number;
                 /** @description Seats wanted: lists only slots with at least this many left */
                 spaces?: number;
+                /** @description Comma-separated; `resource_ids`: every slot and group also names its free resources (by default they are counted) */
+                include?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag of an answer kept: 304 if it is still the answer */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3226,11 +3237,22 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description Weak validator of this answer (a hash of its body) */
+                    ETag?: string;
+                    /** @description private, max-age=5: the caller's own cache may reuse it briefly, no shared cache may */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Availability"];
                 };
+            };
+            /** @description Not modified: the answer whose ETag was sent in If-None-Match is still the answer */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -3295,8 +3317,13 @@ export interface operations {
                 duration?: number;
                 /** @description Seats wanted: lists only slots with at least this many left */
                 spaces?: number;
+                /** @description Comma-separated; `resource_ids`: every slot and group also names its free resources (by default they are counted) */
+                include?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag of an answer kept: 304 if it is still the answer */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3305,11 +3332,22 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description Weak validator of this answer (a hash of its body) */
+                    ETag?: string;
+                    /** @description private, max-age=5: the caller's own cache may reuse it briefly, no shared cache may */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AvailabilityDays"];
                 };
+            };
+            /** @description Not modified: the answer whose ETag was sent in If-None-Match is still the answer */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];

@@ -20,8 +20,8 @@ const MONDAY = (() => {
 })();
 const date = (days: number) => MONDAY.plus({ days }).toISODate()!;
 const search = (body: unknown) => call(stack.baseUrl, 'POST', '/v1/availability/search', { token: stack.apiKey, body });
-const get = async (from: string, to: string) => {
-  const query = new URLSearchParams({ service: serviceId, from, to, timezone: 'America/New_York' });
+const get = async (from: string, to: string, extra: Record<string, string> = {}) => {
+  const query = new URLSearchParams({ service: serviceId, from, to, timezone: 'America/New_York', ...extra });
   return (await call(stack.baseUrl, 'GET', `/v1/availability?${query}`, { token: stack.apiKey })).body.data;
 };
 
@@ -37,6 +37,14 @@ test('several ranges in one request, each answered as GET /v1/availability answe
   }
   // Monday's booked 09:00 is gone (one left); Wednesday has one; Monday+Wednesday two weeks on, three.
   expect(response.body.data.map((range: { slots: unknown[] }) => range.slots.length)).toEqual([1, 1, 3]);
+
+  // include names the free resources, as it does on GET.
+  const named = await search({ service: serviceId, ranges, timezone: 'America/New_York', include: ['resource_ids'] });
+  expect(named.status).toBe(200);
+  for (const [index, range] of ranges.entries()) {
+    expect(named.body.data[index].slots).toEqual(await get(range.from, range.to, { include: 'resource_ids' }));
+  }
+  expect(named.body.data[0].slots[0].resource_ids).toHaveLength(1);
 });
 
 test('the 62-day cap applies to the sum of the ranges; more than 10 ranges, or a backwards one, is a 400 naming the field', async () => {
@@ -49,6 +57,7 @@ test('the 62-day cap applies to the sum of the ranges; more than 10 ranges, or a
   await problem({ service: serviceId, ranges: [{ from: date(0), to: date(30) }, { from: date(40), to: date(71) }] }, 'ranges', /63 days together/);
   await problem({ service: serviceId, ranges: Array.from({ length: 11 }, (_, day) => ({ from: date(day), to: date(day) })) }, 'ranges', /10/);
   await problem({ service: serviceId, ranges: [{ from: date(3), to: date(1) }] }, 'ranges.0.to', /on or after from/);
+  await problem({ service: serviceId, ranges: [{ from: date(0), to: date(0) }], include: ['resources'] }, 'include.0', /resource_ids/);
   const ok = await search({ service: serviceId, ranges: [{ from: date(0), to: date(30) }, { from: date(40), to: date(70) }] });
   expect(ok.status).toBe(200);
 });

@@ -23,7 +23,7 @@ async function groupedService(resourceMode: 'one' | 'all', groups: { name: strin
 }
 
 async function slotAt(service: string, hour: number, params: Record<string, string> = {}) {
-  const query = new URLSearchParams({ service, from: DAY.toISODate()!, to: DAY.toISODate()!, timezone: 'UTC', ...params });
+  const query = new URLSearchParams({ service, from: DAY.toISODate()!, to: DAY.toISODate()!, timezone: 'UTC', include: 'resource_ids', ...params });
   const response = await call(stack.baseUrl, 'GET', `/v1/availability?${query}`, { token: stack.apiKey });
   expect(response.status).toBe(200);
   return response.body.data.find((slot: { start: string }) => DateTime.fromISO(slot.start).toMillis() === at(hour).toMillis());
@@ -34,12 +34,12 @@ test('mode all: every group gives one free member; availability says which are f
   const service = await groupedService('all', [
     { name: 'doctors', resource_ids: [doctorA, doctorB] }, { name: 'rooms', resource_ids: [roomA, roomB] },
   ]);
-  expect((await slotAt(service, 10)).groups).toEqual([{ id: 'doctors', resources: [doctorA, doctorB] }, { id: 'rooms', resources: [roomA, roomB] }]);
+  expect((await slotAt(service, 10)).groups).toEqual([{ id: 'doctors', resource_count: 2, resource_ids: [doctorA, doctorB] }, { id: 'rooms', resource_count: 2, resource_ids: [roomA, roomB] }]);
 
   const first = await reserve(stack, { service_id: service, start: at(10).toISO() });
   expect(first.status).toBe(201);
   expect(first.body.resource_ids).toEqual([doctorA, roomA]);
-  expect((await slotAt(service, 10)).groups).toEqual([{ id: 'doctors', resources: [doctorB] }, { id: 'rooms', resources: [roomB] }]);
+  expect((await slotAt(service, 10)).groups).toEqual([{ id: 'doctors', resource_count: 1, resource_ids: [doctorB] }, { id: 'rooms', resource_count: 1, resource_ids: [roomB] }]);
 
   // A named resource is honoured within its group; the other group still gives its free member.
   const second = await reserve(stack, { service_id: service, start: at(10).toISO(), resource_ids: [roomB] });
@@ -55,13 +55,13 @@ test('mode one: any one group serves a booking; a reservation may name the group
   const service = await groupedService('one', [
     { name: 'north', resource_ids: [north] }, { name: 'south', resource_ids: [southA, southB], mode: 'all' },
   ]);
-  expect((await slotAt(service, 10)).groups).toEqual([{ id: 'north', resources: [north] }, { id: 'south', resources: [southA, southB] }]);
-  expect((await slotAt(service, 10, { mode: 'all' })).resources).toEqual([north, southA, southB]);
+  expect((await slotAt(service, 10)).groups).toEqual([{ id: 'north', resource_count: 1, resource_ids: [north] }, { id: 'south', resource_count: 2, resource_ids: [southA, southB] }]);
+  expect((await slotAt(service, 10, { mode: 'all' })).resource_ids).toEqual([north, southA, southB]);
 
   const south = await reserve(stack, { service_id: service, start: at(10).toISO(), resource_group: 'south' });
   expect(south.status).toBe(201);
   expect(south.body.resource_ids).toEqual([southA, southB]);
-  expect((await slotAt(service, 10)).groups).toEqual([{ id: 'north', resources: [north] }]);
+  expect((await slotAt(service, 10)).groups).toEqual([{ id: 'north', resource_count: 1, resource_ids: [north] }]);
   expect(await slotAt(service, 10, { mode: 'all' })).toBeUndefined();
   expect((await reserve(stack, { service_id: service, start: at(10).toISO(), resource_group: 'south' })).status).toBe(409);
 

@@ -56,6 +56,7 @@ export const componentExamples: Record<string, unknown[]> = {
     rebooked_from: null,
     revision: 1,
     checked_in: null,
+    anonymized_at: null,
     notes: null,
     metadata: { source: 'website' },
     hold_expires_at: '2027-02-20T14:10:00+01:00',

@@ -1,0 +1,173 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { anonymizeUpdate, bookingWorkflowId } from '../workflows/messages';
+import { recordBookingEvent } from './booking-event';
+import type { Updateable } from 'kysely';
+import type { Booking, BookingTable, Database } from '../db/schema';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** gRPC's status code of a workflow service call that found nothing (deleted already). */
+const GRPC_NOT_FOUND = 5;
+
+/**
+ * What anonymizing erases from a booking row: everything that names, reaches or describes the
+ * customer. Times, status, spaces, resources, service, session, metadata (the caller's own
+ * references, documented as not for personal data) and the callback URL (the caller's endpoint) stay.
+ */
+const ERASED_BOOKING_FIELDS: Updateable<BookingTable> = {
+  customer_name: null,
+  customer_email: null,
+  customer_phone: null,
+  customer_timezone: null,
+  notes: null,
+  extra_emails: [],
+  extra_phone_numbers: [],
+  external_id: null,
+  // Labels are free text the caller may fill with the customer's name ("Lee, Ada"): erased too.
+  label: null,
+  display_label: null,
+  booking_fields: '{}',
+  // The host's note on presence or absence is free text about the customer.
+  check_in_reason: null,
+};
+
+/** The same fields as a booking representation (webhook payloads) carries them. */
+const ERASED_REPRESENTATION = {
+  customer: { name: null, email: null, phone: null, timezone: null },
+  booking_fields: {},
+  extra_emails: [],
+  extra_phone_numbers: [],
+  external_id: null,
+  label: null,
+  display_label: null,
+  notes: null,
+};
+
+export interface AnonymizedBooking {
+  booking: Booking;
+  /** The outbox event announcing it, when someone wants it (a webhook subscription). */
+  eventId: string | null;
+  /** False when it had already been anonymized (the call changed nothing). */
+  changed: boolean;
+}
+
+/**
+ * Erases the customer's personal data from the booking, its audit log, its outbox events and
+ * their e-mails, its idempotency records, and deletes the key of its encrypted Temporal payloads
+ * (crypto-shredding), in one transaction. Idempotent: a second call finds it anonymized and
+ * changes nothing. Returns undefined for a booking the organization does not have.
+ */
+export async function anonymizeBookingData(
+  db: Kysely<Database>, organizationId: string, bookingId: string, actor: string, now = new Date(),
+): Promise<AnonymizedBooking | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom('bookings').selectAll()
+      .where('organization_id', '=', organizationId).where('id', '=', bookingId).forUpdate().executeTakeFirst();
+    if (!current) return undefined;
+    if (current.anonymized_at) {
+      await eraseKey(trx, bookingId, now);
+      return { booking: current, eventId: null, changed: false };
+    }
+    const booking = await trx.updateTable('bookings').set({ ...ERASED_BOOKING_FIELDS, anonymized_at: now })
+      .where('id', '=', bookingId).returningAll().executeTakeFirstOrThrow();
+    // The audit log keeps who moved the booking when; the reasons are free text (a customer's
+    // cancellation note, a host's absence note) and go.
+    await trx.updateTable('booking_events').set({ reason: null }).where('booking_id', '=', bookingId).execute();
+    await trx.insertInto('booking_events').values({
+      organization_id: organizationId, booking_id: bookingId, step: 'anonymized',
+      from_status: booking.status, to_status: booking.status, actor, reason: null,
+    }).onConflict((oc) => oc.columns(['booking_id', 'step']).doNothing()).execute();
+    await trx.updateTable('webhook_events')
+      .set({ payload: sql<string>`payload || ${JSON.stringify(ERASED_REPRESENTATION)}::jsonb` })
+      .where('booking_id', '=', bookingId).execute();
+    // The outbox and sent e-mails: what they said and to whom; kind, status and times stay.
+    await trx.updateTable('notifications')
+      .set({ recipient: null, subject: sql<string>`kind`, body: '', html: null, ics: null, error: null })
+      .where('booking_id', '=', bookingId).execute();
+    await deleteIdempotencyRecords(trx, organizationId, bookingId);
+    await eraseKey(trx, bookingId, now);
+    const eventId = await recordBookingEvent(trx, booking, 'anonymized', 'booking.anonymized', now);
+    return { booking, eventId, changed: true };
+  });
+}
+
+/** A replayed request would answer with the stored response, personal data and all: it goes. */
+async function deleteIdempotencyRecords(db: Db, organizationId: string, bookingId: string): Promise<void> {
+  await db.deleteFrom('idempotency_keys').where('organization_id', '=', organizationId)
+    .where((eb) => eb.or([
+      eb(sql`response_body->>'id'`, '=', bookingId),
+      eb(sql`response_body->'data'`, '@>', sql`${JSON.stringify([{ id: bookingId }])}::jsonb`),
+    ])).execute();
+}
+
+/** The key goes; the row stays (key null) so that no new key is ever made for this booking. */
+async function eraseKey(db: Db, bookingId: string, now: Date): Promise<void> {
+  await db.insertInto('booking_personal_keys').values({ booking_id: bookingId, key: null, erased_at: now })
+    .onConflict((oc) => oc.column('booking_id').doUpdateSet({ key: null, erased_at: now })).execute();
+}
+
+/**
+ * Ended bookings of organizations with a retention period, ended longer ago than it and not yet
+ * anonymized: what the retention Schedule erases next (oldest first, at most `limit`).
+ */
+export async function findBookingsPastRetention(
+  db: Db, now: Date, endedStatuses: readonly string[], limit: number,
+): Promise<Array<{ id: string; organization_id: string }>> {
+  return db.selectFrom('bookings').innerJoin('organizations', 'organizations.id', 'bookings.organization_id')
+    .select(['bookings.id', 'bookings.organization_id'])
+    .where('organizations.retention_days', 'is not', null)
+    .where('bookings.anonymized_at', 'is', null)
+    .where('bookings.status', 'in', [...endedStatuses] as Booking['status'][])
+    .where(sql<boolean>`bookings.end_at < ${now}::timestamptz - make_interval(days => organizations.retention_days)`)
+    .orderBy('bookings.end_at').limit(limit).execute();
+}
+
+/**
+ * Erases what Temporal holds of the booking in cleartext: the `CustomerEmail` search attribute.
+ * A running workflow clears it itself (the `anonymize` Update); a closed execution is deleted,
+ * with its history and visibility record. Its payloads were encrypted under the booking's key,
+ * already deleted, so a running workflow's history is unreadable as it is.
+ */
+export async function eraseFromTemporal(temporal: Client, bookingId: string): Promise<{ cleared: number; deleted: number }> {
+  const workflowId = bookingWorkflowId(bookingId);
+  let cleared = 0;
+  let deleted = 0;
+  const runs: Array<{ runId: string; running: boolean }> = [];
+  for await (const execution of temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+    runs.push({ runId: execution.runId, running: execution.status.name === 'RUNNING' });
+  }
+  // Visibility may not list a workflow started a moment ago: the current run is asked directly too.
+  try {
+    const current = await temporal.workflow.getHandle(workflowId).describe();
+    if (!runs.some((run) => run.runId === current.runId)) runs.push({ runId: current.runId, running: current.status.name === 'RUNNING' });
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
+  for (const run of runs) {
+    if (run.running) {
+      try {
+        await temporal.workflow.getHandle(workflowId, run.runId).executeUpdate(anonymizeUpdate);
+        cleared += 1;
+        continue;
+      } catch (error) {
+        // It closed meanwhile: then it is deleted like any closed one.
+        if (!isClosedOrGone(error)) throw error;
+      }
+    }
+    try {
+      await temporal.workflowService.deleteWorkflowExecution({
+        namespace: temporal.options.namespace, workflowExecution: { workflowId, runId: run.runId },
+      });
+      deleted += 1;
+    } catch (error) {
+      if ((error as { code?: number }).code !== GRPC_NOT_FOUND) throw error;
+    }
+  }
+  return { cleared, deleted };
+}
+
+function isClosedOrGone(error: unknown): boolean {
+  return error instanceof WorkflowNotFoundError
+    || (error instanceof Error && !(error instanceof WorkflowUpdateFailedError) && /workflow execution already completed/i.test(error.message));
+}

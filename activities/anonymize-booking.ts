@@ -1,6 +1,7 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { anonymizeUpdate, bookingWorkflowId } from '../workflows/messages';
+import { bookingWorkflowId } from '../workflows/messages';
+import { reconcileBookingsWorkflow } from '../workflows/reconciler';
 import { recordBookingEvent } from './booking-event';
 import type { Updateable } from 'kysely';
 import type { Booking, BookingTable, Database } from '../db/schema';
@@ -124,50 +125,61 @@ export async function findBookingsPastRetention(
 }
 
 /**
- * Erases what Temporal holds of the booking in cleartext: the `CustomerEmail` search attribute.
- * A running workflow clears it itself (the `anonymize` Update); a closed execution is deleted,
- * with its history and visibility record. Its payloads were encrypted under the booking's key,
- * already deleted, so a running workflow's history is unreadable as it is.
+ * Erases what Temporal holds of the booking in cleartext: the `CustomerEmail` search attribute,
+ * recorded in its workflow's history (at start and at every upsert) where no codec reaches. Every
+ * run of the booking's workflow is deleted with its history; a running one is terminated first
+ * and, if the booking is still live, a new run adopts it from the (anonymized) database, as the
+ * reconciler does for a lost workflow, with its timers planned again. Payloads elsewhere (delivery
+ * and reconciler workflows) carry personal fields only sealed with the booking's key, deleted already.
  */
-export async function eraseFromTemporal(temporal: Client, bookingId: string): Promise<{ cleared: number; deleted: number }> {
+export async function eraseFromTemporal(
+  temporal: Client, bookingId: string, taskQueue: string,
+): Promise<{ terminated: number; deleted: number; readopted: boolean }> {
   const workflowId = bookingWorkflowId(bookingId);
-  let cleared = 0;
-  let deleted = 0;
-  const runs: Array<{ runId: string; running: boolean }> = [];
+  const runs = new Map<string, boolean>();
   for await (const execution of temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
-    runs.push({ runId: execution.runId, running: execution.status.name === 'RUNNING' });
+    runs.set(execution.runId, execution.status.name === 'RUNNING');
   }
   // Visibility may not list a workflow started a moment ago: the current run is asked directly too.
   try {
     const current = await temporal.workflow.getHandle(workflowId).describe();
-    if (!runs.some((run) => run.runId === current.runId)) runs.push({ runId: current.runId, running: current.status.name === 'RUNNING' });
+    runs.set(current.runId, current.status.name === 'RUNNING');
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
   }
-  for (const run of runs) {
-    if (run.running) {
+  let terminated = 0;
+  let deleted = 0;
+  for (const [runId, running] of runs) {
+    if (running) {
       try {
-        await temporal.workflow.getHandle(workflowId, run.runId).executeUpdate(anonymizeUpdate);
-        cleared += 1;
-        continue;
+        await temporal.workflow.getHandle(workflowId, runId).terminate('personal data erased: a new run carries the booking on');
+        terminated += 1;
       } catch (error) {
-        // It closed meanwhile: then it is deleted like any closed one.
         if (!isClosedOrGone(error)) throw error;
       }
     }
     try {
       await temporal.workflowService.deleteWorkflowExecution({
-        namespace: temporal.options.namespace, workflowExecution: { workflowId, runId: run.runId },
+        namespace: temporal.options.namespace, workflowExecution: { workflowId, runId },
       });
       deleted += 1;
     } catch (error) {
       if ((error as { code?: number }).code !== GRPC_NOT_FOUND) throw error;
     }
   }
-  return { cleared, deleted };
+  if (terminated === 0) return { terminated, deleted, readopted: false };
+  // The reconciler, for this one booking: a live booking gets a new run, an ended one nothing.
+  await temporal.workflow.execute(reconcileBookingsWorkflow, {
+    workflowId: `reconcile-booking-${bookingId}`, taskQueue,
+    args: [{ bookingIds: [bookingId], graceSeconds: 0 }],
+    workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    workflowExecutionTimeout: '30 seconds',
+    staticSummary: `Carry booking ${bookingId} on after its personal data was erased`,
+  });
+  return { terminated, deleted, readopted: true };
 }
 
 function isClosedOrGone(error: unknown): boolean {
   return error instanceof WorkflowNotFoundError
-    || (error instanceof Error && !(error instanceof WorkflowUpdateFailedError) && /workflow execution already completed/i.test(error.message));
+    || (error instanceof Error && /workflow execution already completed|not found/i.test(error.message));
 }

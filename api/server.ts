@@ -12,7 +12,7 @@ async function main() {
   }
   const logger = createLogger({ level: config.logLevel, format: config.logFormat }).child({ process: 'api' });
   const db = createDb(config.databaseUrl);
-  const temporal = await createTemporalClient({ address: config.temporalAddress, namespace: config.temporalNamespace });
+  const temporal = await createTemporalClient({ address: config.temporalAddress, namespace: config.temporalNamespace, db });
   let draining = false;
   const app = createApp({
     db, temporal, taskQueue: config.taskQueue, manageTokenSecret: config.manageTokenSecret, isDraining: () => draining, logger, publicUrl: config.publicUrl,

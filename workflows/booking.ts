@@ -8,7 +8,7 @@ import { announce, tellPromoted } from './announcements';
 import { describeProgress, FREES_CAPACITY, LIVE, nextDue, planReminders } from './booking-deadlines';
 import { HOLD_OPTIONS, WRITE_OPTIONS } from './local-activity-options';
 import {
-  acceptUpdate, anonymizeUpdate, bookingStateQuery, cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, INVALID_DETAILS, INVALID_TRANSITION,
+  acceptUpdate, bookingStateQuery, cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, INVALID_DETAILS, INVALID_TRANSITION,
   promotedSignal, reduceSpacesUpdate, rescheduleUpdate, reserveUpdate, sessionCancelledSignal, submitDetailsUpdate, suspendUpdate,
   TIME_REFUSED, type BookingState, type HostAnswer, type BookingWorkflowInput, type CheckIn, type PlannedReminder, type Reschedule, type WorkflowBookingStatus,
 } from './messages';
@@ -16,7 +16,7 @@ import {
   cancellationPayload, checkInPayload, customerDetails, hostAnswerPayload, parsePayload, promotedPayload, reschedulePayload,
   spacesChangePayload,
 } from './payloads';
-import { BookingStatusKey, CustomerEmailKey, searchAttributesOf } from './search-attributes';
+import { BookingStatusKey, searchAttributesOf } from './search-attributes';
 
 const { placeHold } = proxyLocalActivities<BookingActivities>(HOLD_OPTIONS);
 // A reschedule and an adoption are idempotent by step like a transition, so they retry the same way.
@@ -165,11 +165,6 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
   setHandler(reserveUpdate, async () => {
     await condition(() => holdOutcome !== null);
     return holdOutcome!;
-  });
-  // Anonymized in the database: nothing personal stays in the state or the search attributes.
-  setHandler(anonymizeUpdate, () => {
-    if (state.booking) state.booking = { ...state.booking, customerEmail: null };
-    upsertSearchAttributes([{ key: CustomerEmailKey, value: null }]);
   });
   setHandler(submitDetailsUpdate, (details) => transition(
     ['held'], state.booking?.requiresApproval ? 'pending_approval' : 'confirmed', 'customer', null,

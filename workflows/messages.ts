@@ -78,11 +78,6 @@ export const rescheduleUpdate = defineUpdate<BookingSnapshot, [Reschedule]>('res
 /** The host moves a seated session booking back to the waiting list, or a waiting one onto seats ahead of its turn. */
 export const suspendUpdate = defineUpdate<BookingSnapshot, [HostAnswer]>('suspend');
 export const acceptUpdate = defineUpdate<BookingSnapshot, [HostAnswer]>('accept');
-/**
- * The customer's personal data was erased from the database: the workflow forgets the e-mail it
- * holds and clears the `CustomerEmail` search attribute (histories keep only encrypted copies).
- */
-export const anonymizeUpdate = defineUpdate<void>('anonymize');
 export const bookingStateQuery = defineQuery<BookingState>('bookingState');
 /** A waiting booking was promoted in the database (by whoever freed the seats); here is its new state. */
 export const promotedSignal = defineSignal<[BookingSnapshot]>('promoted');

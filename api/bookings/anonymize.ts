@@ -7,9 +7,9 @@ import type { BookingCommandDeps } from './commands';
 
 /**
  * Erases the customer's personal data (issue 15, item 5): the database first, in one transaction
- * that also deletes the key of the booking's encrypted Temporal payloads; then the cleartext
- * `CustomerEmail` search attribute (cleared by a running workflow, or its closed execution
- * deleted). Idempotent: a repeated call finds nothing left to erase in the database and makes
+ * that also deletes the key of the booking's encrypted Temporal payloads; then the booking's
+ * workflow executions, whose histories hold the `CustomerEmail` search attribute in cleartext
+ * (a running one is replaced by a run that adopts the anonymized booking). Idempotent: a repeated call finds nothing left to erase in the database and makes
  * sure Temporal holds nothing either (a first call cut short by a Temporal outage is completed).
  */
 export async function anonymizeBooking(
@@ -26,6 +26,6 @@ export async function anonymizeBooking(
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     });
   }
-  await eraseFromTemporal(deps.temporal, bookingId);
+  await eraseFromTemporal(deps.temporal, bookingId, deps.taskQueue);
   return anonymized.booking;
 }

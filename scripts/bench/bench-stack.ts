@@ -1,3 +1,4 @@
+import { bookingDataConverter } from '../../personal-data/data-converter';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
@@ -46,7 +47,7 @@ export async function startBenchStack(name: string, { workerProcess = false } = 
   await migrateToLatest(db);
   const taskQueue = `bench-${name}-${randomUUID()}`;
   const connection = await Connection.connect({ address: infra.temporalAddress });
-  const temporal = new Client({ connection });
+  const temporal = new Client({ connection, dataConverter: bookingDataConverter(db) });
   // Logging as in production (JSON lines at info), written to /dev/null: its cost counts, its output does not.
   const logger = pino({ level: 'info' }, pino.destination('/dev/null'));
   const child = workerProcess ? await startWorkerProcess('worker.ts', {

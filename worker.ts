@@ -12,6 +12,7 @@ import type { Database } from './db/schema';
 import type { MailLinks } from './activities/booking-mails';
 import { bookingDataConverter } from './personal-data/data-converter';
 import { ensureReconcilerSchedule } from './reconciler-schedule';
+import { ensureRetentionSchedule } from './retention-schedule';
 import type { OutboundPolicy } from './outbound/address-policy';
 import { runWithHeartbeat } from './worker-heartbeat';
 import { serveWorkerHealth } from './worker-health';
@@ -83,6 +84,7 @@ async function main() {
   const clientConnection = await Connection.connect({ address: config.temporalAddress });
   const temporal = new Client({ connection: clientConnection, namespace: config.temporalNamespace, dataConverter: bookingDataConverter(db) });
   await ensureReconcilerSchedule(temporal, config.taskQueue, config.reconcileIntervalSeconds);
+  await ensureRetentionSchedule(temporal, config.taskQueue, config.retentionIntervalSeconds);
   // The compiled worker loads the bundle `npm run build` made; under tsx (npm start) there is none
   // beside it, and the workflows are bundled at start.
   const prebuilt = fs.existsSync(PREBUILT_WORKFLOW_BUNDLE);

@@ -84,7 +84,8 @@ export async function anonymizeBookingData(
       .where('booking_id', '=', bookingId).execute();
     // The outbox and sent e-mails: what they said and to whom; kind, status and times stay.
     await trx.updateTable('notifications')
-      .set({ recipient: null, subject: sql<string>`kind`, body: '', html: null, ics: null, error: null })
+      // The dedupe key names the recipient too; the row's own id keeps it unique.
+      .set({ recipient: null, subject: sql<string>`kind`, body: '', html: null, ics: null, error: null, dedupe_key: sql<string>`'erased:' || id` })
       .where('booking_id', '=', bookingId).execute();
     await deleteIdempotencyRecords(trx, organizationId, bookingId);
     await eraseKey(trx, bookingId, now);
@@ -108,20 +109,24 @@ async function eraseKey(db: Db, bookingId: string, now: Date): Promise<void> {
     .onConflict((oc) => oc.column('booking_id').doUpdateSet({ key: null, erased_at: now })).execute();
 }
 
+/** A booking the retention period has caught up with. */
+export interface BookingDue { bookingId: string; organizationId: string }
+
+const ENDED: Booking['status'][] = ['completed', 'no_show', 'cancelled', 'expired', 'declined'];
+
 /**
- * Ended bookings of organizations with a retention period, ended longer ago than it and not yet
- * anonymized: what the retention Schedule erases next (oldest first, at most `limit`).
+ * Ended bookings of organizations with a retention period, not yet anonymized, whose time and
+ * ending both lie longer ago than that period: what the retention Schedule erases next, oldest first.
  */
-export async function findBookingsPastRetention(
-  db: Db, now: Date, endedStatuses: readonly string[], limit: number,
-): Promise<Array<{ id: string; organization_id: string }>> {
-  return db.selectFrom('bookings').innerJoin('organizations', 'organizations.id', 'bookings.organization_id')
+export async function findBookingsPastRetention(db: Db, now: Date, limit: number): Promise<BookingDue[]> {
+  const rows = await db.selectFrom('bookings').innerJoin('organizations', 'organizations.id', 'bookings.organization_id')
     .select(['bookings.id', 'bookings.organization_id'])
     .where('organizations.retention_days', 'is not', null)
     .where('bookings.anonymized_at', 'is', null)
-    .where('bookings.status', 'in', [...endedStatuses] as Booking['status'][])
-    .where(sql<boolean>`bookings.end_at < ${now}::timestamptz - make_interval(days => organizations.retention_days)`)
+    .where('bookings.status', 'in', ENDED)
+    .where(sql<boolean>`greatest(bookings.end_at, bookings.updated_at) < ${now}::timestamptz - make_interval(days => organizations.retention_days)`)
     .orderBy('bookings.end_at').limit(limit).execute();
+  return rows.map((row) => ({ bookingId: row.id, organizationId: row.organization_id }));
 }
 
 /**
@@ -133,17 +138,20 @@ export async function findBookingsPastRetention(
  * and reconciler workflows) carry personal fields only sealed with the booking's key, deleted already.
  */
 export async function eraseFromTemporal(
-  temporal: Client, bookingId: string, taskQueue: string,
+  temporal: Client, bookingId: string, taskQueue: string, anonymizedAt: Date,
 ): Promise<{ terminated: number; deleted: number; readopted: boolean }> {
   const workflowId = bookingWorkflowId(bookingId);
   const runs = new Map<string, boolean>();
+  // Runs started after the anonymization (the one that carries the booking on) know nothing
+  // personal: a repeated call leaves them be.
+  const erasable = (started: Date) => started.getTime() < anonymizedAt.getTime();
   for await (const execution of temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
-    runs.set(execution.runId, execution.status.name === 'RUNNING');
+    if (erasable(execution.startTime)) runs.set(execution.runId, execution.status.name === 'RUNNING');
   }
   // Visibility may not list a workflow started a moment ago: the current run is asked directly too.
   try {
     const current = await temporal.workflow.getHandle(workflowId).describe();
-    runs.set(current.runId, current.status.name === 'RUNNING');
+    if (erasable(current.startTime)) runs.set(current.runId, current.status.name === 'RUNNING');
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
   }

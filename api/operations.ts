@@ -8,6 +8,7 @@ import {
   availabilityDaysResponse, availabilityQueryFields, availabilityResponse, availabilitySearchBody, availabilitySearchResponse,
 } from './availability/schemas';
 import { organizationResponse, updateOrganizationBody } from './organization/schemas';
+import { codecBody, codecResponse } from './codec/schemas';
 import { createResourceBody, listResourcesQuery, resourceResponse, updateResourceBody } from './resources/schemas';
 import { createServiceBody, listServicesQuery, serviceResponse, updateServiceBody } from './services/schemas';
 import {
@@ -59,6 +60,8 @@ const calendarFeedQuery = z.object({
 
 export const operations: Operation[] = [
   { operationId: 'health', tag: 'Operations', method: 'get', path: '/healthz', summary: 'The process answers', access: 'public', response: z.object({ status: z.literal('ok') }).meta({ id: 'Health' }), status: 200, errors: [] },
+  { operationId: 'codecDecode', tag: 'Operations', method: 'post', path: '/codec/decode', summary: 'Temporal remote codec (for the Temporal UI): opens the sealed personal fields of the organization\'s bookings; anonymized ones stay null', access: 'api_key', body: codecBody, response: codecResponse, status: 200, errors: [] },
+  { operationId: 'codecEncode', tag: 'Operations', method: 'post', path: '/codec/encode', summary: 'Temporal remote codec: answers the payloads as they came (what the UI sends names no booking)', access: 'api_key', body: codecBody, response: codecResponse, status: 200, errors: [] },
   { operationId: 'readiness', tag: 'Operations', method: 'get', path: '/readyz', summary: 'The service can do its job: database, Temporal and a worker; 503 names what is missing', access: 'public', response: readyResponse, status: 200, alsoStatus: { status: 503, description: 'Not ready: checks names the dependency that is not usable' }, errors: [] },
   { operationId: 'metrics', tag: 'Operations', method: 'get', path: '/metrics', summary: 'Prometheus metrics of the API (and, in one process, of the worker)', access: 'public', response: z.string(), responseType: 'text/plain', status: 200, errors: [] },
   { operationId: 'docs', tag: 'Operations', method: 'get', path: '/docs', summary: 'This reference, rendered by Redoc (served from its npm package, works offline)', access: 'public', response: z.string(), responseType: 'text/html', status: 200, errors: [] },
@@ -112,8 +115,8 @@ export const operations: Operation[] = [
   { operationId: 'updateWebhook', tag: 'Webhooks', method: 'patch', path: '/v1/webhooks/{id}', summary: 'Change a webhook subscription; enabled: true re-enables one disabled by a 410', access: 'api_key', body: updateWebhookBody, response: webhookResponse, status: 200, errors: [] },
   { operationId: 'deleteWebhook', tag: 'Webhooks', method: 'delete', path: '/v1/webhooks/{id}', summary: 'Delete a webhook subscription and its delivery log', access: 'api_key', status: 204, errors: [] },
   { operationId: 'listWebhookDeliveries', tag: 'Webhooks', method: 'get', path: '/v1/webhooks/{id}/deliveries', summary: 'Delivery attempts of a subscription, newest first', access: 'api_key', query: listWebhooksQuery, response: page(deliveryResponse, 'WebhookDeliveryPage'), status: 200, errors: [] },
-  { operationId: 'getOrganization', tag: 'Organization', method: 'get', path: '/v1/organization', summary: 'The organization\'s name and logo (branding of the booking pages and e-mails)', access: 'api_key', response: organizationResponse, status: 200, errors: [] },
-  { operationId: 'updateOrganization', tag: 'Organization', method: 'patch', path: '/v1/organization', summary: 'Change the organization\'s name or logo', access: 'api_key', body: updateOrganizationBody, response: organizationResponse, status: 200, errors: [] },
+  { operationId: 'getOrganization', tag: 'Organization', method: 'get', path: '/v1/organization', summary: 'The organization\'s name and logo (branding of the booking pages and e-mails) and its retention period', access: 'api_key', response: organizationResponse, status: 200, errors: [] },
+  { operationId: 'updateOrganization', tag: 'Organization', method: 'patch', path: '/v1/organization', summary: 'Change the organization\'s name, logo or retention period (retention_days: ended bookings are anonymized that long after their end)', access: 'api_key', body: updateOrganizationBody, response: organizationResponse, status: 200, errors: [] },
   { operationId: 'createApiKey', tag: 'ApiKeys', method: 'post', path: '/v1/api-keys', summary: 'Create an API key of the caller\'s organization; the key is returned only here', access: 'api_key', body: createApiKeyBody, response: createdApiKeyResponse, status: 201, errors: [422] },
   { operationId: 'listApiKeys', tag: 'ApiKeys', method: 'get', path: '/v1/api-keys', summary: 'List the organization\'s API keys (never the keys themselves)', access: 'api_key', query: listApiKeysQuery, response: page(apiKeyResponse, 'ApiKeyPage'), status: 200, errors: [] },
   { operationId: 'getApiKey', tag: 'ApiKeys', method: 'get', path: '/v1/api-keys/{id}', summary: 'Read an API key\'s name, prefix, last use and revocation', access: 'api_key', response: apiKeyResponse, status: 200, errors: [] },

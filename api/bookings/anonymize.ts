@@ -26,6 +26,6 @@ export async function anonymizeBooking(
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     });
   }
-  await eraseFromTemporal(deps.temporal, bookingId, deps.taskQueue);
+  await eraseFromTemporal(deps.temporal, bookingId, deps.taskQueue, anonymized.booking.anonymized_at ?? new Date());
   return anonymized.booking;
 }

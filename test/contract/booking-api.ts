@@ -697,14 +697,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The organization's name and logo (branding of the booking pages and e-mails) */
+        /** The organization's name and logo (branding of the booking pages and e-mails) and its retention period */
         get: operations["getOrganization"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change the organization's name or logo */
+        /** Change the organization's name, logo or retention period (retention_days: ended bookings are anonymized that long after their end) */
         patch: operations["updateOrganization"];
         trace?: never;
     };
@@ -1518,6 +1518,7 @@ export interface components {
             id: string;
             name: string;
             logo_url: string | null;
+            retention_days: number | null;
         };
         /**
          * @example {
@@ -1759,6 +1760,8 @@ export interface components {
             name?: string;
             /** @description A logo shown on the pages and in e-mails */
             logo_url?: string | null;
+            /** @description Ended bookings are anonymized this many days after their end (checked hourly); null keeps them */
+            retention_days?: number | null;
         };
         UpdateResource: {
             name?: string;

@@ -38,7 +38,8 @@ export function personalData<T>(bookingId: string, value: T): T {
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+  // Not a Date, byte array or class instance (those go through as JSON.stringify writes them).
+  return Object.prototype.toString.call(value) === '[object Object]';
 }
 
 /** The booking an object speaks for: a request's `bookingId`, or a snapshot's `id` (it has `customerEmail`). */

@@ -7,6 +7,7 @@ import { personalKeysOf } from '../../personal-data/keys';
 import { BookingPayloadCodec } from '../../personal-data/payload-codec';
 import { encodingOf, payloadConverter, SEALED_ENCODING, SEALED_METADATA } from '../../personal-data/payload-converter';
 import { authenticate, organizationOf } from '../auth';
+import { InvalidInput } from '../errors';
 import { parseInput } from '../validation';
 import { codecBody } from './schemas';
 
@@ -31,6 +32,19 @@ function sealedBookingIds(payloads: Payload[]): string[] {
   return payloads.flatMap((payload) => (encodingOf(payload) === SEALED_ENCODING
     ? Object.keys(JSON.parse(Buffer.from(payload.metadata![SEALED_METADATA] ?? new Uint8Array()).toString('utf8') || '{}'))
     : []));
+}
+
+/** The sealed payloads' booking ids, or a 400 naming the payload whose sealed metadata is not what the codec writes. */
+function sealedOrRefused(payloads: Payload[]): string[] {
+  return payloads.flatMap((payload, index) => {
+    try {
+      const ids = sealedBookingIds([payload]);
+      if (ids.some((id) => !/^[0-9a-f-]{36}$/i.test(id))) throw new Error('not a booking id');
+      return ids;
+    } catch {
+      throw new InvalidInput([{ path: `payloads.${index}.metadata.${SEALED_METADATA}`, message: 'is not sealed personal data of bookings' }]);
+    }
+  });
 }
 
 /** Browsers on these origins (the Temporal UI) may call the codec endpoint. */
@@ -66,14 +80,23 @@ export function codecRouter(db: Kysely<Database>, manageTokenSecret: string, cor
   router.post('/decode', async (req, res) => {
     const organizationId = organizationOf(req);
     const payloads = parseInput(codecBody, req.body).payloads.map(fromWire);
-    const ids = [...new Set(sealedBookingIds(payloads))];
+    const ids = [...new Set(sealedOrRefused(payloads))];
     const own = new Set(ids.length === 0 ? [] : (await db.selectFrom('bookings').select('id')
       .where('organization_id', '=', organizationId).where('id', 'in', ids).execute()).map((row) => row.id));
     const codec = new BookingPayloadCodec(personalKeysOf(db), (bookingId) => own.has(bookingId));
-    const decoded = await codec.decode(payloads);
+    const decoded = await codec.decode(payloads).catch(() => {
+      // Tampered with, or sealed under another key: not a payload this codec can open.
+      throw new InvalidInput([{ path: 'payloads', message: 'holds a sealed payload that does not open with its booking\'s key' }]);
+    });
     // The UI shows json/plain: a booking's payload is handed over joined, as the workflow saw it.
-    const plain = decoded.map((payload, index) => (encodingOf(payloads[index]) === SEALED_ENCODING
-      ? defaultPayloadConverter.toPayload(payloadConverter.fromPayload(payload)) : payload));
+    const plain = decoded.map((payload, index) => {
+      if (encodingOf(payloads[index]) !== SEALED_ENCODING) return payload;
+      try {
+        return defaultPayloadConverter.toPayload(payloadConverter.fromPayload(payload));
+      } catch {
+        throw new InvalidInput([{ path: `payloads.${index}.data`, message: 'is not the JSON of a sealed payload' }]);
+      }
+    });
     res.json({ payloads: plain.map(toWire) });
   });
   router.post('/encode', async (req, res) => {

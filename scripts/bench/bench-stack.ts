@@ -1,4 +1,3 @@
-import { bookingDataConverter } from '../../personal-data/data-converter';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
@@ -7,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { createApp } from '../../api/app';
 import { createDb, ensureDatabase } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrate';
+import { bookingDataConverter } from '../../personal-data/data-converter';
 import { addApiKey, createOrganization, generateApiKey } from '../../db/organizations';
 import type { Database } from '../../db/schema';
 import { createBookingWorker } from '../../worker';

@@ -177,11 +177,11 @@ export async function eraseFromTemporal(
   }
   if (terminated === 0) return { terminated, deleted, readopted: false };
   // The reconciler, for this one booking: a live booking gets a new run, an ended one nothing.
-  await temporal.workflow.execute(reconcileBookingsWorkflow, {
+  // Started, not awaited: without a worker now, the periodic reconciler does the same later.
+  await temporal.workflow.start(reconcileBookingsWorkflow, {
     workflowId: `reconcile-booking-${bookingId}`, taskQueue,
     args: [{ bookingIds: [bookingId], graceSeconds: 0 }],
     workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-    workflowExecutionTimeout: '30 seconds',
     staticSummary: `Carry booking ${bookingId} on after its personal data was erased`,
   });
   return { terminated, deleted, readopted: true };

@@ -118,11 +118,13 @@ test('anonymize erases the customer everywhere: tables, outbox, deliveries, e-ma
   // The booking keeps its times, status and counts.
   const after = (await get(`/v1/bookings/${live.id}`)).body;
   expect(after).toMatchObject({ status: 'confirmed', start: before.start, end: before.end, spaces: before.spaces, resource_ids: before.resource_ids });
-  const events = (await get(`/v1/bookings/${live.id}/events`)).body.data;
   // Audited once (a repeat changes nothing), then the new run's adoption; no reason survives (free text).
-  const sameStatus = events.filter((event: { to: string; from: string }) => event.from === 'confirmed' && event.to === 'confirmed');
+  type Event = { to: string; from: string; actor: string; reason: string | null };
+  const events: Event[] = await waitFor(async () => (await get(`/v1/bookings/${live.id}/events`)).body.data,
+    (list: Event[]) => list.some((event) => event.actor === 'reconciler'), 30_000);
+  const sameStatus = events.filter((event) => event.from === 'confirmed' && event.to === 'confirmed');
   expect(sameStatus).toMatchObject([{ actor: 'host', reason: null }, { actor: 'reconciler' }]);
-  expect(events.filter((event: { reason: string | null }) => event.reason?.includes(NAME))).toEqual([]);
+  expect(events.filter((event) => event.reason?.includes(NAME))).toEqual([]);
 
   // The closed workflow's execution is deleted; the live one is carried on by a new run that knows nothing personal.
   // Temporal deletes a closed execution asynchronously, after its own pending tasks: wait for it.

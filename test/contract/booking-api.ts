@@ -1016,6 +1016,19 @@ export interface components {
             present: boolean;
             reason?: string;
         };
+        /**
+         * @example {
+         *       "payloads": [
+         *         {
+         *           "metadata": {
+         *             "encoding": "anNvbi9ib29raW5nLXNlYWxlZA==",
+         *             "booking-sealed": "eyI1YjBjMmQ2ZS03ZjgxLTRhOTItYjNjNC1kNWU2ZjcwODE5MjAiOiJxMXcyZTMuLi4ifQ=="
+         *           },
+         *           "data": "eyJob2xkIjp7ImJvb2tpbmdJZCI6IjViMGMyZDZlLTdmODEtNGE5Mi1iM2M0LWQ1ZTZmNzA4MTkyMCIsImN1c3RvbWVyIjpudWxsfX0="
+         *         }
+         *       ]
+         *     }
+         */
         CodecPayloads: {
             payloads: {
                 metadata?: {
@@ -1755,6 +1768,11 @@ export interface components {
             /** @description Fewer than the booking holds; the seats given back go to the waiting list */
             spaces: number;
         };
+        /**
+         * @example {
+         *       "retention_days": 365
+         *     }
+         */
         UpdateOrganization: {
             /** @description The business's name on the pages and in e-mails */
             name?: string;

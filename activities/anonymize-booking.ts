@@ -106,7 +106,9 @@ async function deleteIdempotencyRecords(db: Db, organizationId: string, bookingI
 /** The key goes; the row stays (key null) so that no new key is ever made for this booking. */
 async function eraseKey(db: Db, bookingId: string, now: Date): Promise<void> {
   await db.insertInto('booking_personal_keys').values({ booking_id: bookingId, key: null, erased_at: now })
-    .onConflict((oc) => oc.column('booking_id').doUpdateSet({ key: null, erased_at: now })).execute();
+    .onConflict((oc) => oc.column('booking_id').doUpdateSet({
+      key: null, erased_at: sql<Date>`coalesce(booking_personal_keys.erased_at, excluded.erased_at)`,
+    })).execute();
 }
 
 /** A booking the retention period has caught up with. */

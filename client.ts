@@ -1,4 +1,7 @@
 import { Client, Connection, type ClientInterceptors } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import type { Database } from './db/schema';
+import { bookingDataConverter } from './personal-data/data-converter';
 import { requestIdClientInterceptor } from './telemetry/request-id-client-interceptor';
 
 /** Every Temporal client of the API passes the request id on (see telemetry/). */
@@ -7,10 +10,12 @@ export const clientInterceptors: ClientInterceptors = { workflow: [requestIdClie
 export interface TemporalClientOptions {
   address: string;
   namespace: string;
+  /** Where the keys of personal fields in payloads are (see personal-data/). */
+  db: Kysely<Database>;
 }
 
 /** One connection per process; the API and scripts share this factory. */
-export async function createTemporalClient({ address, namespace }: TemporalClientOptions): Promise<Client> {
+export async function createTemporalClient({ address, namespace, db }: TemporalClientOptions): Promise<Client> {
   const connection = await Connection.connect({ address });
-  return new Client({ connection, namespace, interceptors: clientInterceptors });
+  return new Client({ connection, namespace, interceptors: clientInterceptors, dataConverter: bookingDataConverter(db) });
 }

@@ -10,7 +10,9 @@ import { loadConfig } from './config';
 import { createDb } from './db/connection';
 import type { Database } from './db/schema';
 import type { MailLinks } from './activities/booking-mails';
+import { bookingDataConverter } from './personal-data/data-converter';
 import { ensureReconcilerSchedule } from './reconciler-schedule';
+import { ensureRetentionSchedule } from './retention-schedule';
 import type { OutboundPolicy } from './outbound/address-policy';
 import { runWithHeartbeat } from './worker-heartbeat';
 import { serveWorkerHealth } from './worker-health';
@@ -53,6 +55,8 @@ export function createBookingWorker({
     ...(shutdownGraceTime !== undefined && { shutdownGraceTime, shutdownForceTime: shutdownGraceTime + 5_000 }),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
     activities: createActivities({ db, mailer, temporal, outbound, links }),
+    // Personal fields are sealed with their booking's key; a prebuilt bundle must carry the same converter.
+    dataConverter: bookingDataConverter(db),
     // A prebuilt bundle already holds the workflow interceptors (bundleWorkflowCode's workflowInterceptorModules).
     interceptors: { activity: [activityLogInterceptor(logger), activityMetricsInterceptor], ...(!workflowBundle && { workflowModules: workflowInterceptorModules }) },
   });
@@ -78,8 +82,9 @@ async function main() {
   const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : null;
   const links = config.manageTokenSecret ? { publicUrl: config.publicUrl, manageTokenSecret: config.manageTokenSecret } : null;
   const clientConnection = await Connection.connect({ address: config.temporalAddress });
-  const temporal = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
+  const temporal = new Client({ connection: clientConnection, namespace: config.temporalNamespace, dataConverter: bookingDataConverter(db) });
   await ensureReconcilerSchedule(temporal, config.taskQueue, config.reconcileIntervalSeconds);
+  await ensureRetentionSchedule(temporal, config.taskQueue, config.retentionIntervalSeconds);
   // The compiled worker loads the bundle `npm run build` made; under tsx (npm start) there is none
   // beside it, and the workflows are bundled at start.
   const prebuilt = fs.existsSync(PREBUILT_WORKFLOW_BUNDLE);

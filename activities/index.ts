@@ -4,6 +4,8 @@ import type { Database } from '../db/schema';
 import type { Mailer } from './mailer';
 import { sendBookingMails, type BookingMailsOutcome, type BookingMailsRequest, type MailLinks } from './booking-mails';
 import { adoptBookings } from './adopt-bookings';
+import { anonymizeBookingData, eraseFromTemporal, findBookingsPastRetention, type BookingDue } from './anonymize-booking';
+import { activityInfo } from '@temporalio/activity';
 import { attemptDeadline } from './attempt-deadline';
 import { cancellationReason, type CancellationRequestRef } from './cancellation-request';
 import { findOrphanedBookings, type OrphanedBooking, type OrphanSearch, type OrphanSearchResult } from './find-orphaned-bookings';
@@ -65,6 +67,14 @@ export function createActivities({ db, now = () => new Date(), mailer = null, te
     sendBookingMails: (request: BookingMailsRequest): Promise<BookingMailsOutcome> => sendBookingMails(db, mailer, links, request, now()),
     listEventSubscriptions: (request: EventSubscriptionsRequest): Promise<string[]> => listEventSubscriptions(db, request),
     deliverWebhook: (request: DeliverWebhookRequest): Promise<DeliverWebhookOutcome> => deliverWebhook(db, outbound, request, now()),
+    findBookingsPastRetention: ({ limit }: { limit: number }): Promise<BookingDue[]> => findBookingsPastRetention(db, now(), limit),
+    /** The retention period's anonymization: the database, then Temporal (as POST /v1/bookings/:id/anonymize). */
+    anonymizeBooking: async ({ bookingId, organizationId }: BookingDue): Promise<{ eventId: string | null }> => {
+      const anonymized = await anonymizeBookingData(db, organizationId, bookingId, 'retention', now());
+      if (!anonymized) return { eventId: null };
+      await eraseFromTemporal(temporalFor('retention period'), bookingId, activityInfo().taskQueue, anonymized.booking.anonymized_at ?? now());
+      return { eventId: anonymized.eventId };
+    },
   };
   for (const name of Object.keys(activities) as (keyof typeof activities)[]) {
     (activities as Record<string, unknown>)[name] = failingFastOnInvalidData(activities[name] as (...args: unknown[]) => Promise<unknown>);

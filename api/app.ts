@@ -26,6 +26,8 @@ import { sessionsRouter } from './sessions/router';
 import { webhooksRouter } from './webhooks/router';
 import { customerPagesRouter } from '../web/router';
 import { organizationRouter } from './organization/router';
+import { codecRouter } from './codec/router';
+import { personalKeysOf } from '../personal-data/keys';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -42,7 +44,11 @@ export interface AppDeps {
   logger?: Logger;
   /** Per API key and per manage token; absent, unlimited. */
   rateLimits?: RateLimits;
+  /** Origins (the Temporal UI's) whose browsers may call the codec endpoint; default the local dev UI. */
+  codecCorsOrigins?: string[];
 }
+
+const DEV_TEMPORAL_UI_ORIGINS = ['http://localhost:8233', 'http://127.0.0.1:8233'];
 
 /** The whole HTTP surface, separate from listen() so tests serve the real app on port 0. */
 export function createApp(deps: AppDeps): Express {
@@ -65,6 +71,9 @@ export function createApp(deps: AppDeps): Express {
   // The customers' booking and manage pages: no API key, the manage token is in the path.
   app.use(customerPagesRouter(deps));
 
+  // Temporal UI's remote codec: decrypts the personal fields of the caller's bookings in histories.
+  app.use('/codec', codecRouter(deps.db, deps.manageTokenSecret, deps.codecCorsOrigins ?? DEV_TEMPORAL_UI_ORIGINS));
+
   const v1 = express.Router();
   // A resource's calendar feed by its signed URL: calendar apps send no Authorization header.
   v1.use(signedCalendarFeedRouter(deps.db, deps.manageTokenSecret));
@@ -75,7 +84,8 @@ export function createApp(deps: AppDeps): Express {
   v1.use('/resources', resourcesRouter(deps.db));
   v1.use('/services', servicesRouter(deps.db));
   v1.use('/sessions', sessionsRouter(deps));
-  v1.use('/bookings', bookingsRouter(deps));
+  // Anonymizing here takes effect at once on this process's key cache (the API's client shares it).
+  v1.use('/bookings', bookingsRouter({ ...deps, forgetPersonalKey: (bookingId) => personalKeysOf(deps.db).forget(bookingId) }));
   v1.use('/availability', availabilityRouter(deps.db));
   v1.use('/webhooks', webhooksRouter(deps.db, deps.outbound ?? STRICT_POLICY));
   v1.use('/api-keys', apiKeysRouter(deps.db));

@@ -35,6 +35,17 @@ export const componentExamples: Record<string, unknown[]> = {
   CustomerDetails: [{ name: 'Grace Hopper', email: 'grace@example.com', phone: '+44 20 7946 0000', notes: 'Wheelchair access, please' }],
   RescheduleBooking: [{ start: '2027-03-02T11:00:00+01:00' }],
   Cancellation: [{ reason: 'Cannot make it after all' }],
+  UpdateOrganization: [{ retention_days: 365 }],
+  // A history payload as the Temporal UI sends it: the booking's personal fields sealed beside the rest.
+  CodecPayloads: [{
+    payloads: [{
+      metadata: {
+        encoding: 'anNvbi9ib29raW5nLXNlYWxlZA==',
+        'booking-sealed': 'eyI1YjBjMmQ2ZS03ZjgxLTRhOTItYjNjNC1kNWU2ZjcwODE5MjAiOiJxMXcyZTMuLi4ifQ==',
+      },
+      data: 'eyJob2xkIjp7ImJvb2tpbmdJZCI6IjViMGMyZDZlLTdmODEtNGE5Mi1iM2M0LWQ1ZTZmNzA4MTkyMCIsImN1c3RvbWVyIjpudWxsfX0=',
+    }],
+  }],
   CreateWebhook: [{ url: 'https://crm.example.com/hooks/bookings', event_types: ['booking.confirmed', 'booking.cancelled'] }],
   Booking: [{
     id: '5b0c2d6e-7f81-4a92-b3c4-d5e6f7081920',
@@ -56,6 +67,7 @@ export const componentExamples: Record<string, unknown[]> = {
     rebooked_from: null,
     revision: 1,
     checked_in: null,
+    anonymized_at: null,
     notes: null,
     metadata: { source: 'website' },
     hold_expires_at: '2027-02-20T14:10:00+01:00',

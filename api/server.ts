@@ -12,11 +12,12 @@ async function main() {
   }
   const logger = createLogger({ level: config.logLevel, format: config.logFormat }).child({ process: 'api' });
   const db = createDb(config.databaseUrl);
-  const temporal = await createTemporalClient({ address: config.temporalAddress, namespace: config.temporalNamespace });
+  const temporal = await createTemporalClient({ address: config.temporalAddress, namespace: config.temporalNamespace, db });
   let draining = false;
   const app = createApp({
     db, temporal, taskQueue: config.taskQueue, manageTokenSecret: config.manageTokenSecret, isDraining: () => draining, logger, publicUrl: config.publicUrl,
     outbound: { allowedHosts: config.webhookAllowedHosts, allowHttp: config.webhookAllowHttp },
+    codecCorsOrigins: [`http://localhost:${config.temporalUiPort}`, `http://127.0.0.1:${config.temporalUiPort}`],
     rateLimits: { apiKeyPerMinute: config.rateLimitApiKeyPerMinute, manageTokenPerMinute: config.rateLimitManageTokenPerMinute },
   });
   const server = app.listen(config.port, config.host);

@@ -37,5 +37,6 @@ export function bookingRepresentation(booking: Booking, zone = booking.timezone)
     created_at: inZone(booking.created_at, zone),
     updated_at: inZone(booking.updated_at, zone),
     workflow_id: `booking-${booking.id}`,
+    anonymized_at: booking.anonymized_at && inZone(booking.anonymized_at, zone),
   };
 }

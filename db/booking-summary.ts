@@ -52,7 +52,8 @@ export async function operatorLabel(db: Kysely<Database>, organizationId: string
     `- **Resources:** ${named.map((resource) => `${resource.name} (\`${resource.id}\`)`).join(', ') || '—'}`,
     ...(booking.sessionId ? [`- **Session:** \`${booking.sessionId}\` · ${booking.spaces} seat(s)`] : []),
     `- **Starts:** ${when} ${zone} (${booking.start.toISOString()})`,
-    `- **Customer:** ${booking.customerEmail ?? 'details not submitted yet'}`,
+    // No personal data here: static details are not encrypted, and a history cannot be rewritten.
+    `- **Customer:** ${booking.customerEmail ? `details submitted (\`GET ${route}\`)` : 'details not submitted yet'}`,
     '',
     `API: \`GET ${route}\` · \`GET ${route}/events\` · \`POST ${route}/cancel\``,
   ].join('\n');

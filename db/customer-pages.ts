@@ -4,7 +4,11 @@ import type { ServiceWithResources } from './services';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export interface Branding { organizationId: string; name: string; logoUrl: string | null }
+export interface Branding {
+  organizationId: string; name: string; logoUrl: string | null;
+  /** Days ended bookings keep their personal data; null = kept (absent where only the brand is read). */
+  retentionDays?: number | null;
+}
 
 /** A service whose organization published it under this slug; unpublished ones are not found. */
 export async function findPublicService(db: Db, slug: string): Promise<ServiceWithResources | undefined> {
@@ -16,12 +20,12 @@ export async function findPublicService(db: Db, slug: string): Promise<ServiceWi
 }
 
 export async function findBranding(db: Db, organizationId: string): Promise<Branding> {
-  const row = await db.selectFrom('organizations').select(['id', 'name', 'logo_url'])
+  const row = await db.selectFrom('organizations').select(['id', 'name', 'logo_url', 'retention_days'])
     .where('id', '=', organizationId).executeTakeFirstOrThrow();
-  return { organizationId: row.id, name: row.name, logoUrl: row.logo_url };
+  return { organizationId: row.id, name: row.name, logoUrl: row.logo_url, retentionDays: row.retention_days };
 }
 
-export function updateBranding(db: Db, organizationId: string, changes: { name?: string; logo_url?: string | null }) {
+export function updateBranding(db: Db, organizationId: string, changes: { name?: string; logo_url?: string | null; retention_days?: number | null }) {
   return db.updateTable('organizations').set(changes).where('id', '=', organizationId)
     .returning(['id', 'name', 'logo_url']).executeTakeFirstOrThrow();
 }

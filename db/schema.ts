@@ -25,6 +25,8 @@ export interface OrganizationTable {
   name: string;
   /** Branding of the public pages and e-mails (0013). */
   logo_url: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Ended bookings older than this many days are anonymized (0014); null = kept. */
+  retention_days: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: CreatedAt;
 }
 
@@ -191,8 +193,18 @@ export interface BookingTable {
   /** The zone the customer reads times in (e-mails); null = the resource's (0013). */
   customer_timezone: ColumnType<string | null, string | null | undefined, string | null>;
   booking_fields: ColumnType<BookingFieldAnswers, BookingFieldAnswers | string | undefined, string>;
+  /** When the customer's personal data was erased (0014); null = not anonymized. */
+  anonymized_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+}
+
+/** The key that encrypts a booking's personal fields in Temporal payloads; null once erased. */
+export interface BookingPersonalKeyTable {
+  booking_id: string;
+  key: Buffer | null;
+  created_at: CreatedAt;
+  erased_at: Timestamp | null;
 }
 
 /** A resource's occupied time: a booking's, or a session's (exactly one of the two). */
@@ -276,7 +288,8 @@ export type BookingEventType =
   | 'booking.expired'
   | 'booking.rescheduled'
   | 'booking.checked_in'
-  | 'booking.reminder_sent';
+  | 'booking.reminder_sent'
+  | 'booking.anonymized';
 
 export interface WebhookSubscriptionTable {
   id: Generated<string>;
@@ -353,6 +366,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveryTable;
   booking_callback_deliveries: BookingCallbackDeliveryTable;
   worker_heartbeats: WorkerHeartbeatTable;
+  booking_personal_keys: BookingPersonalKeyTable;
 }
 
 export type ApiKey = Selectable<ApiKeyTable>;

@@ -18,6 +18,7 @@ export const BOOKING_EVENT_TYPES = [
   'booking.rescheduled',
   'booking.checked_in',
   'booking.reminder_sent',
+  'booking.anonymized',
 ] as const satisfies readonly BookingEventType[];
 
 /** A subscription's event type that stands for all of them, including types added later. */

@@ -14,6 +14,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const RACE_REQUESTS = Number(process.env.BENCH_RACE_REQUESTS ?? 1000);
 const RACE_IN_FLIGHT = Number(process.env.BENCH_RACE_IN_FLIGHT ?? 200);
 const WARM_UP = 20;
+/** BENCH_CUSTOMER=1: every reservation names its customer, so its workflow's payloads carry sealed personal fields. */
+const WITH_CUSTOMER = process.env.BENCH_CUSTOMER === '1';
 
 /** Distinct free half-hour slots on an always-open resource, starting a few days ahead. */
 function slot(index: number): string {
@@ -52,7 +54,8 @@ async function main() {
       });
     };
     const overHttp = (serviceId: string) => async (index: number) => {
-      const response = await post('/v1/bookings', { service_id: serviceId, start: slot(index) });
+      const customer = WITH_CUSTOMER ? { customer: { name: `Customer ${index}`, email: `customer-${index}@example.com` } } : {};
+      const response = await post('/v1/bookings', { service_id: serviceId, start: slot(index), ...customer });
       if (response.status !== 201) throw new Error(`reservation ${index}: ${response.status} ${JSON.stringify(response.body)}`);
     };
     const directly = (serviceId: string) => async (index: number) => {

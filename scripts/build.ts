@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { PAYLOAD_CONVERTER_PATH } from '../personal-data/data-converter';
 import { workflowInterceptorModules } from '../telemetry/workflow-interceptor-modules';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -19,6 +20,8 @@ async function main() {
     workflowsPath: path.join(ROOT, 'workflows'),
     // The request id's interceptors go into the bundle: a worker given a bundle loads no modules of its own.
     workflowInterceptorModules,
+    // The workflows' side of the personal-data codec (it sets personal fields apart for sealing).
+    payloadConverterPath: PAYLOAD_CONVERTER_PATH,
     logger: new DefaultLogger('WARN'),
   });
   fs.writeFileSync(path.join(DIST, 'workflow-bundle.js'), code);

@@ -196,6 +196,14 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
     validator: (checkIn) => {
       parsePayload(checkInPayload, checkIn);
       refuseUnless(state, checkInWindowOpen() ? ['confirmed', ...CHECK_IN_AFTER_END] : ['confirmed'], 'check in');
+      // From the start on (until the window after the end closes): nobody is present or absent before.
+      // Validators do not run on replay, so histories with earlier check-ins still replay.
+      if (state.booking && Date.now() < Date.parse(state.booking.start)) {
+        throw ApplicationFailure.create({
+          type: TIME_REFUSED, nonRetryable: true, details: ['check_in_not_open'],
+          message: `check-in opens at the booking's start, ${state.booking.start}`,
+        });
+      }
     },
   });
   setHandler(rescheduleUpdate, (request) => reschedule(request), {

@@ -3,6 +3,7 @@ import { findBooking } from '../../db/bookings';
 import type { Booking, BookingFieldAnswers } from '../../db/schema';
 import { findSession } from '../../db/sessions';
 import { findService } from '../../db/services';
+import { personalData } from '../../personal-data/payload-converter';
 import { submitDetailsUpdate } from '../../workflows/messages';
 import { IANAZone } from 'luxon';
 import { InvalidInput, NotFound } from '../errors';
@@ -27,7 +28,8 @@ export async function submitBookingDetails(
   const service = await findService(deps.db, organizationId, booking.service_id);
   if (!service) throw new NotFound(`service ${booking.service_id} not found`);
   const answers = checkBookingFields(service.booking_fields, { ...booking.booking_fields, ...details.booking_fields }, true);
-  return changeBooking(deps, organizationId, bookingId, submitDetailsUpdate, { ...details, booking_fields: answers });
+  // Marked as this booking's personal data: the payload codec seals it with the booking's key.
+  return changeBooking(deps, organizationId, bookingId, submitDetailsUpdate, personalData(bookingId, { ...details, booking_fields: answers }));
 }
 
 /**

@@ -19,12 +19,15 @@ import { parseInput, pathId } from '../validation';
 import { checkReservationAnswers, submitBookingDetails } from './details';
 import { changeBooking, rescheduleBooking, reserveBooking, reserveSessionBookings, type BookingCommandDeps } from './commands';
 import { rebookBooking } from './rebook';
+import { anonymizeBooking } from './anonymize';
 import {
   cancelBody, checkInBody, createBookingBody, createSessionBookingsBody, customerDetails, hostAnswerBody, listBookingsQuery,
   rescheduleBookingBody, spacesBody, timezoneQuery, toBookingResponse, toCallbackDeliveryResponse,
 } from './schemas';
 
-export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: string; outbound?: OutboundPolicy }): Router {
+export function bookingsRouter(deps: BookingCommandDeps & {
+  manageTokenSecret: string; outbound?: OutboundPolicy; forgetPersonalKey?: (bookingId: string) => void;
+}): Router {
   const router = Router();
   const zoneOf = (query: unknown) => parseInput(timezoneQuery, query).timezone;
 
@@ -175,6 +178,14 @@ export function bookingsRouter(deps: BookingCommandDeps & { manageTokenSecret: s
     const booking = await readableBooking(req);
     const deliveries = await listCallbackDeliveries(deps.db, booking.organization_id, booking.id);
     res.json({ callback_url: booking.callback_url, data: deliveries.map(toCallbackDeliveryResponse) });
+  });
+
+  // Erasing personal data is the organization's decision (a customer asks it to); a manage token gets 403.
+  router.post('/:id/anonymize', async (req, res) => {
+    const bookingId = pathId(req.params.id, 'booking');
+    const organizationId = organizationOf(req);
+    const booking = await anonymizeBooking(deps, organizationId, bookingId, 'host');
+    res.json(toBookingResponse(booking, zoneOf(req.query)));
   });
 
   router.post('/:id/cancel', async (req, res) => {

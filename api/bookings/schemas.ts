@@ -169,6 +169,8 @@ export const bookingResponse = z.object({
   created_at: z.string(),
   updated_at: z.string(),
   workflow_id: z.string(),
+  anonymized_at: z.string().nullable()
+    .meta({ description: 'When the customer\'s personal data was erased (POST /v1/bookings/{id}/anonymize or the retention period); null = not' }),
   waitlist_position: z.number().int().nullable().optional()
     .meta({ description: 'For a waiting booking read alone or just reserved: its place in the session\'s queue, 1 = next' }),
   manage_token: z.string().optional().meta({ description: 'Returned when the booking is created: the customer\'s key to it' }),

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { createApp } from '../../api/app';
 import { createDb, ensureDatabase } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrate';
+import { bookingDataConverter } from '../../personal-data/data-converter';
 import { addApiKey, createOrganization, generateApiKey } from '../../db/organizations';
 import type { Database } from '../../db/schema';
 import { createBookingWorker } from '../../worker';
@@ -46,7 +47,7 @@ export async function startBenchStack(name: string, { workerProcess = false } = 
   await migrateToLatest(db);
   const taskQueue = `bench-${name}-${randomUUID()}`;
   const connection = await Connection.connect({ address: infra.temporalAddress });
-  const temporal = new Client({ connection });
+  const temporal = new Client({ connection, dataConverter: bookingDataConverter(db) });
   // Logging as in production (JSON lines at info), written to /dev/null: its cost counts, its output does not.
   const logger = pino({ level: 'info' }, pino.destination('/dev/null'));
   const child = workerProcess ? await startWorkerProcess('worker.ts', {

@@ -17,6 +17,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/codec/decode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Temporal remote codec (for the Temporal UI): opens the sealed personal fields of the organization's bookings; anonymized ones stay null */
+        post: operations["codecDecode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/codec/encode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Temporal remote codec: answers the payloads as they came (what the UI sends names no booking) */
+        post: operations["codecEncode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/readyz": {
         parameters: {
             query?: never;
@@ -517,6 +551,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/bookings/{id}/anonymize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Erase the customer's personal data from the booking, its audit log, e-mails, webhook events and Temporal (times, status and counts stay); idempotent */
+        post: operations["anonymizeBooking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/bookings/{id}/ics": {
         parameters: {
             query?: never;
@@ -646,14 +697,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The organization's name and logo (branding of the booking pages and e-mails) */
+        /** The organization's name and logo (branding of the booking pages and e-mails) and its retention period */
         get: operations["getOrganization"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change the organization's name or logo */
+        /** Change the organization's name, logo or retention period (retention_days: ended bookings are anonymized that long after their end) */
         patch: operations["updateOrganization"];
         trace?: never;
     };
@@ -809,6 +860,7 @@ export interface components {
          *       "rebooked_from": null,
          *       "revision": 1,
          *       "checked_in": null,
+         *       "anonymized_at": null,
          *       "notes": null,
          *       "metadata": {
          *         "source": "website"
@@ -863,6 +915,8 @@ export interface components {
             created_at: string;
             updated_at: string;
             workflow_id: string;
+            /** @description When the customer's personal data was erased (POST /v1/bookings/{id}/anonymize or the retention period); null = not */
+            anonymized_at: string | null;
             /** @description For a waiting booking read alone or just reserved: its place in the session's queue, 1 = next */
             waitlist_position?: number | null;
             /** @description Returned when the booking is created: the customer's key to it */
@@ -963,6 +1017,35 @@ export interface components {
             /** @description false records a no-show: the booking ends as no_show instead of completed */
             present: boolean;
             reason?: string;
+        };
+        /**
+         * @example {
+         *       "payloads": [
+         *         {
+         *           "metadata": {
+         *             "encoding": "anNvbi9ib29raW5nLXNlYWxlZA==",
+         *             "booking-sealed": "eyI1YjBjMmQ2ZS03ZjgxLTRhOTItYjNjNC1kNWU2ZjcwODE5MjAiOiJxMXcyZTMuLi4ifQ=="
+         *           },
+         *           "data": "eyJob2xkIjp7ImJvb2tpbmdJZCI6IjViMGMyZDZlLTdmODEtNGE5Mi1iM2M0LWQ1ZTZmNzA4MTkyMCIsImN1c3RvbWVyIjpudWxsfX0="
+         *         }
+         *       ]
+         *     }
+         */
+        CodecPayloads: {
+            payloads: {
+                metadata?: {
+                    [key: string]: string;
+                };
+                data?: string;
+            }[];
+        };
+        CodecResult: {
+            payloads: {
+                metadata?: {
+                    [key: string]: string;
+                };
+                data?: string;
+            }[];
         };
         CreateApiKey: {
             /** @description What the key is for (an application, an environment), shown in lists */
@@ -1369,7 +1452,7 @@ export interface components {
         CreateWebhook: {
             url: string;
             /** @description Booking event types to receive; "*" = all, including types added later */
-            event_types: ("booking.held" | "booking.awaiting_approval" | "booking.waitlisted" | "booking.promoted" | "booking.confirmed" | "booking.declined" | "booking.cancelled" | "booking.expired" | "booking.rescheduled" | "booking.checked_in" | "booking.reminder_sent" | "*")[];
+            event_types: ("booking.held" | "booking.awaiting_approval" | "booking.waitlisted" | "booking.promoted" | "booking.confirmed" | "booking.declined" | "booking.cancelled" | "booking.expired" | "booking.rescheduled" | "booking.checked_in" | "booking.reminder_sent" | "booking.anonymized" | "*")[];
             /** @description Signing secret; generated and returned once if absent */
             secret?: string;
         };
@@ -1450,6 +1533,7 @@ export interface components {
             id: string;
             name: string;
             logo_url: string | null;
+            retention_days: number | null;
         };
         /**
          * @example {
@@ -1690,11 +1774,18 @@ export interface components {
             /** @description Fewer than the booking holds; the seats given back go to the waiting list */
             spaces: number;
         };
+        /**
+         * @example {
+         *       "retention_days": 365
+         *     }
+         */
         UpdateOrganization: {
             /** @description The business's name on the pages and in e-mails */
             name?: string;
             /** @description A logo shown on the pages and in e-mails */
             logo_url?: string | null;
+            /** @description Ended bookings are anonymized this many days after their end (checked hourly); null keeps them */
+            retention_days?: number | null;
         };
         UpdateResource: {
             name?: string;
@@ -1817,7 +1908,7 @@ export interface components {
         UpdateWebhook: {
             url?: string;
             /** @description Booking event types to receive; "*" = all, including types added later */
-            event_types?: ("booking.held" | "booking.awaiting_approval" | "booking.waitlisted" | "booking.promoted" | "booking.confirmed" | "booking.declined" | "booking.cancelled" | "booking.expired" | "booking.rescheduled" | "booking.checked_in" | "booking.reminder_sent" | "*")[];
+            event_types?: ("booking.held" | "booking.awaiting_approval" | "booking.waitlisted" | "booking.promoted" | "booking.confirmed" | "booking.declined" | "booking.cancelled" | "booking.expired" | "booking.rescheduled" | "booking.checked_in" | "booking.reminder_sent" | "booking.anonymized" | "*")[];
             /** @description true re-enables a subscription disabled by a 410 and clears disabled_reason */
             enabled?: boolean;
         };
@@ -1972,6 +2063,74 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
+        };
+    };
+    codecDecode: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Sent again with the same key, the request gets the first answer instead of creating twice */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodecPayloads"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodecResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    codecEncode: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Sent again with the same key, the request gets the first answer instead of creating twice */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodecPayloads"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodecResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     readiness: {
@@ -3170,6 +3329,38 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    anonymizeBooking: {
+        parameters: {
+            query?: {
+                /** @description Zone for the returned times; default the booking's resource zone */
+                timezone?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Booking"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["ServiceUnavailable"];

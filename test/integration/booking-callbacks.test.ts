@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { countRows, createBookable, futureSlot, reserve } from '../stack/fixtures';
 import { call, waitFor } from '../stack/http';
 import { startTestStack, type TestStack } from '../stack/test-stack';
@@ -26,15 +27,26 @@ const post = (path: string, body: unknown = {}) => call(stack.baseUrl, 'POST', p
 
 const verified = (secret: string, path: string) => receiver.verified(secret, path);
 
-test('the booking\'s callback URL receives its check-in and its cancellation, signed with its own secret', async () => {
-  const { serviceId } = await createBookable(stack);
-  const held = await reserve(stack, { service_id: serviceId, start: futureSlot(2), callback_url: receiverUrl('/flaky') });
+/**
+ * A confirmed one-minute booking that has started (check-in opens at the start), with its
+ * callback URL: reserved for the next minute, then waited for.
+ */
+async function startedBooking(callbackPath: string) {
+  const { serviceId } = await createBookable(stack, { durations_minutes: [1], slot_step_minutes: 1 });
+  const start = DateTime.utc().plus({ seconds: 5 }).startOf('minute').plus({ minutes: 1 });
+  const held = await reserve(stack, { service_id: serviceId, start: start.toISO(), callback_url: receiverUrl(callbackPath) });
   expect(held.status).toBe(201);
+  await post(`/v1/bookings/${held.body.id}/details`, { name: 'Ada', email: 'ada@example.com' });
+  await waitFor(async () => Date.now(), (now) => now >= start.toMillis(), 70_000);
+  return held;
+}
+
+test('the booking\'s callback URL receives its check-in and its cancellation, signed with its own secret', async () => {
+  const held = await startedBooking('/flaky');
   expect(held.body.callback_secret).toMatch(/^whsec_[A-Za-z0-9+/=]{40,}$/);
   // Shown at creation only.
   expect((await call(stack.baseUrl, 'GET', `/v1/bookings/${held.body.id}`, { token: stack.apiKey })).body.callback_secret).toBeUndefined();
 
-  await post(`/v1/bookings/${held.body.id}/details`, { name: 'Ada', email: 'ada@example.com' });
   expect((await post(`/v1/bookings/${held.body.id}/check-in`, { present: false, reason: 'did not show up' })).status).toBe(200);
   expect((await post(`/v1/bookings/${held.body.id}/cancel`, { reason: 'host sick' })).status).toBe(200);
 
@@ -57,16 +69,14 @@ test('the booking\'s callback URL receives its check-in and its cancellation, si
   expect(log.data).toHaveLength(3);
   expect(log.data[0]).toMatchObject({ delivered: false, status_code: 503, attempt: 1 });
   expect(log.data.filter((attempt: { attempt: number }) => attempt.attempt === 2)).toHaveLength(1);
-}, 90_000);
+}, 180_000);
 
 test('a present check-in is reported as present', async () => {
-  const { serviceId } = await createBookable(stack);
-  const held = await reserve(stack, { service_id: serviceId, start: futureSlot(4), callback_url: receiverUrl('/present') });
-  await post(`/v1/bookings/${held.body.id}/details`, { name: 'Ada', email: 'ada@example.com' });
+  const held = await startedBooking('/present');
   await post(`/v1/bookings/${held.body.id}/check-in`, { present: true });
   const [callback] = await waitFor(async () => verified(held.body.callback_secret, '/present'), (list) => list.length >= 1);
   expect(callback).toMatchObject({ type: 'booking.checked_in', present: true, reason: null, data: { checked_in: true } });
-});
+}, 150_000);
 
 test('a callback URL that is not an http(s) URL is a 400 naming it; nothing is written', async () => {
   const { serviceId } = await createBookable(stack);

@@ -3,6 +3,7 @@ import { bookingStateQuery } from '../../workflows/messages';
 import { countRows, createBookable, futureSlot, reserve } from '../stack/fixtures';
 import { call, waitFor } from '../stack/http';
 import { startTestStack, type TestStack } from '../stack/test-stack';
+import { bookingDataConverter } from '../../personal-data/data-converter';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -54,7 +55,7 @@ describe('a service without approval', () => {
     });
 
     // The recorded history replays against the current workflow code: a non-deterministic change fails here.
-    await Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, await handle.fetchHistory());
+    await Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows'), dataConverter: bookingDataConverter(stack.db) }, await handle.fetchHistory());
   });
 
   test('the same time cannot be held twice, and is free again once cancelled', async () => {

@@ -90,7 +90,7 @@ test('a visitor in New York books a Paris slot, fills the booking fields, and ma
     name: 'Dr Lee', timezone: 'Europe/Paris', weekly_schedule: PARIS_HOURS, email: 'lee@clinic.test',
   });
   const branded = await call(stack.baseUrl, 'PATCH', '/v1/organization', { token: stack.apiKey, body: { name: 'Clinique Lumière' } });
-  expect(branded.body).toEqual({ id: stack.organizationId, name: 'Clinique Lumière', logo_url: null });
+  expect(branded.body).toEqual({ id: stack.organizationId, name: 'Clinique Lumière', logo_url: null, retention_days: null });
   const service = await post('/v1/services', {
     name: 'Consultation', durations_minutes: [30], resource_ids: [resource.body.id], public: true, slug: 'consultation',
     description: 'A first conversation.', location: '12 rue de la Paix, Paris', primary_color: '#0b5394', secondary_color: '#eef4fb',

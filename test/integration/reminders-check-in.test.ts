@@ -60,6 +60,8 @@ test('reminders arrive over SMTP at their offsets, none that was due before conf
   expect(reminderRows).toHaveLength(2);
   expect(reminderRows.every((n: { channel: string; status: string }) => n.channel === 'email' && n.status === 'sent')).toBe(true);
 
+  // Check-in opens at the start.
+  await waitFor(async () => Date.now(), (now) => now >= start.toMillis(), 60_000);
   expect((await post(`/v1/bookings/${absent.id}/check-in`, { present: false, reason: 'did not show up' })).body.checked_in).toBe(false);
   expect((await post(`/v1/bookings/${present.id}/check-in`, { present: true })).body.checked_in).toBe(true);
   const statusOf = async (id: string) => (await get(`/v1/bookings/${id}`)).body.status;
@@ -87,8 +89,15 @@ test('check-in needs a confirmed booking and a boolean', async () => {
   const resourceId = await createResource(stack);
   const serviceId = await createService(stack, { resource_ids: [resourceId] });
   const held = await reserve(stack, { service_id: serviceId, start: start.toISO() });
-  const early = await post(`/v1/bookings/${held.body.id}/check-in`, { present: true });
-  expect(early.body).toMatchObject({ status: 409, current_status: 'held' });
+  const unconfirmed = await post(`/v1/bookings/${held.body.id}/check-in`, { present: true });
+  expect(unconfirmed.body).toMatchObject({ status: 409, current_status: 'held' });
+  // Confirmed, but before its start: nobody can be present or absent yet.
+  await post(`/v1/bookings/${held.body.id}/details`, { name: 'Ada', email: 'early@example.com' });
+  const early = await post(`/v1/bookings/${held.body.id}/check-in`, { present: false });
+  expect(early.status).toBe(409);
+  expect(early.body).toMatchObject({ code: 'check_in_not_open' });
+  expect(early.body.detail).toMatch(/check-in opens at the booking's start/);
+  expect((await get(`/v1/bookings/${held.body.id}`)).body.checked_in).toBeNull();
   const bad = await post(`/v1/bookings/${held.body.id}/check-in`, { present: 'yes' });
   expect(bad.status).toBe(400);
   expect(bad.body.errors[0].path).toBe('present');

@@ -7,6 +7,7 @@ import { call, waitFor, type ApiResponse } from '../stack/http';
 import { startSmtpInbox } from '../stack/smtp-inbox';
 import { startTestStack, type TestStack } from '../stack/test-stack';
 import { startWebhookReceiver } from '../stack/webhook-receiver';
+import { bookingDataConverter } from '../../personal-data/data-converter';
 
 let stack: TestStack;
 let inbox: Awaited<ReturnType<typeof startSmtpInbox>>;
@@ -131,7 +132,7 @@ test('a confirmed booking moves: reminders follow the new start, BookingStart fo
   expect(Date.parse(byType['booking.reminder_sent'].data.start)).toBe(newStart.toMillis());
 
   // The history with a reschedule and an announced reminder replays against the current code.
-  await Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, await handle.fetchHistory());
+  await Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows'), dataConverter: bookingDataConverter(stack.db) }, await handle.fetchHistory());
 }, 180_000);
 
 test('a time that is taken is a 409 with the refusal code; the booking keeps its time', async () => {

@@ -5,6 +5,7 @@ import { createResource, createService } from '../stack/fixtures';
 import { call, waitFor } from '../stack/http';
 import { bookSeats, createSession, expectSeatsWithinCapacity } from '../stack/session-fixtures';
 import { startTestStack, type TestStack } from '../stack/test-stack';
+import { bookingDataConverter } from '../../personal-data/data-converter';
 
 let stack: TestStack;
 let resourceId: string;
@@ -62,7 +63,7 @@ test('offer: a freed seat goes to the oldest waiting booking, held with its own 
   // Both recorded histories (the one that freed the seat, the promoted one) replay against the current code.
   for (const booking of [first, waiting[0]]) {
     const history = await stack.temporal.workflow.getHandle(booking.workflow_id).fetchHistory();
-    await Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, history);
+    await Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows'), dataConverter: bookingDataConverter(stack.db) }, history);
   }
 });
 

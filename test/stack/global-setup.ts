@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { launchInfraStack } from '../../scripts/stack/infra-launcher';
+import { PAYLOAD_CONVERTER_PATH } from '../../personal-data/data-converter';
 import { workflowInterceptorModules } from '../../telemetry/workflow-interceptor-modules';
 
 /**
@@ -13,6 +14,7 @@ export default async function globalSetup() {
   const { code } = await bundleWorkflowCode({
     workflowsPath: path.resolve(__dirname, '..', '..', 'workflows'),
     workflowInterceptorModules,
+    payloadConverterPath: PAYLOAD_CONVERTER_PATH,
     logger: new DefaultLogger('WARN'),
   });
   const bundlePath = path.join(stack.dataDir, 'workflow-bundle.js');

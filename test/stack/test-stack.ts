@@ -11,6 +11,7 @@ import { createDb, ensureDatabase } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrate';
 import { addApiKey, createOrganization, generateApiKey } from '../../db/organizations';
 import type { Database } from '../../db/schema';
+import { bookingDataConverter } from '../../personal-data/data-converter';
 import { createBookingWorker } from '../../worker';
 import { runWithHeartbeat } from '../../worker-heartbeat';
 import type { Mailer } from '../../activities/mailer';
@@ -62,7 +63,7 @@ export async function startTestStack(
 
   const taskQueue = `test-${name}-${suffix}`;
   const connection = await Connection.connect({ address: temporalAddress });
-  const temporal = new Client({ connection, namespace: 'default', interceptors: clientInterceptors });
+  const temporal = new Client({ connection, namespace: 'default', interceptors: clientInterceptors, dataConverter: bookingDataConverter(db) });
   const manageTokenSecret = randomBytes(16).toString('hex');
   const app = createApp({ db, temporal, taskQueue, manageTokenSecret, outbound, logger: options.logger });
   const server: Server = await new Promise((resolve) => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { PAYLOAD_CONVERTER_PATH } from '../../personal-data/data-converter';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'histories-before-sessions');
 
@@ -20,7 +21,11 @@ test('histories recorded by the previous version replay against the current work
     history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(FIXTURES, file), 'utf8'))),
   }));
   const failures: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowsPath: require.resolve('../../workflows') }, histories)) {
+  for await (const result of Worker.runReplayHistories({
+    workflowsPath: require.resolve('../../workflows'),
+    // Recorded before payloads carried sealed personal fields: plain JSON must still decode.
+    dataConverter: { payloadConverterPath: PAYLOAD_CONVERTER_PATH },
+  }, histories)) {
     if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
   }
   expect(failures).toEqual([]);

@@ -1,8 +1,11 @@
+// First: tracing (when configured) must hook http, express and pg before anything loads them.
+import '../telemetry/tracing-api';
 import { once } from 'node:events';
 import { createTemporalClient } from '../client';
 import { loadConfig } from '../config';
 import { createDb } from '../db/connection';
 import { createLogger } from '../telemetry/logger';
+import { currentTracing } from '../telemetry/tracing';
 import { createApp } from './app';
 
 async function main() {
@@ -38,7 +41,7 @@ async function main() {
     }, config.shutdownTimeoutMs);
     await closed;
     clearTimeout(deadline);
-    await Promise.all([db.destroy(), temporal.connection.close()]);
+    await Promise.all([db.destroy(), temporal.connection.close(), currentTracing()?.shutdown()]);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

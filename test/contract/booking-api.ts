@@ -2093,6 +2093,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description next_cursor of the previous page */
                 cursor?: string;
             };
             header?: never;
@@ -2277,6 +2278,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description next_cursor of the previous page */
                 cursor?: string;
             };
             header?: never;
@@ -2405,6 +2407,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description next_cursor of the previous page */
                 cursor?: string;
                 service?: string;
                 series?: string;
@@ -2578,6 +2581,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description next_cursor of the previous page */
                 cursor?: string;
                 /** @description One status or several separated by commas, e.g. held,confirmed */
                 status?: string;
@@ -3324,6 +3328,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description next_cursor of the previous page */
                 cursor?: string;
             };
             header?: never;
@@ -3478,6 +3483,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description next_cursor of the previous page */
                 cursor?: string;
             };
             header?: never;
@@ -3567,6 +3573,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description next_cursor of the previous page */
                 cursor?: string;
             };
             header?: never;

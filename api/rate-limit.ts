@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
-import { countRequest, forgetIdleCounters, type CountedRequest } from '../db/rate-limit-counters';
+import { countRequests, forgetIdleCounters, type CountedRequest } from '../db/rate-limit-counters';
 import type { Database } from '../db/schema';
 import { unreachableDependency } from './dependency-failure';
 import { ApiError } from './errors';
@@ -46,15 +46,45 @@ function countInMemory(): CountRequest {
   };
 }
 
-/** A one-minute window per credential in PostgreSQL, shared by the replicas; idle counters are swept once a minute. */
+interface Waiting { resolve(counted: CountedRequest): void; reject(error: unknown): void }
+
+/**
+ * A one-minute window per credential in PostgreSQL, shared by the replicas; idle counters are swept
+ * once a minute. Requests of one credential that arrive while its count is being written wait and
+ * are counted together in the next upsert (`used + n`), each getting its own place in the count:
+ * one busy credential costs one upsert at a time per process instead of a queue on its row lock.
+ */
 function countInPostgres(db: Kysely<Database>): CountRequest {
   let sweptAt = 0;
-  return async (credentialHash) => {
+  const writing = new Set<string>();
+  const waiting = new Map<string, Waiting[]>();
+
+  const write = (credentialHash: string, batch: Waiting[]) => {
+    writing.add(credentialHash);
+    countRequests(db, credentialHash, WINDOW_SECONDS, batch.length).then(
+      ({ used, resetSeconds }) => batch.forEach((request, index) => request.resolve({ used: used - batch.length + index + 1, resetSeconds })),
+      (error) => batch.forEach((request) => request.reject(error)),
+    ).finally(() => {
+      writing.delete(credentialHash);
+      const next = waiting.get(credentialHash);
+      if (next) {
+        waiting.delete(credentialHash);
+        write(credentialHash, next);
+      }
+    });
+  };
+
+  return (credentialHash) => {
     if (Date.now() - sweptAt >= WINDOW_SECONDS * 1000) {
       sweptAt = Date.now();
       forgetIdleCounters(db, WINDOW_SECONDS).catch(() => undefined);
     }
-    return countRequest(db, credentialHash, WINDOW_SECONDS);
+    return new Promise<CountedRequest>((resolve, reject) => {
+      if (!writing.has(credentialHash)) return write(credentialHash, [{ resolve, reject }]);
+      const queue = waiting.get(credentialHash);
+      if (queue) queue.push({ resolve, reject });
+      else waiting.set(credentialHash, [{ resolve, reject }]);
+    });
   };
 }
 

@@ -9,17 +9,20 @@ export interface CountedRequest {
 }
 
 /**
- * Counts one request of a credential in one statement: its window starts with its first request and
- * lasts `windowSeconds`; a request after that starts the next. The database's clock decides, so the
- * replicas' clocks need not agree, and the row lock serializes concurrent requests of one credential.
+ * Counts `requests` requests of a credential in one statement: its window starts with its first
+ * request and lasts `windowSeconds`; a request after that starts the next. The database's clock
+ * decides, so the replicas' clocks need not agree, and the row lock serializes concurrent counts of
+ * one credential. `used` is the count after these requests.
  */
-export async function countRequest(db: Kysely<Database>, credentialHash: string, windowSeconds: number): Promise<CountedRequest> {
+export async function countRequests(
+  db: Kysely<Database>, credentialHash: string, windowSeconds: number, requests = 1,
+): Promise<CountedRequest> {
   const expired = sql<boolean>`rate_limit_counters.window_start <= now() - make_interval(secs => ${windowSeconds})`;
   const row = await db.insertInto('rate_limit_counters')
-    .values({ credential_hash: credentialHash })
+    .values({ credential_hash: credentialHash, used: requests })
     .onConflict((oc) => oc.column('credential_hash').doUpdateSet({
       window_start: sql`CASE WHEN ${expired} THEN now() ELSE rate_limit_counters.window_start END`,
-      used: sql`CASE WHEN ${expired} THEN 1 ELSE rate_limit_counters.used + 1 END`,
+      used: sql`CASE WHEN ${expired} THEN ${requests}::int ELSE rate_limit_counters.used + ${requests}::int END`,
     }))
     .returning([
       'used',

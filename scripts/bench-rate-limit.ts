@@ -12,8 +12,8 @@ import { figuresHeader, figuresRow, measure, type Figures } from './bench/measur
  * upsert per request). Rounds alternate between them so drift of the machine hits all three.
  * `npm run bench:rate-limit`.
  */
-const ROUNDS = 5;
-const PER_ROUND = 400;
+const ROUNDS = 9;
+const PER_ROUND = 300;
 const CONCURRENCY = [1, 16];
 
 async function main() {

@@ -114,6 +114,22 @@ test('with RATE_LIMIT_STORE=postgres two API replicas share one count per creden
   }
 });
 
+test('concurrent requests of one credential over two replicas: exactly the limit gets through, each with its own place in the count', async () => {
+  const replicas = await startReplicas('postgres');
+  try {
+    const { apiKey } = await stack.newOrganization();
+    const answers = await Promise.all(Array.from({ length: 12 }, async (_, index) => {
+      const response = await fetch(`${replicas.urls[index % 2]}/v1/resources`, { headers: { authorization: `Bearer ${apiKey}` } });
+      return { status: response.status, remaining: /remaining=(\d+)/.exec(response.headers.get('ratelimit') ?? '')?.[1] };
+    }));
+    const admitted = answers.filter(({ status }) => status === 200);
+    expect(admitted.map(({ remaining }) => remaining).sort()).toEqual(['0', '1', '2', '3']);
+    expect(answers.filter(({ status }) => status === 429)).toHaveLength(8);
+  } finally {
+    await replicas.stop();
+  }
+});
+
 test('with RATE_LIMIT_STORE=memory each replica counts alone: two of them let twice the limit through', async () => {
   const replicas = await startReplicas('memory');
   try {

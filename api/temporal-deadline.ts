@@ -42,7 +42,7 @@ export async function withTemporalDeadline<T>(temporal: Client, budgetMs: number
   let timer: NodeJS.Timeout | undefined;
   const unreachable = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
-      connection.withDeadline(started + TEMPORAL_REACH_MS, () => connection.workflowService.getSystemInfo({})).catch(() => {
+      reachable(temporal, started + TEMPORAL_REACH_MS).catch(() => {
         reject(new Unavailable(`Temporal does not answer (no reply within ${TEMPORAL_REACH_MS / 1000} s); retry shortly`));
       });
     }, CHECK_AFTER_MS);
@@ -55,6 +55,20 @@ export async function withTemporalDeadline<T>(temporal: Client, budgetMs: number
     answer.catch(() => undefined);
     unreachable.catch(() => undefined);
   }
+}
+
+/** The check in flight per client: many slow calls at once (a busy moment) share one GetSystemInfo. */
+const checking = new WeakMap<Client, Promise<unknown>>();
+
+function reachable(temporal: Client, deadline: number): Promise<unknown> {
+  let check = checking.get(temporal);
+  if (!check) {
+    const { connection } = temporal;
+    check = connection.withDeadline(deadline, () => connection.workflowService.getSystemInfo({}))
+      .finally(() => checking.delete(temporal));
+    checking.set(temporal, check);
+  }
+  return check;
 }
 
 /** gRPC DEADLINE_EXCEEDED (4), however the SDK wrapped it (ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError). */

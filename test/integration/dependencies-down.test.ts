@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { createApp } from '../../api/app';
 import { createDb } from '../../db/connection';
 import type { Database } from '../../db/schema';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { clientInterceptors } from '../../client';
 import { createBookable, createResource, futureSlot } from '../stack/fixtures';
 import { call, waitFor } from '../stack/http';
@@ -68,6 +68,32 @@ class DependencyLink {
   }
 }
 
+/**
+ * The SDK's own gRPC retries, which the test can stop and wait out before closing the connection:
+ * calls the API gave up on (it answered 503) go on retrying in the background, and a retry that
+ * fires after the channel is closed throws out of a timer.
+ */
+const retriesUntilTeardown = (() => {
+  const defaults = defaultGrpcRetryOptions();
+  let stopped = false;
+  let scheduled = 0;
+  return {
+    interceptor: makeGrpcRetryInterceptor({
+      retryableDecider: (attempt, status) => !stopped && defaults.retryableDecider(attempt, status),
+      delayFunction: (attempt, status) => {
+        const delay = defaults.delayFunction(attempt, status);
+        scheduled += 1;
+        setTimeout(() => { scheduled -= 1; }, delay + 1);
+        return delay;
+      },
+    }),
+    async stop() {
+      stopped = true;
+      await waitFor(async () => scheduled, (count) => count === 0);
+    },
+  };
+})();
+
 let stack: TestStack;
 let link: DependencyLink;
 let temporalLink: DependencyLink;
@@ -87,7 +113,8 @@ beforeAll(async () => {
   temporalLink = new DependencyLink({ host: temporalHost, port: Number(temporalPort) });
   await temporalLink.up();
   temporal = new Client({
-    connection: await Connection.connect({ address: `127.0.0.1:${temporalLink.port}` }), namespace: 'default', interceptors: clientInterceptors,
+    connection: await Connection.connect({ address: `127.0.0.1:${temporalLink.port}`, interceptors: [retriesUntilTeardown.interceptor] }),
+    namespace: 'default', interceptors: clientInterceptors,
   });
   const app = createApp({ db, temporal, taskQueue: stack.taskQueue, manageTokenSecret: stack.manageTokenSecret });
   server = await new Promise((resolve) => {
@@ -99,6 +126,7 @@ afterAll(async () => {
   await link?.down().catch(() => undefined);
   temporalLink?.resume();
   await new Promise((resolve) => server?.close(resolve));
+  await retriesUntilTeardown.stop();
   await temporal?.connection.close();
   await temporalLink?.down().catch(() => undefined);
   await db?.destroy();
@@ -176,4 +204,31 @@ test('Temporal hung (connections open, nothing answered, as a SIGSTOPped server)
   expect([200, 409]).toContain(again.status);
   const after = await call(baseUrl, 'GET', `/v1/bookings/${held.body.id}`, { token: stack.apiKey });
   expect(after.body.status).toBe('confirmed');
+});
+
+test('Temporal gone (connections dropped, new ones refused): 503 with Retry-After within 2 s; back: the API recovers by itself', async () => {
+  const { serviceId } = await createBookable({ ...stack, baseUrl });
+  const held = await call(baseUrl, 'POST', '/v1/bookings', { token: stack.apiKey, body: { service_id: serviceId, start: futureSlot(13) } });
+  expect(held.status).toBe(201);
+
+  await temporalLink.down();
+  const details = await fetch(`${baseUrl}/v1/bookings/${held.body.id}/details`, {
+    method: 'POST', body: JSON.stringify({ name: 'Grace Hopper', email: 'grace@example.com' }), signal: AbortSignal.timeout(2500),
+    headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+  });
+  expect(details.status).toBe(503);
+  expect(Number(details.headers.get('retry-after'))).toBeGreaterThan(0);
+  expect(await details.json()).toMatchObject({ status: 503, code: 'unavailable', detail: expect.stringContaining('Temporal') });
+  const ready = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(2500) });
+  expect(ready.status).toBe(503);
+  expect((await ready.json() as { checks: Record<string, string> }).checks.temporal).not.toBe('ok');
+
+  await temporalLink.up();
+  await waitFor(() => fetch(`${baseUrl}/readyz`).then((response) => response.status), (status) => status === 200);
+  const confirmed = await waitFor(
+    () => call(baseUrl, 'POST', `/v1/bookings/${held.body.id}/details`, { token: stack.apiKey, body: { name: 'Grace Hopper', email: 'grace@example.com' } }),
+    (response) => response.status !== 503,
+  );
+  expect([200, 409]).toContain(confirmed.status);
+  expect((await call(baseUrl, 'GET', `/v1/bookings/${held.body.id}`, { token: stack.apiKey })).body.status).toBe('confirmed');
 });

@@ -1,8 +1,9 @@
-import { Client, Connection, type ClientInterceptors } from '@temporalio/client';
+import { Client, Connection, type ClientInterceptors, type WorkflowClientInterceptor } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from './db/schema';
 import { bookingDataConverter } from './personal-data/data-converter';
 import { requestIdClientInterceptor } from './telemetry/request-id-client-interceptor';
+import { currentTracing } from './telemetry/tracing';
 
 /** Every Temporal client of the API passes the request id on (see telemetry/). */
 export const clientInterceptors: ClientInterceptors = { workflow: [requestIdClientInterceptor] };
@@ -17,5 +18,8 @@ export interface TemporalClientOptions {
 /** One connection per process; the API and scripts share this factory. */
 export async function createTemporalClient({ address, namespace, db }: TemporalClientOptions): Promise<Client> {
   const connection = await Connection.connect({ address });
-  return new Client({ connection, namespace, interceptors: clientInterceptors, dataConverter: bookingDataConverter(db) });
+  // With tracing on, each call gets a span whose context travels in the headers to the workflow.
+  const tracing = currentTracing();
+  const interceptors = tracing ? { workflow: [tracing.clientInterceptor, ...clientInterceptors.workflow as WorkflowClientInterceptor[]] } : clientInterceptors;
+  return new Client({ connection, namespace, interceptors, dataConverter: bookingDataConverter(db) });
 }

@@ -42,6 +42,8 @@ export interface Config {
   workerMetricsPort: number;
   rateLimitApiKeyPerMinute: number;
   rateLimitManageTokenPerMinute: number;
+  /** Where rate limits count: PostgreSQL (shared by the API replicas) or this process's memory. */
+  rateLimitStore: 'postgres' | 'memory';
   temporalMetricsPort: number;
   logFormat: 'json' | 'pretty';
 }
@@ -114,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerMetricsPort: read('WORKER_METRICS_PORT', portNumber, 0),
     rateLimitApiKeyPerMinute: read('RATE_LIMIT_API_KEY_PER_MINUTE', wholeCount, 1200),
     rateLimitManageTokenPerMinute: read('RATE_LIMIT_MANAGE_TOKEN_PER_MINUTE', wholeCount, 60),
+    rateLimitStore: read('RATE_LIMIT_STORE', z.enum(['postgres', 'memory'], 'must be postgres or memory'), 'postgres'),
     temporalMetricsPort: read('TEMPORAL_METRICS_PORT', portNumber, 0),
     logFormat: read('LOG_FORMAT', z.enum(['json', 'pretty']), defaultLogFormat(env)),
   };

@@ -1,3 +1,5 @@
+// First: tracing (when configured) must hook pg and http before anything loads them.
+import './telemetry/tracing-worker';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -19,12 +21,15 @@ import { serveWorkerHealth } from './worker-health';
 
 /** Where `npm run build` puts the prebuilt workflow bundle: beside the compiled worker. */
 export const PREBUILT_WORKFLOW_BUNDLE = path.join(__dirname, 'workflow-bundle.js');
+/** The same workflows with the OpenTelemetry interceptors, loaded when tracing is on. */
+export const PREBUILT_TRACED_WORKFLOW_BUNDLE = path.join(__dirname, 'workflow-bundle-traced.js');
 import { activityLogInterceptor } from './telemetry/activity-log-interceptor';
 import { activityMetricsInterceptor } from './telemetry/activity-metrics-interceptor';
 import { serveWorkerMetrics } from './telemetry/worker-metrics-server';
 import { createLogger, type Logger } from './telemetry/logger';
 import { temporalLogBridge } from './telemetry/temporal-log-bridge';
-import { workflowInterceptorModules } from './telemetry/workflow-interceptor-modules';
+import { tracedWorkflowInterceptorModules, workflowInterceptorModules } from './telemetry/workflow-interceptor-modules';
+import { currentTracing, type Tracing } from './telemetry/tracing';
 
 export interface BookingWorkerOptions {
   db: Kysely<Database>;
@@ -42,11 +47,13 @@ export interface BookingWorkerOptions {
   shutdownGraceTime?: number;
   /** Each activity's log line (with request and booking id); absent, none. */
   logger?: Logger;
+  /** OpenTelemetry spans of workflows and activities; a prebuilt bundle must then be the traced one. */
+  tracing?: Tracing | null;
 }
 
 /** Shared by `npm start` and the tests, so both run the same workflows and activities. */
 export function createBookingWorker({
-  db, connection, namespace, taskQueue, workflowBundle, mailer, temporal, outbound, shutdownGraceTime, links, logger = pino({ level: 'silent' }),
+  db, connection, namespace, taskQueue, workflowBundle, mailer, temporal, outbound, shutdownGraceTime, links, logger = pino({ level: 'silent' }), tracing = null,
 }: BookingWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
@@ -58,7 +65,11 @@ export function createBookingWorker({
     // Personal fields are sealed with their booking's key; a prebuilt bundle must carry the same converter.
     dataConverter: bookingDataConverter(db),
     // A prebuilt bundle already holds the workflow interceptors (bundleWorkflowCode's workflowInterceptorModules).
-    interceptors: { activity: [activityLogInterceptor(logger), activityMetricsInterceptor], ...(!workflowBundle && { workflowModules: workflowInterceptorModules }) },
+    interceptors: {
+      activity: [...(tracing ? [tracing.activityInterceptor] : []), activityLogInterceptor(logger), activityMetricsInterceptor],
+      ...(!workflowBundle && { workflowModules: tracing ? tracedWorkflowInterceptorModules : workflowInterceptorModules }),
+    },
+    ...(tracing && { sinks: tracing.workflowSinks }),
   });
 }
 
@@ -87,15 +98,17 @@ async function main() {
   await ensureRetentionSchedule(temporal, config.taskQueue, config.retentionIntervalSeconds);
   // The compiled worker loads the bundle `npm run build` made; under tsx (npm start) there is none
   // beside it, and the workflows are bundled at start.
-  const prebuilt = fs.existsSync(PREBUILT_WORKFLOW_BUNDLE);
+  const tracing = currentTracing();
+  const bundlePath = tracing ? PREBUILT_TRACED_WORKFLOW_BUNDLE : PREBUILT_WORKFLOW_BUNDLE;
+  const prebuilt = fs.existsSync(bundlePath);
   const worker = await createBookingWorker({
-    db, connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, mailer, temporal, logger, links,
+    db, connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, mailer, temporal, logger, links, tracing,
     outbound: { allowedHosts: config.webhookAllowedHosts, allowHttp: config.webhookAllowHttp },
-    workflowBundle: prebuilt ? { codePath: PREBUILT_WORKFLOW_BUNDLE } : undefined,
+    workflowBundle: prebuilt ? { codePath: bundlePath } : undefined,
     shutdownGraceTime: config.shutdownTimeoutMs,
   });
   const health = config.workerHealthPort === null ? null : await serveWorkerHealth(worker, config.host, config.workerHealthPort);
-  logger.info({ taskQueue: config.taskQueue, workflows: prebuilt ? 'prebuilt' : 'freshly bundled' }, 'worker polling');
+  logger.info({ taskQueue: config.taskQueue, workflows: prebuilt ? 'prebuilt' : 'freshly bundled', tracing: Boolean(tracing) }, 'worker polling');
   // The SDK's runtime turns SIGTERM and SIGINT into worker.shutdown(): polling stops, running
   // activities get shutdownGraceTime to finish, and run() resolves once they have. The heartbeat
   // beside it tells the API's /readyz that this worker lives.
@@ -104,6 +117,7 @@ async function main() {
   await connection.close();
   await clientConnection.close();
   await db.destroy();
+  await tracing?.shutdown();
 }
 
 if (require.main === module) {

@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps): Express {
   // A resource's calendar feed by its signed URL: calendar apps send no Authorization header.
   v1.use(signedCalendarFeedRouter(deps.db, deps.manageTokenSecret));
   v1.use(authenticate(deps.db, deps.manageTokenSecret));
-  if (deps.rateLimits) v1.use(rateLimit(deps.rateLimits));
+  if (deps.rateLimits) v1.use(rateLimit(deps.rateLimits, deps.db));
   v1.use(queryGuard(operations, '/v1'));
   v1.use('/organization', organizationRouter(deps.db));
   v1.use('/resources', resourcesRouter(deps.db));

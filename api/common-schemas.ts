@@ -18,15 +18,31 @@ export const EARLIEST_YEAR = 2000;
 export const LATEST_YEAR = 2200;
 const yearMessage = `must lie in the years ${EARLIEST_YEAR} to ${LATEST_YEAR}`;
 
-/** An instant: ISO 8601 with an offset or Z, so it means one moment wherever it is read. */
+/**
+ * The calendar dates of the years 2000 to 2200 as a regular expression, so that the OpenAPI
+ * document says exactly which dates are taken (Schemathesis and generated clients read the
+ * pattern): 30-day months, February's 28 days, and the 29th in leap years (2100 and 2200 are not).
+ */
+const YEAR = '(2[01]\\d{2}|2200)';
+const MONTH_DAY = '((0[13578]|1[02])-(0[1-9]|[12]\\d|3[01])|(0[469]|11)-(0[1-9]|[12]\\d|30)|02-(0[1-9]|1\\d|2[0-8]))';
+const LEAP_DAY = '(20(0[048]|[2468][048]|[13579][26])|21(0[48]|[2468][048]|[13579][26]))-02-29';
+const CALENDAR_DATE = `(${YEAR}-${MONTH_DAY}|${LEAP_DAY})`;
+const TIME_WITH_OFFSET = '([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,3})?(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)';
+
+/**
+ * An instant: ISO 8601 with an offset or Z, so it means one moment wherever it is read. The year
+ * is the one written (the caller's), which the document's pattern can state; the API also takes
+ * the other ISO 8601 forms Luxon reads (no seconds, an offset without colon), which the document
+ * does not promise.
+ */
 export const instant = text(64)
-  .meta({ format: 'date-time', examples: ['2027-03-01T09:00:00+01:00'] })
+  .meta({ format: 'date-time', pattern: `^${CALENDAR_DATE}T${TIME_WITH_OFFSET}$`, examples: ['2027-03-01T09:00:00+01:00'] })
   .refine((value) => /([+-]\d{2}:?\d{2}|Z)$/i.test(value) && DateTime.fromISO(value, { setZone: true }).isValid, {
     message: 'must be an ISO 8601 date-time with an offset, e.g. 2026-12-01T09:00:00+01:00',
     abort: true,
   })
   .refine((value) => {
-    const year = DateTime.fromISO(value).toUTC().year;
+    const year = DateTime.fromISO(value, { setZone: true }).year;
     return year >= EARLIEST_YEAR && year <= LATEST_YEAR;
   }, { message: yearMessage })
   .transform((value) => DateTime.fromISO(value).toUTC().toJSDate());
@@ -41,14 +57,23 @@ export const httpUrl = text(2000).refine((value) => {
   }
 }, { message: 'must be an absolute http or https URL' });
 
+/** A calendar date YYYY-MM-DD of the years 2000 to 2200; the pattern is the whole rule. */
 export const localDate = text(10)
   .meta({ format: 'date' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((value) => DateTime.fromISO(value).isValid, { message: 'is not a calendar date', abort: true })
   .refine((value) => {
     const year = Number(value.slice(0, 4));
     return year >= EARLIEST_YEAR && year <= LATEST_YEAR;
-  }, { message: yearMessage });
+  }, { message: yearMessage, abort: true })
+  .refine((value) => new RegExp(`^${CALENDAR_DATE}$`).test(value), { message: 'is not a calendar date' })
+  // The checks above in one pattern, for the document (zod's own pattern is only the shape).
+  .meta({ pattern: `^${CALENDAR_DATE}$` });
+
+/** Comma-separated UUIDs, at most `max` of them, as a query parameter says a list. */
+export function uuidList(max: number) {
+  const one = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+  return text(max * 37 - 1).meta({ pattern: `^${one}(,${one}){0,${max - 1}}$` });
+}
 
 const localTime = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be a time HH:mm (00:00 to 24:00)');
 
@@ -80,7 +105,9 @@ function everyStringIsStorable(value: unknown): boolean {
 
 export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: text(500).optional(),
+  // Every string of this pattern is a cursor (see api/cursor.ts), so the document tells the whole rule.
+  cursor: z.string().regex(/^[0-9a-f]{44}$/, 'is not a cursor this API returned').optional()
+    .meta({ description: 'next_cursor of the previous page' }),
 };
 
 /** RFC 9457; refusals add their own members (e.g. session_id), hence open to more. */

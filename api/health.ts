@@ -22,6 +22,10 @@ async function check(name: string, probe: () => Promise<void>): Promise<[string,
   }
 }
 
+function withinProbeDeadline<T>(client: Client, call: () => Promise<T>): Promise<T> {
+  return client.connection.withDeadline(Date.now() + PROBE_TIMEOUT_MS, call);
+}
+
 /** /healthz: the process answers. /readyz: it can do its job — database, Temporal and a worker. */
 export function healthRouter(deps: { db: Kysely<Database>; temporal: Client; taskQueue: string; isDraining?: () => boolean }): Router {
   const router = Router();
@@ -37,8 +41,9 @@ export function healthRouter(deps: { db: Kysely<Database>; temporal: Client; tas
       check('database', async () => {
         await sql`SELECT 1`.execute(deps.db);
       }),
+      // The gRPC calls carry the same deadline, so a hung Temporal leaves no call behind.
       check('temporal', async () => {
-        await deps.temporal.connection.workflowService.getSystemInfo({});
+        await withinProbeDeadline(deps.temporal, () => deps.temporal.connection.workflowService.getSystemInfo({}));
       }),
       check('worker', async () => {
         // The worker's own heartbeat, not Temporal's poller list: that one keeps a dead or
@@ -48,11 +53,11 @@ export function healthRouter(deps: { db: Kysely<Database>; temporal: Client; tas
         if (age > WORKER_SILENCE_SECONDS) {
           throw new Error(`no worker of task queue "${deps.taskQueue}" has reported for ${Math.round(age)} s (dead or stalled)`);
         }
-        const { pollers } = await deps.temporal.connection.workflowService.describeTaskQueue({
+        const { pollers } = await withinProbeDeadline(deps.temporal, () => deps.temporal.connection.workflowService.describeTaskQueue({
           namespace: deps.temporal.options.namespace,
           taskQueue: { name: deps.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
           taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-        });
+        }));
         if (!pollers?.length) throw new Error(`no worker polls task queue "${deps.taskQueue}"`);
       }),
     ]));

@@ -1,8 +1,11 @@
+// First: tracing (when configured) must hook http, express and pg before anything loads them.
+import '../telemetry/tracing-api';
 import { once } from 'node:events';
 import { createTemporalClient } from '../client';
 import { loadConfig } from '../config';
 import { createDb } from '../db/connection';
 import { createLogger } from '../telemetry/logger';
+import { currentTracing } from '../telemetry/tracing';
 import { createApp } from './app';
 
 async function main() {
@@ -18,7 +21,7 @@ async function main() {
     db, temporal, taskQueue: config.taskQueue, manageTokenSecret: config.manageTokenSecret, isDraining: () => draining, logger, publicUrl: config.publicUrl,
     outbound: { allowedHosts: config.webhookAllowedHosts, allowHttp: config.webhookAllowHttp },
     codecCorsOrigins: [`http://localhost:${config.temporalUiPort}`, `http://127.0.0.1:${config.temporalUiPort}`],
-    rateLimits: { apiKeyPerMinute: config.rateLimitApiKeyPerMinute, manageTokenPerMinute: config.rateLimitManageTokenPerMinute },
+    rateLimits: { apiKeyPerMinute: config.rateLimitApiKeyPerMinute, manageTokenPerMinute: config.rateLimitManageTokenPerMinute, store: config.rateLimitStore },
   });
   const server = app.listen(config.port, config.host);
   await once(server, 'listening');
@@ -39,7 +42,7 @@ async function main() {
     }, config.shutdownTimeoutMs);
     await closed;
     clearTimeout(deadline);
-    await Promise.all([db.destroy(), temporal.connection.close()]);
+    await Promise.all([db.destroy(), temporal.connection.close(), currentTracing()?.shutdown()]);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -10,6 +10,7 @@ import * as workerHeartbeats from './migrations/0010_worker_heartbeats';
 import * as schedulerParity from './migrations/0012_scheduler_parity';
 import * as customerPages from './migrations/0013_customer_pages';
 import * as personalData from './migrations/0014_personal_data';
+import * as rateLimitCounters from './migrations/0015_rate_limit_counters';
 
 /** Listed here rather than read from disk, so the same migrations run under tsx, jest and bundles. */
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0012_scheduler_parity': schedulerParity,
   '0013_customer_pages': customerPages,
   '0014_personal_data': personalData,
+  '0015_rate_limit_counters': rateLimitCounters,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -347,6 +347,13 @@ export interface WorkerHeartbeatTable {
   beat_at: Generated<Date>;
 }
 
+/** Requests of one credential in its current rate-limit window, shared by the API replicas. */
+export interface RateLimitCounterTable {
+  credential_hash: string;
+  window_start: Generated<Date>;
+  used: Generated<number>;
+}
+
 export interface Database {
   organizations: OrganizationTable;
   api_keys: ApiKeyTable;
@@ -367,6 +374,7 @@ export interface Database {
   booking_callback_deliveries: BookingCallbackDeliveryTable;
   worker_heartbeats: WorkerHeartbeatTable;
   booking_personal_keys: BookingPersonalKeyTable;
+  rate_limit_counters: RateLimitCounterTable;
 }
 
 export type ApiKey = Selectable<ApiKeyTable>;

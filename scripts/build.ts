@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { PAYLOAD_CONVERTER_PATH } from '../personal-data/data-converter';
-import { workflowInterceptorModules } from '../telemetry/workflow-interceptor-modules';
+import { tracedWorkflowInterceptorModules, workflowInterceptorModules } from '../telemetry/workflow-interceptor-modules';
 
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
@@ -16,18 +16,25 @@ const DIST = path.join(ROOT, 'dist');
 async function main() {
   fs.rmSync(DIST, { recursive: true, force: true });
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: path.join(ROOT, 'workflows'),
-    // The request id's interceptors go into the bundle: a worker given a bundle loads no modules of its own.
-    workflowInterceptorModules,
-    // The workflows' side of the personal-data codec (it sets personal fields apart for sealing).
-    payloadConverterPath: PAYLOAD_CONVERTER_PATH,
-    logger: new DefaultLogger('WARN'),
-  });
-  fs.writeFileSync(path.join(DIST, 'workflow-bundle.js'), code);
+  // The request id's interceptors go into the bundle: a worker given a bundle loads no modules of its
+  // own. A second bundle adds OpenTelemetry's, for a worker with tracing on (OTEL_EXPORTER_OTLP_ENDPOINT).
+  // Both carry the workflows' side of the personal-data codec (it sets personal fields apart for sealing).
+  const bundles = [
+    { file: 'workflow-bundle.js', modules: workflowInterceptorModules },
+    { file: 'workflow-bundle-traced.js', modules: tracedWorkflowInterceptorModules },
+  ];
+  for (const { file, modules } of bundles) {
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: path.join(ROOT, 'workflows'),
+      workflowInterceptorModules: modules,
+      payloadConverterPath: PAYLOAD_CONVERTER_PATH,
+      logger: new DefaultLogger('WARN'),
+    });
+    fs.writeFileSync(path.join(DIST, file), code);
+  }
   // The pages' script is served as a file, not compiled.
   fs.cpSync(path.join(ROOT, 'web', 'assets'), path.join(DIST, 'web', 'assets'), { recursive: true });
-  console.log(`dist/ built: ${['api/server.js', 'worker.js', 'scripts/migrate.js', 'scripts/admin.js', 'workflow-bundle.js'].join(', ')}`);
+  console.log(`dist/ built: ${['api/server.js', 'worker.js', 'scripts/migrate.js', 'scripts/admin.js', 'workflow-bundle.js', 'workflow-bundle-traced.js'].join(', ')}`);
 }
 
 main().catch((error) => {

@@ -35,7 +35,8 @@ async function main() {
   let output = '';
   const code = await new Promise<number>((resolve) => {
     const child = spawn(ST, [
-      '--no-color', 'run', `${stack.baseUrl}/openapi.json`, '--url', stack.baseUrl,
+      '--no-color', '--config-file', path.join(ROOT, 'scripts', 'schemathesis.toml'),
+      'run', `${stack.baseUrl}/openapi.json`, '--url', stack.baseUrl,
       '--checks', 'all',
       '--header', `Authorization: Bearer ${stack.apiKey}`,
       '--max-examples', quick ? '8' : '50',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { fillingOrder, isoFormatterInZone, type Slot } from '../../scheduling';
 import type { OpenGroups } from './query';
-import { localDate, text, timezone, uuid } from '../common-schemas';
+import { localDate, text, timezone, uuid, uuidList } from '../common-schemas';
 
 /** Bounds the work of one request (and its answer) whatever the caller asks for. */
 export const MAX_DAYS_PER_REQUEST = 62;
@@ -12,7 +12,7 @@ function daysBetween(from: string, to: string): number {
   return (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS + 1;
 }
 
-const resourceList = text(4000)
+const resourceList = uuidList(100)
   .transform((value) => [...new Set(value.split(',').map((id) => id.trim()).filter(Boolean))])
   .pipe(z.array(uuid).min(1, 'must name at least one resource').max(100));
 

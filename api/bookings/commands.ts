@@ -21,6 +21,7 @@ import { reconcileBookingsWorkflow } from '../../workflows/reconciler';
 import { reserveSessionsWorkflow } from '../../workflows/sessions';
 import { searchAttributesOf } from '../../workflows/search-attributes';
 import { ApiError, Conflict, InvalidInput, NotFound, Unavailable } from '../errors';
+import { TEMPORAL_BUDGET_MS, withTemporalDeadline } from '../temporal-deadline';
 import type { createBookingBody, createSessionBookingsBody, rescheduleBookingBody, TimeChange } from './schemas';
 import { contactOf } from './contact';
 import { resourceGroupOf } from './resource-group';
@@ -212,7 +213,7 @@ export async function reserveBooking(
     start: new Date(earlier.start), spaces: earlier.spaces, customerEmail: earlier.customerEmail,
   });
 
-  const outcome = await deps.temporal.workflow.executeUpdateWithStart(reserveUpdate, {
+  const outcome = await withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.update, () => deps.temporal.workflow.executeUpdateWithStart(reserveUpdate, {
     updateId: 'reserve',
     startWorkflowOperation: new WithStartWorkflowOperation(bookingWorkflow, {
       workflowId: bookingWorkflowId(bookingId),
@@ -227,7 +228,7 @@ export async function reserveBooking(
       staticDetails: label.details,
       typedSearchAttributes: searchAttributesOf(earlier.status === 'held' ? 'held' : 'requested', earlier),
     }),
-  }).catch((error) => {
+  })).catch((error) => {
     // Temporal did not take the booking on (unreachable, overloaded): the hold stays unacknowledged
     // until a retry with the same key starts its workflow, or it lapses at its TTL (the reconciler).
     console.warn(`booking ${bookingId}: its workflow could not be started`, error);
@@ -257,13 +258,14 @@ export async function reserveSessionBookings(
   const workflowId = `booking-batch-${bookingIdFor(organizationId, idempotencyKey)}`;
   let outcome;
   try {
-    outcome = await deps.temporal.workflow.execute(reserveSessionsWorkflow, {
+    outcome = await withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.sessionWorkflow, () => deps.temporal.workflow.execute(reserveSessionsWorkflow, {
       workflowId, taskQueue: deps.taskQueue, args: [holds],
       workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    });
+    }));
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    outcome = await deps.temporal.workflow.getHandle<typeof reserveSessionsWorkflow>(workflowId).result();
+    outcome = await withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.sessionWorkflow,
+      () => deps.temporal.workflow.getHandle<typeof reserveSessionsWorkflow>(workflowId).result());
   }
   // A replay answers as the first request did (a refusal included); the result it returns is the
   // first request's, so a different request under the same key shows here.
@@ -307,7 +309,8 @@ export async function changeBooking<Arg>(
 }
 
 function sendUpdate<Arg>(deps: BookingCommandDeps, bookingId: string, update: UpdateDefinition<unknown, [Arg]>, arg: Arg) {
-  return deps.temporal.workflow.getHandle(bookingWorkflowId(bookingId)).executeUpdate(update, { args: [arg] });
+  return withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.update,
+    () => deps.temporal.workflow.getHandle(bookingWorkflowId(bookingId)).executeUpdate(update, { args: [arg] }));
 }
 
 /** The Update found no running workflow: none exists, or the one that did has closed. */
@@ -322,7 +325,7 @@ function isWorkflowGone(error: unknown): boolean {
  */
 async function repairBooking(deps: BookingCommandDeps, bookingId: string): Promise<void> {
   try {
-    await deps.temporal.workflow.execute(reconcileBookingsWorkflow, {
+    await withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.repair, () => deps.temporal.workflow.execute(reconcileBookingsWorkflow, {
       workflowId: `reconcile-booking-${bookingId}`,
       taskQueue: deps.taskQueue,
       args: [{ bookingIds: [bookingId], graceSeconds: 0 }],
@@ -331,7 +334,7 @@ async function repairBooking(deps: BookingCommandDeps, bookingId: string): Promi
       // A caller is waiting: without a worker to run it, this is a 503, not a hang.
       workflowExecutionTimeout: '15 seconds',
       staticSummary: `Repair booking ${bookingId} (its workflow was gone)`,
-    });
+    }));
   } catch (error) {
     if (error instanceof WorkflowFailedError) throw new Unavailable(`booking ${bookingId} could not be repaired now; try again shortly`);
     throw error;

@@ -122,6 +122,7 @@ export const timezoneQuery = z.object({
 const statusName = bookingStatus.options.join('|');
 /** `held,confirmed`: any of the statuses. */
 const statusList = z.string()
+  .max(500, 'must be at most 500 characters')
   .regex(new RegExp(`^(${statusName})(,(${statusName}))*$`), `must be statuses separated by commas, of ${bookingStatus.options.join(', ')}`)
   .transform((value) => [...new Set(value.split(','))] as z.infer<typeof bookingStatus>[]);
 

@@ -12,6 +12,7 @@ import { findService } from '../../db/services';
 import { expandRecurrence } from '../../scheduling';
 import { cancelSessionWorkflow, changeSessionCapacityWorkflow, sessionCancellationWorkflowId } from '../../workflows/sessions';
 import { Conflict, InvalidInput, NotFound } from '../errors';
+import { TEMPORAL_BUDGET_MS, withTemporalDeadline } from '../temporal-deadline';
 import type { createSessionBody, updateSessionBody } from './schemas';
 
 const EXCLUSION_VIOLATION = '23P01';
@@ -87,11 +88,11 @@ export async function changeSessionCapacity(
   deps: SessionCommandDeps, organizationId: string, sessionId: string, body: z.infer<typeof updateSessionBody>,
 ): Promise<SessionWithQueue> {
   await requireSession(deps.db, organizationId, sessionId);
-  const outcome = await deps.temporal.workflow.execute(changeSessionCapacityWorkflow, {
+  const outcome = await withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.sessionWorkflow, () => deps.temporal.workflow.execute(changeSessionCapacityWorkflow, {
     workflowId: `session-${sessionId}-capacity-${randomUUID()}`,
     taskQueue: deps.taskQueue,
     args: [{ organizationId, sessionId, capacity: body.capacity, waitlistSize: body.waitlist_size, cause: `capacity:${randomUUID()}` }],
-  });
+  }));
   if (!outcome.ok) {
     if (outcome.code === 'session_not_found') throw new NotFound(outcome.message);
     throw new Conflict(outcome.code, outcome.message);
@@ -104,12 +105,12 @@ export async function cancelSession(
   deps: SessionCommandDeps, organizationId: string, sessionId: string, reason: string,
 ): Promise<{ session: SessionWithQueue; bookingIds: string[] }> {
   await requireSession(deps.db, organizationId, sessionId);
-  const { bookingIds } = await deps.temporal.workflow.execute(cancelSessionWorkflow, {
+  const { bookingIds } = await withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.sessionWorkflow, () => deps.temporal.workflow.execute(cancelSessionWorkflow, {
     workflowId: sessionCancellationWorkflowId(sessionId),
     taskQueue: deps.taskQueue,
     // A second cancel while the first runs waits for it; after it, it runs again and finds what is left.
     workflowIdConflictPolicy: 'USE_EXISTING',
     args: [{ organizationId, sessionId, reason, actor: 'host' }],
-  });
+  }));
   return { session: await requireSession(deps.db, organizationId, sessionId), bookingIds };
 }

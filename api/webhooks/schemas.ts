@@ -19,7 +19,8 @@ const webhookSecret = text(200)
     const bytes = Buffer.from(value.slice('whsec_'.length), 'base64').length;
     return bytes >= 24 && bytes <= 64;
   }, { message: 'must encode 24 to 64 bytes after "whsec_"' })
-  .meta({ description: 'Signing secret; generated and returned once if absent' });
+  // The two rules above as one pattern for the document: 32 to 86 base64 characters decode to 24 to 64 bytes.
+  .meta({ description: 'Signing secret; generated and returned once if absent', pattern: '^whsec_[A-Za-z0-9+/]{32,86}={0,2}$' });
 
 export const createWebhookBody = z.strictObject({
   url: webhookUrl,

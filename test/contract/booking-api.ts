@@ -2258,6 +2258,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description next_cursor of the previous page */
                 cursor?: string;
             };
             header?: never;
@@ -2442,6 +2443,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description next_cursor of the previous page */
                 cursor?: string;
             };
             header?: never;
@@ -2570,6 +2572,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description next_cursor of the previous page */
                 cursor?: string;
                 service?: string;
                 series?: string;
@@ -2743,6 +2746,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description next_cursor of the previous page */
                 cursor?: string;
                 /** @description One status or several separated by commas, e.g. held,confirmed */
                 status?: string;
@@ -3553,6 +3557,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description next_cursor of the previous page */
                 cursor?: string;
             };
             header?: never;
@@ -3707,6 +3712,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description next_cursor of the previous page */
                 cursor?: string;
             };
             header?: never;
@@ -3796,6 +3802,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description next_cursor of the previous page */
                 cursor?: string;
             };
             header?: never;

@@ -110,6 +110,19 @@ test('50 reservations of one slot spread over both APIs: exactly one winner', as
   expect(rows).toHaveLength(1);
 });
 
+test('a manage token\'s 60 requests a minute are counted once across both APIs (RATE_LIMIT_STORE=postgres, the default)', async () => {
+  const resourceId = await created(0, '/v1/resources', { name: 'Desk', timezone: 'UTC', weekly_schedule: ALWAYS_OPEN });
+  const serviceId = await created(1, '/v1/services', { name: 'Desk hour', durations_minutes: [30], resource_ids: [resourceId] });
+  const booking = await api(0, 'POST', '/v1/bookings', { service_id: serviceId, start: DateTime.utc().startOf('day').plus({ days: 5, hours: 9 }).toISO() });
+  expect(booking.status).toBe(201);
+  const token = booking.body.manage_token as string;
+  const statuses: number[] = [];
+  for (let i = 0; i < 62; i += 1) statuses.push((await call(via(i), 'GET', `/v1/bookings/${booking.body.id}`, { token })).status);
+  // The reservation itself was the API key's; the token's first request opens its window.
+  expect(statuses.slice(0, 60).every((status) => status === 200)).toBe(true);
+  expect(statuses.slice(60)).toEqual([429, 429]);
+});
+
 async function seatsOf(sessionId: string) {
   const session = await db.selectFrom('sessions').selectAll().where('id', '=', sessionId).executeTakeFirstOrThrow();
   const bookings = await db.selectFrom('bookings').select(['status', 'spaces']).where('session_id', '=', sessionId).execute();

@@ -80,3 +80,37 @@ describe('the OpenAPI document', () => {
     expect(result.stderr).toBe('');
   });
 });
+
+/** A pattern whose every match is ASCII: no wildcard `.`, no negated class, no \S, \D, \W or \P. */
+const asciiOnly = (pattern: string) => !/(^|[^\\])\.|\[\^|\\[SDWP]/.test(pattern);
+
+/**
+ * The longest query string each operation's parameters admit, percent-encoded: a string of
+ * maxLength code units costs at most 9 bytes each (a 3-byte UTF-8 character as %XX%XX%XX), or 3 when
+ * a pattern keeps it to ASCII; a parameter with no bound is Infinity.
+ */
+function longestQuery(parameters: Array<{ name: string; in: string; schema: Record<string, unknown> }>): number {
+  return parameters.filter((parameter) => parameter.in === 'query').reduce((total, { name, schema }) => {
+    let value: number;
+    if (Array.isArray(schema.enum)) value = Math.max(...schema.enum.map((item) => String(item).length));
+    else if (schema.type === 'integer' || schema.type === 'number') value = 24;
+    else if (schema.type === 'boolean') value = 5;
+    else if (typeof schema.maxLength === 'number') value = schema.maxLength * (typeof schema.pattern === 'string' && asciiOnly(schema.pattern) ? 3 : 9);
+    else if (typeof schema.pattern === 'string' && /\{\d+\}\$$/.test(schema.pattern) && !/[*+]/.test(schema.pattern)) value = 3 * 64;
+    else value = Infinity;
+    return total + name.length + 2 + value;
+  }, 0);
+}
+
+test('no query the document admits is longer than the 16 kB the server reads (a longer one is a 431, so it must be schema-invalid)', () => {
+  const document = buildOpenApiDocument() as { paths: Record<string, Record<string, { parameters?: never[] }>> };
+  const tooLong: Array<{ operation: string; longest: number }> = [];
+  for (const [route, operations] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(operations)) {
+      const longest = longestQuery(operation.parameters ?? []);
+      // The request line and the headers (a bearer key, a request id...) share the 16 kB.
+      if (longest > 14 * 1024) tooLong.push({ operation: `${method.toUpperCase()} ${route}`, longest });
+    }
+  }
+  expect(tooLong).toEqual([]);
+});

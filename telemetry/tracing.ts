@@ -1,0 +1,42 @@
+import type { WorkflowClientInterceptor } from '@temporalio/client';
+import type { ActivityInterceptorsFactory, WorkerOptions } from '@temporalio/worker';
+
+/**
+ * OpenTelemetry tracing, on when OTEL_EXPORTER_OTLP_ENDPOINT (or its traces-only variant) is set.
+ * Off, nothing of the OpenTelemetry SDK is even loaded: this module only imports types, and
+ * telemetry/otel-sdk.ts is required the moment tracing is started.
+ */
+export interface Tracing {
+  /** Spans for the API's Temporal calls (StartUpdateWithStart, StartWorkflowUpdate...), their context in the headers. */
+  clientInterceptor: WorkflowClientInterceptor;
+  /** An activity's span, child of the workflow's, under which its SQL queries are traced. */
+  activityInterceptor: ActivityInterceptorsFactory;
+  /** The workflow sandbox has no exporter of its own: its spans leave through this sink. */
+  workflowSinks: NonNullable<WorkerOptions['sinks']>;
+  /** Flushes the spans not yet exported. */
+  shutdown(): Promise<void>;
+}
+
+export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) && env.OTEL_SDK_DISABLED !== 'true';
+}
+
+let active: Tracing | null = null;
+
+/**
+ * Starts the SDK with the http, express and pg instrumentations. It must run before those modules
+ * are first required (they are patched as they load), hence the entry points' first import,
+ * telemetry/tracing-api.ts or telemetry/tracing-worker.ts.
+ */
+export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): Tracing | null {
+  if (active || !tracingEnabled(env)) return active;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when tracing is on
+  const { startOpenTelemetry } = require('./otel-sdk') as typeof import('./otel-sdk');
+  active = startOpenTelemetry(env.OTEL_SERVICE_NAME || serviceName, env);
+  return active;
+}
+
+/** The process's tracing, or null when it is off. */
+export function currentTracing(): Tracing | null {
+  return active;
+}

@@ -7,6 +7,7 @@ import { createDb } from '../../db/connection';
 import type { Database } from '../../db/schema';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { clientInterceptors } from '../../client';
+import { bookingDataConverter } from '../../personal-data/data-converter';
 import { createBookable, createResource, futureSlot } from '../stack/fixtures';
 import { call, waitFor } from '../stack/http';
 import { startTestStack, type TestStack } from '../stack/test-stack';
@@ -114,7 +115,7 @@ beforeAll(async () => {
   await temporalLink.up();
   temporal = new Client({
     connection: await Connection.connect({ address: `127.0.0.1:${temporalLink.port}`, interceptors: [retriesUntilTeardown.interceptor] }),
-    namespace: 'default', interceptors: clientInterceptors,
+    namespace: 'default', interceptors: clientInterceptors, dataConverter: bookingDataConverter(db),
   });
   const app = createApp({ db, temporal, taskQueue: stack.taskQueue, manageTokenSecret: stack.manageTokenSecret });
   server = await new Promise((resolve) => {

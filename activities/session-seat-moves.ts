@@ -16,10 +16,12 @@ export interface SeatMoveRequest {
   step: string;
   actor: string;
   reason: string | null;
+  /** The booking's organization: the activity hands the events it writes to their delivery workflows under it (absent in older requests). */
+  organizationId?: string;
 }
 
 export type SeatMoveOutcome =
-  | { ok: true; booking: BookingSnapshot; eventId: string | null; promoted: PromotedBooking[] }
+  | { ok: true; booking: BookingSnapshot; eventId: string | null; promoted: PromotedBooking[]; handedOver?: true }
   | { ok: false; currentStatus: BookingStatus | null; refusal?: { code: string; message: string } };
 
 interface Locked { trx: Transaction<Database>; booking: Booking; session: Session; service: ServiceWithResources }

@@ -106,7 +106,7 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
       refuseUnless(state, allowed, `move to ${to}`);
       transitions += 1;
       const outcome = await recordTransition.executeWithOptions({ ...WRITE_OPTIONS, summary: `record ${to}` }, [{
-        bookingId, step: `${stepPrefix}${transitions}:${to}`, from: allowed, to, actor, reason,
+        bookingId, organizationId, step: `${stepPrefix}${transitions}:${to}`, from: allowed, to, actor, reason,
         releaseCapacity: FREES_CAPACITY.includes(to), ...extra,
       }]);
       if (!outcome.ok) {
@@ -121,10 +121,19 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
         });
       }
       adopt(outcome.booking);
-      if (outcome.eventId) announcements.push(announce(outcome.eventId, organizationId));
-      announcements.push(...tellPromoted(outcome.promoted ?? [], organizationId));
+      announceUnlessHandedOver(outcome);
+      announcements.push(...tellPromoted(outcome.promoted ?? [], organizationId, outcome.handedOver));
       return outcome.booking;
     });
+  }
+
+  /**
+   * The activity that wrote an event normally starts its delivery workflow itself, outside this
+   * history; results recorded before it did (or by a worker without a Temporal client) are
+   * announced from here as a child, as they always were.
+   */
+  function announceUnlessHandedOver(outcome: { eventId?: string | null; handedOver?: true }): void {
+    if (outcome.eventId && !outcome.handedOver) announcements.push(announce(outcome.eventId, organizationId));
   }
 
   /**
@@ -137,7 +146,7 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
       refuseUnless(state, RESCHEDULABLE, 'reschedule');
       transitions += 1;
       const outcome = await rescheduleBooking.executeWithOptions({ ...WRITE_OPTIONS, summary: 'record reschedule' }, [{
-        bookingId, step: `${stepPrefix}${transitions}:reschedule`, from: RESCHEDULABLE,
+        bookingId, organizationId, step: `${stepPrefix}${transitions}:reschedule`, from: RESCHEDULABLE,
         start: request.start, durationMinutes: request.durationMinutes, resourceIds: request.resourceIds, actor: request.actor,
       }]);
       if (outcome.outcome === 'invalid_status') {
@@ -152,7 +161,7 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
       state.booking = outcome.booking;
       if (state.status === 'confirmed') state.reminders = planReminders(outcome.booking, Date.now());
       publish();
-      if (outcome.eventId) announcements.push(announce(outcome.eventId, organizationId));
+      announceUnlessHandedOver(outcome);
       return outcome.booking;
     });
   }
@@ -248,7 +257,7 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
       transitions += 1;
       const activity = kind === 'suspend' ? suspendSessionBooking : acceptWaitingBooking;
       const outcome = await activity.executeWithOptions({ ...WRITE_OPTIONS, summary: `record ${kind}` }, [{
-        bookingId, step: `${stepPrefix}${transitions}:${kind}`, actor: answer.actor, reason: answer.reason ?? null,
+        bookingId, organizationId, step: `${stepPrefix}${transitions}:${kind}`, actor: answer.actor, reason: answer.reason ?? null,
       }]);
       if (!outcome.ok) {
         if (outcome.refusal) {
@@ -259,8 +268,8 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
         });
       }
       adopt(outcome.booking);
-      if (outcome.eventId) announcements.push(announce(outcome.eventId, organizationId));
-      announcements.push(...tellPromoted(outcome.promoted, organizationId));
+      announceUnlessHandedOver(outcome);
+      announcements.push(...tellPromoted(outcome.promoted, organizationId, outcome.handedOver));
       return outcome.booking;
     });
   }
@@ -357,8 +366,11 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
         if (!(error instanceof ApplicationFailure && error.type === INVALID_TRANSITION)) throw error;
       });
     }
-    // Open for late check-ins until the window closes; histories from before the window end here.
-    if (CHECK_IN_AFTER_END.includes(state.status as BookingStatus) && patched('check-in-window')) {
+    // Open for late check-ins until the window closes. Histories from before the window end here
+    // without a patch marker: their snapshots have no checkInClosesAt, and their end has passed
+    // (the timer that ended them fired at it), so no timer is started for them; a history that has
+    // the marker replays too, since an unclaimed patch marker is skipped.
+    if (CHECK_IN_AFTER_END.includes(state.status as BookingStatus)) {
       const remaining = Date.parse(state.booking!.checkInClosesAt ?? state.booking!.end) - Date.now();
       if (remaining > 0) await condition(() => false, remaining, { summary: 'check-in window closes' });
     }
@@ -381,10 +393,10 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
    */
   async function abandonHold(to: BookingStatus, actor: string, reason: string): Promise<void> {
     const abandoned = await recordTransition.executeWithOptions({ ...WRITE_OPTIONS, summary: 'release abandoned hold' }, [{
-      bookingId, step: 'abandon-hold', from: CANCELLABLE, to, actor, reason, releaseCapacity: true,
+      bookingId, organizationId, step: 'abandon-hold', from: CANCELLABLE, to, actor, reason, releaseCapacity: true,
     }]);
     // None were promoted before sessions existed, so older histories replay unchanged.
-    if (abandoned.ok) await Promise.all(tellPromoted(abandoned.promoted ?? [], organizationId));
+    if (abandoned.ok) await Promise.all(tellPromoted(abandoned.promoted ?? [], organizationId, abandoned.handedOver));
   }
 
   /**
@@ -411,13 +423,13 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
     reminder.sent = true;
     // A reminder that cannot be delivered is logged in the outbox; it never fails the booking.
     const outcome = await sendReminder.executeWithOptions({ ...REMINDER_OPTIONS, summary: `send reminder ${reminder.offsetSeconds} s before` }, [
-      { bookingId, offsetSeconds: reminder.offsetSeconds, start: state.booking!.start },
+      { bookingId, organizationId, offsetSeconds: reminder.offsetSeconds, start: state.booking!.start },
     ]).catch((error) => {
       if (isCancellation(error)) throw error;
       return null;
     });
     // Histories from before `booking.reminder_sent` existed started no delivery workflow here.
-    if (outcome?.eventId && patched('announce-reminder-sent')) announcements.push(announce(outcome.eventId, organizationId));
+    if (outcome?.eventId && !outcome.handedOver && patched('announce-reminder-sent')) announcements.push(announce(outcome.eventId, organizationId));
     setCurrentDetails(describeProgress(state));
   }
 }

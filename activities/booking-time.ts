@@ -4,7 +4,7 @@ import { findOccupiedRanges, insertAllocations, lockResources } from '../db/book
 import { findGroupSeatsTaken, groupSlotKey, takeGroupSeats } from '../db/group-slots';
 import { findResources } from '../db/resources';
 import { toGroupedResources, toResourceSchedule, toServiceRules } from '../db/schedule-model';
-import type { Database } from '../db/schema';
+import type { Database, Resource } from '../db/schema';
 import type { ServiceWithResources } from '../db/services';
 import { isInvalidData } from '../db/data-errors';
 import type { HoldRefusalCode } from './types';
@@ -64,6 +64,8 @@ export interface ClaimableTime {
   occupiedFrom: Date;
   occupiedTo: Date;
   resourceIds: string[];
+  /** The chosen resources as this transaction read them (names for the operator's label). */
+  resources: Pick<Resource, 'id' | 'name' | 'timezone'>[];
   timezone: string;
   groupAppointment: boolean;
   seatsPerSlot: number;
@@ -151,6 +153,8 @@ async function judgeTime(
     occupiedFrom,
     occupiedTo,
     resourceIds: verdict.chosenResourceIds,
+    resources: ordered.filter((resource) => verdict.chosenResourceIds.includes(resource.id))
+      .map(({ id, name, timezone }) => ({ id, name, timezone })),
     timezone: ordered[0].timezone,
     groupAppointment,
     seatsPerSlot: rules.seatsPerSlot,

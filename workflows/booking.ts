@@ -13,9 +13,9 @@ import {
   TIME_REFUSED, type BookingState, type HostAnswer, type BookingWorkflowInput, type CheckIn, type PlannedReminder, type Reschedule, type WorkflowBookingStatus,
 } from './messages';
 import {
-  cancellationPayload, checkInPayload, customerDetails, hostAnswerPayload, parsePayload, promotedPayload, reschedulePayload,
-  spacesChangePayload,
-} from './payloads';
+  cancellationCheck, checkInCheck, checkPayload, customerDetailsCheck, hostAnswerCheck, promotedCheck, rescheduleCheck,
+  spacesChangeCheck,
+} from './payload-checks';
 import { BookingStatusKey, searchAttributesOf } from './search-attributes';
 
 const { placeHold } = proxyLocalActivities<BookingActivities>(HOLD_OPTIONS);
@@ -167,8 +167,8 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
   }
 
   // Handlers first, before any await: Update-with-Start delivers `reserve` with the first task.
-  // Every validator parses its payload first, so nothing malformed (the UI's empty default
-  // included) is accepted into history or can fail a workflow task.
+  // Every validator checks its payload first (as the API's schemas would), so nothing malformed
+  // (the UI's empty default included) is accepted into history or can fail a workflow task.
   setHandler(bookingStateQuery, () => state);
   let holdOutcome: HoldOutcome | null = null;
   setHandler(reserveUpdate, async () => {
@@ -185,31 +185,31 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
     },
   ), {
     validator: (details) => {
-      parsePayload(customerDetails, details);
+      checkPayload(customerDetailsCheck, details);
       refuseUnless(state, ['held'], 'submit details for');
     },
   });
   setHandler(confirmUpdate, (answer) => transition(['pending_approval'], 'confirmed', answer.actor, answer.reason ?? null), {
     validator: (answer) => {
-      parsePayload(hostAnswerPayload, answer);
+      checkPayload(hostAnswerCheck, answer);
       refuseUnless(state, ['pending_approval'], 'confirm');
     },
   });
   setHandler(declineUpdate, (answer) => transition(['pending_approval'], 'declined', answer.actor, answer.reason ?? null), {
     validator: (answer) => {
-      parsePayload(hostAnswerPayload, answer);
+      checkPayload(hostAnswerCheck, answer);
       refuseUnless(state, ['pending_approval'], 'decline');
     },
   });
   setHandler(checkInUpdate, (checkIn) => recordCheckIn(checkIn), {
     validator: (checkIn) => {
-      parsePayload(checkInPayload, checkIn);
+      checkPayload(checkInCheck, checkIn);
       refuseUnless(state, checkInWindowOpen() ? ['confirmed', ...CHECK_IN_AFTER_END] : ['confirmed'], 'check in');
     },
   });
   setHandler(rescheduleUpdate, (request) => reschedule(request), {
     validator: (request) => {
-      parsePayload(reschedulePayload, request);
+      checkPayload(rescheduleCheck, request);
       refuseUnless(state, RESCHEDULABLE, 'reschedule');
       if (state.booking?.sessionId) {
         throw ApplicationFailure.create({
@@ -220,14 +220,14 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
   });
   setHandler(cancelUpdate, (cancellation) => transition(CANCELLABLE, 'cancelled', cancellation.actor, cancellation.reason ?? null), {
     validator: (cancellation) => {
-      parsePayload(cancellationPayload, cancellation);
+      checkPayload(cancellationCheck, cancellation);
       refuseUnless(state, CANCELLABLE, 'cancel');
     },
   });
   setHandler(reduceSpacesUpdate, (change) => transition(SEATED, state.status as BookingStatus, change.actor,
     `spaces reduced from ${state.booking!.spaces} to ${change.spaces}`, { spaces: change.spaces }), {
     validator: (change) => {
-      parsePayload(spacesChangePayload, change);
+      checkPayload(spacesChangeCheck, change);
       refuseUnless(state, SEATED, 'change the spaces of');
       if (!state.booking?.sessionId || !(change.spaces >= 1 && change.spaces < state.booking.spaces)) {
         throw ApplicationFailure.create({
@@ -276,7 +276,7 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
   for (const [update, kind, allowed] of [[suspendUpdate, 'suspend', SEATED], [acceptUpdate, 'accept', ['waitlisted']]] as const) {
     setHandler(update, (answer) => moveSeat(kind, answer), {
       validator: (answer) => {
-        parsePayload(hostAnswerPayload, answer);
+        checkPayload(hostAnswerCheck, answer);
         refuseUnless(state, [...allowed], kind);
         if (!state.booking?.sessionId) {
           throw ApplicationFailure.create({ type: INVALID_DETAILS, nonRetryable: true, message: `only a session booking can be ${kind}ed` });
@@ -286,23 +286,24 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
   }
 
   // Signals have no validator: a malformed one is logged and ignored rather than failing a task.
-  const wellFormed = <T>(signal: string, parse: () => T): T | null => {
+  const wellFormed = (signal: string, check: () => void): boolean => {
     try {
-      return parse();
+      check();
+      return true;
     } catch (error) {
       log.warn(`ignored a malformed ${signal} signal`, { bookingId, error: (error as Error).message });
-      return null;
+      return false;
     }
   };
   // A signal can overtake the answer of the hold's own activity: act once the hold is known.
   const holdKnown = () => condition(() => state.status !== 'requested');
   setHandler(promotedSignal, async (promoted) => {
-    if (!wellFormed('promoted', () => parsePayload(promotedPayload, promoted))) return;
+    if (!wellFormed('promoted', () => checkPayload(promotedCheck, promoted))) return;
     await holdKnown();
     if (promoted.id === bookingId && state.status === 'waitlisted' && promoted.status !== 'waitlisted') adopt(promoted);
   });
   setHandler(sessionCancelledSignal, async (cancellation) => {
-    if (!wellFormed('sessionCancelled', () => parsePayload(cancellationPayload, cancellation))) return;
+    if (!wellFormed('sessionCancelled', () => checkPayload(cancellationCheck, cancellation))) return;
     await holdKnown();
     await transition(CANCELLABLE, 'cancelled', cancellation.actor, cancellation.reason ?? null).catch((error) => {
       // Already ended (or ending): nothing left to cancel.

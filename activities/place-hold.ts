@@ -6,7 +6,7 @@ import { findService, type ServiceWithResources } from '../db/services';
 import { bookingEventId, recordBookingEvent } from './booking-event';
 import { toSnapshot, type SnapshotService } from './booking-snapshot';
 import { rollBackIfLate } from './attempt-deadline';
-import { findClaimableTime, occupyTime, refusalOf, refuseTime, type ClaimableTime } from './booking-time';
+import { findClaimableTime, lookAtTime, occupyTime, refusalOf, refuseTime, type ClaimableTime } from './booking-time';
 import { claimSessionSeats } from './claim-session-seats';
 import type { HoldOutcome, HoldRequest } from './types';
 import { fromReservation, holdReason, refuseCustomerOverlap } from './new-booking';
@@ -41,7 +41,16 @@ export async function placeHold(
   db: Kysely<Database>, request: HoldRequest, now: Date, commitBy: Date | null = null,
   known: { service?: ServiceWithResources; newBookingId?: boolean } = {},
 ): Promise<PlacedHold> {
+  const wanted = (service: ServiceWithResources) => ({
+    organizationId: request.organizationId, service, start: new Date(request.start),
+    durationMinutes: request.durationMinutes, resourceIds: request.resourceIds, resourceGroup: request.resourceGroup,
+    bypassDelays: request.bypassDelays, spaces: request.spaces ?? 1, now,
+  });
+  // A new booking (no earlier attempt to find) whose service is known looks at its time before
+  // opening the transaction: a refusal then costs no BEGIN and ROLLBACK.
+  const lookFirst = Boolean(known.newBookingId && !request.sessionId && known.service?.id === request.serviceId);
   try {
+    if (lookFirst) await lookAtTime(db, wanted(known.service!));
     return await db.transaction().execute(async (trx) => {
       const service = known.service?.id === request.serviceId ? known.service : await findService(trx, request.organizationId, request.serviceId);
       if (!service) refuseTime('service_not_found', `service ${request.serviceId} does not exist`);
@@ -55,11 +64,7 @@ export async function placeHold(
       }
 
       const spaces = request.spaces ?? 1;
-      const time = await findClaimableTime(trx, {
-        organizationId: request.organizationId, service, start: new Date(request.start),
-        durationMinutes: request.durationMinutes, resourceIds: request.resourceIds, resourceGroup: request.resourceGroup,
-        bypassDelays: request.bypassDelays, spaces, now,
-      });
+      const time = await findClaimableTime(trx, wanted(service), { looked: lookFirst });
       await refuseCustomerOverlap(trx, request, service, time.start, time.end);
       const booking = await insertBooking(trx, {
         ...fromReservation(request),

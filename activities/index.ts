@@ -10,8 +10,8 @@ import { findOrphanedBookings, type OrphanedBooking, type OrphanSearch, type Orp
 import { failingFastOnInvalidData } from './invalid-data';
 import { handOverEvents } from './event-handover';
 import { STRICT_POLICY, type OutboundPolicy } from '../outbound/address-policy';
-import { placeHold } from './place-hold';
-import { placeSessionHolds, type SessionHoldsOutcome } from './place-session-holds';
+import { placeHold } from '../reservations/place-hold';
+import { placeSessionHolds, type SessionHoldsOutcome } from '../reservations/place-session-holds';
 import {
   cancelSession, changeSessionCapacity,
   type CapacityChangeOutcome, type CapacityChangeRequest, type SessionCancellationRequest,

@@ -3,9 +3,9 @@ import { ACTIVE_STATUSES, appendBookingEvent, findBookingById, findEventByStep, 
 import type { Booking, BookingStatus, Database, Session } from '../db/schema';
 import { adjustSessionCounters, lockSession, nextWaitlistSeq } from '../db/sessions';
 import { findService, type ServiceWithResources } from '../db/services';
-import { bookingEventId, recordBookingEvent } from './booking-event';
-import { toSnapshot } from './booking-snapshot';
-import { sessionHoldExpiry } from './claim-session-seats';
+import { bookingEventId, recordBookingEvent } from '../reservations/booking-event';
+import { toSnapshot } from '../reservations/booking-snapshot';
+import { sessionHoldExpiry } from '../reservations/claim-session-seats';
 import { promotedEarlier, promoteWaitlist } from './promote-waitlist';
 import type { BookingSnapshot, PromotedBooking } from './types';
 

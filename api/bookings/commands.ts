@@ -5,8 +5,8 @@ import {
 } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import { placeHold, type PlacedHold } from '../../activities/place-hold';
-import { placeSessionHolds } from '../../activities/place-session-holds';
+import { placeHold, type PlacedHold } from '../../reservations/place-hold';
+import { placeSessionHolds } from '../../reservations/place-session-holds';
 import { INVALID_DATA } from '../../db/data-errors';
 import type { HoldOutcome, HoldRequest } from '../../activities/types';
 import { labelOf, operatorLabel, type LabelledBooking } from '../../db/booking-summary';

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { DateTime } from 'luxon';
-import { placeHold } from '../../activities/place-hold';
+import { placeHold } from '../../reservations/place-hold';
 import { createApp } from '../../api/app';
 import { bookingIdFor } from '../../api/bookings/commands';
 import { freePort } from '../../scripts/stack/infra-launcher';

@@ -7,7 +7,7 @@ import { toGroupedResources, toResourceSchedule, toServiceRules } from '../db/sc
 import type { Database, Resource } from '../db/schema';
 import type { ServiceWithResources } from '../db/services';
 import { isInvalidData } from '../db/data-errors';
-import type { HoldRefusalCode } from './types';
+import type { HoldRefusalCode } from '../activities/types';
 
 const EXCLUSION_VIOLATION = '23P01';
 const CHECK_VIOLATION = '23514';

@@ -5,10 +5,10 @@ import { findSession } from '../db/sessions';
 import { findService, type ServiceWithResources } from '../db/services';
 import { bookingEventId, recordBookingEvent } from './booking-event';
 import { toSnapshot, type SnapshotService } from './booking-snapshot';
-import { rollBackIfLate } from './attempt-deadline';
+import { rollBackIfLate } from './commit-deadline';
 import { findClaimableTime, lookAtTime, occupyTime, refusalOf, refuseTime, type ClaimableTime } from './booking-time';
 import { claimSessionSeats } from './claim-session-seats';
-import type { HoldOutcome, HoldRequest } from './types';
+import type { HoldOutcome, HoldRequest } from '../activities/types';
 import { fromReservation, holdReason, refuseCustomerOverlap } from './new-booking';
 
 type Placed = Exclude<HoldOutcome, { outcome: 'rejected' }>;

@@ -367,11 +367,9 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
         if (!(error instanceof ApplicationFailure && error.type === INVALID_TRANSITION)) throw error;
       });
     }
-    // Open for late check-ins until the window closes. Histories from before the window end here
-    // without a patch marker: their snapshots have no checkInClosesAt, and their end has passed
-    // (the timer that ended them fired at it), so no timer is started for them; a history that has
-    // the marker replays too, since an unclaimed patch marker is skipped.
-    if (CHECK_IN_AFTER_END.includes(state.status as BookingStatus)) {
+    // Open for late check-ins until the window closes; histories from before the window end here.
+    // (The patch stays: without the call, histories that have its marker fail to replay.)
+    if (CHECK_IN_AFTER_END.includes(state.status as BookingStatus) && patched('check-in-window')) {
       const remaining = Date.parse(state.booking!.checkInClosesAt ?? state.booking!.end) - Date.now();
       if (remaining > 0) await condition(() => false, remaining, { summary: 'check-in window closes' });
     }

@@ -23,10 +23,3 @@ export function attemptDeadline(): Date | null {
   const end = Math.min(...ends);
   return Number.isFinite(end) ? new Date(end - COMMIT_MARGIN_MS) : null;
 }
-
-/** Throws, rolling the transaction back, if the attempt is past its deadline. */
-export function rollBackIfLate(deadline: Date | null, now = Date.now()): void {
-  if (deadline && now > deadline.getTime()) {
-    throw new Error(`attempt passed its deadline (${deadline.toISOString()}); rolled back so that nothing is left without its workflow`);
-  }
-}

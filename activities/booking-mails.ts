@@ -6,6 +6,7 @@ import { insertNotification, markNotification, type StoredNotification } from '.
 import type { Booking, BookingEventType, Database } from '../db/schema';
 import { findService } from '../db/services';
 import { findWebhookEvent } from '../db/webhooks';
+import { EVENT_MAILS } from '../reservations/booking-event';
 import { bookingInvitation } from './booking-invitation';
 import { composeBookingMail, type BookingMailInput, type BookingMailKind } from './booking-mail';
 import type { Mailer } from './mailer';
@@ -16,18 +17,6 @@ export interface MailLinks { publicUrl: string; manageTokenSecret: string }
 export interface BookingMailsRequest { eventId: string }
 export interface BookingMailsOutcome { queued: number; sent: number }
 
-/** The e-mails each event sends: to the customer, and a notice to the hosts. */
-const EVENT_MAILS: Partial<Record<BookingEventType, { customer: BookingMailKind; host?: BookingMailKind }>> = {
-  'booking.awaiting_approval': { customer: 'received', host: 'host_new_booking' },
-  'booking.confirmed': { customer: 'confirmed', host: 'host_new_booking' },
-  'booking.declined': { customer: 'declined' },
-  'booking.cancelled': { customer: 'cancelled', host: 'host_cancelled' },
-  'booking.rescheduled': { customer: 'rescheduled' },
-};
-
-export function sendsMail(type: BookingEventType): boolean {
-  return type in EVENT_MAILS;
-}
 
 export function manageUrlOf(links: MailLinks | null, bookingId: string): string | null {
   return links ? `${links.publicUrl.replace(/\/$/, '')}/manage/${issueManageToken(links.manageTokenSecret, bookingId)}` : null;

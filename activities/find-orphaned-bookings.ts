@@ -7,7 +7,7 @@ import type { Booking, Database } from '../db/schema';
 import { findSession } from '../db/sessions';
 import { findService } from '../db/services';
 import { bookingWorkflowId } from '../workflows/messages';
-import { toSnapshot } from './booking-snapshot';
+import { toSnapshot } from '../reservations/booking-snapshot';
 import type { BookingSnapshot } from './types';
 
 export interface OrphanSearch {

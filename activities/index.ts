@@ -10,9 +10,10 @@ import { attemptDeadline } from './attempt-deadline';
 import { cancellationReason, type CancellationRequestRef } from './cancellation-request';
 import { findOrphanedBookings, type OrphanedBooking, type OrphanSearch, type OrphanSearchResult } from './find-orphaned-bookings';
 import { failingFastOnInvalidData } from './invalid-data';
+import { handOverEvents } from './event-handover';
 import { STRICT_POLICY, type OutboundPolicy } from '../outbound/address-policy';
-import { placeHold } from './place-hold';
-import { placeSessionHolds, type SessionHoldsOutcome } from './place-session-holds';
+import { placeHold } from '../reservations/place-hold';
+import { placeSessionHolds, type SessionHoldsOutcome } from '../reservations/place-session-holds';
 import {
   cancelSession, changeSessionCapacity,
   type CapacityChangeOutcome, type CapacityChangeRequest, type SessionCancellationRequest,
@@ -52,18 +53,24 @@ export function createActivities({ db, now = () => new Date(), mailer = null, te
   };
   const activities = {
     placeHold: (request: HoldRequest): Promise<HoldOutcome> => placeHold(db, request, now(), attemptDeadline()),
-    recordTransition: (request: TransitionRequest): Promise<TransitionOutcome> => recordTransition(db, request, now()),
+    // The events a change wrote go to their delivery workflows from here, not from the booking's history.
+    recordTransition: async (request: TransitionRequest): Promise<TransitionOutcome> =>
+      handOverEvents(temporal, request.organizationId, await recordTransition(db, request, now())),
     placeSessionHolds: (requests: HoldRequest[]): Promise<SessionHoldsOutcome> => placeSessionHolds(db, requests, now(), attemptDeadline()),
     cancelSession: (request: SessionCancellationRequest): Promise<{ bookingIds: string[] }> => cancelSession(db, request),
     changeSessionCapacity: (request: CapacityChangeRequest): Promise<CapacityChangeOutcome> => changeSessionCapacity(db, request, now()),
-    rescheduleBooking: (request: RescheduleRequest): Promise<RescheduleOutcome> => rescheduleBooking(db, request, now()),
-    suspendSessionBooking: (request: SeatMoveRequest): Promise<SeatMoveOutcome> => suspendSessionBooking(db, request, now()),
-    acceptWaitingBooking: (request: SeatMoveRequest): Promise<SeatMoveOutcome> => acceptWaitingBooking(db, request, now()),
+    rescheduleBooking: async (request: RescheduleRequest): Promise<RescheduleOutcome> =>
+      handOverEvents(temporal, request.organizationId, await rescheduleBooking(db, request, now())),
+    suspendSessionBooking: async (request: SeatMoveRequest): Promise<SeatMoveOutcome> =>
+      handOverEvents(temporal, request.organizationId, await suspendSessionBooking(db, request, now())),
+    acceptWaitingBooking: async (request: SeatMoveRequest): Promise<SeatMoveOutcome> =>
+      handOverEvents(temporal, request.organizationId, await acceptWaitingBooking(db, request, now())),
     resumeBooking: (request: ResumeRequest): Promise<BookingSnapshot | null> => resumeBooking(db, request),
     findOrphanedBookings: (search: OrphanSearch): Promise<OrphanSearchResult> => findOrphanedBookings(db, temporalFor('reconciler'), search, now()),
     cancellationReason: (ref: CancellationRequestRef): Promise<string> => cancellationReason(temporalFor('cancellation\'s reason'), ref),
     adoptBookings: (orphans: OrphanedBooking[], reason: string): Promise<string[]> => adoptBookings(temporalFor('reconciler'), orphans, reason),
-    sendReminder: (request: ReminderRequest): Promise<ReminderOutcome> => sendReminder(db, mailer, links, request, now()),
+    sendReminder: async (request: ReminderRequest): Promise<ReminderOutcome> =>
+      handOverEvents(temporal, request.organizationId, await sendReminder(db, mailer, links, request, now())),
     sendBookingMails: (request: BookingMailsRequest): Promise<BookingMailsOutcome> => sendBookingMails(db, mailer, links, request, now()),
     listEventSubscriptions: (request: EventSubscriptionsRequest): Promise<string[]> => listEventSubscriptions(db, request),
     deliverWebhook: (request: DeliverWebhookRequest): Promise<DeliverWebhookOutcome> => deliverWebhook(db, outbound, request, now()),

@@ -6,9 +6,9 @@ import {
 } from '../db/sessions';
 import type { ServiceWithResources } from '../db/services';
 import { choosePromotions } from '../scheduling';
-import { bookingEventId, recordBookingEvent } from './booking-event';
-import { toSnapshot } from './booking-snapshot';
-import { sessionHoldExpiry } from './claim-session-seats';
+import { bookingEventId, recordBookingEvent } from '../reservations/booking-event';
+import { toSnapshot } from '../reservations/booking-snapshot';
+import { sessionHoldExpiry } from '../reservations/claim-session-seats';
 import type { PromotedBooking } from './types';
 
 const PROMOTE_STEP = 'promote';

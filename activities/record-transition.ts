@@ -5,8 +5,8 @@ import {
 import type { Database } from '../db/schema';
 import { lockSession } from '../db/sessions';
 import { findService } from '../db/services';
-import { bookingEventId, eventTypeOf, recordBookingEvent } from './booking-event';
-import { toSnapshot } from './booking-snapshot';
+import { bookingEventId, eventTypeOf, recordBookingEvent } from '../reservations/booking-event';
+import { toSnapshot } from '../reservations/booking-snapshot';
 import { promotedEarlier, promoteWaitlist, releaseSessionSeats } from './promote-waitlist';
 import type { TransitionOutcome, TransitionRequest } from './types';
 

@@ -4,9 +4,9 @@ import {
 } from '../db/bookings';
 import type { Database } from '../db/schema';
 import { findService } from '../db/services';
-import { bookingEventId, recordBookingEvent } from './booking-event';
-import { toSnapshot } from './booking-snapshot';
-import { findClaimableTime, neededResourceIds, occupyTime, refusalOf } from './booking-time';
+import { bookingEventId, recordBookingEvent } from '../reservations/booking-event';
+import { toSnapshot } from '../reservations/booking-snapshot';
+import { findClaimableTime, neededResourceIds, occupyTime, refusalOf } from '../reservations/booking-time';
 import type { RescheduleOutcome, RescheduleRequest } from './types';
 
 const MINUTE = 60_000;

@@ -3,7 +3,7 @@ import { appendBookingEvent, findEventByStep, LIVE_STATUSES, lockBooking } from 
 import type { Database } from '../db/schema';
 import { findSession } from '../db/sessions';
 import { findService } from '../db/services';
-import { toSnapshot } from './booking-snapshot';
+import { toSnapshot } from '../reservations/booking-snapshot';
 import type { BookingSnapshot } from './types';
 
 export interface ResumeRequest {

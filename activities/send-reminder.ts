@@ -3,7 +3,7 @@ import { findBookingById } from '../db/bookings';
 import { countRevisions } from '../db/customer-pages';
 import type { StoredNotification } from '../db/notifications';
 import type { Database } from '../db/schema';
-import { recordBookingEvent } from './booking-event';
+import { recordBookingEvent } from '../reservations/booking-event';
 import { deliverAll, mailContext, manageUrlOf, queueMail, readerZone, type MailLinks } from './booking-mails';
 import type { Mailer } from './mailer';
 
@@ -12,6 +12,8 @@ export interface ReminderRequest {
   /** Which reminder of which start: a retried or replayed activity finds its own row. */
   offsetSeconds: number;
   start: string;
+  /** The booking's organization: the activity hands the events it writes to their delivery workflows under it (absent in older requests). */
+  organizationId?: string;
 }
 
 export type ReminderOutcome = {
@@ -19,6 +21,8 @@ export type ReminderOutcome = {
   sent: boolean; channel: 'outbox' | 'email'; skipped?: string;
   /** The `booking.reminder_sent` event, when a subscription wants it (absent in older results). */
   eventId?: string | null;
+  /** The event went to its delivery workflow from the activity (absent in older results). */
+  handedOver?: true;
 };
 
 /**

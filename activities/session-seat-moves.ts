@@ -3,9 +3,9 @@ import { ACTIVE_STATUSES, appendBookingEvent, findBookingById, findEventByStep, 
 import type { Booking, BookingStatus, Database, Session } from '../db/schema';
 import { adjustSessionCounters, lockSession, nextWaitlistSeq } from '../db/sessions';
 import { findService, type ServiceWithResources } from '../db/services';
-import { bookingEventId, recordBookingEvent } from './booking-event';
-import { toSnapshot } from './booking-snapshot';
-import { sessionHoldExpiry } from './claim-session-seats';
+import { bookingEventId, recordBookingEvent } from '../reservations/booking-event';
+import { toSnapshot } from '../reservations/booking-snapshot';
+import { sessionHoldExpiry } from '../reservations/claim-session-seats';
 import { promotedEarlier, promoteWaitlist } from './promote-waitlist';
 import type { BookingSnapshot, PromotedBooking } from './types';
 
@@ -16,10 +16,12 @@ export interface SeatMoveRequest {
   step: string;
   actor: string;
   reason: string | null;
+  /** The booking's organization: the activity hands the events it writes to their delivery workflows under it (absent in older requests). */
+  organizationId?: string;
 }
 
 export type SeatMoveOutcome =
-  | { ok: true; booking: BookingSnapshot; eventId: string | null; promoted: PromotedBooking[] }
+  | { ok: true; booking: BookingSnapshot; eventId: string | null; promoted: PromotedBooking[]; handedOver?: true }
   | { ok: false; currentStatus: BookingStatus | null; refusal?: { code: string; message: string } };
 
 interface Locked { trx: Transaction<Database>; booking: Booking; session: Session; service: ServiceWithResources }

@@ -98,6 +98,8 @@ export interface TransitionRequest {
   checkIn?: { present: boolean; reason: string | null };
   /** A session booking giving seats back: its new, smaller number of spaces. */
   spaces?: number;
+  /** The booking's organization: the activity hands the events it writes to their delivery workflows under it (absent in older requests). */
+  organizationId?: string;
 }
 
 /** A waiting booking that freed seats moved up; its workflow is told with this snapshot. */
@@ -107,7 +109,8 @@ export interface PromotedBooking {
 }
 
 export type TransitionOutcome =
-  | { ok: true; booking: BookingSnapshot; eventId: string | null; promoted: PromotedBooking[] }
+  /** `handedOver`: the activity started the events' delivery workflows itself (absent in older results). */
+  | { ok: true; booking: BookingSnapshot; eventId: string | null; promoted: PromotedBooking[]; handedOver?: true }
   | { ok: false; currentStatus: BookingStatus | null; booking?: BookingSnapshot; refusal?: { code: HoldRefusalCode; message: string } };
 
 export interface RescheduleRequest {
@@ -122,9 +125,11 @@ export interface RescheduleRequest {
   /** null keeps the booking's current resources. */
   resourceIds: string[] | null;
   actor: string;
+  /** The booking's organization: the activity hands the events it writes to their delivery workflows under it (absent in older requests). */
+  organizationId?: string;
 }
 
 export type RescheduleOutcome =
-  | { outcome: 'rescheduled'; booking: BookingSnapshot; eventId: string | null }
+  | { outcome: 'rescheduled'; booking: BookingSnapshot; eventId: string | null; handedOver?: true }
   | { outcome: 'refused'; code: HoldRefusalCode; message: string }
   | { outcome: 'invalid_status'; currentStatus: BookingStatus | null };

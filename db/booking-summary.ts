@@ -22,6 +22,18 @@ export interface LabelledBooking {
   note?: string;
 }
 
+export interface LabelledResource { id: string; name: string; timezone: string }
+
+/** What a label names, as read from the database (or as the hold's transaction already had it). */
+export interface LabelParts {
+  /** null: the service is gone. */
+  serviceName: string | null;
+  /** The service's resources (or at least the booking's); sorted here by name. */
+  resources: LabelledResource[];
+  /** The session's zone, for a session booking. */
+  sessionZone: string | null;
+}
+
 /**
  * How a booking's workflow introduces itself to an operator in the Temporal UI, e.g.
  * `Consultation · Dr Lee · Mon 7 Dec 10:00 Europe/Paris`.
@@ -36,11 +48,17 @@ export async function operatorLabel(db: Kysely<Database>, organizationId: string
   const session = booking.sessionId
     ? await db.selectFrom('sessions').select(['timezone']).where('id', '=', booking.sessionId).executeTakeFirst()
     : undefined;
+  return labelOf({ serviceName: service?.name ?? null, resources, sessionZone: session?.timezone ?? null }, booking);
+}
+
+/** The label from parts already at hand: the API's reservation has them from its hold's transaction. */
+export function labelOf(parts: LabelParts, booking: LabelledBooking): OperatorLabel {
+  const resources = [...parts.resources].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const named = booking.resourceIds ? resources.filter((resource) => booking.resourceIds!.includes(resource.id)) : resources;
-  const zone = session?.timezone ?? named[0]?.timezone ?? 'UTC';
+  const zone = parts.sessionZone ?? named[0]?.timezone ?? 'UTC';
   const when = DateTime.fromJSDate(booking.start, { zone }).toFormat('ccc d LLL yyyy HH:mm');
   const who = named.length === 0 ? null : named.length <= 2 ? named.map((resource) => resource.name).join(' / ') : `one of ${named.length} resources`;
-  const what = service?.name ?? 'Booking';
+  const what = parts.serviceName ?? 'Booking';
   const summary = [
     what, booking.sessionId ? `session, ${booking.spaces} seat(s)` : who, `${when} ${zone}`, booking.note,
   ].filter(Boolean).join(' · ');

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, NewService, Service, ServiceUpdate } from './schema';
 import { createdAfter, type CreatedCursor } from './keyset';
 
@@ -34,10 +34,11 @@ async function withResourceIds(db: Db, services: Service[]): Promise<ServiceWith
   }));
 }
 
+/** One round trip: every reservation and transition reads its service, so its resources come with it. */
 export async function findService(db: Db, organizationId: string, serviceId: string): Promise<ServiceWithResources | undefined> {
-  const row = await db.selectFrom('services').selectAll()
+  return db.selectFrom('services').selectAll('services')
+    .select(sql<string[]>`array(select resource_id from service_resources where service_id = services.id order by position)`.as('resource_ids'))
     .where('organization_id', '=', organizationId).where('id', '=', serviceId).executeTakeFirst();
-  return row ? (await withResourceIds(db, [row]))[0] : undefined;
 }
 
 export async function updateService(

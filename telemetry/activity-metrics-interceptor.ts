@@ -1,5 +1,5 @@
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import { BOOKING_CALLBACK_TARGET } from '../activities/booking-event';
+import { BOOKING_CALLBACK_TARGET } from '../reservations/booking-event';
 import type { DeliverWebhookOutcome, DeliverWebhookRequest } from '../activities/webhooks';
 import type { TransitionOutcome, TransitionRequest } from '../activities/types';
 import { bookingTransitions, deliveries, reconcilerRepairs } from './metrics';

@@ -18,12 +18,13 @@ export function announce(eventId: string, organizationId: string): Promise<unkno
 /**
  * Tells each promoted booking's workflow what the database already says. The promotion committed
  * in the activity whose result this workflow is acting on, so a crash in between only replays the
- * activity (which finds its promotions again) and the signal still goes out.
+ * activity (which finds its promotions again) and the signal still goes out. The promotions'
+ * events are announced here only if the activity did not hand them over itself (`handedOver`).
  */
-export function tellPromoted(promoted: PromotedBooking[], organizationId: string): Promise<unknown>[] {
+export function tellPromoted(promoted: PromotedBooking[], organizationId: string, handedOver = false): Promise<unknown>[] {
   return promoted.flatMap(({ booking, eventId }) => [
     // A workflow that has ended (cancelled meanwhile) needs no news.
     getExternalWorkflowHandle(bookingWorkflowId(booking.id)).signal(promotedSignal, booking).catch(() => undefined),
-    ...(eventId ? [announce(eventId, organizationId)] : []),
+    ...(eventId && !handedOver ? [announce(eventId, organizationId)] : []),
   ]);
 }

@@ -5,10 +5,11 @@ import {
 } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import { placeHold } from '../../activities/place-hold';
+import { placeHold, type PlacedHold } from '../../reservations/place-hold';
+import { placeSessionHolds } from '../../reservations/place-session-holds';
 import { INVALID_DATA } from '../../db/data-errors';
 import type { HoldOutcome, HoldRequest } from '../../activities/types';
-import { operatorLabel } from '../../db/booking-summary';
+import { labelOf, operatorLabel, type LabelledBooking } from '../../db/booking-summary';
 import { findBooking, findBookingById, LIVE_STATUSES } from '../../db/bookings';
 import type { Booking, Database, Session } from '../../db/schema';
 import { findSession, findSessions } from '../../db/sessions';
@@ -141,9 +142,9 @@ const UNIQUE_VIOLATION = '23505';
  * read again by the workflow's hold activity, since a promotion may have moved it meanwhile; a
  * booking further along whose workflow is gone is adopted from the database as the reconciler would.
  */
-function workflowInput(hold: HoldRequest, placed: Exclude<HoldOutcome, { outcome: 'rejected' }>): BookingWorkflowInput {
-  const { booking } = placed;
-  if (booking.status === 'held') return { hold, placed: { ...placed, outcome: 'held' } };
+function workflowInput(hold: HoldRequest, placed: Exclude<PlacedHold, { outcome: 'rejected' }>): BookingWorkflowInput {
+  const { booking, eventId } = placed;
+  if (booking.status === 'held') return { hold, placed: { outcome: 'held', booking, eventId } };
   if (booking.status === 'waitlisted') return { hold };
   return {
     adopt: {
@@ -158,8 +159,8 @@ function workflowInput(hold: HoldRequest, placed: Exclude<HoldOutcome, { outcome
  * with it as it stands; a concurrent twin with the same Idempotency-Key waits on the same locks and
  * then finds the time (or the booking id) taken by this very booking, which is its answer too.
  */
-async function placeReservation(db: Kysely<Database>, hold: HoldRequest, service: ServiceWithResources, keyed: boolean): Promise<HoldOutcome> {
-  let placed: HoldOutcome | null = null;
+async function placeReservation(db: Kysely<Database>, hold: HoldRequest, service: ServiceWithResources, keyed: boolean): Promise<PlacedHold> {
+  let placed: PlacedHold | null = null;
   try {
     placed = await placeHold(db, hold, new Date(), null, { service, newBookingId: !keyed });
   } catch (error) {
@@ -207,11 +208,15 @@ export async function reserveBooking(
   // A replayed key of a booking that has ended: its workflow has nothing left to do.
   if (!LIVE_STATUSES.includes(earlier.status)) return requireBooking(deps.db, organizationId, bookingId);
 
-  // Only a placed hold is worth the operator's label (it reads the names of what was booked).
-  const label = await operatorLabel(deps.db, organizationId, {
+  // Only a placed hold is worth the operator's label. A new appointment's hold read the service and
+  // the resources it took in its transaction; a retry's or a session's label reads them again.
+  const labelled: LabelledBooking = {
     bookingId, serviceId: earlier.serviceId, resourceIds: earlier.resourceIds, sessionId: earlier.sessionId,
     start: new Date(earlier.start), spaces: earlier.spaces, customerEmail: earlier.customerEmail,
-  });
+  };
+  const label = 'bookedResources' in placed && placed.bookedResources
+    ? labelOf({ serviceName: service.name, resources: placed.bookedResources, sessionZone: null }, labelled)
+    : await operatorLabel(deps.db, organizationId, labelled);
 
   const outcome = await withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.update, () => deps.temporal.workflow.executeUpdateWithStart(reserveUpdate, {
     updateId: 'reserve',
@@ -256,6 +261,16 @@ export async function reserveSessionBookings(
     return (await sessionHold(deps.db, organizationId, session, body, bookingId)).hold;
   }));
   const workflowId = `booking-batch-${bookingIdFor(organizationId, idempotencyKey)}`;
+  // Like a single reservation, PostgreSQL decides first: a refused course leaves nothing, not even
+  // a workflow. A placed one is carried on by the batch workflow, whose own hold activity finds the
+  // seats taken by this very transaction and gives each booking its workflow; if this process dies
+  // in between, the reconciler gives the live bookings theirs. A keyed request whose course exists
+  // already goes straight to its workflow, which answers as the first request was answered.
+  const earlier = idempotencyKey ? await findBookingById(deps.db, holds[0].bookingId) : undefined;
+  if (!earlier) {
+    const placed = await placeSessionHolds(deps.db, holds, new Date());
+    if (placed.outcome === 'rejected') throw refusalToError(placed, `session_ids.${placed.index}`);
+  }
   let outcome;
   try {
     outcome = await withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.sessionWorkflow, () => deps.temporal.workflow.execute(reserveSessionsWorkflow, {

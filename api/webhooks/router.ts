@@ -4,7 +4,7 @@ import type { Database } from '../../db/schema';
 import {
   deleteSubscription, findSubscription, insertSubscription, listDeliveries, listSubscriptions, updateSubscription,
 } from '../../db/webhooks';
-import { generateWebhookSecret } from '../../activities/webhook-signature';
+import { generateWebhookSecret } from '../../outbound/webhook-signature';
 import { organizationOf } from '../auth';
 import { decodeCursor, nextCursor } from '../cursor';
 import { NotFound } from '../errors';

@@ -1,4 +1,6 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { DateTime } from 'luxon';
+import { bookingIdFor } from '../../api/bookings/commands';
 import { countRows, createBookable, reserve } from '../stack/fixtures';
 import { call } from '../stack/http';
 import { bookSeats, createSession, expectSeatsWithinCapacity } from '../stack/session-fixtures';
@@ -141,6 +143,14 @@ describe('booking seats', () => {
     expect(refused.body).toMatchObject({ code: 'session_full', errors: [{ path: 'session_ids.2' }] });
     expect(await countRows(stack, 'bookings')).toBe(bookingsBefore);
     for (const session of sessions.slice(0, 2)) expect((await get(`/v1/sessions/${session.id}`)).body.seats_taken).toBe(0);
+    // A refusal costs no workflow: the course's workflow (named by its key) was never started.
+    const refusedKey = 'course-refused';
+    const keyedRefusal = await call(stack.baseUrl, 'POST', '/v1/bookings/batch', {
+      token: stack.apiKey, body: { session_ids: sessions.map((s) => s.id) }, headers: { 'Idempotency-Key': refusedKey },
+    });
+    expect(keyedRefusal.body).toMatchObject({ status: 409, code: 'session_full', errors: [{ path: 'session_ids.2' }] });
+    await expect(stack.temporal.workflow.getHandle(`booking-batch-${bookingIdFor(stack.organizationId, refusedKey)}`).describe())
+      .rejects.toBeInstanceOf(WorkflowNotFoundError);
 
     const booked = await post('/v1/bookings/batch', { session_ids: sessions.slice(0, 2).map((s) => s.id), spaces: 2 });
     expect(booked.status).toBe(201);

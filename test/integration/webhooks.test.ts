@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifyWebhook } from '../../activities/webhook-signature';
+import { verifyWebhook } from '../../outbound/webhook-signature';
 import type { BookingEventType } from '../../db/schema';
 import { insertBookingEvent } from '../../db/webhooks';
 import type { deliverBookingEvent, BookingEventDelivery } from '../../workflows/webhook-delivery';

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifyWebhook } from '../../activities/webhook-signature';
+import { verifyWebhook } from '../../outbound/webhook-signature';
 
 export interface ReceivedRequest { path: string; headers: IncomingHttpHeaders; body: string }
 

@@ -1,8 +1,21 @@
+import type { BookingMailKind } from '../activities/booking-mail';
 import type { Transaction } from 'kysely';
 import { bookingRepresentation } from '../db/booking-representation';
 import type { Booking, BookingEventType, BookingStatus, Database } from '../db/schema';
 import { findSubscriptionsFor, insertBookingEvent } from '../db/webhooks';
-import { sendsMail } from './booking-mails';
+
+/** The e-mails each event sends: to the customer, and a notice to the hosts (activities/booking-mails.ts writes them). */
+export const EVENT_MAILS: Partial<Record<BookingEventType, { customer: BookingMailKind; host?: BookingMailKind }>> = {
+  'booking.awaiting_approval': { customer: 'received', host: 'host_new_booking' },
+  'booking.confirmed': { customer: 'confirmed', host: 'host_new_booking' },
+  'booking.declined': { customer: 'declined' },
+  'booking.cancelled': { customer: 'cancelled', host: 'host_cancelled' },
+  'booking.rescheduled': { customer: 'rescheduled' },
+};
+
+export function sendsMail(type: BookingEventType): boolean {
+  return type in EVENT_MAILS;
+}
 
 /** Which webhook event a transition is, if any: a check-in keeps the status but is an event. */
 export function eventTypeOf(to: BookingStatus, checkIn: boolean): BookingEventType | null {

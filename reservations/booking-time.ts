@@ -1,13 +1,13 @@
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { checkStart, checkStartOfGroups, narrowGroups, type ServiceRules } from '../scheduling';
 import { findOccupiedRanges, insertAllocations, lockResources } from '../db/bookings';
 import { findGroupSeatsTaken, groupSlotKey, takeGroupSeats } from '../db/group-slots';
 import { findResources } from '../db/resources';
 import { toGroupedResources, toResourceSchedule, toServiceRules } from '../db/schedule-model';
-import type { Database } from '../db/schema';
+import type { Database, Resource } from '../db/schema';
 import type { ServiceWithResources } from '../db/services';
 import { isInvalidData } from '../db/data-errors';
-import type { HoldRefusalCode } from './types';
+import type { HoldRefusalCode } from '../activities/types';
 
 const EXCLUSION_VIOLATION = '23P01';
 const CHECK_VIOLATION = '23514';
@@ -64,6 +64,8 @@ export interface ClaimableTime {
   occupiedFrom: Date;
   occupiedTo: Date;
   resourceIds: string[];
+  /** The chosen resources as this transaction read them (names for the operator's label). */
+  resources: Pick<Resource, 'id' | 'name' | 'timezone'>[];
   timezone: string;
   groupAppointment: boolean;
   seatsPerSlot: number;
@@ -96,8 +98,26 @@ export const DELAYS_BYPASSED = 'bypass_delays: minimum notice, horizon and booki
  * caller that already holds the locks (a reschedule) skips that first look.
  */
 export async function findClaimableTime(
-  trx: Transaction<Database>, wanted: TimeWanted, { locked = false }: { locked?: boolean } = {},
+  trx: Transaction<Database>, wanted: TimeWanted, { locked = false, looked = false }: { locked?: boolean; looked?: boolean } = {},
 ): Promise<ClaimableTime> {
+  const { neededIds, grouped } = neededFor(wanted);
+  if (!locked && !looked) await judgeTime(trx, wanted, neededIds, grouped);
+  await lockResources(trx, neededIds);
+  return judgeTime(trx, wanted, neededIds, grouped);
+}
+
+/**
+ * The first look of `findClaimableTime` on its own, before any transaction: a caller that then
+ * passes `looked` spares a refused request its BEGIN and ROLLBACK too (in a race for one time,
+ * that is most requests). Throws `TimeRefused` if the time is not bookable now.
+ */
+export async function lookAtTime(db: Kysely<Database>, wanted: TimeWanted): Promise<void> {
+  const { neededIds, grouped } = neededFor(wanted);
+  await judgeTime(db, wanted, neededIds, grouped);
+}
+
+/** The resources a request must consult (and lock), after refusing ones the service does not have. */
+function neededFor(wanted: TimeWanted) {
   const { service } = wanted;
   const candidateIds = wanted.resourceIds ?? service.resource_ids;
   const unknown = candidateIds.filter((id) => !service.resource_ids.includes(id));
@@ -107,15 +127,12 @@ export async function findClaimableTime(
   // Served by one group: named resources pick the groups (and members) that may serve it.
   if (grouped?.across === 'one' && wanted.resourceIds) grouped.groups = narrowGroups(grouped.groups, wanted.resourceIds);
   const neededIds = neededResourceIds(service, candidateIds);
-
-  if (!locked) await judgeTime(trx, wanted, neededIds, grouped);
-  await lockResources(trx, neededIds);
-  return judgeTime(trx, wanted, neededIds, grouped);
+  return { neededIds, grouped };
 }
 
 /** The engine's verdict on `start` against the rows this transaction sees now; throws `TimeRefused` if not bookable. */
 async function judgeTime(
-  trx: Transaction<Database>, wanted: TimeWanted, neededIds: string[], grouped: ReturnType<typeof toGroupedResources>,
+  trx: Kysely<Database> | Transaction<Database>, wanted: TimeWanted, neededIds: string[], grouped: ReturnType<typeof toGroupedResources>,
 ): Promise<ClaimableTime> {
   const { service } = wanted;
   const resources = await findResources(trx, wanted.organizationId, neededIds);
@@ -151,6 +168,8 @@ async function judgeTime(
     occupiedFrom,
     occupiedTo,
     resourceIds: verdict.chosenResourceIds,
+    resources: ordered.filter((resource) => verdict.chosenResourceIds.includes(resource.id))
+      .map(({ id, name, timezone }) => ({ id, name, timezone })),
     timezone: ordered[0].timezone,
     groupAppointment,
     seatsPerSlot: rules.seatsPerSlot,

@@ -5,13 +5,20 @@ import { findSession } from '../db/sessions';
 import { findService, type ServiceWithResources } from '../db/services';
 import { bookingEventId, recordBookingEvent } from './booking-event';
 import { toSnapshot, type SnapshotService } from './booking-snapshot';
-import { rollBackIfLate } from './attempt-deadline';
-import { findClaimableTime, occupyTime, refusalOf, refuseTime } from './booking-time';
+import { rollBackIfLate } from './commit-deadline';
+import { findClaimableTime, lookAtTime, occupyTime, refusalOf, refuseTime, type ClaimableTime } from './booking-time';
 import { claimSessionSeats } from './claim-session-seats';
-import type { HoldOutcome, HoldRequest } from './types';
+import type { HoldOutcome, HoldRequest } from '../activities/types';
 import { fromReservation, holdReason, refuseCustomerOverlap } from './new-booking';
 
 type Placed = Exclude<HoldOutcome, { outcome: 'rejected' }>;
+
+/**
+ * A hold as the API placed it: for a new appointment, with the resources it took as the
+ * transaction read them, so the workflow's label needs no second read. Never part of the workflow's
+ * input (the API leaves `bookedResources` out of it).
+ */
+export type PlacedHold = HoldOutcome | (Placed & { bookedResources?: ClaimableTime['resources'] });
 
 /** What a retried hold answers: the booking its first run made, as it stands now. */
 export async function earlierHold(trx: Transaction<Database>, booking: Booking, service: SnapshotService): Promise<Placed> {
@@ -33,8 +40,17 @@ export async function earlierHold(trx: Transaction<Database>, booking: Booking, 
 export async function placeHold(
   db: Kysely<Database>, request: HoldRequest, now: Date, commitBy: Date | null = null,
   known: { service?: ServiceWithResources; newBookingId?: boolean } = {},
-): Promise<HoldOutcome> {
+): Promise<PlacedHold> {
+  const wanted = (service: ServiceWithResources) => ({
+    organizationId: request.organizationId, service, start: new Date(request.start),
+    durationMinutes: request.durationMinutes, resourceIds: request.resourceIds, resourceGroup: request.resourceGroup,
+    bypassDelays: request.bypassDelays, spaces: request.spaces ?? 1, now,
+  });
+  // A new booking (no earlier attempt to find) whose service is known looks at its time before
+  // opening the transaction: a refusal then costs no BEGIN and ROLLBACK.
+  const lookFirst = Boolean(known.newBookingId && !request.sessionId && known.service?.id === request.serviceId);
   try {
+    if (lookFirst) await lookAtTime(db, wanted(known.service!));
     return await db.transaction().execute(async (trx) => {
       const service = known.service?.id === request.serviceId ? known.service : await findService(trx, request.organizationId, request.serviceId);
       if (!service) refuseTime('service_not_found', `service ${request.serviceId} does not exist`);
@@ -48,11 +64,7 @@ export async function placeHold(
       }
 
       const spaces = request.spaces ?? 1;
-      const time = await findClaimableTime(trx, {
-        organizationId: request.organizationId, service, start: new Date(request.start),
-        durationMinutes: request.durationMinutes, resourceIds: request.resourceIds, resourceGroup: request.resourceGroup,
-        bypassDelays: request.bypassDelays, spaces, now,
-      });
+      const time = await findClaimableTime(trx, wanted(service), { looked: lookFirst });
       await refuseCustomerOverlap(trx, request, service, time.start, time.end);
       const booking = await insertBooking(trx, {
         ...fromReservation(request),
@@ -72,7 +84,11 @@ export async function placeHold(
       });
       const eventId = await recordBookingEvent(trx, booking, 'hold', 'booking.held');
       rollBackIfLate(commitBy);
-      return { outcome: 'held' as const, booking: toSnapshot(booking, service), eventId };
+      return {
+        outcome: 'held' as const, booking: toSnapshot(booking, service), eventId,
+        // Only for a caller that brought its own service (the API): the activity's result stays as it was.
+        ...(known.service && { bookedResources: time.resources }),
+      };
     });
   } catch (error) {
     const refusal = refusalOf(error);

@@ -5,9 +5,9 @@ import { lockSession } from '../db/sessions';
 import { findService } from '../db/services';
 import { claimSessionSeats } from './claim-session-seats';
 import { earlierHold } from './place-hold';
-import { rollBackIfLate } from './attempt-deadline';
+import { rollBackIfLate } from './commit-deadline';
 import { refusalOf, refuseTime } from './booking-time';
-import type { BookingSnapshot, HoldOutcome, HoldRequest } from './types';
+import type { BookingSnapshot, HoldOutcome, HoldRequest } from '../activities/types';
 
 export type SessionHoldsOutcome =
   | { outcome: 'held'; bookings: { booking: BookingSnapshot; eventId: string | null }[] }

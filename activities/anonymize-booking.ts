@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { bookingWorkflowId } from '../workflows/messages';
 import { reconcileBookingsWorkflow } from '../workflows/reconciler';
-import { recordBookingEvent } from './booking-event';
+import { recordBookingEvent } from '../reservations/booking-event';
 import type { Updateable } from 'kysely';
 import type { Booking, BookingTable, Database } from '../db/schema';
 

@@ -17,8 +17,14 @@ export interface TemporalClientOptions {
 
 /** One connection per process; the API and scripts share this factory. */
 export async function createTemporalClient({ address, namespace, db }: TemporalClientOptions): Promise<Client> {
-  const connection = await Connection.connect({ address });
-  // With tracing on, each call gets a span whose context travels in the headers to the workflow.
+  return bookingClient(await Connection.connect({ address }), namespace, db);
+}
+
+/**
+ * The API's client on a connection made elsewhere (a test's relay, say): the request id (and, with
+ * tracing on, the span) travels in the headers, and personal fields are sealed as everywhere else.
+ */
+export function bookingClient(connection: Connection, namespace: string, db: Kysely<Database>): Client {
   const tracing = currentTracing();
   const interceptors = tracing ? { workflow: [tracing.clientInterceptor, ...clientInterceptors.workflow as WorkflowClientInterceptor[]] } : clientInterceptors;
   return new Client({ connection, namespace, interceptors, dataConverter: bookingDataConverter(db) });

@@ -21,11 +21,13 @@ export class PersonalKeyStore {
     if (!UUID.test(bookingId)) throw new TypeError(`personal data names booking ${JSON.stringify(bookingId)}, which is no booking id`);
     const cached = this.cache.get(bookingId);
     if (cached && (cached.key === null || cached.until > Date.now())) return cached.key;
-    if (create) {
-      await this.db.insertInto('booking_personal_keys').values({ booking_id: bookingId, key: randomBytes(32) })
-        .onConflict((oc) => oc.column('booking_id').doNothing()).execute();
-    }
-    const row = await this.db.selectFrom('booking_personal_keys').select(['key', 'erased_at'])
+    // A new booking's first payload makes its key in one round trip; only a key that already
+    // exists (another process made it, or it was erased) is read afterwards.
+    const made = create
+      ? await this.db.insertInto('booking_personal_keys').values({ booking_id: bookingId, key: randomBytes(32) })
+        .onConflict((oc) => oc.column('booking_id').doNothing()).returning(['key', 'erased_at']).executeTakeFirst()
+      : undefined;
+    const row = made ?? await this.db.selectFrom('booking_personal_keys').select(['key', 'erased_at'])
       .where('booking_id', '=', bookingId).executeTakeFirst();
     const key = row?.key ?? null;
     // Only a final answer is cached: a key that exists, or one that was erased.

@@ -6,8 +6,7 @@ import { createApp } from '../../api/app';
 import { createDb } from '../../db/connection';
 import type { Database } from '../../db/schema';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
-import { clientInterceptors } from '../../client';
-import { bookingDataConverter } from '../../personal-data/data-converter';
+import { bookingClient } from '../../client';
 import { createBookable, createResource, futureSlot } from '../stack/fixtures';
 import { call, waitFor } from '../stack/http';
 import { startTestStack, type TestStack } from '../stack/test-stack';
@@ -113,10 +112,9 @@ beforeAll(async () => {
   const [temporalHost, temporalPort] = stack.temporalAddress.split(':');
   temporalLink = new DependencyLink({ host: temporalHost, port: Number(temporalPort) });
   await temporalLink.up();
-  temporal = new Client({
-    connection: await Connection.connect({ address: `127.0.0.1:${temporalLink.port}`, interceptors: [retriesUntilTeardown.interceptor] }),
-    namespace: 'default', interceptors: clientInterceptors, dataConverter: bookingDataConverter(db),
-  });
+  temporal = bookingClient(
+    await Connection.connect({ address: `127.0.0.1:${temporalLink.port}`, interceptors: [retriesUntilTeardown.interceptor] }), 'default', db,
+  );
   const app = createApp({ db, temporal, taskQueue: stack.taskQueue, manageTokenSecret: stack.manageTokenSecret });
   server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));

@@ -5,13 +5,12 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { createApp } from '../../api/app';
-import { clientInterceptors } from '../../client';
+import { bookingClient } from '../../client';
 import type { Logger } from '../../telemetry/logger';
 import { createDb, ensureDatabase } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrate';
 import { addApiKey, createOrganization, generateApiKey } from '../../db/organizations';
 import type { Database } from '../../db/schema';
-import { bookingDataConverter } from '../../personal-data/data-converter';
 import { createBookingWorker } from '../../worker';
 import { runWithHeartbeat } from '../../worker-heartbeat';
 import type { Mailer } from '../../activities/mailer';
@@ -63,7 +62,7 @@ export async function startTestStack(
 
   const taskQueue = `test-${name}-${suffix}`;
   const connection = await Connection.connect({ address: temporalAddress });
-  const temporal = new Client({ connection, namespace: 'default', interceptors: clientInterceptors, dataConverter: bookingDataConverter(db) });
+  const temporal = bookingClient(connection, 'default', db);
   const manageTokenSecret = randomBytes(16).toString('hex');
   const app = createApp({ db, temporal, taskQueue, manageTokenSecret, outbound, logger: options.logger });
   const server: Server = await new Promise((resolve) => {

@@ -30,6 +30,7 @@ import { createLogger, type Logger } from './telemetry/logger';
 import { temporalLogBridge } from './telemetry/temporal-log-bridge';
 import { tracedWorkflowInterceptorModules, workflowInterceptorModules } from './telemetry/workflow-interceptor-modules';
 import { currentTracing, type Tracing } from './telemetry/tracing';
+import { PRELOADED_WORKFLOW_MODULES, WORKFLOWS_PATH } from './workflow-bundle';
 
 export interface BookingWorkerOptions {
   db: Kysely<Database>;
@@ -60,7 +61,7 @@ export function createBookingWorker({
     namespace,
     taskQueue,
     ...(shutdownGraceTime !== undefined && { shutdownGraceTime, shutdownForceTime: shutdownGraceTime + 5_000 }),
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOADED_WORKFLOW_MODULES } }),
     activities: createActivities({ db, mailer, temporal, outbound, links }),
     // Personal fields are sealed with their booking's key; a prebuilt bundle must carry the same converter.
     dataConverter: bookingDataConverter(db),

@@ -13,6 +13,8 @@ const CHECK_AFTER_MS = 500;
 export const TEMPORAL_BUDGET_MS = {
   /** One request and its answer (a start without waiting, a describe, a signal). */
   call: TEMPORAL_REACH_MS,
+  /** A booking's workflow start: one request, but the server persists the new history before it answers. */
+  start: 10_000,
   /** An Update (and Update-with-Start) waits on the workflow's local activity, which gives up after 30 s. */
   update: 30_000,
   /** One booking's repair: the reconciler's run ends within 15 s (its workflowExecutionTimeout). */

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { PAYLOAD_CONVERTER_PATH } from '../personal-data/data-converter';
+import { PRELOADED_WORKFLOW_MODULES, WORKFLOWS_PATH } from '../workflow-bundle';
 import { tracedWorkflowInterceptorModules, workflowInterceptorModules } from '../telemetry/workflow-interceptor-modules';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -25,9 +26,10 @@ async function main() {
   ];
   for (const { file, modules } of bundles) {
     const { code } = await bundleWorkflowCode({
-      workflowsPath: path.join(ROOT, 'workflows'),
+      workflowsPath: WORKFLOWS_PATH,
       workflowInterceptorModules: modules,
       payloadConverterPath: PAYLOAD_CONVERTER_PATH,
+      preloadModules: PRELOADED_WORKFLOW_MODULES,
       logger: new DefaultLogger('WARN'),
     });
     fs.writeFileSync(path.join(DIST, file), code);

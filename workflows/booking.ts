@@ -65,6 +65,13 @@ function refuseUnless(state: BookingState, allowed: WorkflowBookingStatus[], act
  */
 export async function bookingWorkflow(input: BookingWorkflowInput): Promise<BookingState> {
   const state: BookingState = { status: 'requested', booking: null, rejection: null, reminders: [] };
+  // The SDK hands the first task's Updates and signals to their handlers as they are registered,
+  // before the body below runs: a placed hold is the state they are judged against (the API answers
+  // before any worker ran the workflow, so the customer's details may come in that same task).
+  if (input.placed) {
+    state.booking = input.placed.booking;
+    state.status = input.placed.booking.status;
+  }
   const bookingId = input.hold?.bookingId ?? input.adopt!.bookingId;
   const organizationId = input.hold?.organizationId ?? input.adopt!.organizationId;
   // An adopting run's steps must not meet the steps of the runs before it (each is written once).

@@ -218,29 +218,41 @@ export async function reserveBooking(
     ? labelOf({ serviceName: service.name, resources: placed.bookedResources, sessionZone: null }, labelled)
     : await operatorLabel(deps.db, organizationId, labelled);
 
-  const outcome = await withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.update, () => deps.temporal.workflow.executeUpdateWithStart(reserveUpdate, {
-    updateId: 'reserve',
-    startWorkflowOperation: new WithStartWorkflowOperation(bookingWorkflow, {
-      workflowId: bookingWorkflowId(bookingId),
-      taskQueue: deps.taskQueue,
-      args: [workflowInput(hold, placed)],
-      // A retried request joins the running workflow. A live booking whose workflow has closed
-      // (terminated, or its key was refused before holds were placed here) gets a new run, which
-      // adopts the row as the reconciler's would.
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      staticSummary: label.summary,
-      staticDetails: label.details,
-      typedSearchAttributes: searchAttributesOf(earlier.status === 'held' ? 'held' : 'requested', earlier),
-    }),
-  })).catch((error) => {
+  const input = workflowInput(hold, placed);
+  const start = {
+    workflowId: bookingWorkflowId(bookingId),
+    taskQueue: deps.taskQueue,
+    args: [input] as [BookingWorkflowInput],
+    // A retried request joins the running workflow. A live booking whose workflow has closed
+    // (terminated, or its key was refused before holds were placed here) gets a new run, which
+    // adopts the row as the reconciler's would.
+    workflowIdConflictPolicy: 'USE_EXISTING' as const,
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE' as const,
+    staticSummary: label.summary,
+    staticDetails: label.details,
+    typedSearchAttributes: searchAttributesOf(earlier.status === 'held' ? 'held' : 'requested', earlier),
+  };
+  const unacknowledged = (error: unknown): never => {
     // Temporal did not take the booking on (unreachable, overloaded): the hold stays unacknowledged
     // until a retry with the same key starts its workflow, or it lapses at its TTL (the reconciler).
     console.warn(`booking ${bookingId}: its workflow could not be started`, error);
     throw new Unavailable(idempotencyKey
       ? 'the booking could not be confirmed; send the same request again with the same Idempotency-Key'
       : 'the booking could not be confirmed; send the request again (with an Idempotency-Key, a retry is safe)');
-  });
+  };
+  if (input.placed) {
+    // The hold is committed and the answer is the row: once Temporal has durably accepted the start,
+    // the workflow (its hold timer included) exists whatever crashes next, so the caller need not
+    // wait for a worker to run its first task. This costs no Update and no worker round trip.
+    await withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.start, () => deps.temporal.workflow.start(bookingWorkflow, start))
+      .catch(unacknowledged);
+    return requireBooking(deps.db, organizationId, bookingId);
+  }
+  // A waiting-list place or an adoption is decided by the workflow's first activity: wait for it.
+  const outcome = await withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.update, () => deps.temporal.workflow.executeUpdateWithStart(reserveUpdate, {
+    updateId: 'reserve',
+    startWorkflowOperation: new WithStartWorkflowOperation(bookingWorkflow, start),
+  })).catch(unacknowledged);
   if (outcome.outcome === 'rejected') throw refusalToError(outcome);
   return requireBooking(deps.db, organizationId, bookingId);
 }

@@ -164,7 +164,8 @@ describe('the reconciler', () => {
       reminder_offsets_seconds: [Math.floor((start.toMillis() - Date.now()) / 1000) - 8],
     });
     const confirmed = (await reserve(stack, { service_id: remindingService, start: start.toISO() })).body;
-    await post(`/v1/bookings/${confirmed.id}/details`, details);
+    const detailsGiven = await post(`/v1/bookings/${confirmed.id}/details`, details);
+    expect([detailsGiven.status, detailsGiven.body.status]).toEqual([200, 'confirmed']);
 
     await handleOf(held.workflow_id).terminate('operator pressed Terminate');
     await handleOf(confirmed.workflow_id).terminate('operator pressed Terminate');

@@ -139,16 +139,15 @@ test('with OTEL_EXPORTER_OTLP_ENDPOINT set, one trace runs from the HTTP request
   const isServerSpanOf = (route: RegExp) => (span: ReceivedSpan) =>
     span.kind === 2 && span.service === 'booking-api' && route.test(String(span.attributes['http.target'] ?? span.attributes['url.path'] ?? ''));
 
-  // The reservation: the API's request, its Update-with-Start, and the workflow's Update handler (the
-  // workflow's own RunWorkflow span is exported when the booking's workflow ends, not before).
+  // The reservation: the API's request and its workflow start (the hold is placed before it, and the
+  // answer does not wait for the workflow; its RunWorkflow span is exported when the booking ends).
   const reserveTrace = await waitFor(async () => {
     const server = receiver.spans.find(isServerSpanOf(/^\/v1\/bookings$/));
     return server ? receiver.spans.filter((span) => span.traceId === server.traceId) : [];
-  }, (trace) => trace.some((span) => span.name === 'HandleUpdate:reserve'));
-  const handleReserve = reserveTrace.find((span) => span.name === 'HandleUpdate:reserve')!;
-  expect(handleReserve.service).toBe('booking-worker');
-  const reserveChain = ancestry(reserveTrace, handleReserve);
-  expect(reserveChain.slice(0, 2)).toEqual(['HandleUpdate:reserve', 'UpdateWithStartWorkflow:reserve']);
+  }, (trace) => trace.some((span) => span.name === 'StartWorkflow:bookingWorkflow'));
+  const startSpan = reserveTrace.find((span) => span.name === 'StartWorkflow:bookingWorkflow')!;
+  expect(startSpan.service).toBe('booking-api');
+  const reserveChain = ancestry(reserveTrace, startSpan);
   // The root is the HTTP server's span, named by the route's template.
   expect(reserveChain.at(-1)).toBe('POST /v1/bookings');
 

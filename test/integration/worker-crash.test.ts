@@ -57,7 +57,7 @@ test('holds placed before the worker is killed still expire or confirm under a n
   const confirmed = await call(stack.baseUrl, 'POST', `/v1/bookings/${toConfirm.body.id}/details`, {
     token: stack.apiKey, body: { name: 'Grace Hopper', email: 'grace@example.com' },
   });
-  expect(confirmed.body.status).toBe('confirmed');
+  expect([confirmed.status, confirmed.body.status, confirmed.body.detail]).toEqual([200, 'confirmed', undefined]);
   const expired = await waitFor(
     () => call(stack.baseUrl, 'GET', `/v1/bookings/${toExpire.body.id}`, { token: stack.apiKey }),
     (response) => response.body.status === 'expired',
@@ -81,4 +81,33 @@ test('a hold expires even when no worker runs at its deadline', async () => {
     () => stack.db.selectFrom('bookings').select('status').where('id', '=', held.body.id).executeTakeFirstOrThrow(),
     (row) => row.status === 'expired',
   );
+});
+
+test('reservations answered while no worker runs: their workflows take the holds on once a worker is back', async () => {
+  const { serviceId } = await createBookable(stack, { hold_ttl_seconds: 2 });
+  const { serviceId: patientService } = await createBookable(stack, { hold_ttl_seconds: 300 });
+  await kill(worker!);
+  // The answer comes from the committed hold once Temporal has accepted the workflow's start: no worker needed.
+  const toExpire = await reserve(stack, { service_id: serviceId, start: futureSlot(7) });
+  const toConfirm = await reserve(stack, { service_id: patientService, start: futureSlot(8) });
+  expect([toExpire.status, toExpire.body.status, toConfirm.status, toConfirm.body.status]).toEqual([201, 'held', 201, 'held']);
+  for (const held of [toExpire, toConfirm]) {
+    const workflow = await stack.temporal.workflow.getHandle(held.body.workflow_id).describe();
+    // Started, its first task waiting for a worker.
+    expect([workflow.status.name, workflow.historyLength]).toEqual(['RUNNING', 2]);
+  }
+  await waitFor(async () => Date.now(), (now) => now > Date.parse(toExpire.body.hold_expires_at) + 500);
+
+  worker = await startWorkerProcess();
+  const confirmed = await call(stack.baseUrl, 'POST', `/v1/bookings/${toConfirm.body.id}/details`, {
+    token: stack.apiKey, body: { name: 'Katherine Johnson', email: 'katherine@example.com' },
+  });
+  expect([confirmed.status, confirmed.body.status]).toEqual([200, 'confirmed']);
+  await waitFor(
+    () => stack.db.selectFrom('bookings').select('status').where('id', '=', toExpire.body.id).executeTakeFirstOrThrow(),
+    (row) => row.status === 'expired',
+  );
+  const taken = await stack.db.selectFrom('allocations').select('booking_id').where('released_at', 'is', null)
+    .where('booking_id', 'in', [toExpire.body.id, toConfirm.body.id]).execute();
+  expect(taken.map((row) => row.booking_id)).toEqual([toConfirm.body.id]);
 });

@@ -4,6 +4,7 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { launchInfraStack } from '../../scripts/stack/infra-launcher';
 import { PAYLOAD_CONVERTER_PATH } from '../../personal-data/data-converter';
 import { workflowInterceptorModules } from '../../telemetry/workflow-interceptor-modules';
+import { PRELOADED_WORKFLOW_MODULES, WORKFLOWS_PATH } from '../../workflow-bundle';
 
 /**
  * One PostgreSQL and one Temporal dev server for the whole run, started by the same launcher as
@@ -12,9 +13,10 @@ import { workflowInterceptorModules } from '../../telemetry/workflow-interceptor
 export default async function globalSetup() {
   const stack = await launchInfraStack('booking-test');
   const { code } = await bundleWorkflowCode({
-    workflowsPath: path.resolve(__dirname, '..', '..', 'workflows'),
+    workflowsPath: WORKFLOWS_PATH,
     workflowInterceptorModules,
     payloadConverterPath: PAYLOAD_CONVERTER_PATH,
+    preloadModules: PRELOADED_WORKFLOW_MODULES,
     logger: new DefaultLogger('WARN'),
   });
   const bundlePath = path.join(stack.dataDir, 'workflow-bundle.js');

@@ -30,7 +30,7 @@ import { createLogger, type Logger } from './telemetry/logger';
 import { temporalLogBridge } from './telemetry/temporal-log-bridge';
 import { tracedWorkflowInterceptorModules, workflowInterceptorModules } from './telemetry/workflow-interceptor-modules';
 import { currentTracing, type Tracing } from './telemetry/tracing';
-import { PRELOADED_WORKFLOW_MODULES, WORKFLOWS_PATH } from './workflow-bundle';
+import { PRELOADED_WORKFLOW_MODULES, WORKFLOWS_PATH } from './bundled-workflows';
 
 export interface BookingWorkerOptions {
   db: Kysely<Database>;

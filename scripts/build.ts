@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { PAYLOAD_CONVERTER_PATH } from '../personal-data/data-converter';
-import { PRELOADED_WORKFLOW_MODULES, WORKFLOWS_PATH } from '../workflow-bundle';
+import { PRELOADED_WORKFLOW_MODULES, WORKFLOWS_PATH } from '../bundled-workflows';
 import { tracedWorkflowInterceptorModules, workflowInterceptorModules } from '../telemetry/workflow-interceptor-modules';
 
 const ROOT = path.resolve(__dirname, '..');

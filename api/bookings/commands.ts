@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowFailedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ServiceError, WithStartWorkflowOperation, WorkflowFailedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import {
   ActivityFailure, ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition,
 } from '@temporalio/common';
@@ -335,9 +335,34 @@ export async function changeBooking<Arg>(
   return requireBooking(deps.db, organizationId, bookingId);
 }
 
-function sendUpdate<Arg>(deps: BookingCommandDeps, bookingId: string, update: UpdateDefinition<unknown, [Arg]>, arg: Arg) {
-  return withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.update,
-    () => deps.temporal.workflow.getHandle(bookingWorkflowId(bookingId)).executeUpdate(update, { args: [arg] }));
+/** How often an Update dropped with its failed workflow task is sent again. */
+const DROPPED_UPDATE_ATTEMPTS = 3;
+/** The gRPC status the server answers a dropped Update with. */
+const FAILED_PRECONDITION = 9;
+
+/**
+ * Sends an Update, again if the server dropped it because the workflow task carrying it failed: a
+ * task that would complete the workflow (a cancellation ends the booking) fails when an event
+ * arrives meanwhile, such as the completion of a delivery the workflow started. The booking's
+ * transition may have been written by then; sent again, the transition finds its step already
+ * recorded and answers as the first would have (activities are idempotent by step).
+ */
+async function sendUpdate<Arg>(deps: BookingCommandDeps, bookingId: string, update: UpdateDefinition<unknown, [Arg]>, arg: Arg) {
+  const handle = deps.temporal.workflow.getHandle(bookingWorkflowId(bookingId));
+  const updateId = randomUUID();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.update, () => handle.executeUpdate(update, { args: [arg], updateId }));
+    } catch (error) {
+      if (attempt >= DROPPED_UPDATE_ATTEMPTS || !droppedWithFailedTask(error)) throw error;
+      console.warn(`booking ${bookingId}: ${update.name} was dropped with its failed workflow task; sending it again`);
+    }
+  }
+}
+
+function droppedWithFailedTask(error: unknown): boolean {
+  const cause = error instanceof ServiceError ? error.cause as { code?: number; details?: string } | undefined : undefined;
+  return cause?.code === FAILED_PRECONDITION && /workflow task failure/i.test(cause.details ?? '');
 }
 
 /** The Update found no running workflow: none exists, or the one that did has closed. */

@@ -77,7 +77,7 @@ test('anonymize erases the customer everywhere: tables, outbox, deliveries, e-ma
   const { serviceId } = await createBookable(stack);
   const ended = await bookWithPersonalData(2, serviceId);
   const cancelled = await post(`/v1/bookings/${ended.id}/cancel`, { reason: `${NAME} is travelling` });
-  expect(cancelled.body).toMatchObject({ status: 'cancelled' });
+  expect([cancelled.status, cancelled.body.status, cancelled.body.detail]).toEqual([200, 'cancelled', undefined]);
   const live = await bookWithPersonalData(4, serviceId);
   expect((await get(`/v1/bookings/${live.id}`)).body.status).toBe('confirmed');
   // Webhooks delivered (the delivery log has rows), the outbox and the notifications hold the customer.

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { returnGroupSeats } from './group-slots';
-import type { Booking, BookingStatus, Database, NewBooking } from './schema';
+import type { Booking, BookingStatus, Database, NewBooking, Resource } from './schema';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -26,11 +26,11 @@ export function lockBooking(trx: Transaction<Database>, bookingId: string): Prom
 /**
  * Serialises writers per resource before the exclusion constraint is consulted: racing inserts
  * then queue on a row lock instead of deadlocking inside the constraint check. Sorted ids keep
- * the lock order the same in every transaction.
+ * the lock order the same in every transaction. Returns the locked rows, as this transaction sees them.
  */
-export async function lockResources(trx: Transaction<Database>, resourceIds: string[]): Promise<void> {
-  if (resourceIds.length === 0) return;
-  await trx.selectFrom('resources').select('id')
+export async function lockResources(trx: Transaction<Database>, resourceIds: string[]): Promise<Resource[]> {
+  if (resourceIds.length === 0) return [];
+  return trx.selectFrom('resources').selectAll()
     .where('id', 'in', [...resourceIds].sort()).orderBy('id').forNoKeyUpdate().execute();
 }
 

@@ -87,33 +87,41 @@ function withoutDelays(rules: ServiceRules): ServiceRules {
 export const DELAYS_BYPASSED = 'bypass_delays: minimum notice, horizon and booking window not applied (API key)';
 
 /**
- * Locks the resources (sorted, so racing transactions queue instead of deadlocking) and asks the
- * availability engine whether `start` is bookable against the allocations visible in this
- * transaction. Throws `TimeRefused` with the engine's reason if not.
+ * The engine's verdict on a time and what it was given. A verdict under the lock on the same input
+ * as the first look's (no allocation, seat or schedule changed in between) is that look's verdict.
+ */
+export interface TimeJudgement { input: string; time: ClaimableTime }
+
+/**
+ * Locks the resources (sorted, so racing transactions queue instead of deadlocking), reading them
+ * in the same statement, and asks the availability engine whether `start` is bookable against the
+ * allocations visible in this transaction. Throws `TimeRefused` with the engine's reason if not.
  *
  * The engine is asked once before the lock too: in a race for one time, every request after the
  * winner's commit is refused by that first look without queueing for the lock (which the winner's
  * rivals would otherwise take one after another, each for a few round trips). Only the answer
  * under the lock can accept; a refusal before it is what the database said at that moment. A
- * caller that already holds the locks (a reschedule) skips that first look.
+ * caller that already holds the locks (a reschedule) skips that first look, and one that looked
+ * before its transaction (`lookAtTime`) passes what it saw as `looked`.
  */
 export async function findClaimableTime(
-  trx: Transaction<Database>, wanted: TimeWanted, { locked = false, looked = false }: { locked?: boolean; looked?: boolean } = {},
+  trx: Transaction<Database>, wanted: TimeWanted,
+  { locked = false, looked = null }: { locked?: boolean; looked?: TimeJudgement | null } = {},
 ): Promise<ClaimableTime> {
   const { neededIds, grouped } = neededFor(wanted);
   if (!locked && !looked) await judgeTime(trx, wanted, neededIds, grouped);
-  await lockResources(trx, neededIds);
-  return judgeTime(trx, wanted, neededIds, grouped);
+  const resources = await lockResources(trx, neededIds);
+  return (await judgeTime(trx, wanted, neededIds, grouped, { resources, looked })).time;
 }
 
 /**
  * The first look of `findClaimableTime` on its own, before any transaction: a caller that then
- * passes `looked` spares a refused request its BEGIN and ROLLBACK too (in a race for one time,
+ * passes it as `looked` spares a refused request its BEGIN and ROLLBACK too (in a race for one time,
  * that is most requests). Throws `TimeRefused` if the time is not bookable now.
  */
-export async function lookAtTime(db: Kysely<Database>, wanted: TimeWanted): Promise<void> {
+export function lookAtTime(db: Kysely<Database>, wanted: TimeWanted): Promise<TimeJudgement> {
   const { neededIds, grouped } = neededFor(wanted);
-  await judgeTime(db, wanted, neededIds, grouped);
+  return judgeTime(db, wanted, neededIds, grouped);
 }
 
 /** The resources a request must consult (and lock), after refusing ones the service does not have. */
@@ -130,12 +138,17 @@ function neededFor(wanted: TimeWanted) {
   return { neededIds, grouped };
 }
 
-/** The engine's verdict on `start` against the rows this transaction sees now; throws `TimeRefused` if not bookable. */
+/**
+ * The engine's verdict on `start` against the rows this transaction sees now (the resources as
+ * locked, if given); throws `TimeRefused` if not bookable.
+ */
 async function judgeTime(
   trx: Kysely<Database> | Transaction<Database>, wanted: TimeWanted, neededIds: string[], grouped: ReturnType<typeof toGroupedResources>,
-): Promise<ClaimableTime> {
+  { resources: locked, looked }: { resources?: Resource[]; looked?: TimeJudgement | null } = {},
+): Promise<TimeJudgement> {
   const { service } = wanted;
-  const resources = await findResources(trx, wanted.organizationId, neededIds);
+  const resources = locked?.filter((resource) => resource.organization_id === wanted.organizationId)
+    ?? await findResources(trx, wanted.organizationId, neededIds);
   const ordered = neededIds.map((id) => resources.find((resource) => resource.id === id)!);
   const rules = wanted.bypassDelays ? withoutDelays(toServiceRules(service)) : toServiceRules(service);
   const durationMinutes = wanted.durationMinutes ?? rules.durationsMinutes[0];
@@ -159,20 +172,26 @@ async function judgeTime(
     start: start.getTime(),
     preferredResourceIds: wanted.resourceIds ?? undefined,
   };
+  // The engine works through the resources' zones and schedules (Luxon); the same input needs no second run.
+  const seen = JSON.stringify(input);
+  if (looked?.input === seen) return looked;
   const verdict = grouped ? checkStartOfGroups(input, grouped) : checkStart({ ...input, mode: service.resource_mode });
   if (!verdict.ok) refuseTime(verdict.reason, verdict.message);
 
   return {
-    start,
-    end: new Date(start.getTime() + durationMinutes * MINUTE),
-    occupiedFrom,
-    occupiedTo,
-    resourceIds: verdict.chosenResourceIds,
-    resources: ordered.filter((resource) => verdict.chosenResourceIds.includes(resource.id))
-      .map(({ id, name, timezone }) => ({ id, name, timezone })),
-    timezone: ordered[0].timezone,
-    groupAppointment,
-    seatsPerSlot: rules.seatsPerSlot,
+    input: seen,
+    time: {
+      start,
+      end: new Date(start.getTime() + durationMinutes * MINUTE),
+      occupiedFrom,
+      occupiedTo,
+      resourceIds: verdict.chosenResourceIds,
+      resources: ordered.filter((resource) => verdict.chosenResourceIds.includes(resource.id))
+        .map(({ id, name, timezone }) => ({ id, name, timezone })),
+      timezone: ordered[0].timezone,
+      groupAppointment,
+      seatsPerSlot: rules.seatsPerSlot,
+    },
   };
 }
 

@@ -15,10 +15,11 @@ type Placed = Exclude<HoldOutcome, { outcome: 'rejected' }>;
 
 /**
  * A hold as the API placed it: for a new appointment, with the resources it took as the
- * transaction read them, so the workflow's label needs no second read. Never part of the workflow's
- * input (the API leaves `bookedResources` out of it).
+ * transaction read them, so the workflow's label needs no second read, and the booking's row as
+ * inserted, which is the API's answer. Never part of the workflow's input (the API leaves
+ * `bookedResources` and `row` out of it).
  */
-export type PlacedHold = HoldOutcome | (Placed & { bookedResources?: ClaimableTime['resources'] });
+export type PlacedHold = HoldOutcome | (Placed & { bookedResources?: ClaimableTime['resources']; row?: Booking });
 
 /** What a retried hold answers: the booking its first run made, as it stands now. */
 export async function earlierHold(trx: Transaction<Database>, booking: Booking, service: SnapshotService): Promise<Placed> {
@@ -50,7 +51,7 @@ export async function placeHold(
   // opening the transaction: a refusal then costs no BEGIN and ROLLBACK.
   const lookFirst = Boolean(known.newBookingId && !request.sessionId && known.service?.id === request.serviceId);
   try {
-    if (lookFirst) await lookAtTime(db, wanted(known.service!));
+    const looked = lookFirst ? await lookAtTime(db, wanted(known.service!)) : null;
     return await db.transaction().execute(async (trx) => {
       const service = known.service?.id === request.serviceId ? known.service : await findService(trx, request.organizationId, request.serviceId);
       if (!service) refuseTime('service_not_found', `service ${request.serviceId} does not exist`);
@@ -64,7 +65,7 @@ export async function placeHold(
       }
 
       const spaces = request.spaces ?? 1;
-      const time = await findClaimableTime(trx, wanted(service), { looked: lookFirst });
+      const time = await findClaimableTime(trx, wanted(service), { looked });
       await refuseCustomerOverlap(trx, request, service, time.start, time.end);
       const booking = await insertBooking(trx, {
         ...fromReservation(request),
@@ -87,7 +88,7 @@ export async function placeHold(
       return {
         outcome: 'held' as const, booking: toSnapshot(booking, service), eventId,
         // Only for a caller that brought its own service (the API): the activity's result stays as it was.
-        ...(known.service && { bookedResources: time.resources }),
+        ...(known.service && { bookedResources: time.resources, row: booking }),
       };
     });
   } catch (error) {

@@ -246,7 +246,8 @@ export async function reserveBooking(
     // wait for a worker to run its first task. This costs no Update and no worker round trip.
     await withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.start, () => deps.temporal.workflow.start(bookingWorkflow, start))
       .catch(unacknowledged);
-    return requireBooking(deps.db, organizationId, bookingId);
+    // Nothing has touched a new hold's row since its insert; a retry's row is read as it stands.
+    return ('row' in placed && placed.row) || requireBooking(deps.db, organizationId, bookingId);
   }
   // A waiting-list place or an adoption is decided by the workflow's first activity: wait for it.
   const outcome = await withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.update, () => deps.temporal.workflow.executeUpdateWithStart(reserveUpdate, {

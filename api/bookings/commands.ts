@@ -336,17 +336,22 @@ export async function changeBooking<Arg>(
   return requireBooking(deps.db, organizationId, bookingId);
 }
 
-/** How often an Update dropped with its failed workflow task is sent again. */
-const DROPPED_UPDATE_ATTEMPTS = 3;
+/** How often an Update is sent again when the workflow could not take it yet (see sendUpdate). */
+const UPDATE_ATTEMPTS = 8;
 /** The gRPC status the server answers a dropped Update with. */
 const FAILED_PRECONDITION = 9;
 
 /**
- * Sends an Update, again if the server dropped it because the workflow task carrying it failed: a
- * task that would complete the workflow (a cancellation ends the booking) fails when an event
- * arrives meanwhile, such as the completion of a delivery the workflow started. The booking's
- * transition may have been written by then; sent again, the transition finds its step already
- * recorded and answers as the first would have (activities are idempotent by step).
+ * Sends an Update, again when the workflow could not take it yet; the update id stays the same.
+ * - The server dropped it because the workflow task carrying it failed: a task that would complete
+ *   the workflow (a cancellation ends the booking) fails when an event arrives meanwhile, such as
+ *   the completion of a delivery the workflow started. The booking's transition may have been
+ *   written by then; sent again, the transition finds its step already recorded and answers as the
+ *   first would have (activities are idempotent by step).
+ * - The workflow refused it as `requested`: a run that adopts its booking from the database (the
+ *   reconciler's repair, which the API itself runs for a booking whose workflow is gone) knows the
+ *   booking only once its first activity has read the row. No booking is `requested` in the
+ *   database, so this is never the answer; it is sent again shortly.
  */
 async function sendUpdate<Arg>(deps: BookingCommandDeps, bookingId: string, update: UpdateDefinition<unknown, [Arg]>, arg: Arg) {
   const handle = deps.temporal.workflow.getHandle(bookingWorkflowId(bookingId));
@@ -355,8 +360,14 @@ async function sendUpdate<Arg>(deps: BookingCommandDeps, bookingId: string, upda
     try {
       return await withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.update, () => handle.executeUpdate(update, { args: [arg], updateId }));
     } catch (error) {
-      if (attempt >= DROPPED_UPDATE_ATTEMPTS || !droppedWithFailedTask(error)) throw error;
-      console.warn(`booking ${bookingId}: ${update.name} was dropped with its failed workflow task; sending it again`);
+      if (attempt >= UPDATE_ATTEMPTS) throw error;
+      if (droppedWithFailedTask(error)) {
+        console.warn(`booking ${bookingId}: ${update.name} was dropped with its failed workflow task; sending it again`);
+      } else if (refusedBeforeBookingKnown(error)) {
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      } else {
+        throw error;
+      }
     }
   }
 }
@@ -364,6 +375,11 @@ async function sendUpdate<Arg>(deps: BookingCommandDeps, bookingId: string, upda
 function droppedWithFailedTask(error: unknown): boolean {
   const cause = error instanceof ServiceError ? error.cause as { code?: number; details?: string } | undefined : undefined;
   return cause?.code === FAILED_PRECONDITION && /workflow task failure/i.test(cause.details ?? '');
+}
+
+function refusedBeforeBookingKnown(error: unknown): boolean {
+  const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+  return cause instanceof ApplicationFailure && cause.type === INVALID_TRANSITION && cause.details?.[0] === 'requested';
 }
 
 /** The Update found no running workflow: none exists, or the one that did has closed. */

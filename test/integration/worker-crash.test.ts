@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { bookingWorkflow } from '../../workflows/booking';
 import { createBookable, futureSlot, reserve } from '../stack/fixtures';
 import { call, waitFor } from '../stack/http';
 import { startTestStack, type TestStack } from '../stack/test-stack';
@@ -110,4 +111,24 @@ test('reservations answered while no worker runs: their workflows take the holds
   const taken = await stack.db.selectFrom('allocations').select('booking_id').where('released_at', 'is', null)
     .where('booking_id', 'in', [toExpire.body.id, toConfirm.body.id]).execute();
   expect(taken.map((row) => row.booking_id)).toEqual([toConfirm.body.id]);
+});
+
+test('details that reach a workflow adopting its booking before it has read the row are taken once it has', async () => {
+  const { serviceId } = await createBookable(stack, { hold_ttl_seconds: 300 });
+  const held = await reserve(stack, { service_id: serviceId, start: futureSlot(9) });
+  expect(held.status).toBe(201);
+  await kill(worker!);
+  // What the reconciler does for a workflow that is gone: a new run that adopts the row. With no
+  // worker running, the customer's details wait for its first task, in which the run has yet to read its booking.
+  await stack.temporal.workflow.getHandle(held.body.workflow_id).terminate('lost');
+  await stack.temporal.workflow.start(bookingWorkflow, {
+    workflowId: held.body.workflow_id, taskQueue: stack.taskQueue, workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    args: [{ adopt: { bookingId: held.body.id, organizationId: stack.organizationId, actor: 'reconciler', reason: 'its workflow was terminated' } }],
+  });
+  const details = call(stack.baseUrl, 'POST', `/v1/bookings/${held.body.id}/details`, {
+    token: stack.apiKey, body: { name: 'Dorothy Vaughan', email: 'dorothy@example.com' },
+  });
+  worker = await startWorkerProcess();
+  const confirmed = await details;
+  expect([confirmed.status, confirmed.body.status]).toEqual([200, 'confirmed']);
 });

@@ -4,9 +4,9 @@ import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import { lockResources } from '../../db/bookings';
 import { findResources } from '../../db/resources';
-import type { Database, NewSession, Session } from '../../db/schema';
+import type { Booking, Database, NewSession, Session } from '../../db/schema';
 import {
-  findSession, insertSessions, occupySessionResources, waitlistLength, type SessionWithQueue,
+  findSession, findSessionBookings, insertSessions, occupySessionResources, waitlistLength, type SessionWithQueue,
 } from '../../db/sessions';
 import { findService } from '../../db/services';
 import { expandRecurrence } from '../../scheduling';
@@ -27,6 +27,20 @@ export async function requireSession(db: Kysely<Database>, organizationId: strin
   const session = await findSession(db, organizationId, sessionId);
   if (!session) throw new NotFound(`session ${sessionId} not found`);
   return { ...session, waitlist_length: await waitlistLength(db, session.id) };
+}
+
+/**
+ * A session and its bookings from one snapshot, so that the seat and waiting counts agree with the
+ * list: read apart, a cancellation committing in between showed every booking cancelled beside a
+ * seat still taken.
+ */
+export function readSessionWithBookings(
+  db: Kysely<Database>, organizationId: string, sessionId: string,
+): Promise<{ session: SessionWithQueue; bookings: Booking[] }> {
+  return db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+    const session = await requireSession(trx, organizationId, sessionId);
+    return { session, bookings: await findSessionBookings(trx, session.id) };
+  });
 }
 
 /**

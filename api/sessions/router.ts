@@ -1,10 +1,12 @@
 import { Router } from 'express';
-import { findSessionBookings, listSessions } from '../../db/sessions';
+import { listSessions } from '../../db/sessions';
 import { organizationOf } from '../auth';
 import { decodeCursor, nextCursor } from '../cursor';
 import { replayable } from '../idempotency';
 import { parseInput, pathId } from '../validation';
-import { cancelSession, changeSessionCapacity, createSessions, requireSession, type SessionCommandDeps } from './commands';
+import {
+  cancelSession, changeSessionCapacity, createSessions, readSessionWithBookings, requireSession, type SessionCommandDeps,
+} from './commands';
 import {
   cancelSessionBody, createSessionBody, listSessionsQuery, readSessionQuery, toSessionResponse, updateSessionBody,
 } from './schemas';
@@ -38,16 +40,18 @@ export function sessionsRouter(deps: SessionCommandDeps): Router {
 
   router.get('/:id', async (req, res) => {
     const query = parseInput(readSessionQuery, req.query);
-    const session = await requireSession(deps.db, organizationOf(req), pathId(req.params.id, 'session'));
-    let bookings;
-    if (query.include === 'bookings') {
-      // The list holds the whole queue in order, so a waiting booking's place is its rank in it.
-      let place = 0;
-      bookings = (await findSessionBookings(deps.db, session.id)).map((booking) => ({
-        ...booking, waitlist_position: booking.status === 'waitlisted' ? (place += 1) : null,
-      }));
+    const organizationId = organizationOf(req);
+    const sessionId = pathId(req.params.id, 'session');
+    if (query.include !== 'bookings') {
+      res.json(toSessionResponse(await requireSession(deps.db, organizationId, sessionId), query.timezone));
+      return;
     }
-    res.json(toSessionResponse(session, query.timezone, bookings));
+    const { session, bookings } = await readSessionWithBookings(deps.db, organizationId, sessionId);
+    // The list holds the whole queue in order, so a waiting booking's place is its rank in it.
+    let place = 0;
+    res.json(toSessionResponse(session, query.timezone, bookings.map((booking) => ({
+      ...booking, waitlist_position: booking.status === 'waitlisted' ? (place += 1) : null,
+    }))));
   });
 
   router.patch('/:id', async (req, res) => {

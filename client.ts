@@ -1,12 +1,9 @@
-import { Client, Connection, type ClientInterceptors, type WorkflowClientInterceptor } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from './db/schema';
 import { bookingDataConverter } from './personal-data/data-converter';
 import { requestIdClientInterceptor } from './telemetry/request-id-client-interceptor';
 import { currentTracing } from './telemetry/tracing';
-
-/** Every Temporal client of the API passes the request id on (see telemetry/). */
-export const clientInterceptors: ClientInterceptors = { workflow: [requestIdClientInterceptor] };
 
 export interface TemporalClientOptions {
   address: string;
@@ -15,17 +12,18 @@ export interface TemporalClientOptions {
   db: Kysely<Database>;
 }
 
-/** One connection per process; the API and scripts share this factory. */
+/** One connection per process; the API, the worker's own client and scripts share this factory. */
 export async function createTemporalClient({ address, namespace, db }: TemporalClientOptions): Promise<Client> {
   return bookingClient(await Connection.connect({ address }), namespace, db);
 }
 
 /**
- * The API's client on a connection made elsewhere (a test's relay, say): the request id (and, with
- * tracing on, the span) travels in the headers, and personal fields are sealed as everywhere else.
+ * The project's client on a connection made elsewhere (a test's relay, the worker's own): the
+ * request id (and, with tracing on, the span) travels in the headers, and personal fields are
+ * sealed as everywhere else.
  */
 export function bookingClient(connection: Connection, namespace: string, db: Kysely<Database>): Client {
   const tracing = currentTracing();
-  const interceptors = tracing ? { workflow: [tracing.clientInterceptor, ...clientInterceptors.workflow as WorkflowClientInterceptor[]] } : clientInterceptors;
+  const interceptors = { workflow: [...(tracing ? [tracing.clientInterceptor] : []), requestIdClientInterceptor] };
   return new Client({ connection, namespace, interceptors, dataConverter: bookingDataConverter(db) });
 }

@@ -13,6 +13,7 @@ import { createDb } from './db/connection';
 import type { Database } from './db/schema';
 import type { MailLinks } from './activities/booking-mails';
 import { bookingDataConverter } from './personal-data/data-converter';
+import { bookingClient } from './client';
 import { ensureReconcilerSchedule } from './reconciler-schedule';
 import { ensureRetentionSchedule } from './retention-schedule';
 import type { OutboundPolicy } from './outbound/address-policy';
@@ -94,7 +95,7 @@ async function main() {
   const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : null;
   const links = config.manageTokenSecret ? { publicUrl: config.publicUrl, manageTokenSecret: config.manageTokenSecret } : null;
   const clientConnection = await Connection.connect({ address: config.temporalAddress });
-  const temporal = new Client({ connection: clientConnection, namespace: config.temporalNamespace, dataConverter: bookingDataConverter(db) });
+  const temporal = bookingClient(clientConnection, config.temporalNamespace, db);
   await ensureReconcilerSchedule(temporal, config.taskQueue, config.reconcileIntervalSeconds);
   await ensureRetentionSchedule(temporal, config.taskQueue, config.retentionIntervalSeconds);
   // The compiled worker loads the bundle `npm run build` made; under tsx (npm start) there is none

@@ -21,11 +21,25 @@ function eventIdsOf(outcome: WithEvents): string[] {
 }
 
 /**
- * Starts the delivery workflow (webhooks, callbacks, e-mails) of each event the activity wrote to
- * the outbox, outside the booking's own history. The event rows committed before this runs, and
- * the activity completes only once every start was accepted, so a crash in between retries the
- * activity, which finds its events again (by step) and starts them again; a delivery already
- * started (or finished) for an event is not started twice.
+ * Starts an event's delivery workflow (webhooks, callbacks, e-mails), once: a delivery already
+ * started, or finished, for this event is not started again.
+ */
+export async function startEventDelivery(temporal: Client, taskQueue: string, eventId: string, organizationId: string): Promise<void> {
+  const input: DeliverBookingEventInput = { eventId, organizationId };
+  try {
+    await temporal.workflow.start('deliverBookingEvent', {
+      workflowId: webhookDeliveryWorkflowId(eventId), taskQueue, args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}
+
+/**
+ * Starts the delivery workflow of each event the activity wrote to the outbox, outside the
+ * booking's own history. The event rows committed before this runs, and the activity completes
+ * only once every start was accepted, so a crash in between retries the activity, which finds its
+ * events again (by step) and starts them again (`startEventDelivery` starts each once).
  */
 export async function handOverEvents<T extends object>(
   temporal: Client | null, organizationId: string | undefined, outcome: T,
@@ -33,15 +47,6 @@ export async function handOverEvents<T extends object>(
   const eventIds = eventIdsOf(outcome as WithEvents);
   if (!temporal || !organizationId || eventIds.length === 0) return outcome;
   const { taskQueue } = activityInfo();
-  await Promise.all(eventIds.map(async (eventId) => {
-    const input: DeliverBookingEventInput = { eventId, organizationId };
-    try {
-      await temporal.workflow.start('deliverBookingEvent', {
-        workflowId: webhookDeliveryWorkflowId(eventId), taskQueue, args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    }
-  }));
+  await Promise.all(eventIds.map((eventId) => startEventDelivery(temporal, taskQueue, eventId, organizationId)));
   return { ...outcome, handedOver: true };
 }

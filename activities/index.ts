@@ -4,13 +4,13 @@ import type { Database } from '../db/schema';
 import type { Mailer } from './mailer';
 import { sendBookingMails, type BookingMailsOutcome, type BookingMailsRequest, type MailLinks } from './booking-mails';
 import { adoptBookings } from './adopt-bookings';
-import { anonymizeBookingData, eraseFromTemporal, findBookingsPastRetention, type BookingDue } from './anonymize-booking';
+import { anonymizeBookingData, eraseFromTemporal, findBookingsPastRetention, type BookingDue } from '../personal-data/anonymize-booking';
 import { activityInfo } from '@temporalio/activity';
 import { attemptDeadline } from './attempt-deadline';
 import { cancellationReason, type CancellationRequestRef } from './cancellation-request';
 import { findOrphanedBookings, type OrphanedBooking, type OrphanSearch, type OrphanSearchResult } from './find-orphaned-bookings';
 import { failingFastOnInvalidData } from './invalid-data';
-import { handOverEvents } from './event-handover';
+import { handOverEvents, type HandedOver } from './event-handover';
 import { STRICT_POLICY, type OutboundPolicy } from '../outbound/address-policy';
 import { placeHold } from '../reservations/place-hold';
 import { placeSessionHolds, type SessionHoldsOutcome } from '../reservations/place-session-holds';
@@ -76,11 +76,13 @@ export function createActivities({ db, now = () => new Date(), mailer = null, te
     deliverWebhook: (request: DeliverWebhookRequest): Promise<DeliverWebhookOutcome> => deliverWebhook(db, outbound, request, now()),
     findBookingsPastRetention: ({ limit }: { limit: number }): Promise<BookingDue[]> => findBookingsPastRetention(db, now(), limit),
     /** The retention period's anonymization: the database, then Temporal (as POST /v1/bookings/:id/anonymize). */
-    anonymizeBooking: async ({ bookingId, organizationId }: BookingDue): Promise<{ eventId: string | null }> => {
+    anonymizeBooking: async ({ bookingId, organizationId }: BookingDue): Promise<HandedOver<{ eventId: string | null }>> => {
       const anonymized = await anonymizeBookingData(db, organizationId, bookingId, 'retention', now());
       if (!anonymized) return { eventId: null };
-      await eraseFromTemporal(temporalFor('retention period'), bookingId, activityInfo().taskQueue, anonymized.booking.anonymized_at ?? now());
-      return { eventId: anonymized.eventId };
+      // Handed over before the erasure, whose Temporal calls may fail: a retry names the event again.
+      const outcome = await handOverEvents(temporal, organizationId, { eventId: anonymized.eventId });
+      await eraseFromTemporal(temporalFor('retention period'), bookingId, activityInfo().taskQueue, anonymized.booking.anonymized_at!);
+      return outcome;
     },
   };
   for (const name of Object.keys(activities) as (keyof typeof activities)[]) {

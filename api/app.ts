@@ -27,7 +27,6 @@ import { webhooksRouter } from './webhooks/router';
 import { customerPagesRouter } from '../web/router';
 import { organizationRouter } from './organization/router';
 import { codecRouter } from './codec/router';
-import { personalKeysOf } from '../personal-data/keys';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -85,7 +84,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use('/services', servicesRouter(deps.db));
   v1.use('/sessions', sessionsRouter(deps));
   // Anonymizing here takes effect at once on this process's key cache (the API's client shares it).
-  v1.use('/bookings', bookingsRouter({ ...deps, forgetPersonalKey: (bookingId) => personalKeysOf(deps.db).forget(bookingId) }));
+  v1.use('/bookings', bookingsRouter(deps));
   v1.use('/availability', availabilityRouter(deps.db));
   v1.use('/webhooks', webhooksRouter(deps.db, deps.outbound ?? STRICT_POLICY));
   v1.use('/api-keys', apiKeysRouter(deps.db));

@@ -57,6 +57,8 @@ export const httpUrl = text(2000).refine((value) => {
   }
 }, { message: 'must be an absolute http or https URL' });
 
+const CALENDAR_DATE_PATTERN = new RegExp(`^${CALENDAR_DATE}$`);
+
 /** A calendar date YYYY-MM-DD of the years 2000 to 2200; the pattern is the whole rule. */
 export const localDate = text(10)
   .meta({ format: 'date' })
@@ -65,9 +67,9 @@ export const localDate = text(10)
     const year = Number(value.slice(0, 4));
     return year >= EARLIEST_YEAR && year <= LATEST_YEAR;
   }, { message: yearMessage, abort: true })
-  .refine((value) => new RegExp(`^${CALENDAR_DATE}$`).test(value), { message: 'is not a calendar date' })
+  .refine((value) => CALENDAR_DATE_PATTERN.test(value), { message: 'is not a calendar date' })
   // The checks above in one pattern, for the document (zod's own pattern is only the shape).
-  .meta({ pattern: `^${CALENDAR_DATE}$` });
+  .meta({ pattern: CALENDAR_DATE_PATTERN.source });
 
 /** Comma-separated UUIDs, at most `max` of them, as a query parameter says a list. */
 export function uuidList(max: number) {

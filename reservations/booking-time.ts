@@ -119,9 +119,10 @@ export async function findClaimableTime(
  * passes it as `looked` spares a refused request its BEGIN and ROLLBACK too (in a race for one time,
  * that is most requests). Throws `TimeRefused` if the time is not bookable now.
  */
-export function lookAtTime(db: Kysely<Database>, wanted: TimeWanted): Promise<TimeJudgement> {
+export async function lookAtTime(db: Kysely<Database>, wanted: TimeWanted): Promise<TimeJudgement> {
   const { neededIds, grouped } = neededFor(wanted);
-  return judgeTime(db, wanted, neededIds, grouped);
+  const { time, input } = await judgeTime(db, wanted, neededIds, grouped, { keepInput: true });
+  return { time, input: input! };
 }
 
 /** The resources a request must consult (and lock), after refusing ones the service does not have. */
@@ -144,8 +145,8 @@ function neededFor(wanted: TimeWanted) {
  */
 async function judgeTime(
   trx: Kysely<Database> | Transaction<Database>, wanted: TimeWanted, neededIds: string[], grouped: ReturnType<typeof toGroupedResources>,
-  { resources: locked, looked }: { resources?: Resource[]; looked?: TimeJudgement | null } = {},
-): Promise<TimeJudgement> {
+  { resources: locked, looked, keepInput = false }: { resources?: Resource[]; looked?: TimeJudgement | null; keepInput?: boolean } = {},
+): Promise<{ time: ClaimableTime; input?: string }> {
   const { service } = wanted;
   const resources = locked?.filter((resource) => resource.organization_id === wanted.organizationId)
     ?? await findResources(trx, wanted.organizationId, neededIds);
@@ -172,14 +173,14 @@ async function judgeTime(
     start: start.getTime(),
     preferredResourceIds: wanted.resourceIds ?? undefined,
   };
-  // The engine works through the resources' zones and schedules (Luxon); the same input needs no second run.
-  const seen = JSON.stringify(input);
-  if (looked?.input === seen) return looked;
+  // The engine works through the resources' zones and schedules (Luxon); the same input needs no
+  // second run. Only a first look that is kept, or compared with, is serialised.
+  if (looked && looked.input === JSON.stringify(input)) return looked;
   const verdict = grouped ? checkStartOfGroups(input, grouped) : checkStart({ ...input, mode: service.resource_mode });
   if (!verdict.ok) refuseTime(verdict.reason, verdict.message);
 
   return {
-    input: seen,
+    ...(keepInput && { input: JSON.stringify(input) }),
     time: {
       start,
       end: new Date(start.getTime() + durationMinutes * MINUTE),

@@ -62,8 +62,9 @@ async function main() {
       if (response.status !== 201) throw new Error(`reservation ${index}: ${response.status} ${JSON.stringify(response.body)}`);
       heldWorkflows.push(response.body.workflow_id as string);
     };
-    // Waits for the newest; every one is checked after the run's CPU is counted (the checks cost Temporal CPU).
-    const heldWorkflowsRan = () => newestRan(temporal, heldWorkflows);
+    // Tasks are taken about in the order of their starts: the path has settled when the newest workflow
+    // has run its first task. Every one is checked after the run's CPU is counted (the checks cost Temporal CPU).
+    const heldWorkflowsRan = () => untilFirstTaskRan(temporal, heldWorkflows[heldWorkflows.length - 1]);
     let late = 0;
     const directly = (serviceId: string) => async (index: number) => {
       const outcome = await placeHold(db, {
@@ -153,10 +154,9 @@ async function ranFirstTask(temporal: Client, workflowId: string): Promise<boole
   return (await temporal.workflow.getHandle(workflowId).describe()).historyLength >= 4;
 }
 
-/** Resolves once the newest listed workflow ran its first task: tasks are taken about in the order of their starts. */
-async function newestRan(temporal: Client, workflowIds: string[]): Promise<void> {
-  const newest = workflowIds[workflowIds.length - 1];
-  while (!(await ranFirstTask(temporal, newest))) await new Promise((resolve) => setTimeout(resolve, 10));
+/** Resolves once the workflow has run its first task. */
+async function untilFirstTaskRan(temporal: Client, workflowId: string): Promise<void> {
+  while (!(await ranFirstTask(temporal, workflowId))) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 /** The listed workflows that had not run their first task yet (each is then waited for). */
@@ -167,7 +167,7 @@ async function stragglers(temporal: Client, workflowIds: string[]): Promise<numb
     const ran = await Promise.all(batch.map((workflowId) => ranFirstTask(temporal, workflowId)));
     late.push(...batch.filter((_, index) => !ran[index]));
   }
-  for (const workflowId of late) await newestRan(temporal, [workflowId]);
+  for (const workflowId of late) await untilFirstTaskRan(temporal, workflowId);
   return late.length;
 }
 

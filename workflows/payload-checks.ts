@@ -1,22 +1,20 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { INVALID_DETAILS } from './messages';
+import {
+  BOOKING_ID, BOOKING_ID_MESSAGE, CONTROL, CONTROL_EXCEPT_LINES, controlMessage, EMAIL, EMAIL_MESSAGE, LONE_SURROGATE,
+  LONE_SURROGATE_MESSAGE, ZONE, ZONE_MESSAGE,
+} from './text-rules';
 
-// The Update validators' checks of the booking workflow's payloads, written without zod. Every
-// workflow run evaluates the modules it imports afresh (the SDK's reusable context keeps a module
-// cache per run), and zod's classes and the schemas built from them cost more CPU per booking
-// than the rest of a reservation's workflow code together. These checks accept and refuse exactly
-// what the API's zod schemas in ./payloads accept and refuse, which test/unit/payload-checks.test.ts
-// compares on generated payloads; the API builds its bodies from those schemas.
+// The Update validators' checks of the booking workflow's payloads, written without zod: zod's
+// classes and the schemas built from them cost more worker CPU per booking than the rest of a
+// reservation's workflow code together, when each run evaluated its modules afresh. These checks
+// accept and refuse exactly what the API's zod schemas in ./payloads accept and refuse, which
+// test/unit/payload-checks.test.ts compares on generated payloads; the API builds its bodies from
+// those schemas.
 
 export interface PayloadIssue { path: string; message: string }
 type Check = (value: unknown, path: string, issues: PayloadIssue[]) => void;
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const ZONE = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
-const BOOKING_ID = /^[0-9a-f-]{36}$/i;
 
 function typeName(value: unknown): string {
   if (value === null) return 'null';
@@ -38,15 +36,8 @@ function text(maxLength: number, rules: TextRules = {}): Check {
       return;
     }
     if (value.length > maxLength) issues.push({ path, message: `must be at most ${maxLength} characters` });
-    if ((rules.lines ? CONTROL_EXCEPT_LINES : CONTROL).test(value)) {
-      issues.push({
-        path,
-        message: rules.lines
-          ? 'must not contain control characters other than tab and line breaks (e.g. NUL)'
-          : 'must not contain control characters (e.g. NUL, tab or line breaks)',
-      });
-    }
-    if (LONE_SURROGATE.test(value)) issues.push({ path, message: 'must be well-formed Unicode (no lone surrogates)' });
+    if ((rules.lines ? CONTROL_EXCEPT_LINES : CONTROL).test(value)) issues.push({ path, message: controlMessage(rules.lines) });
+    if (LONE_SURROGATE.test(value)) issues.push({ path, message: LONE_SURROGATE_MESSAGE });
     const trimmed = rules.trim ? value.trim() : value;
     if (rules.nonEmpty && trimmed.length < 1) issues.push({ path, message: 'Too small: expected string to have >=1 characters' });
     if (rules.pattern && !rules.pattern[0].test(trimmed)) issues.push({ path, message: rules.pattern[1] });
@@ -129,7 +120,7 @@ function object(shape: Record<string, Check>, strict: boolean): Check {
   };
 }
 
-const email = text(320, { trim: true, pattern: [EMAIL, 'must be an e-mail address'] });
+const email = text(320, { trim: true, pattern: [EMAIL, EMAIL_MESSAGE] });
 const actor = text(200, { trim: true, nonEmpty: true });
 const reason = nullish(text(2000, { lines: true }));
 
@@ -149,7 +140,7 @@ export const customerDetailsCheck = object({
   email,
   phone: nullish(text(40, { trim: true })),
   notes: nullish(text(4000, { lines: true })),
-  timezone: nullish(text(64, { pattern: [ZONE, 'must be an IANA time zone such as Europe/Paris'] })),
+  timezone: nullish(text(64, { pattern: [ZONE, ZONE_MESSAGE] })),
   booking_fields: optional(bookingFields),
   extra_emails: optional(array(email, 0, 10)),
 }, true);
@@ -168,7 +159,7 @@ export const rescheduleCheck = object({
 export const promotedCheck = object({
   id: (value, path, issues) => {
     if (typeof value !== 'string') issues.push({ path, message: expected('string', value) });
-    else if (!BOOKING_ID.test(value)) issues.push({ path, message: 'must be a booking id' });
+    else if (!BOOKING_ID.test(value)) issues.push({ path, message: BOOKING_ID_MESSAGE });
   },
   status: (value, path, issues) => {
     if (typeof value !== 'string') issues.push({ path, message: expected('string', value) });

@@ -1,13 +1,13 @@
-import { ApplicationFailure } from '@temporalio/workflow';
 import { z } from 'zod';
-import { INVALID_DETAILS } from './messages';
 import { text } from './text';
+import { BOOKING_ID, BOOKING_ID_MESSAGE, EMAIL, EMAIL_MESSAGE, ZONE, ZONE_MESSAGE } from './text-rules';
 
 // The payloads of the booking workflow's Updates and signals. The API builds them from its own
-// request bodies (which reuse these schemas), and every Update validator parses with them, so a
-// malformed payload sent from the Temporal UI or CLI is refused before it reaches history.
+// request bodies (which reuse these schemas); the Update validators check the same rules without
+// zod (./payload-checks), so a malformed payload sent from the Temporal UI or CLI is refused before
+// it reaches history.
 
-const email = text(320).trim().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address');
+const email = text(320).trim().regex(EMAIL, EMAIL_MESSAGE);
 
 export const customerDetails = z.strictObject({
   name: text(200).trim().min(1),
@@ -15,7 +15,7 @@ export const customerDetails = z.strictObject({
   phone: text(40).trim().nullable().optional(),
   notes: text(4000, { lines: true }).nullable().optional(),
   // The API checks the zone against the IANA database and the answers against the service's fields.
-  timezone: text(64).regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/, 'must be an IANA time zone such as Europe/Paris')
+  timezone: text(64).regex(ZONE, ZONE_MESSAGE)
     .nullable().optional()
     .meta({ description: 'The customer\'s IANA zone: e-mails show times in it (default the resource\'s)' }),
   booking_fields: z.record(text(40), z.union([text(4000, { lines: true }), z.boolean()])).optional()
@@ -26,7 +26,7 @@ export const customerDetails = z.strictObject({
 
 const actor = text(200).trim().min(1);
 const reason = text(2000, { lines: true }).nullish();
-const bookingId = z.string().regex(/^[0-9a-f-]{36}$/i, 'must be a booking id');
+const bookingId = z.string().regex(BOOKING_ID, BOOKING_ID_MESSAGE);
 
 export const hostAnswerPayload = z.strictObject({ actor, reason });
 export const cancellationPayload = z.strictObject({ actor, reason });
@@ -42,19 +42,3 @@ export const reschedulePayload = z.strictObject({
 });
 /** A promotion names the booking it is for and its new status; the rest is the database's snapshot. */
 export const promotedPayload = z.looseObject({ id: bookingId, status: z.string(), start: z.string(), end: z.string() });
-
-/**
- * Parses a message's payload, or refuses it with every problem named by its field. An absent
- * payload (the UI's default) is read as an empty object, so the refusal names the missing fields.
- */
-export function parsePayload<T>(schema: z.ZodType<T>, payload: unknown): T {
-  const parsed = schema.safeParse(payload ?? {});
-  if (parsed.success) return parsed.data;
-  const errors = parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || 'payload', message: issue.message }));
-  throw ApplicationFailure.create({
-    type: INVALID_DETAILS,
-    message: errors.map((error) => `${error.path}: ${error.message}`).join('; '),
-    details: errors,
-    nonRetryable: true,
-  });
-}

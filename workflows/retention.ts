@@ -26,7 +26,8 @@ export async function anonymizeExpiredBookingsWorkflow(request: { limit?: number
   const anonymized: string[] = [];
   for (const booking of due) {
     const outcome = await anonymizeBooking.executeWithOptions({ ...ERASE_OPTIONS, summary: 'anonymize booking' }, [booking]);
-    if (outcome.eventId) await announce(outcome.eventId, booking.organizationId);
+    // The activity hands its event over itself; results recorded before it did are announced here.
+    if (outcome.eventId && !outcome.handedOver) await announce(outcome.eventId, booking.organizationId);
     anonymized.push(booking.bookingId);
   }
   setCurrentDetails(`anonymized ${anonymized.length} booking(s)`);

@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { CONTROL, CONTROL_EXCEPT_LINES, controlMessage, LONE_SURROGATE, LONE_SURROGATE_MESSAGE } from './text-rules';
 
-// Here rather than in api/ because the workflows' Update validators parse with it too.
+// Beside ./payloads, whose schemas the API builds its request bodies from (the workflows check the
+// same payloads without zod, in ./payload-checks).
 
-export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+export { LONE_SURROGATE };
 
 /**
  * Text from a client: no control characters (NUL and the like break PostgreSQL and every log
@@ -16,11 +16,7 @@ export function text(maxLength: number, options: { lines?: boolean } = {}) {
   const forbidden = options.lines ? CONTROL_EXCEPT_LINES : CONTROL;
   return z.string()
     .max(maxLength, { message: `must be at most ${maxLength} characters` })
-    .refine((value) => !forbidden.test(value), {
-      message: options.lines
-        ? 'must not contain control characters other than tab and line breaks (e.g. NUL)'
-        : 'must not contain control characters (e.g. NUL, tab or line breaks)',
-    })
-    .refine((value) => !LONE_SURROGATE.test(value), { message: 'must be well-formed Unicode (no lone surrogates)' });
+    .refine((value) => !forbidden.test(value), { message: controlMessage(options.lines) })
+    .refine((value) => !LONE_SURROGATE.test(value), { message: LONE_SURROGATE_MESSAGE });
 }
 

@@ -26,7 +26,7 @@ import {
 } from './schemas';
 
 export function bookingsRouter(deps: BookingCommandDeps & {
-  manageTokenSecret: string; outbound?: OutboundPolicy; forgetPersonalKey?: (bookingId: string) => void;
+  manageTokenSecret: string; outbound?: OutboundPolicy;
 }): Router {
   const router = Router();
   const zoneOf = (query: unknown) => parseInput(timezoneQuery, query).timezone;
@@ -184,8 +184,9 @@ export function bookingsRouter(deps: BookingCommandDeps & {
   router.post('/:id/anonymize', async (req, res) => {
     const bookingId = pathId(req.params.id, 'booking');
     const organizationId = organizationOf(req);
+    const zone = zoneOf(req.query);
     const booking = await anonymizeBooking(deps, organizationId, bookingId, 'host');
-    res.json(toBookingResponse(booking, zoneOf(req.query)));
+    res.json(toBookingResponse(booking, zone));
   });
 
   router.post('/:id/cancel', async (req, res) => {

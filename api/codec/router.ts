@@ -5,8 +5,10 @@ import type { z } from 'zod';
 import type { Database } from '../../db/schema';
 import { personalKeysOf } from '../../personal-data/keys';
 import { BookingPayloadCodec } from '../../personal-data/payload-codec';
-import { encodingOf, payloadConverter, SEALED_ENCODING, SEALED_METADATA } from '../../personal-data/payload-converter';
+import { encodingOf, payloadConverter, PERSONAL_ENCODING, SEALED_ENCODING, SEALED_METADATA } from '../../personal-data/payload-converter';
 import { authenticate, organizationOf } from '../auth';
+import { uuid } from '../common-schemas';
+import { unreachableDependency } from '../dependency-failure';
 import { InvalidInput } from '../errors';
 import { parseInput } from '../validation';
 import { codecBody } from './schemas';
@@ -27,19 +29,13 @@ function toWire(payload: Payload): WirePayload {
   };
 }
 
-/** The bookings whose sealed fields these payloads carry. */
-function sealedBookingIds(payloads: Payload[]): string[] {
-  return payloads.flatMap((payload) => (encodingOf(payload) === SEALED_ENCODING
-    ? Object.keys(JSON.parse(Buffer.from(payload.metadata![SEALED_METADATA] ?? new Uint8Array()).toString('utf8') || '{}'))
-    : []));
-}
-
-/** The sealed payloads' booking ids, or a 400 naming the payload whose sealed metadata is not what the codec writes. */
+/** A sealed payload's booking ids, or a 400 naming the payload whose sealed metadata is not what the codec writes. */
 function sealedOrRefused(payloads: Payload[]): string[] {
   return payloads.flatMap((payload, index) => {
+    if (encodingOf(payload) !== SEALED_ENCODING) return [];
     try {
-      const ids = sealedBookingIds([payload]);
-      if (ids.some((id) => !/^[0-9a-f-]{36}$/i.test(id))) throw new Error('not a booking id');
+      const ids = Object.keys(JSON.parse(Buffer.from(payload.metadata![SEALED_METADATA] ?? new Uint8Array()).toString('utf8') || '{}'));
+      if (ids.some((id) => !uuid.safeParse(id).success)) throw new Error('not a booking id');
       return ids;
     } catch {
       throw new InvalidInput([{ path: `payloads.${index}.metadata.${SEALED_METADATA}`, message: 'is not sealed personal data of bookings' }]);
@@ -71,7 +67,8 @@ function codecCors(origins: string[]): RequestHandler {
  * `/codec/encode`), authorised by an organization's API key: decode opens the sealed personal
  * fields of that organization's bookings and answers plain JSON payloads, so an operator reads
  * them; another organization's, or an anonymized booking's, stay null. Encode seals nothing new
- * (what the UI sends names no booking) and answers the payloads as they came.
+ * (what the UI sends names no booking) and answers the payloads as they came; personal fields set
+ * apart for sealing are refused.
  */
 export function codecRouter(db: Kysely<Database>, manageTokenSecret: string, corsOrigins: string[]): Router {
   const router = Router();
@@ -84,7 +81,8 @@ export function codecRouter(db: Kysely<Database>, manageTokenSecret: string, cor
     const own = new Set(ids.length === 0 ? [] : (await db.selectFrom('bookings').select('id')
       .where('organization_id', '=', organizationId).where('id', 'in', ids).execute()).map((row) => row.id));
     const codec = new BookingPayloadCodec(personalKeysOf(db), (bookingId) => own.has(bookingId));
-    const decoded = await codec.decode(payloads).catch(() => {
+    const decoded = await codec.decode(payloads).catch((error: unknown) => {
+      if (unreachableDependency(error)) throw error;
       // Tampered with, or sealed under another key: not a payload this codec can open.
       throw new InvalidInput([{ path: 'payloads', message: 'holds a sealed payload that does not open with its booking\'s key' }]);
     });
@@ -99,10 +97,16 @@ export function codecRouter(db: Kysely<Database>, manageTokenSecret: string, cor
     });
     res.json({ payloads: plain.map(toWire) });
   });
-  router.post('/encode', async (req, res) => {
+  router.post('/encode', (req, res) => {
     organizationOf(req);
     const payloads = parseInput(codecBody, req.body).payloads.map(fromWire);
-    res.json({ payloads: (await new BookingPayloadCodec(personalKeysOf(db)).encode(payloads)).map(toWire) });
+    // Only the workflows' converter sets personal fields apart, each with its booking; from outside
+    // they would make keys for any id, so they are refused, and everything else goes back as it came.
+    const personal = payloads.findIndex((payload) => encodingOf(payload) === PERSONAL_ENCODING);
+    if (personal >= 0) {
+      throw new InvalidInput([{ path: `payloads.${personal}.metadata.encoding`, message: `${PERSONAL_ENCODING} payloads are sealed by the workers only` }]);
+    }
+    res.json({ payloads: payloads.map(toWire) });
   });
   return router;
 }

@@ -38,8 +38,11 @@ export function readSessionWithBookings(
   db: Kysely<Database>, organizationId: string, sessionId: string,
 ): Promise<{ session: SessionWithQueue; bookings: Booking[] }> {
   return db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
-    const session = await requireSession(trx, organizationId, sessionId);
-    return { session, bookings: await findSessionBookings(trx, session.id) };
+    const session = await findSession(trx, organizationId, sessionId);
+    if (!session) throw new NotFound(`session ${sessionId} not found`);
+    const bookings = await findSessionBookings(trx, session.id);
+    // The whole queue is in the list: its length is counted here rather than by another query.
+    return { session: { ...session, waitlist_length: bookings.filter((booking) => booking.status === 'waitlisted').length }, bookings };
   });
 }
 

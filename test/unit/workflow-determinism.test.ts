@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const WORKFLOWS = path.resolve(__dirname, '..', '..', 'workflows');
-// zod is pure: Update validators parse payloads with the API's own schemas.
+// zod is pure (workflows/text.ts and payloads.ts build the API's schemas from it), though no workflow loads it.
 const ALLOWED_VALUE_IMPORTS = ['@temporalio/workflow', '@temporalio/common', 'zod'];
+/** Every `import … from` and `export … from` of a module, and whether it is type-only. */
+const MODULE_REFERENCES = /^(?:import|export)\s+(type\s+)?[^;]*?from\s+'([^']+)'/gms;
 
 /**
  * House rule 1: workflow code is deterministic. It may import values only from the workflow SDK
@@ -14,7 +16,7 @@ describe('workflows/ imports', () => {
 
   test.each(files)('%s imports only deterministic modules as values', (file) => {
     const source = fs.readFileSync(path.join(WORKFLOWS, file), 'utf8');
-    const imports = [...source.matchAll(/^import\s+(type\s+)?[^;]*?from\s+'([^']+)'/gms)];
+    const imports = [...source.matchAll(MODULE_REFERENCES)];
     const offending = imports
       .filter(([, typeOnly, specifier]) => !typeOnly && !ALLOWED_VALUE_IMPORTS.includes(specifier) && !specifier.startsWith('./'))
       .map(([, , specifier]) => specifier);
@@ -24,9 +26,8 @@ describe('workflows/ imports', () => {
 });
 
 /**
- * Every workflow run evaluates the modules it imports afresh (the SDK keeps a module cache per
- * run), so a heavy library in the workflows' import graph is paid for by every booking: zod's
- * classes and schemas cost more worker CPU per reservation than the rest of the workflow code.
+ * Zod's classes and schemas once cost more worker CPU per reservation than the rest of the
+ * workflow code (each run evaluated them afresh, before the workflows' modules were preloaded).
  * The Update validators check payloads with workflows/payload-checks.ts instead.
  */
 test('zod stays out of the modules the workflows load', () => {
@@ -35,7 +36,7 @@ test('zod stays out of the modules the workflows load', () => {
     if (seen.has(file)) return [];
     seen.add(file);
     const source = fs.readFileSync(path.join(WORKFLOWS, file), 'utf8');
-    const imports = [...source.matchAll(/^import\s+(type\s+)?[^;]*?from\s+'([^']+)'/gms)].filter(([, typeOnly]) => !typeOnly);
+    const imports = [...source.matchAll(MODULE_REFERENCES)].filter(([, typeOnly]) => !typeOnly);
     return imports.flatMap(([, , specifier]) => (specifier.startsWith('./')
       ? visit(`${specifier.slice(2)}.ts`)
       : specifier === 'zod' ? [file] : []));

@@ -2,9 +2,11 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { bookingWorkflowId } from '../workflows/messages';
 import { reconcileBookingsWorkflow } from '../workflows/reconciler';
-import { recordBookingEvent } from '../reservations/booking-event';
+import { appendBookingEvent } from '../db/bookings';
+import { bookingEventId, recordBookingEvent } from '../reservations/booking-event';
 import type { Updateable } from 'kysely';
 import type { Booking, BookingTable, Database } from '../db/schema';
+import { personalKeysOf } from './keys';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -45,40 +47,35 @@ const ERASED_REPRESENTATION = {
   notes: null,
 };
 
-export interface AnonymizedBooking {
+interface AnonymizedBooking {
   booking: Booking;
   /** The outbox event announcing it, when someone wants it (a webhook subscription). */
   eventId: string | null;
-  /** False when it had already been anonymized (the call changed nothing). */
-  changed: boolean;
 }
 
 /**
  * Erases the customer's personal data from the booking, its audit log, its outbox events and
  * their e-mails, its idempotency records, and deletes the key of its encrypted Temporal payloads
- * (crypto-shredding), in one transaction. Idempotent: a second call finds it anonymized and
- * changes nothing. Returns undefined for a booking the organization does not have.
+ * (crypto-shredding), in one transaction. Idempotent: a second call finds it anonymized, changes
+ * nothing and names the announcing event again (a first call may have stopped before handing it
+ * over). Returns undefined for a booking the organization does not have.
  */
 export async function anonymizeBookingData(
   db: Kysely<Database>, organizationId: string, bookingId: string, actor: string, now = new Date(),
 ): Promise<AnonymizedBooking | undefined> {
-  return db.transaction().execute(async (trx) => {
+  const anonymized = await db.transaction().execute(async (trx): Promise<AnonymizedBooking | undefined> => {
     const current = await trx.selectFrom('bookings').selectAll()
       .where('organization_id', '=', organizationId).where('id', '=', bookingId).forUpdate().executeTakeFirst();
     if (!current) return undefined;
-    if (current.anonymized_at) {
-      await eraseKey(trx, bookingId, now);
-      return { booking: current, eventId: null, changed: false };
-    }
+    if (current.anonymized_at) return { booking: current, eventId: await announcingEventOf(trx, bookingId) };
     const booking = await trx.updateTable('bookings').set({ ...ERASED_BOOKING_FIELDS, anonymized_at: now })
       .where('id', '=', bookingId).returningAll().executeTakeFirstOrThrow();
     // The audit log keeps who moved the booking when; the reasons are free text (a customer's
     // cancellation note, a host's absence note) and go.
     await trx.updateTable('booking_events').set({ reason: null }).where('booking_id', '=', bookingId).execute();
-    await trx.insertInto('booking_events').values({
-      organization_id: organizationId, booking_id: bookingId, step: 'anonymized',
-      from_status: booking.status, to_status: booking.status, actor, reason: null,
-    }).onConflict((oc) => oc.columns(['booking_id', 'step']).doNothing()).execute();
+    await appendBookingEvent(trx, {
+      organizationId, bookingId, step: 'anonymized', from: booking.status, to: booking.status, actor, reason: null,
+    });
     await trx.updateTable('webhook_events')
       .set({ payload: sql<string>`payload || ${JSON.stringify(ERASED_REPRESENTATION)}::jsonb` })
       .where('booking_id', '=', bookingId).execute();
@@ -90,8 +87,18 @@ export async function anonymizeBookingData(
     await deleteIdempotencyRecords(trx, organizationId, bookingId);
     await eraseKey(trx, bookingId, now);
     const eventId = await recordBookingEvent(trx, booking, 'anonymized', 'booking.anonymized', now);
-    return { booking, eventId, changed: true };
+    return { booking, eventId };
   });
+  // This process's cached key goes with the row (another process's cache lets it go within its lifetime).
+  if (anonymized) personalKeysOf(db).forget(bookingId);
+  return anonymized;
+}
+
+/** The `booking.anonymized` event of an anonymized booking, if it was written (someone wanted it). */
+async function announcingEventOf(db: Db, bookingId: string): Promise<string | null> {
+  const id = bookingEventId(bookingId, 'anonymized');
+  const event = await db.selectFrom('webhook_events').select('id').where('id', '=', id).executeTakeFirst();
+  return event ? id : null;
 }
 
 /** A replayed request would answer with the stored response, personal data and all: it goes. */
@@ -106,9 +113,7 @@ async function deleteIdempotencyRecords(db: Db, organizationId: string, bookingI
 /** The key goes; the row stays (key null) so that no new key is ever made for this booking. */
 async function eraseKey(db: Db, bookingId: string, now: Date): Promise<void> {
   await db.insertInto('booking_personal_keys').values({ booking_id: bookingId, key: null, erased_at: now })
-    .onConflict((oc) => oc.column('booking_id').doUpdateSet({
-      key: null, erased_at: sql<Date>`coalesce(booking_personal_keys.erased_at, excluded.erased_at)`,
-    })).execute();
+    .onConflict((oc) => oc.column('booking_id').doUpdateSet({ key: null, erased_at: now })).execute();
 }
 
 /** A booking the retention period has caught up with. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { sql } from 'kysely';
 import { createBookable, createResource, createService, futureSlot, reserve } from '../stack/fixtures';
@@ -196,6 +197,32 @@ test('the codec endpoint opens a history payload with the organization\'s key, a
   expect(readable(erased)).not.toContain(EMAIL);
   expect(readable(erased)).not.toContain(NAME);
 }, 120_000);
+
+test('bad input to anonymize and to the codec is a 400 naming the field, and erases or seals nothing', async () => {
+  const { serviceId } = await createBookable(stack);
+  const booking = await bookWithPersonalData(14, serviceId);
+  const badZone = await post(`/v1/bookings/${booking.id}/anonymize?timezone=Mars/Base`);
+  expect([badZone.status, badZone.body.errors?.[0]?.path]).toEqual([400, 'timezone']);
+  expect((await get(`/v1/bookings/${booking.id}`)).body.customer.email).toBe(EMAIL);
+
+  const payloadWith = (metadata: Record<string, string>) => ({
+    payloads: [{
+      metadata: Object.fromEntries(Object.entries(metadata).map(([key, value]) => [key, Buffer.from(value).toString('base64')])),
+      data: Buffer.from('{}').toString('base64'),
+    }],
+  });
+  const notAnId = await post('/codec/decode', payloadWith({
+    encoding: 'json/booking-sealed', 'booking-sealed': JSON.stringify({ ['-'.repeat(36)]: 'AAAA' }),
+  }));
+  expect([notAnId.status, notAnId.body.errors?.[0]?.path]).toEqual([400, 'payloads.0.metadata.booking-sealed']);
+  // Personal fields set apart for sealing come from the workers only: from outside, they would make a key for any id.
+  const stranger = randomUUID();
+  const toSeal = await post('/codec/encode', payloadWith({
+    encoding: 'json/booking-personal', 'booking-personal': JSON.stringify({ [stranger]: [[['name'], NAME]] }),
+  }));
+  expect([toSeal.status, toSeal.body.errors?.[0]?.path]).toEqual([400, 'payloads.0.metadata.encoding']);
+  expect(await stack.db.selectFrom('booking_personal_keys').select('booking_id').where('booking_id', '=', stranger).execute()).toEqual([]);
+});
 
 /** The payloads of a history event, wherever they sit in it. */
 function allPayloads(value: unknown, out: Array<{ metadata?: Record<string, Uint8Array> | null; data?: Uint8Array | null }> = []) {

@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
-import { issueManageToken } from '../api/manage-token';
+import { issueManageToken } from '../outbound/manage-token';
 import { findBookingById, findEventByStep } from '../db/bookings';
 import { countRevisions, findBookingResources, findBranding } from '../db/customer-pages';
 import { insertNotification, markNotification, type StoredNotification } from '../db/notifications';
 import type { Booking, BookingEventType, Database } from '../db/schema';
 import { findService } from '../db/services';
 import { findWebhookEvent } from '../db/webhooks';
-import { EVENT_MAILS } from '../reservations/booking-event';
+import { EVENT_MAILS } from '../bookings/booking-event';
 import { bookingInvitation } from './booking-invitation';
 import { composeBookingMail, type BookingMailInput, type BookingMailKind } from './booking-mail';
 import type { Mailer } from './mailer';

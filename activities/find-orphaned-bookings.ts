@@ -7,8 +7,8 @@ import type { Booking, Database } from '../db/schema';
 import { findSession } from '../db/sessions';
 import { findService } from '../db/services';
 import { bookingWorkflowId } from '../workflows/messages';
-import { toSnapshot } from '../reservations/booking-snapshot';
-import type { BookingSnapshot } from './types';
+import { toSnapshot } from '../bookings/booking-snapshot';
+import type { BookingSnapshot } from '../domain/booking-types';
 
 export interface OrphanSearch {
   /** Only these bookings (the API's repair of one booking); absent = every live booking. */

@@ -4,7 +4,7 @@ import type { Database } from '../db/schema';
 import type { Mailer } from './mailer';
 import { sendBookingMails, type BookingMailsOutcome, type BookingMailsRequest, type MailLinks } from './booking-mails';
 import { adoptBookings } from './adopt-bookings';
-import { anonymizeBookingData, eraseFromTemporal, findBookingsPastRetention, type BookingDue } from '../personal-data/anonymize-booking';
+import { anonymizeBookingData, eraseFromTemporal, findBookingsPastRetention, type BookingDue } from '../bookings/personal-data-erasure';
 import { activityInfo } from '@temporalio/activity';
 import { attemptDeadline } from './attempt-deadline';
 import { cancellationReason, type CancellationRequestRef } from './cancellation-request';
@@ -12,8 +12,8 @@ import { findOrphanedBookings, type OrphanedBooking, type OrphanSearch, type Orp
 import { failingFastOnInvalidData } from './invalid-data';
 import { handOverEvents, type HandedOver } from './event-handover';
 import { STRICT_POLICY, type OutboundPolicy } from '../outbound/address-policy';
-import { placeHold } from '../reservations/place-hold';
-import { placeSessionHolds, type SessionHoldsOutcome } from '../reservations/place-session-holds';
+import { placeHold } from '../bookings/place-hold';
+import { placeSessionHolds, type SessionHoldsOutcome } from '../bookings/place-session-holds';
 import {
   cancelSession, changeSessionCapacity,
   type CapacityChangeOutcome, type CapacityChangeRequest, type SessionCancellationRequest,
@@ -25,7 +25,7 @@ import { sendReminder, type ReminderOutcome, type ReminderRequest } from './send
 import { acceptWaitingBooking, suspendSessionBooking, type SeatMoveOutcome, type SeatMoveRequest } from './session-seat-moves';
 import type {
   BookingSnapshot, HoldOutcome, HoldRequest, RescheduleOutcome, RescheduleRequest, TransitionOutcome, TransitionRequest,
-} from './types';
+} from '../domain/booking-types';
 import {
   deliverWebhook, listEventSubscriptions,
   type DeliverWebhookOutcome, type DeliverWebhookRequest, type EventSubscriptionsRequest,
@@ -92,7 +92,7 @@ export function createActivities({ db, now = () => new Date(), mailer = null, te
 }
 
 export type BookingActivities = ReturnType<typeof createActivities>;
-export type * from './types';
+export type * from '../domain/booking-types';
 export type { OrphanedBooking, OrphanSearch, OrphanSearchResult };
 export type { CapacityChangeOutcome, CapacityChangeRequest, SessionCancellationRequest, SessionHoldsOutcome };
 export type { SeatMoveOutcome, SeatMoveRequest };

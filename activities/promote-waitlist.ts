@@ -6,10 +6,10 @@ import {
 } from '../db/sessions';
 import type { ServiceWithResources } from '../db/services';
 import { choosePromotions } from '../scheduling';
-import { bookingEventId, recordBookingEvent } from '../reservations/booking-event';
-import { toSnapshot } from '../reservations/booking-snapshot';
-import { sessionHoldExpiry } from '../reservations/claim-session-seats';
-import type { PromotedBooking } from './types';
+import { bookingEventId, recordBookingEvent } from '../bookings/booking-event';
+import { toSnapshot } from '../bookings/booking-snapshot';
+import { sessionHoldExpiry } from '../bookings/claim-session-seats';
+import type { PromotedBooking } from '../domain/booking-types';
 
 const PROMOTE_STEP = 'promote';
 

@@ -5,10 +5,10 @@ import {
 import type { Database } from '../db/schema';
 import { lockSession } from '../db/sessions';
 import { findService } from '../db/services';
-import { bookingEventId, eventTypeOf, recordBookingEvent } from '../reservations/booking-event';
-import { toSnapshot } from '../reservations/booking-snapshot';
+import { bookingEventId, eventTypeOf, recordBookingEvent } from '../bookings/booking-event';
+import { toSnapshot } from '../bookings/booking-snapshot';
 import { promotedEarlier, promoteWaitlist, releaseSessionSeats } from './promote-waitlist';
-import type { TransitionOutcome, TransitionRequest } from './types';
+import type { TransitionOutcome, TransitionRequest } from '../domain/booking-types';
 
 /**
  * Moves a booking from one of the expected statuses to the next, writes the audit event and, for

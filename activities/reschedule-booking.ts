@@ -4,10 +4,10 @@ import {
 } from '../db/bookings';
 import type { Database } from '../db/schema';
 import { findService } from '../db/services';
-import { bookingEventId, recordBookingEvent } from '../reservations/booking-event';
-import { toSnapshot } from '../reservations/booking-snapshot';
-import { findClaimableTime, neededResourceIds, occupyTime, refusalOf } from '../reservations/booking-time';
-import type { RescheduleOutcome, RescheduleRequest } from './types';
+import { bookingEventId, recordBookingEvent } from '../bookings/booking-event';
+import { toSnapshot } from '../bookings/booking-snapshot';
+import { findClaimableTime, neededResourceIds, occupyTime, refusalOf } from '../bookings/booking-time';
+import type { RescheduleOutcome, RescheduleRequest } from '../domain/booking-types';
 
 const MINUTE = 60_000;
 

@@ -3,8 +3,8 @@ import { appendBookingEvent, findEventByStep, LIVE_STATUSES, lockBooking } from 
 import type { Database } from '../db/schema';
 import { findSession } from '../db/sessions';
 import { findService } from '../db/services';
-import { toSnapshot } from '../reservations/booking-snapshot';
-import type { BookingSnapshot } from './types';
+import { toSnapshot } from '../bookings/booking-snapshot';
+import type { BookingSnapshot } from '../domain/booking-types';
 
 export interface ResumeRequest {
   bookingId: string;

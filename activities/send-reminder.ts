@@ -3,7 +3,7 @@ import { findBookingById } from '../db/bookings';
 import { countRevisions } from '../db/customer-pages';
 import type { StoredNotification } from '../db/notifications';
 import type { Database } from '../db/schema';
-import { recordBookingEvent } from '../reservations/booking-event';
+import { recordBookingEvent } from '../bookings/booking-event';
 import { deliverAll, mailContext, manageUrlOf, queueMail, readerZone, type MailLinks } from './booking-mails';
 import type { Mailer } from './mailer';
 

@@ -4,7 +4,7 @@ import type { Database } from '../db/schema';
 import { findSessionBookings, lockSession, releaseSessionResources, updateSessionSettings } from '../db/sessions';
 import { findService } from '../db/services';
 import { promotedEarlier, promoteWaitlist } from './promote-waitlist';
-import type { PromotedBooking } from './types';
+import type { PromotedBooking } from '../domain/booking-types';
 
 export interface SessionCancellationRequest {
   organizationId: string;

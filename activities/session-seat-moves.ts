@@ -3,11 +3,11 @@ import { ACTIVE_STATUSES, appendBookingEvent, findBookingById, findEventByStep, 
 import type { Booking, BookingStatus, Database, Session } from '../db/schema';
 import { adjustSessionCounters, lockSession, nextWaitlistSeq } from '../db/sessions';
 import { findService, type ServiceWithResources } from '../db/services';
-import { bookingEventId, recordBookingEvent } from '../reservations/booking-event';
-import { toSnapshot } from '../reservations/booking-snapshot';
-import { sessionHoldExpiry } from '../reservations/claim-session-seats';
+import { bookingEventId, recordBookingEvent } from '../bookings/booking-event';
+import { toSnapshot } from '../bookings/booking-snapshot';
+import { sessionHoldExpiry } from '../bookings/claim-session-seats';
 import { promotedEarlier, promoteWaitlist } from './promote-waitlist';
-import type { BookingSnapshot, PromotedBooking } from './types';
+import type { BookingSnapshot, PromotedBooking } from '../domain/booking-types';
 
 /** The host moving a session booking between its seats and the waiting list (Chrono's suspend/accept). */
 export interface SeatMoveRequest {

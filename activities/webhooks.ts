@@ -7,7 +7,7 @@ import {
 } from '../db/webhooks';
 import { recordCallbackAttempt } from '../db/booking-callbacks';
 import { findBookingById, findEventByStep } from '../db/bookings';
-import { BOOKING_CALLBACK_TARGET, wantsCallback } from '../reservations/booking-event';
+import { BOOKING_CALLBACK_TARGET, wantsCallback } from '../bookings/booking-event';
 import { signWebhook } from '../outbound/webhook-signature';
 import type { OutboundPolicy } from '../outbound/address-policy';
 import { OutboundRefused, postWithinPolicy } from '../outbound/post';

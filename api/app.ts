@@ -25,6 +25,7 @@ import { servicesRouter } from './services/router';
 import { sessionsRouter } from './sessions/router';
 import { webhooksRouter } from './webhooks/router';
 import { customerPagesRouter } from '../web/router';
+import { pageRequestParsers } from './bookings/page-requests';
 import { organizationRouter } from './organization/router';
 import { codecRouter } from './codec/router';
 
@@ -68,7 +69,7 @@ export function createApp(deps: AppDeps): Express {
   });
 
   // The customers' booking and manage pages: no API key, the manage token is in the path.
-  app.use(customerPagesRouter(deps));
+  app.use(customerPagesRouter({ ...deps, parse: pageRequestParsers }));
 
   // Temporal UI's remote codec: decrypts the personal fields of the caller's bookings in histories.
   app.use('/codec', codecRouter(deps.db, deps.manageTokenSecret, deps.codecCorsOrigins ?? DEV_TEMPORAL_UI_ORIGINS));

@@ -4,7 +4,7 @@ import { findBookingById } from '../db/bookings';
 import { useApiKey } from '../db/api-keys';
 import type { Database } from '../db/schema';
 import { Forbidden, NotFound, Unauthorized } from './errors';
-import { verifyManageToken } from './manage-token';
+import { verifyManageToken } from '../outbound/manage-token';
 
 /** Who is calling: an organization's application (API key) or the customer of one booking. */
 export type Principal =

@@ -1,23 +1,20 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { unreachableDependency } from './dependency-failure';
+import {
+  BookingRefusal, Conflict, IdempotencyKeyReused, InvalidInput, NotFound, Unavailable, type FieldError, type RefusalExtra,
+} from '../bookings/errors';
 
-export interface FieldError { path: string; message: string }
+export { Conflict, InvalidInput, NotFound, Unavailable, type FieldError };
 
-/** Domain errors are values with a meaning; exactly one middleware maps them to HTTP. */
+/** An HTTP error: a use case's refusal as the API answers it, or a refusal of the HTTP layer's own. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly title: string,
     message: string,
-    readonly extra: { code?: string; errors?: FieldError[]; [key: string]: unknown } = {},
+    readonly extra: RefusalExtra = {},
   ) {
     super(message);
-  }
-}
-
-export class InvalidInput extends ApiError {
-  constructor(errors: FieldError[], message = errors.map((error) => `${error.path}: ${error.message}`).join('; ')) {
-    super(400, 'Invalid input', message, { code: 'invalid_input', errors });
   }
 }
 
@@ -33,22 +30,18 @@ export class Forbidden extends ApiError {
   }
 }
 
-export class NotFound extends ApiError {
-  constructor(message: string, field?: string) {
-    super(404, 'Not found', message, { code: 'not_found', ...(field && { errors: [{ path: field, message }] }) });
-  }
-}
+/** Each kind of use-case refusal as an HTTP status and title. */
+const REFUSALS: [new (...args: never[]) => BookingRefusal, number, string][] = [
+  [InvalidInput, 400, 'Invalid input'],
+  [NotFound, 404, 'Not found'],
+  [Conflict, 409, 'Conflict'],
+  [IdempotencyKeyReused, 422, 'Idempotency key reused'],
+  [Unavailable, 503, 'Service unavailable'],
+];
 
-export class Conflict extends ApiError {
-  constructor(code: string, message: string, extra: Record<string, unknown> = {}) {
-    super(409, 'Conflict', message, { code, ...extra });
-  }
-}
-
-export class Unavailable extends ApiError {
-  constructor(message: string) {
-    super(503, 'Service unavailable', message, { code: 'unavailable' });
-  }
+function problemOfRefusal(refusal: BookingRefusal): ApiError {
+  const [, status, title] = REFUSALS.find(([kind]) => refusal instanceof kind) ?? [undefined, 500, 'Internal server error'];
+  return new ApiError(status, title, refusal.message, refusal.extra);
 }
 
 /** A dependency that went away usually comes back within seconds (a restart, a failover). */
@@ -67,20 +60,22 @@ export const problemDetails: ErrorRequestHandler = (error, req, res, _next) => {
   let problem: ApiError;
   if (error instanceof ApiError) {
     problem = error;
+  } else if (error instanceof BookingRefusal) {
+    problem = problemOfRefusal(error);
   } else if (error?.type === 'entity.parse.failed') {
-    problem = new InvalidInput([{ path: 'body', message: 'the body is not valid JSON' }]);
+    problem = problemOfRefusal(new InvalidInput([{ path: 'body', message: 'the body is not valid JSON' }]));
   } else if (error?.type === 'entity.too.large') {
     problem = new ApiError(413, 'Payload too large', 'the body is larger than 100 kB', { code: 'payload_too_large' });
   } else if (typeof error?.status === 'number' && error.status >= 400 && error.status < 500) {
     problem = new ApiError(error.status, 'Bad request', String(error.message), { code: 'bad_request' });
   } else if (unreachableDependency(error)) {
     (req.log ?? console).warn({ err: error }, `${req.method} ${req.originalUrl}: ${unreachableDependency(error)} unreachable`);
-    problem = new Unavailable(`${unreachableDependency(error) === 'database' ? 'PostgreSQL' : 'Temporal'} cannot be reached; nothing was changed, retry shortly`);
+    problem = problemOfRefusal(new Unavailable(`${unreachableDependency(error) === 'database' ? 'PostgreSQL' : 'Temporal'} cannot be reached; nothing was changed, retry shortly`));
   } else {
     (req.log ?? console).error({ err: error }, `${req.method} ${req.originalUrl} failed`);
     problem = new ApiError(500, 'Internal server error', 'the server failed to answer; it has been logged');
   }
-  if (problem.status >= 500 && error instanceof ApiError) (req.log ?? console).error(`${req.method} ${req.originalUrl}: ${error.message}`);
+  if (problem.status >= 500 && (error instanceof ApiError || error instanceof BookingRefusal)) (req.log ?? console).error(`${req.method} ${req.originalUrl}: ${error.message}`);
   res.locals.problemCode = problem.extra.code; // for the refusal metrics
   if (problem.status === 503) res.set('retry-after', String(RETRY_AFTER_SECONDS));
   if (problem.status !== 429 && problem.status !== 503) res.removeHeader('retry-after');

@@ -1,12 +1,12 @@
-import { startEventDelivery } from '../../activities/event-handover';
-import type { Booking } from '../../db/schema';
-import { anonymizeBookingData, eraseFromTemporal } from '../../personal-data/anonymize-booking';
-import { NotFound } from '../errors';
-import { TEMPORAL_BUDGET_MS, withTemporalDeadline } from '../temporal-deadline';
-import type { BookingCommandDeps } from './commands';
+import { startEventDelivery } from '../activities/event-handover';
+import type { Booking } from '../db/schema';
+import { anonymizeBookingData, eraseFromTemporal } from './personal-data-erasure';
+import { NotFound } from './errors';
+import { TEMPORAL_BUDGET_MS, withTemporalDeadline } from './temporal-deadline';
+import type { BookingCommandDeps } from './use-case-deps';
 
 /**
- * Erases the customer's personal data (issue 15, item 5): the database first, in one transaction
+ * Erases the customer's personal data: the database first, in one transaction
  * that also deletes the key of the booking's encrypted Temporal payloads; then the booking's
  * workflow executions, whose histories hold the `CustomerEmail` search attribute in cleartext
  * (a running one is replaced by a run that adopts the anonymized booking). Idempotent: a repeated

@@ -1,13 +1,27 @@
 import type { Kysely } from 'kysely';
-import { findOccupiedRanges } from '../../db/bookings';
-import { findGroupSeatsTaken } from '../../db/group-slots';
-import { findResources } from '../../db/resources';
-import { groupMemberIds, toGroupedResources, toResourceSchedule, toServiceRules } from '../../db/schedule-model';
-import type { Database } from '../../db/schema';
-import { findService } from '../../db/services';
-import { listSlots, listSlotsOfGroups, localDateRange, type GroupSeatsTaken, type ListSlotsInput, type Slot } from '../../scheduling';
-import { InvalidInput, NotFound } from '../errors';
-import type { AvailabilityQuery } from './schemas';
+import { findResources } from '../db/resources';
+import { groupMemberIds, toGroupedResources, toServiceRules } from '../db/schedule-model';
+import type { Database } from '../db/schema';
+import { findService } from '../db/services';
+import {
+  listSlots, listSlotsOfGroups, localDateRange, type GroupSeatsTaken, type ListSlotsInput, type ResourceMode, type Slot,
+} from '../scheduling';
+import { loadEngineRows } from './engine-input';
+import { InvalidInput, NotFound } from './errors';
+
+/** What slots are asked for: a service over local dates, and what the booking would need. */
+export interface AvailabilityQuery {
+  service: string;
+  /** Local dates (in `timezone`), both inclusive. */
+  from: string;
+  to: string;
+  /** The zone of from/to and of the answer; default the first resource's. */
+  timezone?: string;
+  resources?: string[];
+  mode?: ResourceMode;
+  duration?: number;
+  spaces: number;
+}
 
 const MINUTE_MS = 60_000;
 /** The shortest piece of the range the engine works on between two turns of the event loop. */
@@ -116,19 +130,12 @@ export async function availabilityInput(
   }
 
   const rows = await findResources(db, organizationId, resourceIds);
-  const resources = resourceIds.map((id) => rows.find((row) => row.id === id)!).map(toResourceSchedule);
-  const zone = query.timezone ?? resources[0]?.timezone ?? 'UTC';
+  const zone = query.timezone ?? rows.find((row) => row.id === resourceIds[0])?.timezone ?? 'UTC';
   const { rangeStart, rangeEnd } = localDateRange(query.from, query.to, zone);
   const rules = toServiceRules(service);
-  // Allocations reach into the range from a slot's buffers on either side.
-  const occupiedFrom = new Date(rangeStart - rules.bufferBeforeMinutes * MINUTE_MS);
-  const occupiedTo = new Date(rangeEnd + (durationMinutes + rules.bufferAfterMinutes) * MINUTE_MS);
-  const [occupied, groupSeats] = await Promise.all([
-    findOccupiedRanges(db, resourceIds, occupiedFrom, occupiedTo),
-    rules.seatsPerSlot > 1
-      ? findGroupSeatsTaken(db, service.id, resourceIds, new Date(rangeStart), new Date(rangeEnd))
-      : Promise.resolve([]),
-  ]);
+  const { resources, busy, groupSeats } = await loadEngineRows(db, {
+    organizationId, serviceId: service.id, rules, resourceIds, durationMinutes, from: rangeStart, to: rangeEnd, resources: rows,
+  });
 
   return {
     zone,
@@ -138,7 +145,7 @@ export async function availabilityInput(
     resources,
     service: rules,
     durationMinutes,
-    busy: occupied,
+    busy,
     groupSeats,
     spaces: query.spaces,
     rangeStart,

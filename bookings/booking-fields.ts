@@ -1,5 +1,5 @@
-import type { BookingFieldAnswers, BookingFieldJson } from '../../db/schema';
-import { InvalidInput } from '../errors';
+import type { BookingFieldAnswers, BookingFieldJson } from '../db/schema';
+import { InvalidInput } from './errors';
 
 /**
  * Checks a booker's answers against the service's booking fields: each answer must name a field

@@ -1,7 +1,7 @@
 import type { Booking, Session } from '../db/schema';
 import { bookingClosesAt } from '../db/sessions';
 import type { ServiceWithResources } from '../db/services';
-import type { BookingSnapshot } from '../activities/types';
+import type { BookingSnapshot } from '../domain/booking-types';
 
 export type SnapshotService = Pick<ServiceWithResources,
   'requires_approval' | 'approval_ttl_seconds' | 'reminder_offsets_seconds' | 'check_in_window_hours'>;

@@ -1,13 +1,13 @@
 import type { Kysely, Transaction } from 'kysely';
 import { checkStart, checkStartOfGroups, narrowGroups, type ServiceRules } from '../scheduling';
-import { findOccupiedRanges, insertAllocations, lockResources } from '../db/bookings';
-import { findGroupSeatsTaken, groupSlotKey, takeGroupSeats } from '../db/group-slots';
-import { findResources } from '../db/resources';
-import { toGroupedResources, toResourceSchedule, toServiceRules } from '../db/schedule-model';
+import { insertAllocations, lockResources } from '../db/bookings';
+import { groupSlotKey, takeGroupSeats } from '../db/group-slots';
+import { toGroupedResources, toServiceRules } from '../db/schedule-model';
 import type { Database, Resource } from '../db/schema';
 import type { ServiceWithResources } from '../db/services';
 import { isInvalidData } from '../db/data-errors';
-import type { HoldRefusalCode } from '../activities/types';
+import type { HoldRefusalCode } from '../domain/booking-types';
+import { loadEngineRows } from './engine-input';
 
 const EXCLUSION_VIOLATION = '23P01';
 const CHECK_VIOLATION = '23514';
@@ -148,26 +148,23 @@ async function judgeTime(
   { resources: locked, looked, keepInput = false }: { resources?: Resource[]; looked?: TimeJudgement | null; keepInput?: boolean } = {},
 ): Promise<{ time: ClaimableTime; input?: string }> {
   const { service } = wanted;
-  const resources = locked?.filter((resource) => resource.organization_id === wanted.organizationId)
-    ?? await findResources(trx, wanted.organizationId, neededIds);
-  const ordered = neededIds.map((id) => resources.find((resource) => resource.id === id)!);
   const rules = wanted.bypassDelays ? withoutDelays(toServiceRules(service)) : toServiceRules(service);
   const durationMinutes = wanted.durationMinutes ?? rules.durationsMinutes[0];
   const start = wanted.start;
-  const occupiedFrom = new Date(start.getTime() - rules.bufferBeforeMinutes * MINUTE);
-  const occupiedTo = new Date(start.getTime() + (durationMinutes + rules.bufferAfterMinutes) * MINUTE);
-  const occupied = await findOccupiedRanges(trx, neededIds, occupiedFrom, occupiedTo);
+  const rows = await loadEngineRows(trx, {
+    organizationId: wanted.organizationId, serviceId: service.id, rules, resourceIds: neededIds, durationMinutes,
+    from: start.getTime(), to: start.getTime(), resources: locked,
+  });
+  const ordered = rows.rows;
+  const { occupied: { from: occupiedFrom, to: occupiedTo } } = rows;
   const groupAppointment = rules.seatsPerSlot > 1;
-  const groupSeats = groupAppointment
-    ? await findGroupSeatsTaken(trx, service.id, neededIds, start, new Date(start.getTime() + 1))
-    : [];
 
   const input = {
-    resources: ordered.map(toResourceSchedule),
+    resources: rows.resources,
     service: rules,
     durationMinutes,
-    busy: occupied,
-    groupSeats,
+    busy: rows.busy,
+    groupSeats: rows.groupSeats,
     spaces: wanted.spaces,
     now: wanted.now.getTime(),
     start: start.getTime(),

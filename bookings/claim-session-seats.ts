@@ -6,7 +6,7 @@ import type { ServiceWithResources } from '../db/services';
 import { recordBookingEvent } from './booking-event';
 import { toSnapshot } from './booking-snapshot';
 import { refuseTime } from './booking-time';
-import type { HoldOutcome, HoldRequest } from '../activities/types';
+import type { HoldOutcome, HoldRequest } from '../domain/booking-types';
 import { fromReservation, holdReason, refuseCustomerOverlap } from './new-booking';
 
 type Claimed = Exclude<HoldOutcome, { outcome: 'rejected' }>;

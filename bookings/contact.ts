@@ -1,4 +1,4 @@
-import type { BookingContact, HoldRequest } from '../../activities/types';
+import type { BookingContact, HoldRequest } from '../domain/booking-types';
 
 interface ContactFields {
   extra_emails?: string[];

@@ -1,15 +1,15 @@
-import type { z } from 'zod';
-import { findBooking } from '../../db/bookings';
-import type { Booking, BookingFieldAnswers } from '../../db/schema';
-import { findSession } from '../../db/sessions';
-import { findService } from '../../db/services';
-import { personalData } from '../../personal-data/payload-converter';
-import { submitDetailsUpdate } from '../../workflows/messages';
+import { findBooking } from '../db/bookings';
+import type { Booking, BookingFieldAnswers } from '../db/schema';
+import type { CustomerDetails } from '../domain/booking-types';
+import { findSession } from '../db/sessions';
+import { findService } from '../db/services';
+import { personalData } from '../personal-data/payload-converter';
+import { submitDetailsUpdate } from '../workflows/messages';
 import { IANAZone } from 'luxon';
-import { InvalidInput, NotFound } from '../errors';
+import { InvalidInput, NotFound } from './errors';
 import { checkBookingFields } from './booking-fields';
-import { changeBooking, type BookingCommandDeps } from './commands';
-import type { customerDetails } from './schemas';
+import { changeBooking } from './change';
+import type { BookingCommandDeps } from './use-case-deps';
 
 function requireZone(zone: string | null | undefined, path: string): void {
   if (zone && !IANAZone.isValidZone(zone)) throw new InvalidInput([{ path, message: 'must be an IANA time zone such as Europe/Paris' }]);
@@ -20,7 +20,7 @@ function requireZone(zone: string | null | undefined, path: string): void {
  * booking fields (a required one left empty is a 400 naming it) before the workflow's Update.
  */
 export async function submitBookingDetails(
-  deps: BookingCommandDeps, organizationId: string, bookingId: string, details: z.infer<typeof customerDetails>,
+  deps: BookingCommandDeps, organizationId: string, bookingId: string, details: CustomerDetails,
 ): Promise<Booking> {
   requireZone(details.timezone, 'timezone');
   const booking = await findBooking(deps.db, organizationId, bookingId);

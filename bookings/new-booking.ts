@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Database, NewBooking, Service } from '../db/schema';
 import { findOverlappingCustomerBooking } from '../db/bookings';
 import { DELAYS_BYPASSED, refuseTime } from './booking-time';
-import type { HoldRequest } from '../activities/types';
+import type { HoldRequest } from '../domain/booking-types';
 import { generateWebhookSecret } from '../outbound/webhook-signature';
 
 /** What every new booking takes from its reservation: its id, tenant, customer and callback. */

@@ -1,12 +1,12 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { bookingWorkflowId } from '../workflows/messages';
-import { reconcileBookingsWorkflow } from '../workflows/reconciler';
 import { appendBookingEvent } from '../db/bookings';
-import { bookingEventId, recordBookingEvent } from '../reservations/booking-event';
+import { bookingEventId, recordBookingEvent } from './booking-event';
 import type { Updateable } from 'kysely';
 import type { Booking, BookingTable, Database } from '../db/schema';
-import { personalKeysOf } from './keys';
+import { personalKeysOf } from '../personal-data/keys';
+import { oneBookingReconciliation, RECONCILER_WORKFLOW } from './booking-repair';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -185,10 +185,8 @@ export async function eraseFromTemporal(
   if (terminated === 0) return { terminated, deleted, readopted: false };
   // The reconciler, for this one booking: a live booking gets a new run, an ended one nothing.
   // Started, not awaited: without a worker now, the periodic reconciler does the same later.
-  await temporal.workflow.start(reconcileBookingsWorkflow, {
-    workflowId: `reconcile-booking-${bookingId}`, taskQueue,
-    args: [{ bookingIds: [bookingId], graceSeconds: 0 }],
-    workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+  await temporal.workflow.start(RECONCILER_WORKFLOW, {
+    ...oneBookingReconciliation(bookingId, taskQueue),
     staticSummary: `Carry booking ${bookingId} on after its personal data was erased`,
   });
   return { terminated, deleted, readopted: true };

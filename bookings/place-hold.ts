@@ -8,7 +8,7 @@ import { toSnapshot, type SnapshotService } from './booking-snapshot';
 import { rollBackIfLate } from './commit-deadline';
 import { findClaimableTime, lookAtTime, occupyTime, refusalOf, refuseTime, type ClaimableTime } from './booking-time';
 import { claimSessionSeats } from './claim-session-seats';
-import type { HoldOutcome, HoldRequest } from '../activities/types';
+import type { HoldOutcome, HoldRequest } from '../domain/booking-types';
 import { fromReservation, holdReason, refuseCustomerOverlap } from './new-booking';
 
 type Placed = Exclude<HoldOutcome, { outcome: 'rejected' }>;

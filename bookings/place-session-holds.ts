@@ -7,7 +7,7 @@ import { claimSessionSeats } from './claim-session-seats';
 import { earlierHold } from './place-hold';
 import { rollBackIfLate } from './commit-deadline';
 import { refusalOf, refuseTime } from './booking-time';
-import type { BookingSnapshot, HoldOutcome, HoldRequest } from '../activities/types';
+import type { BookingSnapshot, HoldOutcome, HoldRequest } from '../domain/booking-types';
 
 export type SessionHoldsOutcome =
   | { outcome: 'held'; bookings: { booking: BookingSnapshot; eventId: string | null }[] }

@@ -1,10 +1,11 @@
-import type { z } from 'zod';
-import { ACTIVE_STATUSES, findBooking } from '../../db/bookings';
-import type { Booking } from '../../db/schema';
-import { cancelUpdate } from '../../workflows/messages';
-import { Conflict, NotFound } from '../errors';
-import { changeBooking, reserveBooking, type BookingCommandDeps } from './commands';
-import type { createBookingBody } from './schemas';
+import { ACTIVE_STATUSES, findBooking } from '../db/bookings';
+import type { Booking } from '../db/schema';
+import { cancelUpdate } from '../workflows/messages';
+import { Conflict, NotFound } from './errors';
+import { changeBooking } from './change';
+import type { ReservationInput } from './hold-request';
+import { reserveBooking } from './reserve';
+import type { BookingCommandDeps } from './use-case-deps';
 
 const REPLACEABLE = ['waitlisted', ...ACTIVE_STATUSES];
 
@@ -17,7 +18,7 @@ const REPLACEABLE = ['waitlisted', ...ACTIVE_STATUSES];
  */
 export async function rebookBooking(
   deps: BookingCommandDeps, organizationId: string, actor: string,
-  body: z.infer<typeof createBookingBody> & { cancel_booking_id: string }, idempotencyKey: string | null,
+  body: ReservationInput & { cancel_booking_id: string }, idempotencyKey: string | null,
 ): Promise<Booking> {
   const oldId = body.cancel_booking_id;
   const old = await findBooking(deps.db, organizationId, oldId);

@@ -1,6 +1,6 @@
-import type { HoldRequest } from '../../activities/types';
-import type { ServiceWithResources } from '../../db/services';
-import { InvalidInput } from '../errors';
+import type { HoldRequest } from '../domain/booking-types';
+import type { ServiceWithResources } from '../db/services';
+import { InvalidInput } from './errors';
 
 /**
  * The named group a reservation asks for, checked against the service: it must be one of its

@@ -11,7 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import { sql } from 'kysely';
 import { createApp } from '../api/app';
-import { availabilityInput } from '../api/availability/query';
+import { availabilityInput } from '../bookings/availability';
 import { availabilityQuery } from '../api/availability/schemas';
 import { createDb, ensureDatabase } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { placeHold } from '../reservations/place-hold';
+import { placeHold } from '../bookings/place-hold';
 import { LIVE_STATUSES } from '../db/bookings';
 import { reconcileBookingsWorkflow, type ReconcileRequest } from '../workflows/reconciler';
 import { ALWAYS_OPEN, startBenchStack } from './bench/bench-stack';

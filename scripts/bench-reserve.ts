@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
-import { placeHold } from '../reservations/place-hold';
+import { placeHold } from '../bookings/place-hold';
 import { ALWAYS_OPEN, startBenchStack } from './bench/bench-stack';
 import { answerUpdate, localActivityFloorWorkflow, trivialFloorWorkflow } from './bench/floor-workflows';
 import { figuresHeader, figuresRow, measure, type Figures } from './bench/measure';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { placeHold } from '../reservations/place-hold';
+import { placeHold } from '../bookings/place-hold';
 import { bookingStateQuery } from '../workflows/messages';
 import { ALWAYS_OPEN, startBenchStack } from './bench/bench-stack';
 import { figuresHeader, figuresRow, measure, percentile } from './bench/measure';

@@ -1,7 +1,7 @@
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import { BOOKING_CALLBACK_TARGET } from '../reservations/booking-event';
+import { BOOKING_CALLBACK_TARGET } from '../bookings/booking-event';
 import type { DeliverWebhookOutcome, DeliverWebhookRequest } from '../activities/webhooks';
-import type { TransitionOutcome, TransitionRequest } from '../activities/types';
+import type { TransitionOutcome, TransitionRequest } from '../domain/booking-types';
 import { bookingTransitions, deliveries, reconcilerRepairs } from './metrics';
 
 /**

@@ -4,13 +4,15 @@ import path from 'node:path';
 import express, { Router, type Request, type Response } from 'express';
 import { IANAZone } from 'luxon';
 import { bookingInvitation } from '../activities/booking-invitation';
-import type { AppDeps } from '../api/app';
-import { submitBookingDetails } from '../api/bookings/details';
-import { changeBooking, rescheduleBooking, reserveBooking } from '../api/bookings/commands';
-import { createBookingBody, customerDetails, rescheduleBookingBody } from '../api/bookings/schemas';
-import { ApiError } from '../api/errors';
-import { issueManageToken, verifyManageToken } from '../api/manage-token';
-import { parseInput } from '../api/validation';
+import { changeBooking } from '../bookings/change';
+import { submitBookingDetails } from '../bookings/details';
+import { BookingRefusal, Conflict, IdempotencyKeyReused, InvalidInput, NotFound } from '../bookings/errors';
+import type { ReservationInput, TimeChange } from '../bookings/hold-request';
+import { reserveBooking } from '../bookings/reserve';
+import { rescheduleBooking } from '../bookings/reschedule';
+import type { BookingCommandDeps } from '../bookings/use-case-deps';
+import type { CustomerDetails } from '../domain/booking-types';
+import { issueManageToken, verifyManageToken } from '../outbound/manage-token';
 import { findBookingById } from '../db/bookings';
 import { countRevisions, findBookingResources, findBranding, findPublicService } from '../db/customer-pages';
 import type { Booking } from '../db/schema';
@@ -22,7 +24,28 @@ import { html } from './html';
 import { renderManagePage } from './manage-page';
 import { localeOf, translator } from './strings';
 
-export type CustomerPagesDeps = AppDeps;
+/** The request shapes the API validates, handed in by the app: a form is refused as an API call is. */
+export interface PageRequestParsers {
+  reservation(input: unknown): ReservationInput;
+  details(input: unknown): CustomerDetails;
+  reschedule(input: unknown): TimeChange;
+}
+
+export interface CustomerPagesDeps extends BookingCommandDeps {
+  manageTokenSecret: string;
+  /** The pages' base URL (PUBLIC_URL); default the request's own scheme and host. */
+  publicUrl?: string;
+  parse: PageRequestParsers;
+}
+
+/** The status a page shown again answers with, by what the refusal means; null: not the page's to show. */
+function pageStatusOf(error: unknown): number | null {
+  if (error instanceof InvalidInput) return 400;
+  if (error instanceof NotFound) return 404;
+  if (error instanceof Conflict) return 409;
+  if (error instanceof IdempotencyKeyReused) return 422;
+  return null;
+}
 
 const SCRIPT = fs.readFileSync(path.join(__dirname, 'assets', 'pages.js'), 'utf8');
 
@@ -95,15 +118,16 @@ export function customerPagesRouter(deps: CustomerPagesDeps): Router {
     const t = translator(localeOf(req));
     let booking: Booking;
     try {
-      const reservation = parseInput(createBookingBody, {
+      const reservation = deps.parse.reservation({
         ...body, ...(!body.session_id && { service_id: service.id }), customer: { ...(body.customer as object), timezone: zone },
       });
       booking = await reserveBooking(deps, service.organization_id, { ...reservation, metadata: { source: 'booking-page' } }, key);
     } catch (error) {
-      if (!(error instanceof ApiError) || error.status >= 500) throw error;
-      const message = error.status === 409 ? t('slot_taken') : error.message;
-      return bookingPage(req, res, req.params.slug, error.status, [
-        ...(error.extra.errors ?? []).filter(() => error.status !== 409), { path: 'start', message },
+      const status = pageStatusOf(error);
+      if (status === null || !(error instanceof BookingRefusal)) throw error;
+      const message = status === 409 ? t('slot_taken') : error.message;
+      return bookingPage(req, res, req.params.slug, status, [
+        ...(error.extra.errors ?? []).filter(() => status !== 409), { path: 'start', message },
       ]);
     }
     const token = issueManageToken(deps.manageTokenSecret, booking.id);
@@ -179,10 +203,11 @@ export function customerPagesRouter(deps: CustomerPagesDeps): Router {
     try {
       await change(found.booking);
     } catch (error) {
-      if (!(error instanceof ApiError) || error.status >= 500) throw error;
+      const status = pageStatusOf(error);
+      if (status === null || !(error instanceof BookingRefusal)) throw error;
       const t = translator(localeOf(req));
-      const errors = error.extra.errors ?? [{ path: 'body', message: error.status === 409 && error.extra.code !== 'invalid_transition' ? t('slot_taken') : error.message }];
-      return managePage(req, res, error.status, { errors, values });
+      const errors = error.extra.errors ?? [{ path: 'body', message: status === 409 && error.extra.code !== 'invalid_transition' ? t('slot_taken') : error.message }];
+      return managePage(req, res, status, { errors, values });
     }
     res.redirect(303, `/manage/${req.params.token}?${new URLSearchParams({ tz: zoneOr(req.body.tz, found.booking.timezone), lang: localeOf(req) })}`);
   }
@@ -201,7 +226,7 @@ export function customerPagesRouter(deps: CustomerPagesDeps): Router {
       ...Object.fromEntries(Object.entries(answers).map(([name, value]) => [`booking_fields.${name}`, value])),
     };
     return act(req, res, (booking) => {
-      const details = parseInput(customerDetails, {
+      const details = deps.parse.details({
         name: field(req.body.name) ?? '', email: field(req.body.email) ?? '', phone: field(req.body.phone) || null,
         timezone: zoneOr(req.body.tz, booking.customer_timezone ?? booking.timezone), booking_fields: answers,
       });
@@ -214,7 +239,7 @@ export function customerPagesRouter(deps: CustomerPagesDeps): Router {
   )));
 
   router.post('/manage/:token/reschedule', form, (req, res) => act(req, res, (booking) => rescheduleBooking(
-    deps, booking.organization_id, booking.id, 'customer', parseInput(rescheduleBookingBody, { start: field(req.body.start) }),
+    deps, booking.organization_id, booking.id, 'customer', deps.parse.reschedule({ start: field(req.body.start) }),
   )));
 
   return router;

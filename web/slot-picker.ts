@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
-import { findAvailableSlots } from '../api/availability/query';
+import { findAvailableSlots } from '../bookings/availability';
 import type { Database } from '../db/schema';
 import type { ServiceWithResources } from '../db/services';
 import { Html, html } from './html';

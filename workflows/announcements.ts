@@ -1,5 +1,5 @@
 import { getExternalWorkflowHandle, ParentClosePolicy, startChild } from '@temporalio/workflow';
-import type { PromotedBooking } from '../activities/types';
+import type { PromotedBooking } from '../domain/booking-types';
 import { bookingWorkflowId, promotedSignal } from './messages';
 import { deliverBookingEvent, webhookDeliveryWorkflowId } from './webhook-delivery';
 

@@ -1,4 +1,4 @@
-import type { BookingSnapshot } from '../activities/types';
+import type { BookingSnapshot } from '../domain/booking-types';
 import type { BookingStatus } from '../db/schema';
 import type { BookingState, PlannedReminder } from './messages';
 

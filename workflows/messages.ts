@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { BookingSnapshot, CustomerDetails, HoldOutcome, HoldRequest } from '../activities/types';
+import type { BookingSnapshot, CustomerDetails, HoldOutcome, HoldRequest } from '../domain/booking-types';
 import type { BookingStatus } from '../db/schema';
 
 export type WorkflowBookingStatus = BookingStatus | 'requested' | 'rejected';

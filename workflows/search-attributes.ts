@@ -1,5 +1,5 @@
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
-import type { BookingSnapshot } from '../activities/types';
+import type { BookingSnapshot } from '../domain/booking-types';
 
 /** What operators filter bookings by in the Temporal UI; upserted on every transition. */
 export const BookingStatusKey = defineSearchAttributeKey('BookingStatus', SearchAttributeType.KEYWORD);

@@ -4,9 +4,9 @@ import type { Database } from '../../db/schema';
 import { groupSlotsByLocalDay } from '../../scheduling';
 import { organizationOf } from '../auth';
 import { parseInput } from '../validation';
-import { findAvailableSlots, inSlices } from './query';
+import { findAvailableSlots, inSlices } from '../../bookings/availability';
+import { searchAvailability } from '../../bookings/availability-search';
 import { availabilityQuery, availabilitySearchBody, slotResponder } from './schemas';
-import { searchAvailability } from './search';
 
 /**
  * Availability may be a few seconds old in a cache of the caller's own (a slot taken meanwhile is
@@ -40,7 +40,11 @@ export function availabilityRouter(db: Kysely<Database>): Router {
   router.post('/search', async (req, res) => {
     const organizationId = organizationOf(req);
     const body = parseInput(availabilitySearchBody, req.body);
-    res.json(await searchAvailability(db, organizationId, body, new Date()));
+    const { ranges, timezone } = await searchAvailability(db, organizationId, body, new Date());
+    res.json({
+      data: ranges.map(({ from, to, slots, zone, openGroups }) => ({ from, to, slots: slots.map(slotResponder(slots, zone, openGroups, body.include)) })),
+      timezone,
+    });
   });
 
   return router;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fillingOrder, isoFormatterInZone, type Slot } from '../../scheduling';
-import type { OpenGroups } from './query';
+import type { OpenGroups } from '../../bookings/availability';
 import { localDate, text, timezone, uuid, uuidList } from '../common-schemas';
 
 /** Bounds the work of one request (and its answer) whatever the caller asks for. */

@@ -14,12 +14,16 @@ import { InvalidInput, NotFound } from '../errors';
 import { idempotencyKeyOf } from '../idempotency';
 import { requireOutboundUrl } from '../outbound-url';
 import { STRICT_POLICY, type OutboundPolicy } from '../../outbound/address-policy';
-import { issueManageToken } from '../manage-token';
+import { issueManageToken } from '../../outbound/manage-token';
 import { parseInput, pathId } from '../validation';
-import { checkReservationAnswers, submitBookingDetails } from './details';
-import { changeBooking, rescheduleBooking, reserveBooking, reserveSessionBookings, type BookingCommandDeps } from './commands';
-import { rebookBooking } from './rebook';
-import { anonymizeBooking } from './anonymize';
+import { anonymizeBooking } from '../../bookings/anonymize';
+import { changeBooking } from '../../bookings/change';
+import { checkReservationAnswers, submitBookingDetails } from '../../bookings/details';
+import { rebookBooking } from '../../bookings/rebook';
+import { reserveBooking } from '../../bookings/reserve';
+import { reserveSessionBookings } from '../../bookings/reserve-sessions';
+import { rescheduleBooking } from '../../bookings/reschedule';
+import type { BookingCommandDeps } from '../../bookings/use-case-deps';
 import {
   cancelBody, checkInBody, createBookingBody, createSessionBookingsBody, customerDetails, hostAnswerBody, listBookingsQuery,
   rescheduleBookingBody, spacesBody, timezoneQuery, toBookingResponse, toCallbackDeliveryResponse,

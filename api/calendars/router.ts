@@ -5,7 +5,7 @@ import { findResource } from '../../db/resources';
 import type { Database, Resource } from '../../db/schema';
 import { bookingAccess, organizationOf } from '../auth';
 import { NotFound, Unauthorized } from '../errors';
-import { issueCalendarFeedToken, verifyCalendarFeedToken } from '../manage-token';
+import { issueCalendarFeedToken, verifyCalendarFeedToken } from '../../outbound/manage-token';
 import { pathId } from '../validation';
 import { bookingCalendar, CALENDAR_CONTENT_TYPE } from './calendar-file';
 

@@ -12,7 +12,7 @@ import { findService } from '../../db/services';
 import { expandRecurrence } from '../../scheduling';
 import { cancelSessionWorkflow, changeSessionCapacityWorkflow, sessionCancellationWorkflowId } from '../../workflows/sessions';
 import { Conflict, InvalidInput, NotFound } from '../errors';
-import { TEMPORAL_BUDGET_MS, withTemporalDeadline } from '../temporal-deadline';
+import { TEMPORAL_BUDGET_MS, withTemporalDeadline } from '../../bookings/temporal-deadline';
 import type { createSessionBody, updateSessionBody } from './schemas';
 
 const EXCLUSION_VIOLATION = '23P01';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createActivities } from '../../activities';
-import { placeHold } from '../../reservations/place-hold';
+import { placeHold } from '../../bookings/place-hold';
 import { bookingWorkflow } from '../../workflows/booking';
 import { bookingStateQuery, bookingWorkflowId } from '../../workflows/messages';
 import { createBookable } from '../stack/fixtures';

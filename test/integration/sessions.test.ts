@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { DateTime } from 'luxon';
-import { bookingIdFor } from '../../api/bookings/commands';
+import { bookingIdFor } from '../../bookings/hold-request';
 import { countRows, createBookable, reserve } from '../stack/fixtures';
 import { call } from '../stack/http';
 import { bookSeats, createSession, expectSeatsWithinCapacity } from '../stack/session-fixtures';

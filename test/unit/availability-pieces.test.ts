@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { MAX_SLOTS_PER_REQUEST, sliceLength } from '../../api/availability/query';
+import { MAX_SLOTS_PER_REQUEST, sliceLength } from '../../bookings/availability';
 import { type BusyInterval, listSlots, localDateRange, type Slot } from '../../scheduling';
 import { DAY, LONG_AGO, MINUTE, resource, service } from './availability-fixtures';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { checkBookingFields } from '../../api/bookings/booking-fields';
-import { InvalidInput } from '../../api/errors';
+import { checkBookingFields } from '../../bookings/booking-fields';
+import { InvalidInput } from '../../bookings/errors';
 import type { BookingFieldJson } from '../../db/schema';
 
 const FIELDS: BookingFieldJson[] = [

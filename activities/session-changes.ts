@@ -4,13 +4,9 @@ import type { Database } from '../db/schema';
 import { findSessionBookings, lockSession, releaseSessionResources, updateSessionSettings } from '../db/sessions';
 import { findService } from '../db/services';
 import { promotedEarlier, promoteWaitlist } from './promote-waitlist';
-import type { PromotedBooking } from '../domain/booking-types';
+import type { CapacityChangeOutcome, CapacityChangeRequest, SessionCancellationRequest } from '../domain/booking-types';
 
-export interface SessionCancellationRequest {
-  organizationId: string;
-  sessionId: string;
-  reason: string | null;
-}
+export type { CapacityChangeOutcome, CapacityChangeRequest, SessionCancellationRequest };
 
 /**
  * Marks the session cancelled (no new bookings, no promotions), frees the resources it occupied
@@ -29,19 +25,6 @@ export async function cancelSession(db: Kysely<Database>, request: SessionCancel
     return { bookingIds: open.map((booking) => booking.id) };
   });
 }
-
-export interface CapacityChangeRequest {
-  organizationId: string;
-  sessionId: string;
-  capacity?: number;
-  waitlistSize?: number;
-  /** Names this change (its workflow id): a retry finds the promotions the first run made. */
-  cause: string;
-}
-
-export type CapacityChangeOutcome =
-  | { ok: true; promoted: PromotedBooking[] }
-  | { ok: false; code: 'session_not_found' | 'session_cancelled' | 'capacity_below_seats_taken' | 'waitlist_below_waiting'; message: string };
 
 /** Changes the seats or the waiting list's size; seats added go to the waiting list at once. */
 export async function changeSessionCapacity(db: Kysely<Database>, request: CapacityChangeRequest, now: Date): Promise<CapacityChangeOutcome> {

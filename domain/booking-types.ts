@@ -133,3 +133,22 @@ export type RescheduleOutcome =
   | { outcome: 'rescheduled'; booking: BookingSnapshot; eventId: string | null; handedOver?: true }
   | { outcome: 'refused'; code: HoldRefusalCode; message: string }
   | { outcome: 'invalid_status'; currentStatus: BookingStatus | null };
+
+export interface SessionCancellationRequest {
+  organizationId: string;
+  sessionId: string;
+  reason: string | null;
+}
+
+export interface CapacityChangeRequest {
+  organizationId: string;
+  sessionId: string;
+  capacity?: number;
+  waitlistSize?: number;
+  /** Names this change (its workflow id): a retry finds the promotions the first run made. */
+  cause: string;
+}
+
+export type CapacityChangeOutcome =
+  | { ok: true; promoted: PromotedBooking[] }
+  | { ok: false; code: 'session_not_found' | 'session_cancelled' | 'capacity_below_seats_taken' | 'waitlist_below_waiting'; message: string };

@@ -87,3 +87,8 @@ export const sessionCancelledSignal = defineSignal<[Cancellation]>('sessionCance
 export function bookingWorkflowId(bookingId: string): string {
   return `booking-${bookingId}`;
 }
+
+/** One cancellation workflow per session: a second cancel while the first runs joins it. */
+export function sessionCancellationWorkflowId(sessionId: string): string {
+  return `session-${sessionId}-cancel`;
+}

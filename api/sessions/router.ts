@@ -6,7 +6,7 @@ import { replayable } from '../idempotency';
 import { parseInput, pathId } from '../validation';
 import {
   cancelSession, changeSessionCapacity, createSessions, readSessionWithBookings, requireSession, type SessionCommandDeps,
-} from './commands';
+} from '../../bookings/sessions';
 import {
   cancelSessionBody, createSessionBody, listSessionsQuery, readSessionQuery, toSessionResponse, updateSessionBody,
 } from './schemas';

@@ -1,21 +1,47 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
-import type { z } from 'zod';
-import { lockResources } from '../../db/bookings';
-import { findResources } from '../../db/resources';
-import type { Booking, Database, NewSession, Session } from '../../db/schema';
+import { lockResources } from '../db/bookings';
+import { findResources } from '../db/resources';
+import type { Booking, Database, NewSession, Session } from '../db/schema';
 import {
   findSession, findSessionBookings, insertSessions, occupySessionResources, waitlistLength, type SessionWithQueue,
-} from '../../db/sessions';
-import { findService } from '../../db/services';
-import { expandRecurrence } from '../../scheduling';
-import { cancelSessionWorkflow, changeSessionCapacityWorkflow, sessionCancellationWorkflowId } from '../../workflows/sessions';
-import { Conflict, InvalidInput, NotFound } from '../errors';
-import { TEMPORAL_BUDGET_MS, withTemporalDeadline } from '../../bookings/temporal-deadline';
-import type { createSessionBody, updateSessionBody } from './schemas';
+} from '../db/sessions';
+import { findService } from '../db/services';
+import type { CapacityChangeOutcome, CapacityChangeRequest, SessionCancellationRequest } from '../domain/booking-types';
+import { expandRecurrence } from '../scheduling';
+import { sessionCancellationWorkflowId } from '../workflows/messages';
+import { Conflict, InvalidInput, NotFound } from './errors';
+import { TEMPORAL_BUDGET_MS, withTemporalDeadline } from './temporal-deadline';
 
 const EXCLUSION_VIOLATION = '23P01';
+
+/** A session to create, or the first of a series with a recurrence rule (the API's CreateSession). */
+export interface SessionInput {
+  service_id: string;
+  start: Date;
+  end?: Date;
+  duration_minutes?: number;
+  timezone?: string;
+  capacity: number;
+  waitlist_size: number;
+  opens_before_seconds: number | null;
+  closes_before_seconds: number;
+  resource_ids: string[];
+  /** RFC 5545 RRULE without DTSTART. */
+  recurrence?: string;
+  metadata: Record<string, unknown>;
+}
+
+/** New seats or waiting-list size (the API's UpdateSession). */
+export interface SessionCapacityInput {
+  capacity?: number;
+  waitlist_size?: number;
+}
+
+/** The session workflows' types, started by name: the use cases import no workflow code. */
+type ChangeSessionCapacityWorkflow = (request: CapacityChangeRequest) => Promise<CapacityChangeOutcome>;
+type CancelSessionWorkflow = (request: SessionCancellationRequest & { actor: string }) => Promise<{ bookingIds: string[] }>;
 
 export interface SessionCommandDeps {
   db: Kysely<Database>;
@@ -52,7 +78,7 @@ export function readSessionWithBookings(
  * that overlaps anything already on a resource refuses the whole series.
  */
 export async function createSessions(
-  db: Kysely<Database>, organizationId: string, body: z.infer<typeof createSessionBody>,
+  db: Kysely<Database>, organizationId: string, body: SessionInput,
 ): Promise<{ seriesId: string | null; sessions: Session[] }> {
   const service = await findService(db, organizationId, body.service_id);
   if (!service) throw new NotFound(`service ${body.service_id} not found`, 'service_id');
@@ -102,10 +128,10 @@ export async function createSessions(
 }
 
 export async function changeSessionCapacity(
-  deps: SessionCommandDeps, organizationId: string, sessionId: string, body: z.infer<typeof updateSessionBody>,
+  deps: SessionCommandDeps, organizationId: string, sessionId: string, body: SessionCapacityInput,
 ): Promise<SessionWithQueue> {
   await requireSession(deps.db, organizationId, sessionId);
-  const outcome = await withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.sessionWorkflow, () => deps.temporal.workflow.execute(changeSessionCapacityWorkflow, {
+  const outcome = await withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.sessionWorkflow, () => deps.temporal.workflow.execute<ChangeSessionCapacityWorkflow>('changeSessionCapacityWorkflow', {
     workflowId: `session-${sessionId}-capacity-${randomUUID()}`,
     taskQueue: deps.taskQueue,
     args: [{ organizationId, sessionId, capacity: body.capacity, waitlistSize: body.waitlist_size, cause: `capacity:${randomUUID()}` }],
@@ -122,7 +148,7 @@ export async function cancelSession(
   deps: SessionCommandDeps, organizationId: string, sessionId: string, reason: string,
 ): Promise<{ session: SessionWithQueue; bookingIds: string[] }> {
   await requireSession(deps.db, organizationId, sessionId);
-  const { bookingIds } = await withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.sessionWorkflow, () => deps.temporal.workflow.execute(cancelSessionWorkflow, {
+  const { bookingIds } = await withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.sessionWorkflow, () => deps.temporal.workflow.execute<CancelSessionWorkflow>('cancelSessionWorkflow', {
     workflowId: sessionCancellationWorkflowId(sessionId),
     taskQueue: deps.taskQueue,
     // A second cancel while the first runs waits for it; after it, it runs again and finds what is left.

@@ -1,12 +1,10 @@
 import { DateTime } from 'luxon';
 import type { Booking, Resource, Service } from '../db/schema';
 import type { Branding } from '../db/customer-pages';
+import type { BookingMailKind } from '../domain/booking-types';
 import { describeAnswers, type InvitationMethod } from './booking-invitation';
 
-/** What an e-mail is about; each names its subject line and opening sentence. */
-export type BookingMailKind =
-  | 'received' | 'confirmed' | 'declined' | 'cancelled' | 'rescheduled' | 'reminder'
-  | 'host_new_booking' | 'host_cancelled';
+export type { BookingMailKind };
 
 export interface BookingMailInput {
   kind: BookingMailKind;

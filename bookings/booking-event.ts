@@ -1,4 +1,4 @@
-import type { BookingMailKind } from '../activities/booking-mail';
+import type { BookingMailKind } from '../domain/booking-types';
 import type { Transaction } from 'kysely';
 import { bookingRepresentation } from '../db/booking-representation';
 import type { Booking, BookingEventType, BookingStatus, Database } from '../db/schema';

@@ -1,5 +1,5 @@
 import type { StartRefusal } from '../scheduling';
-import type { BookingStatus } from '../db/schema';
+import type { BookingStatus } from './booking-status';
 
 /** What the workflow needs to know about its booking; plain JSON so it crosses the activity boundary. */
 export interface BookingSnapshot {
@@ -152,3 +152,8 @@ export interface CapacityChangeRequest {
 export type CapacityChangeOutcome =
   | { ok: true; promoted: PromotedBooking[] }
   | { ok: false; code: 'session_not_found' | 'session_cancelled' | 'capacity_below_seats_taken' | 'waitlist_below_waiting'; message: string };
+
+/** What an e-mail is about; the mail activities give each its subject line and opening sentence. */
+export type BookingMailKind =
+  | 'received' | 'confirmed' | 'declined' | 'cancelled' | 'rescheduled' | 'reminder'
+  | 'host_new_booking' | 'host_cancelled';

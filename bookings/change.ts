@@ -12,7 +12,7 @@ import { requireBooking, type BookingCommandDeps } from './use-case-deps';
 
 /**
  * Sends one of the workflow's Updates. A refusal by the workflow, or a workflow that has already
- * ended, is a 409 carrying the booking's current status. A live booking whose workflow is gone
+ * ended, is a Conflict carrying the booking's current status. A live booking whose workflow is gone
  * (terminated or lost) is repaired first by the reconciler, then the Update is sent again.
  */
 export async function changeBooking<Arg>(
@@ -95,7 +95,7 @@ async function repairBooking(deps: BookingCommandDeps, bookingId: string): Promi
   try {
     await withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.repair, () => deps.temporal.workflow.execute(RECONCILER_WORKFLOW, {
       ...oneBookingReconciliation(bookingId, deps.taskQueue),
-      // A caller is waiting: without a worker to run it, this is a 503, not a hang.
+      // A caller is waiting: without a worker to run it, this is Unavailable, not a hang.
       workflowExecutionTimeout: '15 seconds',
       staticSummary: `Repair booking ${bookingId} (its workflow was gone)`,
     }));

@@ -17,7 +17,7 @@ function requireZone(zone: string | null | undefined, path: string): void {
 
 /**
  * The customer's details for a held booking: the answers are checked against the service's
- * booking fields (a required one left empty is a 400 naming it) before the workflow's Update.
+ * booking fields (a required one left empty is InvalidInput naming it) before the workflow's Update.
  */
 export async function submitBookingDetails(
   deps: BookingCommandDeps, organizationId: string, bookingId: string, details: CustomerDetails,
@@ -34,7 +34,7 @@ export async function submitBookingDetails(
 
 /**
  * Answers given already at reservation are checked against the service's fields too (their types
- * and names; required ones may still come with the details), so a wrong one is a 400 before any hold.
+ * and names; required ones may still come with the details), so a wrong one is InvalidInput before any hold.
  */
 export async function checkReservationAnswers(
   db: BookingCommandDeps['db'], organizationId: string,
@@ -45,6 +45,6 @@ export async function checkReservationAnswers(
   if (!answers) return;
   const serviceId = body.service_id ?? (body.session_id ? (await findSession(db, organizationId, body.session_id))?.service_id : undefined);
   const service = serviceId ? await findService(db, organizationId, serviceId) : undefined;
-  // An unknown service or session is the reservation's own 404.
+  // An unknown service or session is the reservation's own NotFound.
   if (service) checkBookingFields(service.booking_fields, answers, false, 'customer.booking_fields');
 }

@@ -57,7 +57,7 @@ export interface ReservationRequest { hold: HoldRequest; service: ServiceWithRes
 
 /**
  * The duration a requested time asks for (null = the default), after checking it and the resource
- * preference against the service: invalid input is a 400 naming the field, before any workflow.
+ * preference against the service: invalid input is refused naming the field, before any workflow.
  */
 export function requestedDuration(service: ServiceWithResources, body: TimeChange): number | null {
   body.resource_ids?.forEach((id, index) => {

@@ -12,9 +12,9 @@ const REPLACEABLE = ['waitlisted', ...ACTIVE_STATUSES];
 /**
  * Cancel-and-rebook (Chrono's `cancel_booking_id`): places the new hold first and cancels the old
  * booking only if it succeeded, so the customer either keeps the old booking (the new hold was
- * refused: its 409, nothing changed) or holds the new one. Should the old booking end some other
+ * refused: its Conflict, nothing changed) or holds the new one. Should the old booking end some other
  * way in between (completed, expired, cancelled by the host), the new hold is cancelled in turn
- * and the answer is 409 with the old booking's status: never both, never neither by our hand.
+ * and the answer is a Conflict with the old booking's status: never both, never neither by our hand.
  */
 export async function rebookBooking(
   deps: BookingCommandDeps, organizationId: string, actor: string,

@@ -8,7 +8,7 @@ import { requireBooking, type BookingCommandDeps } from './use-case-deps';
 
 /**
  * Moves a booking to another time through its workflow's `reschedule` Update. The input is checked
- * against the booking's service first (400); a time that is not available is a 409 with the
+ * against the booking's service first (InvalidInput); a time that is not available is a Conflict with the
  * engine's code, and the booking keeps its old time. A session booking has its session's time.
  */
 export async function rescheduleBooking(

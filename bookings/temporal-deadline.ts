@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { Unavailable } from './errors';
 
-/** Whether Temporal answers at all is known within this: a hung or unreachable Temporal is a 503 no later. */
+/** Whether Temporal answers at all is known within this: a hung or unreachable Temporal is Unavailable no later. */
 export const TEMPORAL_REACH_MS = 2000;
 /** A call still running after this is checked on with a cheap call beside it. */
 const CHECK_AFTER_MS = 500;
@@ -27,7 +27,7 @@ export const TEMPORAL_BUDGET_MS = {
  * Runs the Temporal calls in `call` with one deadline (every gRPC request in it, the Update's polls
  * included, is cancelled at `budgetMs`). A call that has not answered after half a second is
  * checked on: if Temporal does not answer a GetSystemInfo by TEMPORAL_REACH_MS, the request is
- * answered 503 at once instead of waiting out the budget. The call itself is left to its deadline.
+ * answered Unavailable at once instead of waiting out the budget. The call itself is left to its deadline.
  */
 export async function withTemporalDeadline<T>(temporal: Client, budgetMs: number, call: () => Promise<T>): Promise<T> {
   const { connection } = temporal;

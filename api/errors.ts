@@ -4,7 +4,7 @@ import {
   BookingRefusal, Conflict, IdempotencyKeyReused, InvalidInput, NotFound, Unavailable, type FieldError, type RefusalExtra,
 } from '../bookings/errors';
 
-export { Conflict, InvalidInput, NotFound, Unavailable, type FieldError };
+export { Conflict, IdempotencyKeyReused, InvalidInput, NotFound, Unavailable, type FieldError };
 
 /** An HTTP error: a use case's refusal as the API answers it, or a refusal of the HTTP layer's own. */
 export class ApiError extends Error {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
-import { ApiError, InvalidInput } from './errors';
+import { IdempotencyKeyReused, InvalidInput } from './errors';
 
 export interface Created<T> { status: number; body: T }
 
@@ -30,9 +30,7 @@ export async function replayable<T>(
     .executeTakeFirst();
   if (previous) {
     if (previous.request_hash !== requestHash) {
-      throw new ApiError(422, 'Idempotency key reused', 'this Idempotency-Key was used with a different request body', {
-        code: 'idempotency_key_reused', errors: [{ path: 'header.Idempotency-Key', message: 'was used with a different body' }],
-      });
+      throw new IdempotencyKeyReused('this Idempotency-Key was used with a different request body', 'was used with a different body');
     }
     return { status: previous.status_code, body: previous.response_body as T };
   }

@@ -339,7 +339,7 @@ export interface BookingCallbackDeliveryTable extends DeliveryAttemptColumns {
   url: string;
 }
 
-/** A running worker's sign of life, written by its own event loop (see worker-heartbeat.ts). */
+/** A running worker's sign of life, written by its own event loop (see worker/heartbeat.ts). */
 export interface WorkerHeartbeatTable {
   worker_id: string;
   task_queue: string;

@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { activityInfo } from '@temporalio/activity';
-import { webhookDeliveryWorkflowId, type DeliverBookingEventInput } from '../workflows/webhook-delivery';
+import { webhookDeliveryWorkflowId, type DeliverBookingEventInput } from '../workflows/messages';
 
 /** What an activity that wrote booking events answers: the events, and the seats it promoted with theirs. */
 interface WithEvents {

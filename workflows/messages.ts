@@ -1,3 +1,4 @@
+import type { Duration } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { BookingSnapshot, CustomerDetails, HoldOutcome, HoldRequest } from '../activities/types';
 import type { BookingStatus } from '../db/schema';
@@ -86,4 +87,40 @@ export const sessionCancelledSignal = defineSignal<[Cancellation]>('sessionCance
 
 export function bookingWorkflowId(bookingId: string): string {
   return `booking-${bookingId}`;
+}
+
+// The other workflows' ids and inputs, here beside the booking's so that the code starting them
+// (activities, use cases, the worker's Schedules) imports definitions, never workflow code.
+
+/** One delivery workflow per event, so starting it twice for the same event is refused by Temporal. */
+export function webhookDeliveryWorkflowId(eventId: string): string {
+  return `webhook-${eventId}`;
+}
+
+export interface DeliverBookingEventInput {
+  /** The webhook_events row, written in the transition's transaction (`${bookingId}:${step}`). */
+  eventId: string;
+  organizationId: string;
+  /**
+   * First retry delay; each next one doubles, up to an hour, for 24 hours. Tests shorten it; the
+   * schedule is still Temporal's retry policy.
+   */
+  retryInitialInterval?: Duration;
+}
+
+export function sessionCancellationWorkflowId(sessionId: string): string {
+  return `session-${sessionId}-cancel`;
+}
+
+/** The reconciler run for one booking (after its personal data was erased, or its workflow found gone). */
+export function bookingRepairWorkflowId(bookingId: string): string {
+  return `reconcile-booking-${bookingId}`;
+}
+
+export function reconcilerWorkflowId(taskQueue: string): string {
+  return `reconciler-${taskQueue}`;
+}
+
+export function retentionWorkflowId(taskQueue: string): string {
+  return `personal-data-retention-${taskQueue}`;
 }

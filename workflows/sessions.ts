@@ -13,10 +13,6 @@ const { cancelSession, changeSessionCapacity, recordTransition } = proxyLocalAct
 // A course's holds are answered like a single hold: unavailable after a while, never left hanging.
 const { placeSessionHolds } = proxyLocalActivities<BookingActivities>(HOLD_OPTIONS);
 
-export function sessionCancellationWorkflowId(sessionId: string): string {
-  return `session-${sessionId}-cancel`;
-}
-
 /**
  * Cancels a session and, through each booking's own workflow, every booking of it (held,
  * confirmed or waiting) with the session's reason. Durable: once started, every booking hears.

@@ -10,7 +10,8 @@ import {
 } from '../../db/sessions';
 import { findService } from '../../db/services';
 import { expandRecurrence } from '../../scheduling';
-import { cancelSessionWorkflow, changeSessionCapacityWorkflow, sessionCancellationWorkflowId } from '../../workflows/sessions';
+import { cancelSessionWorkflow, changeSessionCapacityWorkflow } from '../../workflows/sessions';
+import { sessionCancellationWorkflowId } from '../../workflows/messages';
 import { Conflict, InvalidInput, NotFound } from '../errors';
 import { TEMPORAL_BUDGET_MS, withTemporalDeadline } from '../temporal-deadline';
 import type { createSessionBody, updateSessionBody } from './schemas';

@@ -11,7 +11,7 @@ import { createSmtpMailer, type Mailer } from '../activities/mailer';
 import { loadConfig } from '../config';
 import { createDb } from '../db/connection';
 import type { Database } from '../db/schema';
-import type { MailLinks } from '../activities/booking-mails';
+import type { MailLinks } from '../activities/send-booking-mails';
 import { bookingDataConverter } from '../personal-data/data-converter';
 import { bookingClient } from '../temporal/client';
 import { ensureReconcilerSchedule, ensureRetentionSchedule } from './schedules';

@@ -96,3 +96,4 @@ export type * from './types';
 export type { OrphanedBooking, OrphanSearch, OrphanSearchResult };
 export type { CapacityChangeOutcome, CapacityChangeRequest, SessionCancellationRequest, SessionHoldsOutcome };
 export type { SeatMoveOutcome, SeatMoveRequest };
+export type { DeliverWebhookOutcome };

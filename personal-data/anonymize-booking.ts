@@ -1,8 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { bookingRepairWorkflowId, bookingWorkflowId } from '../workflows/messages';
-// Types only: the workflow is started by its name, its code stays in the worker's sandbox.
-import type * as workflows from '../workflows';
 import { appendBookingEvent } from '../db/bookings';
 import { bookingEventId, recordBookingEvent } from '../reservations/booking-event';
 import type { Updateable } from 'kysely';
@@ -186,7 +184,8 @@ export async function eraseFromTemporal(
   if (terminated === 0) return { terminated, deleted, readopted: false };
   // The reconciler, for this one booking: a live booking gets a new run, an ended one nothing.
   // Started, not awaited: without a worker now, the periodic reconciler does the same later.
-  await temporal.workflow.start<typeof workflows.reconcileBookingsWorkflow>('reconcileBookingsWorkflow' satisfies keyof typeof workflows, {
+  // Started by its name (workflows/reconciler.ts): workflow code stays in the worker's sandbox.
+  await temporal.workflow.start('reconcileBookingsWorkflow', {
     workflowId: bookingRepairWorkflowId(bookingId), taskQueue,
     args: [{ bookingIds: [bookingId], graceSeconds: 0 }],
     workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'ALLOW_DUPLICATE',

@@ -24,7 +24,7 @@ export const PREBUILT_WORKFLOW_BUNDLE = path.join(__dirname, 'workflow-bundle.js
 /** The same workflows with the OpenTelemetry interceptors, loaded when tracing is on. */
 export const PREBUILT_TRACED_WORKFLOW_BUNDLE = path.join(__dirname, 'workflow-bundle-traced.js');
 import { activityLogInterceptor } from '../telemetry/activity-log-interceptor';
-import { activityMetricsInterceptor } from '../telemetry/activity-metrics-interceptor';
+import { activityMetricsInterceptor } from './activity-metrics-interceptor';
 import { serveWorkerMetrics } from '../telemetry/worker-metrics-server';
 import { createLogger, type Logger } from '../telemetry/logger';
 import { temporalLogBridge } from '../telemetry/temporal-log-bridge';

@@ -1,6 +1,5 @@
 import { ActivityFailure, ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
-import type { BookingActivities } from '../activities';
-import type { DeliverWebhookOutcome } from '../activities/webhooks';
+import type { BookingActivities, DeliverWebhookOutcome } from '../activities';
 import type { DeliverBookingEventInput } from './messages';
 
 export interface SubscriptionDelivery {

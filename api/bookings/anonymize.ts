@@ -6,7 +6,7 @@ import { TEMPORAL_BUDGET_MS, withTemporalDeadline } from '../temporal-call-budge
 import type { BookingCommandDeps } from './commands';
 
 /**
- * Erases the customer's personal data (issue 15, item 5): the database first, in one transaction
+ * Erases the customer's personal data: the database first, in one transaction
  * that also deletes the key of the booking's encrypted Temporal payloads; then the booking's
  * workflow executions, whose histories hold the `CustomerEmail` search attribute in cleartext
  * (a running one is replaced by a run that adopts the anonymized booking). Idempotent: a repeated

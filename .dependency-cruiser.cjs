@@ -37,8 +37,12 @@ const LAYERS = {
   api: ['db', 'domain', 'scheduling', 'outbound', 'personal-data', 'telemetry', 'bookings', 'temporal'],
   web: ['db', 'domain', 'scheduling', 'telemetry', 'bookings'],
 };
-/** Layers that start or message workflows, through the workflows' definition modules. */
-const STARTS_WORKFLOWS = ['bookings', 'activities', 'api', 'web', 'personal-data'];
+/**
+ * Layers that start or message workflows, through the workflows' definition modules: the use cases
+ * and the activities; the API maps the workflows' refusals (their failure types) to HTTP. The pages
+ * go through the use cases.
+ */
+const STARTS_WORKFLOWS = ['bookings', 'activities', 'api'];
 
 const folders = (names) => `^(${names.join('|')})/`;
 

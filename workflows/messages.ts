@@ -1,4 +1,3 @@
-import type { Duration } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { BookingSnapshot, CustomerDetails, HoldOutcome, HoldRequest } from '../activities/types';
 import type { BookingStatus } from '../db/schema';
@@ -85,11 +84,7 @@ export const promotedSignal = defineSignal<[BookingSnapshot]>('promoted');
 /** Its session was cancelled: end the booking, whatever state it is in, with the session's reason. */
 export const sessionCancelledSignal = defineSignal<[Cancellation]>('sessionCancelled');
 
-export function bookingWorkflowId(bookingId: string): string {
-  return `booking-${bookingId}`;
-}
-
-// The other workflows' ids and inputs, here beside the booking's so that the code starting them
+// The workflows' ids and inputs, here with their messages so that the code starting them
 // (activities, use cases, the worker's Schedules) imports definitions, never workflow code.
 
 /** One delivery workflow per event, so starting it twice for the same event is refused by Temporal. */
@@ -105,11 +100,7 @@ export interface DeliverBookingEventInput {
    * First retry delay; each next one doubles, up to an hour, for 24 hours. Tests shorten it; the
    * schedule is still Temporal's retry policy.
    */
-  retryInitialInterval?: Duration;
-}
-
-export function sessionCancellationWorkflowId(sessionId: string): string {
-  return `session-${sessionId}-cancel`;
+  retryInitialInterval?: import('@temporalio/common').Duration;
 }
 
 /** The reconciler run for one booking (after its personal data was erased, or its workflow found gone). */
@@ -123,4 +114,13 @@ export function reconcilerWorkflowId(taskQueue: string): string {
 
 export function retentionWorkflowId(taskQueue: string): string {
   return `personal-data-retention-${taskQueue}`;
+}
+
+export function bookingWorkflowId(bookingId: string): string {
+  return `booking-${bookingId}`;
+}
+
+/** One cancellation workflow per session: a second cancel while the first runs joins it. */
+export function sessionCancellationWorkflowId(sessionId: string): string {
+  return `session-${sessionId}-cancel`;
 }

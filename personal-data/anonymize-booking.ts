@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { bookingRepairWorkflowId, bookingWorkflowId } from '../workflows/messages';
+import { bookingWorkflowId } from '../workflows/messages';
+import { reconcileBookingsWorkflow } from '../workflows/reconciler';
 import { appendBookingEvent } from '../db/bookings';
 import { bookingEventId, recordBookingEvent } from '../reservations/booking-event';
 import type { Updateable } from 'kysely';
@@ -184,9 +185,8 @@ export async function eraseFromTemporal(
   if (terminated === 0) return { terminated, deleted, readopted: false };
   // The reconciler, for this one booking: a live booking gets a new run, an ended one nothing.
   // Started, not awaited: without a worker now, the periodic reconciler does the same later.
-  // Started by its name (workflows/reconciler.ts): workflow code stays in the worker's sandbox.
-  await temporal.workflow.start('reconcileBookingsWorkflow', {
-    workflowId: bookingRepairWorkflowId(bookingId), taskQueue,
+  await temporal.workflow.start(reconcileBookingsWorkflow, {
+    workflowId: `reconcile-booking-${bookingId}`, taskQueue,
     args: [{ bookingIds: [bookingId], graceSeconds: 0 }],
     workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     staticSummary: `Carry booking ${bookingId} on after its personal data was erased`,

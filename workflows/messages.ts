@@ -103,11 +103,6 @@ export interface DeliverBookingEventInput {
   retryInitialInterval?: import('@temporalio/common').Duration;
 }
 
-/** The reconciler run for one booking (after its personal data was erased, or its workflow found gone). */
-export function bookingRepairWorkflowId(bookingId: string): string {
-  return `reconcile-booking-${bookingId}`;
-}
-
 export function reconcilerWorkflowId(taskQueue: string): string {
   return `reconciler-${taskQueue}`;
 }

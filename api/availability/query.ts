@@ -14,10 +14,10 @@ const MINUTE_MS = 60_000;
 const MIN_SLICE_MS = 6 * 60 * MINUTE_MS;
 /**
  * Resource-candidates (resources x calendar grid starts, an overestimate: only open hours are
- * visited) the engine may visit between two turns of the event loop: about 5 ms of work. Each
- * piece rebuilds every resource's grid and busy list, so pieces of a fixed 6 hours would cost 50
- * resources over 60 days 240 such rebuilds (80 ms) for an answer the engine computes in 3 ms at
- * once; sized by work, that query is two pieces.
+ * visited) the engine may visit between two turns of the event loop: about 5 ms of work. The
+ * pieces used to be 6 hours whatever the query, and each piece rebuilt every resource's grid and
+ * busy list, so 50 resources over 60 days cost 240 such rebuilds (80 ms) for an answer the engine
+ * computes in 3 ms at once; now that query is two.
  */
 const WORK_PER_SLICE = 400_000;
 /** An answer larger than this is no use to a booking page and costs seconds to build and send. */

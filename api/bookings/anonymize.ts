@@ -2,7 +2,7 @@ import { startEventDelivery } from '../../activities/event-handover';
 import type { Booking } from '../../db/schema';
 import { anonymizeBookingData, eraseFromTemporal } from '../../personal-data/anonymize-booking';
 import { NotFound } from '../errors';
-import { TEMPORAL_BUDGET_MS, withTemporalDeadline } from '../temporal-call-budget';
+import { TEMPORAL_BUDGET_MS, withTemporalDeadline } from '../temporal-deadline';
 import type { BookingCommandDeps } from './commands';
 
 /**

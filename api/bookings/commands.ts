@@ -22,7 +22,7 @@ import { reconcileBookingsWorkflow } from '../../workflows/reconciler';
 import { reserveSessionsWorkflow } from '../../workflows/sessions';
 import { searchAttributesOf } from '../../workflows/search-attributes';
 import { ApiError, Conflict, InvalidInput, NotFound, Unavailable } from '../errors';
-import { TEMPORAL_BUDGET_MS, withTemporalDeadline } from '../temporal-call-budget';
+import { TEMPORAL_BUDGET_MS, withTemporalDeadline } from '../temporal-deadline';
 import type { createBookingBody, createSessionBookingsBody, rescheduleBookingBody, TimeChange } from './schemas';
 import { contactOf } from './contact';
 import { resourceGroupOf } from './resource-group';

@@ -13,7 +13,7 @@ import { expandRecurrence } from '../../scheduling';
 import { cancelSessionWorkflow, changeSessionCapacityWorkflow } from '../../workflows/sessions';
 import { sessionCancellationWorkflowId } from '../../workflows/messages';
 import { Conflict, InvalidInput, NotFound } from '../errors';
-import { TEMPORAL_BUDGET_MS, withTemporalDeadline } from '../temporal-call-budget';
+import { TEMPORAL_BUDGET_MS, withTemporalDeadline } from '../temporal-deadline';
 import type { createSessionBody, updateSessionBody } from './schemas';
 
 const EXCLUSION_VIOLATION = '23P01';

@@ -35,7 +35,7 @@ const LAYERS = {
   activities: ['db', 'domain', 'scheduling', 'outbound', 'personal-data', 'telemetry', 'bookings'],
   temporal: ['db', 'domain', 'personal-data', 'telemetry'],
   api: ['db', 'domain', 'scheduling', 'outbound', 'personal-data', 'telemetry', 'bookings', 'temporal'],
-  web: ['db', 'domain', 'scheduling', 'telemetry', 'bookings'],
+  web: ['db', 'domain', 'scheduling', 'outbound', 'telemetry', 'bookings'],
 };
 /**
  * Layers that start or message workflows, through the workflows' definition modules: the use cases

@@ -29,5 +29,5 @@ COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000
 ENTRYPOINT ["/usr/bin/tini", "--"]
-# The worker: node dist/worker.js; set-up: node dist/scripts/migrate.js; keys: node dist/scripts/admin.js
+# The worker: node dist/worker/main.js; set-up: node dist/scripts/migrate.js; keys: node dist/scripts/admin.js
 CMD ["node", "dist/api/server.js"]

@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { activityInfo } from '@temporalio/activity';
-import { webhookDeliveryWorkflowId, type DeliverBookingEventInput } from '../workflows/webhook-delivery';
+import { webhookDeliveryWorkflowId, type DeliverBookingEventInput } from '../workflows/messages';
 
 /** What an activity that wrote booking events answers: the events, and the seats it promoted with theirs. */
 interface WithEvents {
@@ -10,8 +10,9 @@ interface WithEvents {
 
 /**
  * Marks an outcome whose events this activity has already handed to their delivery workflows; the
- * booking workflow then starts no child for them. Results recorded without it (older histories, or
- * a worker without a Temporal client) are announced by the booking workflow as before.
+ * booking workflow then starts no child for them. Results recorded without it (histories that
+ * replay from before the hand-over, or a worker without a Temporal client) are announced by the
+ * booking workflow itself.
  */
 export type HandedOver<T> = T & { handedOver?: true };
 

@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { heartbeat, log } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
 import { LIVE_STATUSES } from '../db/bookings';
-import { operatorLabel, type OperatorLabel } from '../db/booking-summary';
+import { operatorLabel, type OperatorLabel } from '../bookings/operator-label';
 import type { Booking, Database } from '../db/schema';
 import { findSession } from '../db/sessions';
 import { findService } from '../db/services';

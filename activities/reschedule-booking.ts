@@ -16,7 +16,7 @@ const MINUTE = 60_000;
  * the new ones inserted together, so the customer holds exactly one of the two times at every
  * moment, and a refused time (taken, outside hours, …) rolls everything back to the old one.
  * Releasing first means the booking's own time is not in its way: a move by 15 minutes within
- * its own range is allowed. A retry finds its own audit event by step and answers as before.
+ * its own range is allowed. A retry finds its own audit event by step and answers as the first attempt did.
  */
 export async function rescheduleBooking(db: Kysely<Database>, request: RescheduleRequest, now: Date): Promise<RescheduleOutcome> {
   try {

@@ -4,7 +4,7 @@ import { countRevisions } from '../db/customer-pages';
 import type { StoredNotification } from '../db/notifications';
 import type { Database } from '../db/schema';
 import { recordBookingEvent } from '../bookings/booking-event';
-import { deliverAll, mailContext, manageUrlOf, queueMail, readerZone, type MailLinks } from './booking-mails';
+import { deliverAll, mailContext, manageUrlOf, queueMail, readerZone, type MailLinks } from './send-booking-mails';
 import type { Mailer } from './mailer';
 
 export interface ReminderRequest {

@@ -1,7 +1,7 @@
 // First: tracing (when configured) must hook http, express and pg before anything loads them.
 import '../telemetry/tracing-api';
 import { once } from 'node:events';
-import { createTemporalClient } from '../client';
+import { createTemporalClient } from '../temporal/client';
 import { loadConfig } from '../config';
 import { createDb } from '../db/connection';
 import { createLogger } from '../telemetry/logger';

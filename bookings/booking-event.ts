@@ -4,7 +4,7 @@ import { bookingRepresentation } from '../db/booking-representation';
 import type { Booking, BookingEventType, BookingStatus, Database } from '../db/schema';
 import { findSubscriptionsFor, insertBookingEvent } from '../db/webhooks';
 
-/** The e-mails each event sends: to the customer, and a notice to the hosts (activities/booking-mails.ts writes them). */
+/** The e-mails each event sends: to the customer, and a notice to the hosts (activities/send-booking-mails.ts writes them). */
 export const EVENT_MAILS: Partial<Record<BookingEventType, { customer: BookingMailKind; host?: BookingMailKind }>> = {
   'booking.awaiting_approval': { customer: 'received', host: 'host_new_booking' },
   'booking.confirmed': { customer: 'confirmed', host: 'host_new_booking' },

@@ -1,5 +1,5 @@
 // The hold's transaction checks the deadline its caller gives it (an activity's attempt deadline,
-// see activities/attempt-deadline.ts; none for the API) just before committing.
+// see activities/attempt-timeout.ts; none for the API) just before committing.
 
 /** Throws, rolling the transaction back, if the attempt is past its deadline. */
 export function rollBackIfLate(deadline: Date | null, now = Date.now()): void {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { labelOf, operatorLabel, type LabelledBooking } from '../db/booking-summary';
+import { labelOf, operatorLabel, type LabelledBooking } from './operator-label';
 import { findBookingById, LIVE_STATUSES } from '../db/bookings';
 import type { Booking, Database } from '../db/schema';
 import { findSession } from '../db/sessions';

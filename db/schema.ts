@@ -23,9 +23,9 @@ export interface DateOverrideJson { date: string; intervals: LocalIntervalJson[]
 export interface OrganizationTable {
   id: Generated<string>;
   name: string;
-  /** Branding of the public pages and e-mails (0013). */
+  /** Branding of the public pages and e-mails. */
   logo_url: ColumnType<string | null, string | null | undefined, string | null>;
-  /** Ended bookings older than this many days are anonymized (0014); null = kept. */
+  /** Ended bookings older than this many days are anonymized; null = kept. */
   retention_days: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: CreatedAt;
 }
@@ -37,7 +37,7 @@ export interface ApiKeyTable {
   key_hash: string;
   created_at: CreatedAt;
   revoked_at: Timestamp | null;
-  /** The key's first characters, to recognise it by (0008); null for keys made before. */
+  /** The key's first characters, to recognise it by; null for keys made before it was stored. */
   prefix: string | null;
   last_used_at: Timestamp | null;
 }
@@ -51,7 +51,7 @@ export interface ResourceTable {
   date_overrides: Json<DateOverrideJson[]>;
   valid_from: string | null;
   valid_until: string | null;
-  /** Where new-booking and cancellation notices go (0013). */
+  /** Where new-booking and cancellation notices go. */
   email: ColumnType<string | null, string | null | undefined, string | null>;
   metadata: Json<Record<string, unknown>>;
   created_at: CreatedAt;
@@ -82,7 +82,7 @@ export interface ServiceTable {
   resource_groups: ColumnType<ResourceGroupJson[], string | undefined, string>;
   /** Presence or absence may be recorded until this long after a booking's end. */
   check_in_window_hours: ColumnType<number, number | undefined, number>;
-  /** Published on /book/<slug> (0013). */
+  /** Published on /book/<slug>. */
   public: ColumnType<boolean, boolean | undefined, boolean>;
   slug: ColumnType<string | null, string | null | undefined, string | null>;
   description: ColumnType<string | null, string | null | undefined, string | null>;
@@ -190,10 +190,10 @@ export interface BookingTable {
   display_label: ColumnType<string | null, string | null | undefined, string | null>;
   /** Cancel-and-rebook: the booking this one replaced. */
   rebooked_from: ColumnType<string | null, string | null | undefined, string | null>;
-  /** The zone the customer reads times in (e-mails); null = the resource's (0013). */
+  /** The zone the customer reads times in (e-mails); null = the resource's. */
   customer_timezone: ColumnType<string | null, string | null | undefined, string | null>;
   booking_fields: ColumnType<BookingFieldAnswers, BookingFieldAnswers | string | undefined, string>;
-  /** When the customer's personal data was erased (0014); null = not anonymized. */
+  /** When the customer's personal data was erased; null = not anonymized. */
   anonymized_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
@@ -339,7 +339,7 @@ export interface BookingCallbackDeliveryTable extends DeliveryAttemptColumns {
   url: string;
 }
 
-/** A running worker's sign of life, written by its own event loop (see worker-heartbeat.ts). */
+/** A running worker's sign of life, written by its own event loop (see worker/heartbeat.ts). */
 export interface WorkerHeartbeatTable {
   worker_id: string;
   task_queue: string;

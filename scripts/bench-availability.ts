@@ -24,7 +24,7 @@ import {
   listSlots,
   localDateRange,
 } from '../scheduling';
-import { referenceSlots } from '../test/unit/reference-availability';
+import { referenceSlots } from './bench/reference-availability';
 import { launchInfraStack } from './stack/infra-launcher';
 
 const MINUTE = 60_000;

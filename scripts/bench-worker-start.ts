@@ -10,7 +10,7 @@ const ROOT = path.resolve(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 /**
- * How long the compiled worker takes from `node dist/worker.js` to polling its task queue: with the
+ * How long the compiled worker takes from `node dist/worker/main.js` to polling its task queue: with the
  * workflow bundle `npm run build` made, and with the same dist/ minus that bundle (so it runs
  * webpack at start, as every start did before). The floor is Node loading the worker SDK alone.
  */
@@ -21,7 +21,7 @@ async function main() {
   const unbundled = path.join(ROOT, '.data', 'bench-dist-unbundled');
   fs.rmSync(unbundled, { recursive: true, force: true });
   fs.cpSync(path.join(ROOT, 'dist'), unbundled, { recursive: true });
-  fs.rmSync(path.join(unbundled, 'workflow-bundle.js'));
+  fs.rmSync(path.join(unbundled, 'worker', 'workflow-bundle.js'));
 
   console.log('starting PostgreSQL and Temporal (the npm start launcher, --infra-only)…');
   const infra = await launchInfraStack('booking-bench');
@@ -36,8 +36,8 @@ async function main() {
     };
     const rows: Array<[string, number[]]> = [
       ['floor: node loads @temporalio/worker', await repeat(() => timeToExit(['-e', "require('@temporalio/worker')"], env))],
-      ['dist/worker.js, prebuilt bundle', await repeat(() => timeToPolling(path.join(ROOT, 'dist', 'worker.js'), env))],
-      ['dist/worker.js, bundling at start', await repeat(() => timeToPolling(path.join(unbundled, 'worker.js'), env))],
+      ['dist/worker/main.js, prebuilt bundle', await repeat(() => timeToPolling(path.join(ROOT, 'dist', 'worker', 'main.js'), env))],
+      ['dist/worker/main.js, bundling at start', await repeat(() => timeToPolling(path.join(unbundled, 'worker', 'main.js'), env))],
     ];
     console.log(`\nworker start, ${RUNS} runs each, ms from spawn to "worker polling" (${process.version}):`);
     console.log(`${'variant'.padEnd(40)} ${'median'.padStart(8)} ${'min'.padStart(8)} ${'max'.padStart(8)}`);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { PAYLOAD_CONVERTER_PATH } from '../personal-data/data-converter';
-import { PRELOADED_WORKFLOW_MODULES, WORKFLOWS_PATH } from '../bundled-workflows';
+import { PRELOADED_WORKFLOW_MODULES, WORKFLOWS_PATH } from '../worker/bundled-workflows';
 import { tracedWorkflowInterceptorModules, workflowInterceptorModules } from '../telemetry/workflow-interceptor-modules';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -11,7 +11,7 @@ const DIST = path.join(ROOT, 'dist');
 
 /**
  * `npm run build`: the production entry points compiled to CommonJS in dist/ (tsconfig.build.json),
- * and the workflows bundled once, into dist/workflow-bundle.js, which the compiled worker loads
+ * and the workflows bundled once, into dist/worker/workflow-bundle.js, beside the compiled worker, which loads it
  * instead of running webpack at every start.
  */
 async function main() {
@@ -32,11 +32,11 @@ async function main() {
       preloadModules: PRELOADED_WORKFLOW_MODULES,
       logger: new DefaultLogger('WARN'),
     });
-    fs.writeFileSync(path.join(DIST, file), code);
+    fs.writeFileSync(path.join(DIST, 'worker', file), code);
   }
   // The pages' script is served as a file, not compiled.
   fs.cpSync(path.join(ROOT, 'web', 'assets'), path.join(DIST, 'web', 'assets'), { recursive: true });
-  console.log(`dist/ built: ${['api/server.js', 'worker.js', 'scripts/migrate.js', 'scripts/admin.js', 'workflow-bundle.js', 'workflow-bundle-traced.js'].join(', ')}`);
+  console.log(`dist/ built: ${['api/server.js', 'worker/main.js', 'scripts/migrate.js', 'scripts/admin.js', 'worker/workflow-bundle.js', 'worker/workflow-bundle-traced.js'].join(', ')}`);
 }
 
 main().catch((error) => {

@@ -76,7 +76,7 @@ async function main() {
     const root = path.resolve(__dirname, '..');
     const watch = watchDependencies({ databaseUrl, temporalAddress });
     stops.push(async () => watch.stop());
-    for (const entry of ['worker.ts', 'api/server.ts']) {
+    for (const entry of ['worker/main.ts', 'api/server.ts']) {
       // A crashed worker or API is started again (with backoff); the rest of the stack stays up.
       const supervised = supervise(entry, () => {
         const child = spawnTs(path.join(root, entry), env);

@@ -10,7 +10,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import {
   makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor, OpenTelemetryWorkflowClientInterceptor,
 } from '@temporalio/interceptors-opentelemetry';
-import type { Tracing } from './tracing';
+import type { Tracing } from './tracing-handle';
 
 /** Probes and scrapes run every few seconds; a trace of each would bury the bookings'. */
 const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);

@@ -1,22 +1,13 @@
-import type { WorkflowClientInterceptor } from '@temporalio/client';
-import type { ActivityInterceptorsFactory, WorkerOptions } from '@temporalio/worker';
-
 /**
  * OpenTelemetry tracing, on when OTEL_EXPORTER_OTLP_ENDPOINT (or its traces-only variant) is set.
  * Off, nothing of the OpenTelemetry SDK is even loaded: this module only imports types, and
  * telemetry/otel-sdk.ts is required the moment tracing is started.
  */
-export interface Tracing {
-  /** Spans for the API's Temporal calls (StartUpdateWithStart, StartWorkflowUpdate...), their context in the headers. */
-  clientInterceptor: WorkflowClientInterceptor;
-  /** An activity's span, child of the workflow's, under which its SQL queries are traced. */
-  activityInterceptor: ActivityInterceptorsFactory;
-  /** The workflow sandbox has no exporter of its own: its spans leave through this sink. */
-  workflowSinks: NonNullable<WorkerOptions['sinks']>;
-  /** Flushes the spans not yet exported. */
-  shutdown(): Promise<void>;
-}
+import type { Tracing } from './tracing-handle';
 
+export type { Tracing };
+
+/** Whether this process's environment turns tracing on. */
 export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) && env.OTEL_SDK_DISABLED !== 'true';
 }

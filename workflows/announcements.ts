@@ -1,7 +1,7 @@
 import { getExternalWorkflowHandle, ParentClosePolicy, startChild } from '@temporalio/workflow';
 import type { PromotedBooking } from '../domain/booking-types';
-import { bookingWorkflowId, promotedSignal } from './messages';
-import { deliverBookingEvent, webhookDeliveryWorkflowId } from './webhook-delivery';
+import { bookingWorkflowId, promotedSignal, webhookDeliveryWorkflowId } from './messages';
+import { deliverBookingEvent } from './webhook-delivery';
 
 /**
  * Hands an event (already in the outbox) to its own delivery workflow. Not awaited by the caller:

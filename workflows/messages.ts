@@ -84,6 +84,33 @@ export const promotedSignal = defineSignal<[BookingSnapshot]>('promoted');
 /** Its session was cancelled: end the booking, whatever state it is in, with the session's reason. */
 export const sessionCancelledSignal = defineSignal<[Cancellation]>('sessionCancelled');
 
+// The workflows' ids and inputs, here with their messages so that the code starting them
+// (activities, use cases, the worker's Schedules) imports definitions, never workflow code.
+
+/** One delivery workflow per event, so starting it twice for the same event is refused by Temporal. */
+export function webhookDeliveryWorkflowId(eventId: string): string {
+  return `webhook-${eventId}`;
+}
+
+export interface DeliverBookingEventInput {
+  /** The webhook_events row, written in the transition's transaction (`${bookingId}:${step}`). */
+  eventId: string;
+  organizationId: string;
+  /**
+   * First retry delay; each next one doubles, up to an hour, for 24 hours. Tests shorten it; the
+   * schedule is still Temporal's retry policy.
+   */
+  retryInitialInterval?: import('@temporalio/common').Duration;
+}
+
+export function reconcilerWorkflowId(taskQueue: string): string {
+  return `reconciler-${taskQueue}`;
+}
+
+export function retentionWorkflowId(taskQueue: string): string {
+  return `personal-data-retention-${taskQueue}`;
+}
+
 export function bookingWorkflowId(bookingId: string): string {
   return `booking-${bookingId}`;
 }

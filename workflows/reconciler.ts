@@ -19,10 +19,6 @@ export interface ReconcileReport {
   repaired: Array<{ bookingId: string; workflow: OrphanedBooking['workflow']; status: BookingStatus; action: RepairAction }>;
 }
 
-export function reconcilerWorkflowId(taskQueue: string): string {
-  return `reconciler-${taskQueue}`;
-}
-
 /**
  * Gives every live booking whose workflow is closed or missing the life it would have had: past
  * its deadline, the ending it would have reached (expired, completed, no-show); otherwise a fresh

@@ -8,10 +8,6 @@ const { findBookingsPastRetention, anonymizeBooking } = proxyActivities<BookingA
 
 export interface RetentionReport { anonymized: string[] }
 
-export function retentionWorkflowId(taskQueue: string): string {
-  return `personal-data-retention-${taskQueue}`;
-}
-
 /**
  * Anonymizes the ended bookings whose organization keeps personal data for a limited time
  * (`retention_days`) once that time has passed, oldest first, at most `limit` per run (the next

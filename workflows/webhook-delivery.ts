@@ -1,18 +1,6 @@
 import { ActivityFailure, ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
-import type { Duration } from '@temporalio/common';
-import type { BookingActivities } from '../activities';
-import type { DeliverWebhookOutcome } from '../activities/webhooks';
-
-export interface DeliverBookingEventInput {
-  /** The webhook_events row, written in the transition's transaction (`${bookingId}:${step}`). */
-  eventId: string;
-  organizationId: string;
-  /**
-   * First retry delay; each next one doubles, up to an hour, for 24 hours. Tests shorten it; the
-   * schedule is still Temporal's retry policy.
-   */
-  retryInitialInterval?: Duration;
-}
+import type { BookingActivities, DeliverWebhookOutcome } from '../activities';
+import type { DeliverBookingEventInput } from './messages';
 
 export interface SubscriptionDelivery {
   subscriptionId: string;
@@ -24,11 +12,6 @@ export interface SubscriptionDelivery {
 export interface BookingEventDelivery {
   eventId: string;
   deliveries: SubscriptionDelivery[];
-}
-
-/** One delivery workflow per event, so starting it twice for the same event is refused by Temporal. */
-export function webhookDeliveryWorkflowId(eventId: string): string {
-  return `webhook-${eventId}`;
 }
 
 const { listEventSubscriptions } = proxyActivities<BookingActivities>({

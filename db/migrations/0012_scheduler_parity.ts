@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * What the systems this one replaces still did (issue 15): a revision number per booking that
+ * What the systems this one replaces still did: a revision number per booking that
  * calendar files use as SEQUENCE, and the customer's extra contact data.
  */
 // Frozen in time: this migration imports nothing from the app and takes Kysely<any>.

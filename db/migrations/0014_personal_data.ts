@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * Personal data that can be erased (issue 15, item 5): one encryption key per booking for the
+ * Personal data that can be erased: one encryption key per booking for the
  * personal fields in Temporal payloads (anonymizing deletes it: crypto-shredding), the moment a
  * booking was anonymized, and how long an organization keeps ended bookings' personal data.
  */

@@ -6,11 +6,11 @@ import type { Kysely } from 'kysely';
 import { createApp } from '../../api/app';
 import { createDb, ensureDatabase } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrate';
-import { bookingClient } from '../../client';
+import { bookingClient } from '../../temporal/client';
 import { addApiKey, createOrganization, generateApiKey } from '../../db/organizations';
 import type { Database } from '../../db/schema';
-import { createBookingWorker } from '../../worker';
-import { runWithHeartbeat } from '../../worker-heartbeat';
+import { createBookingWorker } from '../../worker/main';
+import { runWithHeartbeat } from '../../worker/heartbeat';
 import { launchInfraStack } from '../stack/infra-launcher';
 import { startWorkerProcess, stopWorkerProcess } from './worker-process';
 import pino from 'pino';
@@ -51,13 +51,13 @@ export async function startBenchStack(name: string, { workerProcess = false } = 
   const temporal = bookingClient(connection, 'default', db);
   // Logging as in production (JSON lines at info), written to /dev/null: its cost counts, its output does not.
   const logger = pino({ level: 'info' }, pino.destination('/dev/null'));
-  const child = workerProcess ? await startWorkerProcess('worker.ts', {
+  const child = workerProcess ? await startWorkerProcess('worker/main.ts', {
     DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: infra.temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue,
   }) : null;
   const workerConnection = child ? null : await NativeConnection.connect({ address: infra.temporalAddress });
   const worker = workerConnection
     ? await createBookingWorker({ db, connection: workerConnection, namespace: 'default', taskQueue, temporal, logger }) : null;
-  // With its heartbeat, as worker.ts runs it, so /readyz sees this worker.
+  // With its heartbeat, as worker/main.ts runs it, so /readyz sees this worker.
   const running = worker ? runWithHeartbeat(worker, db, taskQueue) : undefined;
   const server = createApp({ db, temporal, taskQueue, manageTokenSecret: 'bench', logger }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));

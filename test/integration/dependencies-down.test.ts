@@ -6,7 +6,7 @@ import { createApp } from '../../api/app';
 import { createDb } from '../../db/connection';
 import type { Database } from '../../db/schema';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
-import { bookingClient } from '../../client';
+import { bookingClient } from '../../temporal/client';
 import { createBookable, createResource, futureSlot } from '../stack/fixtures';
 import { call, waitFor } from '../stack/http';
 import { startTestStack, type TestStack } from '../stack/test-stack';

@@ -8,7 +8,7 @@ import { call, waitFor, type ApiResponse } from '../stack/http';
 import { startTestStack, type TestStack } from '../stack/test-stack';
 
 /**
- * A hostile or careless client (issue 13): far dates, internal URLs, NUL and oversized text.
+ * A hostile or careless client: far dates, internal URLs, NUL and oversized text.
  * Every answer is a 4xx within a second, and a normal reservation right after still answers in
  * its usual time. Every answer's status is collected: none may be a 5xx.
  */

@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { createActivities } from '../../activities';
-import { reconcilerScheduleId, ensureReconcilerSchedule } from '../../reconciler-schedule';
+import { reconcilerScheduleId, ensureReconcilerSchedule } from '../../worker/schedules';
 import { bookingStateQuery, bookingWorkflowId, cancelUpdate, checkInUpdate, confirmUpdate, rescheduleUpdate, submitDetailsUpdate } from '../../workflows/messages';
 import { bookingWorkflow } from '../../workflows/booking';
 import { reconcileBookingsWorkflow, type ReconcileReport } from '../../workflows/reconciler';

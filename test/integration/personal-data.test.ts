@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { sql } from 'kysely';
 import { createBookable, createResource, createService, futureSlot, reserve } from '../stack/fixtures';
-import { ensureRetentionSchedule, retentionScheduleId } from '../../retention-schedule';
+import { ensureRetentionSchedule, retentionScheduleId } from '../../worker/schedules';
 import { call, waitFor } from '../stack/http';
 import { startTestStack, type TestStack } from '../stack/test-stack';
 import { startWebhookReceiver } from '../stack/webhook-receiver';

@@ -52,7 +52,7 @@ beforeAll(async () => {
   apiKey = key.key;
 
   started = Date.now();
-  workers.push(...await Promise.all([0, 1].map(() => startCompiled(copy, 'dist/worker.js', env, 'WORKER_HEALTH_PORT'))));
+  workers.push(...await Promise.all([0, 1].map(() => startCompiled(copy, 'dist/worker/main.js', env, 'WORKER_HEALTH_PORT'))));
   apis.push(...await Promise.all([0, 1].map(() => startCompiled(copy, 'dist/api/server.js', env, 'PORT'))));
   await Promise.all(workers.map((worker) => untilAnswers(worker, '/healthz')));
   await Promise.all(apis.map((api) => untilAnswers(api, '/readyz')));

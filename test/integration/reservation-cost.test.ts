@@ -171,7 +171,7 @@ test('hold → details → confirm → completed: the reservation is answered wi
 
   const typeOf = (event: temporal.api.history.v1.IHistoryEvent) => temporal.api.enums.v1.EventType[event.eventType!];
   // The booking's life ends with its `completed` marker and search attributes; in the same task the
-  // workflow starts the check-in window's timer (issue 15) and stays open for late check-ins,
+  // workflow starts the check-in window's timer and stays open for late check-ins,
   // which is counted apart: the window adds that timer, its firing, one task and the completion.
   // (The row says completed as soon as the completing task's activity committed; the history has
   // that task once the window's timer, the only one started after the end's fired, is in it.)

@@ -96,7 +96,7 @@ beforeAll(async () => {
     // Export within a fraction of a second rather than the default 5 s.
     OTEL_BSP_SCHEDULE_DELAY: '100',
   };
-  processes.push(startEntry('worker.ts', env), startEntry('api/server.ts', env));
+  processes.push(startEntry('worker/main.ts', env), startEntry('api/server.ts', env));
   stack = { baseUrl: `http://127.0.0.1:${port}`, apiKey };
   // Ready once the API reaches PostgreSQL and Temporal and the worker (which bundles its workflows at start) polls.
   await waitFor(

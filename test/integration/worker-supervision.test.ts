@@ -6,7 +6,7 @@ import { call, waitFor } from '../stack/http';
 import { startTestStack, type TestStack } from '../stack/test-stack';
 
 /**
- * The worker as `npm start` runs it: a real `worker.ts` process under the launcher's supervisor.
+ * The worker as `npm start` runs it: a real `worker/main.ts` process under the launcher's supervisor.
  * Killed with SIGKILL, /readyz says so within 10 s and names the worker; the supervisor brings a
  * new one up and the hold placed before the kill still expires.
  */
@@ -17,7 +17,7 @@ const launcherLog: string[] = [];
 beforeAll(async () => {
   stack = await startTestStack('supervision', { worker: false });
   const root = path.resolve(__dirname, '../..');
-  worker = supervise('worker.ts', () => spawn(process.execPath, ['--import', 'tsx', path.join(root, 'worker.ts')], {
+  worker = supervise('worker/main.ts', () => spawn(process.execPath, ['--import', 'tsx', path.join(root, 'worker', 'main.ts')], {
     env: { ...process.env, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: stack.taskQueue },
     stdio: ['ignore', 'ignore', 'inherit'],
     // The restart waits longer than /readyz takes to notice (6 s without a heartbeat), so the test
@@ -56,7 +56,7 @@ test('a stalled or killed worker: /readyz 503 naming it within 10 s; killed, the
   expect(notReady.body.checks.worker).toMatch(/no worker of task queue .* (has reported|is running)/);
 
   await waitFor(readiness, (r) => r.status === 200, 150_000);
-  expect(launcherLog).toEqual([expect.stringMatching(/^worker\.ts exited \(SIGKILL\); restarting it in 8 s \(restart 1\)$/)]);
+  expect(launcherLog).toEqual([expect.stringMatching(/^worker\/main\.ts exited \(SIGKILL\); restarting it in 8 s \(restart 1\)$/)]);
   const expired = await waitFor(
     () => call(stack.baseUrl, 'GET', `/v1/bookings/${held.body.id}`, { token: stack.apiKey }),
     (r) => r.body.status === 'expired', 30_000,

@@ -50,7 +50,7 @@ export interface CompiledProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** A long-running entry point (`dist/api/server.js`, `dist/worker.js`); `port` is its PORT or WORKER_HEALTH_PORT. */
+/** A long-running entry point (`dist/api/server.js`, `dist/worker/main.js`); `port` is its PORT or WORKER_HEALTH_PORT. */
 export async function startCompiled(copy: string, entry: string, env: NodeJS.ProcessEnv, portVariable: 'PORT' | 'WORKER_HEALTH_PORT'): Promise<CompiledProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(copy, entry)], { cwd: copy, env: { ...env, [portVariable]: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -4,7 +4,7 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { launchInfraStack } from '../../scripts/stack/infra-launcher';
 import { PAYLOAD_CONVERTER_PATH } from '../../personal-data/data-converter';
 import { workflowInterceptorModules } from '../../telemetry/workflow-interceptor-modules';
-import { PRELOADED_WORKFLOW_MODULES, WORKFLOWS_PATH } from '../../bundled-workflows';
+import { PRELOADED_WORKFLOW_MODULES, WORKFLOWS_PATH } from '../../worker/bundled-workflows';
 
 /**
  * One PostgreSQL and one Temporal dev server for the whole run, started by the same launcher as

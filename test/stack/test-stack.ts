@@ -5,14 +5,14 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { createApp } from '../../api/app';
-import { bookingClient } from '../../client';
+import { bookingClient } from '../../temporal/client';
 import type { Logger } from '../../telemetry/logger';
 import { createDb, ensureDatabase } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrate';
 import { addApiKey, createOrganization, generateApiKey } from '../../db/organizations';
 import type { Database } from '../../db/schema';
-import { createBookingWorker } from '../../worker';
-import { runWithHeartbeat } from '../../worker-heartbeat';
+import { createBookingWorker } from '../../worker/main';
+import { runWithHeartbeat } from '../../worker/heartbeat';
 import type { Mailer } from '../../activities/mailer';
 import type { OutboundPolicy } from '../../outbound/address-policy';
 

@@ -9,7 +9,7 @@ import {
   checkStart,
   listSlots,
 } from '../../scheduling';
-import { referenceSlots } from './reference-availability';
+import { referenceSlots } from '../../scripts/bench/reference-availability';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

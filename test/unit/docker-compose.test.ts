@@ -51,7 +51,7 @@ test('the API, the worker and the set-up share one image and one production conf
     expect(services[name].image).toBe(services.api.image);
   }
   expect(services.api.command).toEqual(['node', 'dist/api/server.js']);
-  expect(services.worker.command).toEqual(['node', 'dist/worker.js']);
+  expect(services.worker.command).toEqual(['node', 'dist/worker/main.js']);
   expect(services.setup.command).toEqual(['node', 'dist/scripts/migrate.js']);
   expect(services.setup.environment).toMatchObject({ BOOTSTRAP_ORG_NAME: expect.any(String), BOOTSTRAP_API_KEY: expect.any(String) });
   expect(services.api.depends_on!.setup.condition).toBe('service_completed_successfully');

@@ -14,7 +14,7 @@ const WEEKDAYS: Weekday[] = ['monday', 'tuesday', 'wednesday', 'thursday', 'frid
 const ALL_DAY: LocalInterval[] = [{ start: '00:00', end: '24:00' }];
 const ANCHOR_LOOKBACK = 31 * DAY;
 
-/** The anchoring before issue 13, kept verbatim as the reference: a week back at a time. */
+/** The naive anchoring, a week back at a time, kept as the reference the engine's cost is compared with. */
 function previousOpenBlocks(r: ResourceSchedule, from: number, to: number, now: number) {
   const { openIntervalsForDays, utcDayNumber } = workingHours;
   const isOpenAt = (intervals: number[], instant: number) => {

@@ -6,7 +6,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 /** Which OpenTelemetry SDK modules a process has loaded after requiring the API's and the worker's code. */
 function sdkModulesLoaded(env: NodeJS.ProcessEnv): string[] {
   const script = `
-    require('./telemetry/tracing-api'); require('./api/app'); require('./client'); require('./worker');
+    require('./telemetry/tracing-api'); require('./api/app'); require('./temporal/client'); require('./worker/main');
     const loaded = Object.keys(require.cache).filter((file) => /@opentelemetry[\\\\/](sdk-|instrumentation)/.test(file));
     console.log(JSON.stringify([...new Set(loaded.map((file) => file.split(/node_modules[\\\\/]/).pop().split(/[\\\\/]/).slice(0, 2).join('/')))]));
   `;

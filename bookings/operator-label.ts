@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Kysely } from 'kysely';
-import type { Database } from './schema';
+import { findLabelParts, type LabelParts } from '../db/label-parts';
+import type { Database } from '../db/schema';
 
 export interface OperatorLabel {
   /** One line for the Temporal UI's list: what is booked, with whom, when (no personal data). */
@@ -22,33 +23,12 @@ export interface LabelledBooking {
   note?: string;
 }
 
-export interface LabelledResource { id: string; name: string; timezone: string }
-
-/** What a label names, as read from the database (or as the hold's transaction already had it). */
-export interface LabelParts {
-  /** null: the service is gone. */
-  serviceName: string | null;
-  /** The service's resources (or at least the booking's); sorted here by name. */
-  resources: LabelledResource[];
-  /** The session's zone, for a session booking. */
-  sessionZone: string | null;
-}
-
 /**
  * How a booking's workflow introduces itself to an operator in the Temporal UI, e.g.
  * `Consultation · Dr Lee · Mon 7 Dec 10:00 Europe/Paris`.
  */
 export async function operatorLabel(db: Kysely<Database>, organizationId: string, booking: LabelledBooking): Promise<OperatorLabel> {
-  const service = await db.selectFrom('services').select(['name']).where('organization_id', '=', organizationId)
-    .where('id', '=', booking.serviceId).executeTakeFirst();
-  const resources = await db.selectFrom('resources').innerJoin('service_resources', 'service_resources.resource_id', 'resources.id')
-    .select(['resources.id', 'resources.name', 'resources.timezone'])
-    .where('service_resources.service_id', '=', booking.serviceId)
-    .orderBy('resources.name').execute();
-  const session = booking.sessionId
-    ? await db.selectFrom('sessions').select(['timezone']).where('id', '=', booking.sessionId).executeTakeFirst()
-    : undefined;
-  return labelOf({ serviceName: service?.name ?? null, resources, sessionZone: session?.timezone ?? null }, booking);
+  return labelOf(await findLabelParts(db, organizationId, booking.serviceId, booking.sessionId), booking);
 }
 
 /** The label from parts already at hand: the API's reservation has them from its hold's transaction. */

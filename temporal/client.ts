@@ -1,9 +1,9 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Kysely } from 'kysely';
-import type { Database } from './db/schema';
-import { bookingDataConverter } from './personal-data/data-converter';
-import { requestIdClientInterceptor } from './telemetry/request-id-client-interceptor';
-import { currentTracing } from './telemetry/tracing';
+import type { Database } from '../db/schema';
+import { bookingDataConverter } from '../personal-data/data-converter';
+import { requestIdClientInterceptor } from '../telemetry/request-id-client-interceptor';
+import { currentTracing } from '../telemetry/tracing';
 
 export interface TemporalClientOptions {
   address: string;

@@ -8,7 +8,7 @@ import { findService } from '../db/services';
 import { findWebhookEvent } from '../db/webhooks';
 import { EVENT_MAILS } from '../bookings/booking-event';
 import { bookingInvitation } from './booking-invitation';
-import { composeBookingMail, type BookingMailInput, type BookingMailKind } from './booking-mail';
+import { composeBookingMail, type BookingMailInput, type BookingMailKind } from './compose-booking-mail';
 import type { Mailer } from './mailer';
 
 /** Where the manage links in e-mails point: the public pages' base URL and the tokens' secret. */

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { PAYLOAD_CONVERTER_PATH } from './personal-data/data-converter';
+import { PAYLOAD_CONVERTER_PATH } from '../personal-data/data-converter';
 
 /** The workflows' entry point, for the bundler and for a worker that bundles them at start. */
-export const WORKFLOWS_PATH = path.join(__dirname, 'workflows');
+export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows');
 
 /**
  * Evaluated once per workflow thread and shared, frozen, by every workflow run. Without it the SDK

@@ -1,6 +1,6 @@
 import ical, { type VEvent } from 'node-ical';
 import { bookingInvitation } from '../../activities/booking-invitation';
-import { composeBookingMail, type BookingMailInput } from '../../activities/booking-mail';
+import { composeBookingMail, type BookingMailInput } from '../../activities/compose-booking-mail';
 import type { Booking } from '../../db/schema';
 
 const booking = {

@@ -2,7 +2,7 @@ import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { BOOKING_CALLBACK_TARGET } from '../bookings/booking-event';
 import type { DeliverWebhookOutcome, DeliverWebhookRequest } from '../activities/webhooks';
 import type { TransitionOutcome, TransitionRequest } from '../domain/booking-types';
-import { bookingTransitions, deliveries, reconcilerRepairs } from './metrics';
+import { bookingTransitions, deliveries, reconcilerRepairs } from '../telemetry/metrics';
 
 /**
  * Counts what activities did, from their inputs and results, so the activities themselves stay

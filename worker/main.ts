@@ -1,36 +1,35 @@
 // First: tracing (when configured) must hook pg and http before anything loads them.
-import './telemetry/tracing-worker';
+import '../telemetry/tracing-worker';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import pino from 'pino';
 import type { Kysely } from 'kysely';
-import { createActivities } from './activities';
-import { createSmtpMailer, type Mailer } from './activities/mailer';
-import { loadConfig } from './config';
-import { createDb } from './db/connection';
-import type { Database } from './db/schema';
-import type { MailLinks } from './activities/booking-mails';
-import { bookingDataConverter } from './personal-data/data-converter';
-import { bookingClient } from './client';
-import { ensureReconcilerSchedule } from './reconciler-schedule';
-import { ensureRetentionSchedule } from './retention-schedule';
-import type { OutboundPolicy } from './outbound/address-policy';
-import { runWithHeartbeat } from './worker-heartbeat';
-import { serveWorkerHealth } from './worker-health';
+import { createActivities } from '../activities';
+import { createSmtpMailer, type Mailer } from '../activities/mailer';
+import { loadConfig } from '../config';
+import { createDb } from '../db/connection';
+import type { Database } from '../db/schema';
+import type { MailLinks } from '../activities/send-booking-mails';
+import { bookingDataConverter } from '../personal-data/data-converter';
+import { bookingClient } from '../temporal/client';
+import { ensureReconcilerSchedule, ensureRetentionSchedule } from './schedules';
+import type { OutboundPolicy } from '../outbound/address-policy';
+import { runWithHeartbeat } from './heartbeat';
+import { serveWorkerHealth } from './health';
 
 /** Where `npm run build` puts the prebuilt workflow bundle: beside the compiled worker. */
 export const PREBUILT_WORKFLOW_BUNDLE = path.join(__dirname, 'workflow-bundle.js');
 /** The same workflows with the OpenTelemetry interceptors, loaded when tracing is on. */
 export const PREBUILT_TRACED_WORKFLOW_BUNDLE = path.join(__dirname, 'workflow-bundle-traced.js');
-import { activityLogInterceptor } from './telemetry/activity-log-interceptor';
-import { activityMetricsInterceptor } from './telemetry/activity-metrics-interceptor';
-import { serveWorkerMetrics } from './telemetry/worker-metrics-server';
-import { createLogger, type Logger } from './telemetry/logger';
-import { temporalLogBridge } from './telemetry/temporal-log-bridge';
-import { tracedWorkflowInterceptorModules, workflowInterceptorModules } from './telemetry/workflow-interceptor-modules';
-import { currentTracing, type Tracing } from './telemetry/tracing';
+import { activityLogInterceptor } from '../telemetry/activity-log-interceptor';
+import { activityMetricsInterceptor } from './activity-metrics-interceptor';
+import { serveWorkerMetrics } from '../telemetry/worker-metrics-server';
+import { createLogger, type Logger } from '../telemetry/logger';
+import { temporalLogBridge } from '../telemetry/temporal-log-bridge';
+import { tracedWorkflowInterceptorModules, workflowInterceptorModules } from '../telemetry/workflow-interceptor-modules';
+import { currentTracing, type Tracing } from '../telemetry/tracing';
 import { PRELOADED_WORKFLOW_MODULES, WORKFLOWS_PATH } from './bundled-workflows';
 
 export interface BookingWorkerOptions {

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
-import { HEARTBEAT_INTERVAL_MS, forgetOldHeartbeats, recordHeartbeat, removeHeartbeat } from './db/worker-heartbeats';
-import type { Database } from './db/schema';
+import { HEARTBEAT_INTERVAL_MS, forgetOldHeartbeats, recordHeartbeat, removeHeartbeat } from '../db/worker-heartbeats';
+import type { Database } from '../db/schema';
 
 /**
  * Runs the worker and, from its own event loop, writes a heartbeat every two seconds while it

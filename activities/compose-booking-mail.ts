@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Booking, Resource, Service } from '../db/schema';
 import type { Branding } from '../db/customer-pages';
 import type { BookingMailKind } from '../domain/booking-types';
-import { describeAnswers, type InvitationMethod } from './booking-invitation';
+import { describeAnswers, type InvitationMethod } from '../bookings/booking-invitation';
 
 export type { BookingMailKind };
 

@@ -1,6 +1,6 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { activityInfo } from '@temporalio/activity';
-import { webhookDeliveryWorkflowId, type DeliverBookingEventInput } from '../workflows/messages';
+import { startEventDelivery } from '../bookings/event-delivery';
 
 /** What an activity that wrote booking events answers: the events, and the seats it promoted with theirs. */
 interface WithEvents {
@@ -19,21 +19,6 @@ export type HandedOver<T> = T & { handedOver?: true };
 function eventIdsOf(outcome: WithEvents): string[] {
   return [outcome.eventId, ...(outcome.promoted ?? []).map((promoted) => promoted.eventId)]
     .filter((eventId): eventId is string => Boolean(eventId));
-}
-
-/**
- * Starts an event's delivery workflow (webhooks, callbacks, e-mails), once: a delivery already
- * started, or finished, for this event is not started again.
- */
-export async function startEventDelivery(temporal: Client, taskQueue: string, eventId: string, organizationId: string): Promise<void> {
-  const input: DeliverBookingEventInput = { eventId, organizationId };
-  try {
-    await temporal.workflow.start('deliverBookingEvent', {
-      workflowId: webhookDeliveryWorkflowId(eventId), taskQueue, args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
 }
 
 /**

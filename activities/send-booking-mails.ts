@@ -7,7 +7,7 @@ import type { Booking, BookingEventType, Database } from '../db/schema';
 import { findService } from '../db/services';
 import { findWebhookEvent } from '../db/webhooks';
 import { EVENT_MAILS } from '../bookings/booking-event';
-import { bookingInvitation } from './booking-invitation';
+import { bookingInvitation } from '../bookings/booking-invitation';
 import { composeBookingMail, type BookingMailInput, type BookingMailKind } from './compose-booking-mail';
 import type { Mailer } from './mailer';
 

@@ -1,4 +1,4 @@
-import { startEventDelivery } from '../activities/event-handover';
+import { startEventDelivery } from './event-delivery';
 import type { Booking } from '../db/schema';
 import { anonymizeBookingData, eraseFromTemporal } from './personal-data-erasure';
 import { NotFound } from './errors';

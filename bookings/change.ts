@@ -4,7 +4,7 @@ import { ActivityFailure, ApplicationFailure, WorkflowNotFoundError, type Update
 import { LIVE_STATUSES } from '../db/bookings';
 import { INVALID_DATA } from '../db/data-errors';
 import type { Booking } from '../db/schema';
-import { bookingWorkflowId, INVALID_DETAILS, INVALID_TRANSITION, TIME_REFUSED } from '../workflows/messages';
+import { bookingWorkflowId, cancelUpdate, INVALID_DETAILS, INVALID_TRANSITION, TIME_REFUSED, type Cancellation } from '../workflows/messages';
 import { oneBookingReconciliation, RECONCILER_WORKFLOW } from './booking-repair';
 import { Conflict, InvalidInput, Unavailable } from './errors';
 import { TEMPORAL_BUDGET_MS, withTemporalDeadline } from './temporal-deadline';
@@ -130,3 +130,10 @@ async function refusalOf(
   });
 }
 
+
+/** A cancellation by whoever holds the booking: the customer on the manage page, or the host. */
+export function cancelBooking(
+  deps: BookingCommandDeps, organizationId: string, bookingId: string, cancellation: Cancellation,
+): Promise<Booking> {
+  return changeBooking(deps, organizationId, bookingId, cancelUpdate, cancellation);
+}

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { Router, type Request, type Response } from 'express';
 import { IANAZone } from 'luxon';
-import { bookingInvitation } from '../activities/booking-invitation';
-import { changeBooking } from '../bookings/change';
+import { bookingInvitation } from '../bookings/booking-invitation';
+import { cancelBooking } from '../bookings/change';
 import { submitBookingDetails } from '../bookings/details';
 import { BookingRefusal, Conflict, IdempotencyKeyReused, InvalidInput, NotFound } from '../bookings/errors';
 import type { ReservationInput, TimeChange } from '../bookings/hold-request';
@@ -17,7 +17,6 @@ import { findBookingById } from '../db/bookings';
 import { countRevisions, findBookingResources, findBranding, findPublicService } from '../db/customer-pages';
 import type { Booking } from '../db/schema';
 import { findService } from '../db/services';
-import { cancelUpdate } from '../workflows/messages';
 import { renderBookingPage, type PageContext } from './booking-page';
 import { page, PAGE_STYLE } from './layout';
 import { html } from './html';
@@ -234,8 +233,8 @@ export function customerPagesRouter(deps: CustomerPagesDeps): Router {
     }, values);
   });
 
-  router.post('/manage/:token/cancel', form, (req, res) => act(req, res, (booking) => changeBooking(
-    deps, booking.organization_id, booking.id, cancelUpdate, { actor: 'customer', reason: field(req.body.reason)?.trim() || null },
+  router.post('/manage/:token/cancel', form, (req, res) => act(req, res, (booking) => cancelBooking(
+    deps, booking.organization_id, booking.id, { actor: 'customer', reason: field(req.body.reason)?.trim() || null },
   )));
 
   router.post('/manage/:token/reschedule', form, (req, res) => act(req, res, (booking) => rescheduleBooking(

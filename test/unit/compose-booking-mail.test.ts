@@ -1,5 +1,5 @@
 import ical, { type VEvent } from 'node-ical';
-import { bookingInvitation } from '../../activities/booking-invitation';
+import { bookingInvitation } from '../../bookings/booking-invitation';
 import { composeBookingMail, type BookingMailInput } from '../../activities/compose-booking-mail';
 import type { Booking } from '../../db/schema';
 

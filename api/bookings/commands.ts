@@ -10,7 +10,8 @@ import { placeSessionHolds } from '../../reservations/place-session-holds';
 import { INVALID_DATA } from '../../db/data-errors';
 import type { HoldOutcome, HoldRequest } from '../../activities/types';
 import { labelOf, operatorLabel, type LabelledBooking } from '../../db/booking-summary';
-import { findBooking, findBookingById, LIVE_STATUSES } from '../../db/bookings';
+import { findBooking, findBookingById } from '../../db/bookings';
+import { isIn, LIVE_STATUSES } from '../../domain/booking-status';
 import type { Booking, Database, Session } from '../../db/schema';
 import { findSession, findSessions } from '../../db/sessions';
 import { findService, type ServiceWithResources } from '../../db/services';
@@ -206,7 +207,7 @@ export async function reserveBooking(
   }
 
   // A replayed key of a booking that has ended: its workflow has nothing left to do.
-  if (!LIVE_STATUSES.includes(earlier.status)) return requireBooking(deps.db, organizationId, bookingId);
+  if (!isIn(LIVE_STATUSES, earlier.status)) return requireBooking(deps.db, organizationId, bookingId);
 
   // Only a placed hold is worth the operator's label. A new appointment's hold read the service and
   // the resources it took in its transaction; a retry's or a session's label reads them again.
@@ -322,7 +323,7 @@ export async function changeBooking<Arg>(
   } catch (error) {
     if (!isWorkflowGone(error)) throw await refusalOf(deps, organizationId, bookingId, update.name, error);
     const current = await requireBooking(deps.db, organizationId, bookingId);
-    if (!LIVE_STATUSES.includes(current.status)) throw await refusalOf(deps, organizationId, bookingId, update.name, error);
+    if (!isIn(LIVE_STATUSES, current.status)) throw await refusalOf(deps, organizationId, bookingId, update.name, error);
     await repairBooking(deps, bookingId);
     try {
       await sendUpdate(deps, bookingId, update, arg);
@@ -429,7 +430,7 @@ async function refusalOf(
   if (cause instanceof ApplicationFailure && cause.type === INVALID_TRANSITION) {
     return new Conflict('invalid_transition', `${cause.message}`, { current_status: current.status });
   }
-  if (LIVE_STATUSES.includes(current.status)) return error;
+  if (isIn(LIVE_STATUSES, current.status)) return error;
   return new Conflict('invalid_transition', `cannot ${action} a booking that is ${current.status}`, {
     current_status: current.status,
   });

@@ -1,12 +1,11 @@
 import type { z } from 'zod';
-import { ACTIVE_STATUSES, findBooking } from '../../db/bookings';
+import { findBooking } from '../../db/bookings';
+import { isIn, LIVE_STATUSES } from '../../domain/booking-status';
 import type { Booking } from '../../db/schema';
 import { cancelUpdate } from '../../workflows/messages';
 import { Conflict, NotFound } from '../errors';
 import { changeBooking, reserveBooking, type BookingCommandDeps } from './commands';
 import type { createBookingBody } from './schemas';
-
-const REPLACEABLE = ['waitlisted', ...ACTIVE_STATUSES];
 
 /**
  * Cancel-and-rebook (Chrono's `cancel_booking_id`): places the new hold first and cancels the old
@@ -22,7 +21,7 @@ export async function rebookBooking(
   const oldId = body.cancel_booking_id;
   const old = await findBooking(deps.db, organizationId, oldId);
   if (!old) throw new NotFound(`booking ${oldId} not found`, 'cancel_booking_id');
-  if (!REPLACEABLE.includes(old.status) && !(idempotencyKey && old.status === 'cancelled')) {
+  if (!isIn(LIVE_STATUSES, old.status) && !(idempotencyKey && old.status === 'cancelled')) {
     throw new Conflict('invalid_transition', `booking ${oldId} is ${old.status}: there is nothing to rebook`, {
       current_status: old.status, errors: [{ path: 'cancel_booking_id', message: `booking is ${old.status}` }],
     });

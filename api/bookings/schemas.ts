@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BOOKING_STATUSES } from '../../domain/booking-status';
 import type { Booking, BookingCallbackDelivery } from '../../db/schema';
 import { bookingRepresentation } from '../../db/booking-representation';
 import { customerDetails } from '../../workflows/payloads';
@@ -113,7 +114,7 @@ export const checkInBody = z.strictObject({
   reason: text(2000, { lines: true }).optional(),
 }).meta({ id: 'CheckIn' });
 
-export const bookingStatus = z.enum(['waitlisted', 'held', 'pending_approval', 'confirmed', 'completed', 'no_show', 'cancelled', 'expired', 'declined']);
+export const bookingStatus = z.enum(BOOKING_STATUSES);
 
 export const timezoneQuery = z.object({
   timezone: timezone.optional().meta({ description: 'Zone for the returned times; default the booking\'s resource zone' }),

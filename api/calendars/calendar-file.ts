@@ -1,8 +1,8 @@
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import ical, { ICalEventStatus } from 'ical-generator';
 import { DateTime } from 'luxon';
-import type { CalendarBooking } from '../../db/calendar-feeds';
 import { FREES_CAPACITY_STATUSES, isIn, PROMISED_STATUSES } from '../../domain/booking-status';
+import type { CalendarBooking } from '../../db/calendar-feeds';
 
 export const CALENDAR_CONTENT_TYPE = 'text/calendar; charset=utf-8';
 

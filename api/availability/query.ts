@@ -5,6 +5,7 @@ import { findResources } from '../../db/resources';
 import { groupMemberIds, toGroupedResources, toResourceSchedule, toServiceRules } from '../../db/schedule-model';
 import type { Database } from '../../db/schema';
 import { findService } from '../../db/services';
+import { durationRefusal, offeredDuration } from '../../scheduling/durations';
 import { listSlots, listSlotsOfGroups, localDateRange, type GroupSeatsTaken, type ListSlotsInput, type Slot } from '../../scheduling';
 import { InvalidInput, NotFound } from '../errors';
 import type { AvailabilityQuery } from './schemas';
@@ -108,10 +109,10 @@ export async function availabilityInput(
   }
   const grouped = toGroupedResources(service, { across: query.mode, resourceIds: query.resources });
   const resourceIds = grouped ? groupMemberIds(grouped) : query.resources ?? service.resource_ids;
-  const durationMinutes = query.duration ?? service.durations_minutes[0];
-  if (!service.durations_minutes.includes(durationMinutes)) {
+  const durationMinutes = offeredDuration(service.durations_minutes, query.duration);
+  if (durationMinutes === null) {
     throw new InvalidInput([{
-      path: 'duration', message: `the service offers durations of ${service.durations_minutes.join(', ')} minutes, not ${durationMinutes}`,
+      path: 'duration', message: durationRefusal(service.durations_minutes, query.duration),
     }]);
   }
 

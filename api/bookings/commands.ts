@@ -12,6 +12,7 @@ import type { HoldOutcome, HoldRequest } from '../../activities/types';
 import { labelOf, operatorLabel, type LabelledBooking } from '../../db/booking-summary';
 import { findBooking, findBookingById } from '../../db/bookings';
 import { isIn, LIVE_STATUSES } from '../../domain/booking-status';
+import { durationRefusal, offeredDuration } from '../../scheduling/durations';
 import type { Booking, Database, Session } from '../../db/schema';
 import { findSession, findSessions } from '../../db/sessions';
 import { findService, type ServiceWithResources } from '../../db/services';
@@ -63,10 +64,10 @@ function requestedDuration(service: ServiceWithResources, body: TimeChange): num
     }
   });
   const durationMinutes = body.end ? (body.end.getTime() - body.start.getTime()) / 60_000 : body.duration_minutes ?? null;
-  if (durationMinutes !== null && !service.durations_minutes.includes(durationMinutes)) {
+  if (durationMinutes !== null && offeredDuration(service.durations_minutes, durationMinutes) === null) {
     throw new InvalidInput([{
       path: body.end ? 'end' : 'duration_minutes',
-      message: `the service offers durations of ${service.durations_minutes.join(', ')} minutes, not ${durationMinutes}`,
+      message: durationRefusal(service.durations_minutes, durationMinutes),
     }]);
   }
   return durationMinutes;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { findBooking } from '../../db/bookings';
-import { isIn, LIVE_STATUSES } from '../../domain/booking-status';
+import { CANCELLABLE_STATUSES, isIn } from '../../domain/booking-status';
 import type { Booking } from '../../db/schema';
 import { cancelUpdate } from '../../workflows/messages';
 import { Conflict, NotFound } from '../errors';
@@ -21,7 +21,7 @@ export async function rebookBooking(
   const oldId = body.cancel_booking_id;
   const old = await findBooking(deps.db, organizationId, oldId);
   if (!old) throw new NotFound(`booking ${oldId} not found`, 'cancel_booking_id');
-  if (!isIn(LIVE_STATUSES, old.status) && !(idempotencyKey && old.status === 'cancelled')) {
+  if (!isIn(CANCELLABLE_STATUSES, old.status) && !(idempotencyKey && old.status === 'cancelled')) {
     throw new Conflict('invalid_transition', `booking ${oldId} is ${old.status}: there is nothing to rebook`, {
       current_status: old.status, errors: [{ path: 'cancel_booking_id', message: `booking is ${old.status}` }],
     });

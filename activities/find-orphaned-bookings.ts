@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { heartbeat, log } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
-import { LIVE_STATUSES } from '../db/bookings';
+import { LIVE_STATUSES } from '../domain/booking-status';
 import { operatorLabel, type OperatorLabel } from '../bookings/operator-label';
 import type { Booking, Database } from '../db/schema';
 import { findSession } from '../db/sessions';

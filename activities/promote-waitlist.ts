@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Booking, Database, Session } from '../db/schema';
-import { ACTIVE_STATUSES, appendBookingEvent } from '../db/bookings';
+import { appendBookingEvent } from '../db/bookings';
+import { isIn, SEATED_STATUSES } from '../domain/booking-status';
 import {
   adjustSessionCounters, bookingClosesAt, findPromotedBy, insertPromotion, lockSession, lockWaitingQueue,
 } from '../db/sessions';
@@ -20,7 +21,7 @@ export async function releaseSessionSeats(trx: Transaction<Database>, booking: B
     await adjustSessionCounters(trx, booking.session_id, { waitlist: -spaces });
     return 0;
   }
-  if (!ACTIVE_STATUSES.includes(booking.status)) return 0;
+  if (!isIn(SEATED_STATUSES, booking.status)) return 0;
   await adjustSessionCounters(trx, booking.session_id, { seats: -spaces });
   return spaces;
 }

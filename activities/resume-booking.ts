@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { appendBookingEvent, findEventByStep, LIVE_STATUSES, lockBooking } from '../db/bookings';
+import { appendBookingEvent, findEventByStep, lockBooking } from '../db/bookings';
+import { isIn, LIVE_STATUSES } from '../domain/booking-status';
 import type { Database } from '../db/schema';
 import { findSession } from '../db/sessions';
 import { findService } from '../db/services';
@@ -25,7 +26,7 @@ export async function resumeBooking(db: Kysely<Database>, request: ResumeRequest
     const service = await findService(trx, booking.organization_id, booking.service_id);
     if (!service) throw new Error(`service ${booking.service_id} of booking ${booking.id} is gone`);
     const session = booking.session_id ? await findSession(trx, booking.organization_id, booking.session_id) ?? null : null;
-    const live = LIVE_STATUSES.includes(booking.status);
+    const live = isIn(LIVE_STATUSES, booking.status);
     if (live && !await findEventByStep(trx, booking.id, request.step)) {
       await appendBookingEvent(trx, {
         organizationId: booking.organization_id, bookingId: booking.id, step: request.step,

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { ACTIVE_STATUSES } from '../db/bookings';
+import { LIVE_STATUSES } from '../domain/booking-status';
 import type { Database } from '../db/schema';
 import { findSessionBookings, lockSession, releaseSessionResources, updateSessionSettings } from '../db/sessions';
 import { findService } from '../db/services';
@@ -21,7 +21,7 @@ export async function cancelSession(db: Kysely<Database>, request: SessionCancel
       await updateSessionSettings(trx, session.id, { status: 'cancelled', cancel_reason: request.reason });
       await releaseSessionResources(trx, session.id);
     }
-    const open = await findSessionBookings(trx, session.id, ['waitlisted', ...ACTIVE_STATUSES]);
+    const open = await findSessionBookings(trx, session.id, LIVE_STATUSES);
     return { bookingIds: open.map((booking) => booking.id) };
   });
 }

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
-import { ACTIVE_STATUSES, appendBookingEvent, findBookingById, findEventByStep, lockBooking } from '../db/bookings';
+import { isIn, SEATED_STATUSES } from '../domain/booking-status';
+import { appendBookingEvent, findBookingById, findEventByStep, lockBooking } from '../db/bookings';
 import type { Booking, BookingStatus, Database, Session } from '../db/schema';
 import { adjustSessionCounters, lockSession, nextWaitlistSeq } from '../db/sessions';
 import { findService, type ServiceWithResources } from '../db/services';
@@ -52,7 +53,7 @@ async function withLockedSessionBooking(
  */
 export function suspendSessionBooking(db: Kysely<Database>, request: SeatMoveRequest, now: Date): Promise<SeatMoveOutcome> {
   return withLockedSessionBooking(db, request, async ({ trx, booking, session, service }) => {
-    if (!ACTIVE_STATUSES.includes(booking.status)) return { ok: false, currentStatus: booking.status };
+    if (!isIn(SEATED_STATUSES, booking.status)) return { ok: false, currentStatus: booking.status };
     if (session.waitlist_size - session.waitlist_taken < booking.spaces) {
       return {
         ok: false, currentStatus: booking.status,

@@ -1,6 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
-import { LONE_SURROGATE, text } from '../workflows/text';
+import { LONE_SURROGATE, text } from '../domain/text';
 
 export { text };
 

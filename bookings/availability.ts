@@ -6,6 +6,7 @@ import { findService } from '../db/services';
 import {
   listSlots, listSlotsOfGroups, localDateRange, type GroupSeatsTaken, type ListSlotsInput, type ResourceMode, type Slot,
 } from '../scheduling';
+import { durationRefusal, offeredDuration } from '../scheduling/durations';
 import { loadEngineRows } from './engine-input';
 import { InvalidInput, NotFound } from './errors';
 
@@ -122,10 +123,10 @@ export async function availabilityInput(
   }
   const grouped = toGroupedResources(service, { across: query.mode, resourceIds: query.resources });
   const resourceIds = grouped ? groupMemberIds(grouped) : query.resources ?? service.resource_ids;
-  const durationMinutes = query.duration ?? service.durations_minutes[0];
-  if (!service.durations_minutes.includes(durationMinutes)) {
+  const durationMinutes = offeredDuration(service.durations_minutes, query.duration);
+  if (durationMinutes === null) {
     throw new InvalidInput([{
-      path: 'duration', message: `the service offers durations of ${service.durations_minutes.join(', ')} minutes, not ${durationMinutes}`,
+      path: 'duration', message: durationRefusal(service.durations_minutes, query.duration),
     }]);
   }
 

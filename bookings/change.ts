@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ServiceError, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
-import { LIVE_STATUSES } from '../db/bookings';
+import { isIn, LIVE_STATUSES } from '../domain/booking-status';
 import { INVALID_DATA } from '../db/data-errors';
 import type { Booking } from '../db/schema';
 import { bookingWorkflowId, cancelUpdate, INVALID_DETAILS, INVALID_TRANSITION, TIME_REFUSED, type Cancellation } from '../workflows/messages';
@@ -24,7 +24,7 @@ export async function changeBooking<Arg>(
   } catch (error) {
     if (!isWorkflowGone(error)) throw await refusalOf(deps, organizationId, bookingId, update.name, error);
     const current = await requireBooking(deps.db, organizationId, bookingId);
-    if (!LIVE_STATUSES.includes(current.status)) throw await refusalOf(deps, organizationId, bookingId, update.name, error);
+    if (!isIn(LIVE_STATUSES, current.status)) throw await refusalOf(deps, organizationId, bookingId, update.name, error);
     await repairBooking(deps, bookingId);
     try {
       await sendUpdate(deps, bookingId, update, arg);
@@ -124,7 +124,7 @@ async function refusalOf(
   if (cause instanceof ApplicationFailure && cause.type === INVALID_TRANSITION) {
     return new Conflict('invalid_transition', `${cause.message}`, { current_status: current.status });
   }
-  if (LIVE_STATUSES.includes(current.status)) return error;
+  if (isIn(LIVE_STATUSES, current.status)) return error;
   return new Conflict('invalid_transition', `cannot ${action} a booking that is ${current.status}`, {
     current_status: current.status,
   });

@@ -4,6 +4,7 @@ import type { Database, Session } from '../db/schema';
 import { findService, type ServiceWithResources } from '../db/services';
 import type { CustomerDetails, HoldRequest } from '../domain/booking-types';
 import { contactOf } from './contact';
+import { durationRefusal, offeredDuration } from '../scheduling/durations';
 import { InvalidInput, NotFound } from './errors';
 import { resourceGroupOf } from './resource-group';
 
@@ -66,10 +67,10 @@ export function requestedDuration(service: ServiceWithResources, body: TimeChang
     }
   });
   const durationMinutes = body.end ? (body.end.getTime() - body.start.getTime()) / 60_000 : body.duration_minutes ?? null;
-  if (durationMinutes !== null && !service.durations_minutes.includes(durationMinutes)) {
+  if (durationMinutes !== null && offeredDuration(service.durations_minutes, durationMinutes) === null) {
     throw new InvalidInput([{
       path: body.end ? 'end' : 'duration_minutes',
-      message: `the service offers durations of ${service.durations_minutes.join(', ')} minutes, not ${durationMinutes}`,
+      message: durationRefusal(service.durations_minutes, durationMinutes),
     }]);
   }
   return durationMinutes;

@@ -2,6 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { bookingWorkflowId } from '../workflows/messages';
 import { appendBookingEvent } from '../db/bookings';
+import { TERMINAL_STATUSES } from '../domain/booking-status';
 import { bookingEventId, recordBookingEvent } from './booking-event';
 import type { Updateable } from 'kysely';
 import type { Booking, BookingTable, Database } from '../db/schema';
@@ -119,8 +120,6 @@ async function eraseKey(db: Db, bookingId: string, now: Date): Promise<void> {
 /** A booking the retention period has caught up with. */
 export interface BookingDue { bookingId: string; organizationId: string }
 
-const ENDED: Booking['status'][] = ['completed', 'no_show', 'cancelled', 'expired', 'declined'];
-
 /**
  * Ended bookings of organizations with a retention period, not yet anonymized, whose time and
  * ending both lie longer ago than that period: what the retention Schedule erases next, oldest first.
@@ -130,7 +129,7 @@ export async function findBookingsPastRetention(db: Db, now: Date, limit: number
     .select(['bookings.id', 'bookings.organization_id'])
     .where('organizations.retention_days', 'is not', null)
     .where('bookings.anonymized_at', 'is', null)
-    .where('bookings.status', 'in', ENDED)
+    .where('bookings.status', 'in', TERMINAL_STATUSES)
     .where(sql<boolean>`greatest(bookings.end_at, bookings.updated_at) < ${now}::timestamptz - make_interval(days => organizations.retention_days)`)
     .orderBy('bookings.end_at').limit(limit).execute();
   return rows.map((row) => ({ bookingId: row.id, organizationId: row.organization_id }));

@@ -1,4 +1,5 @@
-import { ACTIVE_STATUSES, findBooking } from '../db/bookings';
+import { findBooking } from '../db/bookings';
+import { CANCELLABLE_STATUSES, isIn } from '../domain/booking-status';
 import type { Booking } from '../db/schema';
 import { cancelUpdate } from '../workflows/messages';
 import { Conflict, NotFound } from './errors';
@@ -6,8 +7,6 @@ import { changeBooking } from './change';
 import type { ReservationInput } from './hold-request';
 import { reserveBooking } from './reserve';
 import type { BookingCommandDeps } from './use-case-deps';
-
-const REPLACEABLE = ['waitlisted', ...ACTIVE_STATUSES];
 
 /**
  * Cancel-and-rebook (Chrono's `cancel_booking_id`): places the new hold first and cancels the old
@@ -23,7 +22,7 @@ export async function rebookBooking(
   const oldId = body.cancel_booking_id;
   const old = await findBooking(deps.db, organizationId, oldId);
   if (!old) throw new NotFound(`booking ${oldId} not found`, 'cancel_booking_id');
-  if (!REPLACEABLE.includes(old.status) && !(idempotencyKey && old.status === 'cancelled')) {
+  if (!isIn(CANCELLABLE_STATUSES, old.status) && !(idempotencyKey && old.status === 'cancelled')) {
     throw new Conflict('invalid_transition', `booking ${oldId} is ${old.status}: there is nothing to rebook`, {
       current_status: old.status, errors: [{ path: 'cancel_booking_id', message: `booking is ${old.status}` }],
     });

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { labelOf, operatorLabel, type LabelledBooking } from './operator-label';
-import { findBookingById, LIVE_STATUSES } from '../db/bookings';
+import { findBookingById } from '../db/bookings';
+import { isIn, LIVE_STATUSES } from '../domain/booking-status';
 import type { Booking, Database } from '../db/schema';
 import { findSession } from '../db/sessions';
 import type { ServiceWithResources } from '../db/services';
@@ -88,7 +89,7 @@ export async function reserveBooking(
   }
 
   // A replayed key of a booking that has ended: its workflow has nothing left to do.
-  if (!LIVE_STATUSES.includes(earlier.status)) return requireBooking(deps.db, organizationId, bookingId);
+  if (!isIn(LIVE_STATUSES, earlier.status)) return requireBooking(deps.db, organizationId, bookingId);
 
   // Only a placed hold is worth the operator's label. A new appointment's hold read the service and
   // the resources it took in its transaction; a retry's or a session's label reads them again.

@@ -1,12 +1,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { LIVE_STATUSES } from '../domain/booking-status';
 import { returnGroupSeats } from './group-slots';
 import type { Booking, BookingStatus, Database, NewBooking, Resource } from './schema';
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-export const ACTIVE_STATUSES: BookingStatus[] = ['held', 'pending_approval', 'confirmed'];
-/** Statuses whose booking still has a future: each needs a running workflow (see the reconciler). */
-export const LIVE_STATUSES: BookingStatus[] = ['waitlisted', ...ACTIVE_STATUSES];
 
 export function findBooking(db: Db, organizationId: string, bookingId: string): Promise<Booking | undefined> {
   return db.selectFrom('bookings').selectAll()
@@ -189,7 +186,7 @@ export async function findOverlappingCustomerBooking(
   let query = trx.selectFrom('bookings').selectAll()
     .where('organization_id', '=', organizationId)
     .where(sql<boolean>`lower(customer_email) = ${email.toLowerCase()}`)
-    .where('status', 'in', ['waitlisted', ...ACTIVE_STATUSES])
+    .where('status', 'in', LIVE_STATUSES)
     .where('start_at', '<', end).where('end_at', '>', start);
   if (excludeBookingId) query = query.where('id', '<>', excludeBookingId);
   return query.executeTakeFirst();

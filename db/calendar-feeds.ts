@@ -1,12 +1,10 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Booking, BookingStatus, Database, Resource } from './schema';
+import { TAKES_PLACE_STATUSES } from '../domain/booking-status';
+import type { Booking, Database, Resource } from './schema';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 export type CalendarBooking = Booking & { service_name: string };
-
-/** Bookings a host's calendar shows: the ones that take place (or took place). */
-export const CALENDAR_FEED_STATUSES: BookingStatus[] = ['confirmed', 'completed'];
 
 export function findCalendarBooking(db: Db, organizationId: string, bookingId: string): Promise<CalendarBooking | undefined> {
   return db.selectFrom('bookings').innerJoin('services', 'services.id', 'bookings.service_id')
@@ -23,7 +21,7 @@ export function listResourceCalendarBookings(
     .selectAll('bookings').select('services.name as service_name')
     .where('bookings.organization_id', '=', organizationId)
     .where(sql<boolean>`bookings.resource_ids @> ARRAY[${resourceId}]::uuid[]`)
-    .where('bookings.status', 'in', CALENDAR_FEED_STATUSES)
+    .where('bookings.status', 'in', TAKES_PLACE_STATUSES)
     .where('bookings.end_at', '>', since)
     .orderBy('bookings.start_at').orderBy('bookings.id')
     .execute();

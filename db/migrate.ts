@@ -11,6 +11,7 @@ import * as schedulerParity from './migrations/0012_scheduler_parity';
 import * as customerPages from './migrations/0013_customer_pages';
 import * as personalData from './migrations/0014_personal_data';
 import * as rateLimitCounters from './migrations/0015_rate_limit_counters';
+import * as bookingStatusCheck from './migrations/0016_booking_status_check';
 
 /** Listed here rather than read from disk, so the same migrations run under tsx, jest and bundles. */
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0013_customer_pages': customerPages,
   '0014_personal_data': personalData,
   '0015_rate_limit_counters': rateLimitCounters,
+  '0016_booking_status_check': bookingStatusCheck,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,20 +1,13 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { BookingStatus } from '../domain/booking-status';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
 
-export type BookingStatus =
-  | 'waitlisted'
-  | 'held'
-  | 'pending_approval'
-  | 'confirmed'
-  | 'completed'
-  | 'cancelled'
-  | 'expired'
-  | 'declined'
-  | 'no_show';
+/** The booking statuses are declared once, in domain/; the CHECK constraint on bookings.status holds the table to them. */
+export type { BookingStatus };
 
 export interface LocalIntervalJson { start: string; end: string }
 export type WeeklyScheduleJson = Partial<Record<string, LocalIntervalJson[]>>;

@@ -96,7 +96,7 @@ export async function waitlistPosition(db: Db, booking: Pick<Booking, 'session_i
 }
 
 /** The attendee list: bookings that are not waiting by when they were made, then the queue in its order. */
-export function findSessionBookings(db: Db, sessionId: string, statuses?: BookingStatus[]): Promise<Booking[]> {
+export function findSessionBookings(db: Db, sessionId: string, statuses?: readonly BookingStatus[]): Promise<Booking[]> {
   let query = db.selectFrom('bookings').selectAll().where('session_id', '=', sessionId);
   if (statuses) query = query.where('status', 'in', statuses);
   return query

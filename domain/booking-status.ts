@@ -29,6 +29,12 @@ export const TERMINAL_STATUSES = ['completed', 'no_show', 'cancelled', 'expired'
 /** Endings that give the time back; a completed or no-show booking keeps its allocation as history. */
 export const FREES_CAPACITY_STATUSES = ['cancelled', 'expired', 'declined'] as const satisfies readonly BookingStatus[];
 
+/** The time was promised to the customer: confirmed, or an ending that kept the promise (attended or not). */
+export const PROMISED_STATUSES = ['confirmed', 'completed', 'no_show'] as const satisfies readonly BookingStatus[];
+
+/** It takes place, or took place: what a host's calendar feed shows. */
+export const TAKES_PLACE_STATUSES = ['confirmed', 'completed'] as const satisfies readonly BookingStatus[];
+
 /** A customer or an operator may cancel it. */
 export const CANCELLABLE_STATUSES = LIVE_STATUSES;
 

@@ -24,17 +24,8 @@ export interface BookingSnapshot {
   checkInClosesAt?: string;
 }
 
-export interface CustomerDetails {
-  name: string;
-  email: string;
-  phone?: string | null;
-  notes?: string | null;
-  /** The customer's zone for e-mails; absent in requests from before it existed. */
-  timezone?: string | null;
-  /** Answers to the service's booking fields, checked by the API against their definitions. */
-  booking_fields?: Record<string, string | boolean>;
-  extra_emails?: string[];
-}
+/** A customer's details are the submitDetails payload: the type comes from its one schema. */
+export type CustomerDetails = import('../domain/booking-payloads').CustomerDetails;
 
 export interface HoldRequest {
   bookingId: string;

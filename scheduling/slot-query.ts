@@ -1,3 +1,4 @@
+import { offeredDuration } from './durations';
 import { DAY_MS, MINUTE_MS } from './local-calendar';
 import type { GroupSeatsTaken, ListSlotsInput, ResourceGroup, ResourceSchedule } from './model';
 import { zoneNamed } from './zone-offsets';
@@ -25,10 +26,7 @@ export interface SlotQuery {
 }
 
 export function allowedDuration(input: Pick<ListSlotsInput, 'service' | 'durationMinutes'>): number | null {
-  const minutes = input.durationMinutes ?? input.service.durationsMinutes[0];
-  if (minutes === undefined || !input.service.durationsMinutes.includes(minutes)) return null;
-  if (!Number.isInteger(minutes) || minutes <= 0) return null;
-  return minutes;
+  return offeredDuration(input.service.durationsMinutes, input.durationMinutes);
 }
 
 export function noticeLimit(input: Pick<ListSlotsInput, 'service' | 'now'>): number {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { placeHold } from '../bookings/place-hold';
-import { LIVE_STATUSES } from '../db/bookings';
+import { LIVE_STATUSES } from '../domain/booking-status';
 import { reconcileBookingsWorkflow, type ReconcileRequest } from '../workflows/reconciler';
 import { ALWAYS_OPEN, startBenchStack } from './bench/bench-stack';
 

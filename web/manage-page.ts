@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Branding } from '../db/customer-pages';
+import { CANCELLABLE_STATUSES, isIn, RESCHEDULABLE_STATUSES } from '../domain/booking-status';
 import type { Booking, BookingFieldJson, Resource } from '../db/schema';
 import type { ServiceWithResources } from '../db/services';
 import { waitlistPosition } from '../db/sessions';
@@ -81,8 +82,8 @@ export async function renderManagePage(ctx: PageContext, options: {
   const end = DateTime.fromJSDate(booking.end_at, { zone });
   const when = `${start.toFormat('cccc d LLLL yyyy, HH:mm')}–${end.toFormat('HH:mm')} (${zone})`;
   const position = await waitlistPosition(ctx.db, booking);
-  const live = ['held', 'pending_approval', 'confirmed', 'waitlisted'].includes(booking.status);
-  const movable = ['held', 'pending_approval', 'confirmed'].includes(booking.status) && !booking.session_id;
+  const live = isIn(CANCELLABLE_STATUSES, booking.status);
+  const movable = isIn(RESCHEDULABLE_STATUSES, booking.status) && !booking.session_id;
   const rescheduling = movable && options.query.reschedule === '1';
 
   const body = html`${errorSummary(t, errors, fieldIdOf)}

@@ -16,6 +16,7 @@ import { issueManageToken, verifyManageToken } from '../outbound/manage-token';
 import { findBookingById } from '../db/bookings';
 import { countRevisions, findBookingResources, findBranding, findPublicService } from '../db/customer-pages';
 import type { Booking } from '../db/schema';
+import { FREES_CAPACITY_STATUSES, isIn } from '../domain/booking-status';
 import { findService } from '../db/services';
 import { renderBookingPage, type PageContext } from './booking-page';
 import { page, PAGE_STYLE } from './layout';
@@ -186,7 +187,7 @@ export function customerPagesRouter(deps: CustomerPagesDeps): Router {
     const ics = bookingInvitation({
       revisions,
       booking, service, organizerName: branding.name, zone: booking.customer_timezone ?? booking.timezone,
-      method: ['cancelled', 'declined', 'expired'].includes(booking.status) ? 'CANCEL' : 'REQUEST',
+      method: isIn(FREES_CAPACITY_STATUSES, booking.status) ? 'CANCEL' : 'REQUEST',
       manageUrl: `${publicUrlOf(req)}/manage/${req.params.token}`, now: new Date(),
     });
     res.type('text/calendar; charset=utf-8').set('content-disposition', 'attachment; filename="booking.ics"').send(ics);

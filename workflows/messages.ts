@@ -1,6 +1,9 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { BookingSnapshot, CustomerDetails, HoldOutcome, HoldRequest } from '../domain/booking-types';
-import type { BookingStatus } from '../db/schema';
+import type { BookingStatus } from '../domain/booking-status';
+
+// The Update payloads' types come from their one definition, the schemas in domain/booking-payloads.ts.
+import type { Cancellation, CheckIn, HostAnswer, Reschedule, SpacesChange } from '../domain/booking-payloads';
 
 export type WorkflowBookingStatus = BookingStatus | 'requested' | 'rejected';
 
@@ -42,19 +45,7 @@ export interface BookingState {
   reminders: PlannedReminder[];
 }
 
-export interface HostAnswer { actor: string; reason?: string | null }
-export interface Cancellation { actor: string; reason?: string | null }
-export interface CheckIn { actor: string; present: boolean; reason?: string | null }
-export interface SpacesChange { actor: string; spaces: number }
-export interface Reschedule {
-  actor: string;
-  /** The new start, ISO 8601. */
-  start: string;
-  /** null keeps the booking's duration. */
-  durationMinutes: number | null;
-  /** null keeps the booking's resources. */
-  resourceIds: string[] | null;
-}
+export type { Cancellation, CheckIn, HostAnswer, Reschedule, SpacesChange };
 
 /** ApplicationFailure type of an Update refused because the booking is not in a fitting status. */
 export const INVALID_TRANSITION = 'InvalidTransition';

@@ -3,14 +3,14 @@ import { INVALID_DETAILS } from './messages';
 import {
   BOOKING_ID, BOOKING_ID_MESSAGE, CONTROL, CONTROL_EXCEPT_LINES, controlMessage, EMAIL, EMAIL_MESSAGE, LONE_SURROGATE,
   LONE_SURROGATE_MESSAGE, ZONE, ZONE_MESSAGE,
-} from './text-rules';
+} from '../domain/text-rules';
 
 // The Update validators' checks of the booking workflow's payloads, written without zod: zod's
 // classes and the schemas built from them cost more worker CPU per booking than the rest of a
 // reservation's workflow code together, when each run evaluated its modules afresh. These checks
-// accept and refuse exactly what the API's zod schemas in ./payloads accept and refuse, which
-// test/unit/payload-checks.test.ts compares on generated payloads; the API builds its bodies from
-// those schemas.
+// accept and refuse exactly what the payloads' one definition (the zod schemas in
+// domain/booking-payloads.ts) accepts and refuses, which test/unit/payload-checks.test.ts compares
+// on payloads generated from those schemas' shapes.
 
 export interface PayloadIssue { path: string; message: string }
 type Check = (value: unknown, path: string, issues: PayloadIssue[]) => void;
@@ -28,7 +28,7 @@ function expected(type: string, value: unknown): string {
 
 interface TextRules { lines?: boolean; trim?: boolean; nonEmpty?: boolean; pattern?: [RegExp, string] }
 
-/** As `text()` in ./text: no control characters (but line breaks where allowed), no lone surrogates, a length cap. */
+/** As `text()` in domain/text.ts: no control characters (but line breaks where allowed), no lone surrogates, a length cap. */
 function text(maxLength: number, rules: TextRules = {}): Check {
   return (value, path, issues) => {
     if (typeof value !== 'string') {

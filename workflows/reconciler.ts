@@ -2,7 +2,7 @@ import {
   log, proxyActivities, proxyLocalActivities, setCurrentDetails, type ActivityOptions,
 } from '@temporalio/workflow';
 import type { BookingActivities, OrphanedBooking, OrphanSearch } from '../activities';
-import type { BookingStatus } from '../db/schema';
+import type { BookingStatus } from '../domain/booking-status';
 import { announce, tellPromoted } from './announcements';
 import { FREES_CAPACITY, nextDue } from './booking-deadlines';
 import { WRITE_OPTIONS } from './local-activity-options';

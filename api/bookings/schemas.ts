@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import { BOOKING_STATUSES } from '../../domain/booking-status';
 import type { Booking, BookingCallbackDelivery } from '../../db/schema';
 import { bookingRepresentation } from '../../db/booking-representation';
-import { customerDetails } from '../../workflows/payloads';
+import {
+  cancellationPayload, checkInPayload, customerDetails, durationMinutes, hostAnswerPayload, reasonText, spacesChangePayload, spacesCount,
+} from '../../domain/booking-payloads';
 import { httpUrl, instant, metadata, pageQuery, text, timezone, uuid } from '../common-schemas';
 import { deliveryResponse, toDeliveryResponse } from '../webhooks/schemas';
 
@@ -23,7 +26,7 @@ const contactFields = {
 const timeFields = {
   start: instant,
   end: instant.optional().meta({ description: 'Alternative to duration_minutes' }),
-  duration_minutes: z.number().int().min(1).max(1440).optional()
+  duration_minutes: durationMinutes.optional()
     .meta({ description: 'One of the service\'s durations; default its first' }),
   resource_ids: z.array(uuid).min(1).max(100).optional()
     .meta({ description: 'For a service in mode "one": the resources acceptable to the customer, in order of preference' }),
@@ -57,7 +60,7 @@ export const createBookingBody = z.strictObject({
   session_id: uuid.optional().meta({ description: 'The group session to book seats in; or service_id' }),
   ...timeFields,
   start: timeFields.start.optional().meta({ description: 'Required with service_id; a session has its own' }),
-  spaces: z.number().int().min(1).max(10_000).optional()
+  spaces: spacesCount.optional()
     .meta({ description: 'Seats, all or none: in a session, or in a group appointment (seats per slot > 1); default 1' }),
   cancel_booking_id: uuid.optional()
     .meta({ description: 'Cancel-and-rebook: the booking this one replaces (any service of the organization). It is cancelled (reason rebooked) only once the new hold exists; with its manage token, the customer may rebook it' }),
@@ -98,22 +101,27 @@ export const createSessionBookingsBody = z.strictObject({
     .meta({ uniqueItems: true })
     .refine((ids) => new Set(ids).size === ids.length, { message: 'sessions must be distinct' })
     .meta({ description: 'Sessions to book for one customer (a course): all are held, or none' }),
-  spaces: z.number().int().min(1).max(10_000).default(1),
+  spaces: spacesCount.default(1),
   ...bookingExtras,
 }).meta({ id: 'CreateSessionBookings' });
 
-export const spacesBody = z.strictObject({
-  spaces: z.number().int().min(1).max(10_000).meta({ description: 'Fewer than the booking holds; the seats given back go to the waiting list' }),
+// The bodies of the Updates are their payloads less the actor, which the API names from the
+// credential; a reason sent over HTTP is left out rather than null.
+const ACTOR = { actor: true } as const;
+const optionalReason = { reason: reasonText.optional() };
+
+export const spacesBody = spacesChangePayload.omit(ACTOR).extend({
+  spaces: spacesCount.meta({ description: 'Fewer than the booking holds; the seats given back go to the waiting list' }),
 }).meta({ id: 'SpacesChange' });
 
-export const hostAnswerBody = z.strictObject({ reason: text(2000, { lines: true }).optional() }).meta({ id: 'HostAnswer' });
-export const cancelBody = z.strictObject({ reason: text(2000, { lines: true }).optional() }).meta({ id: 'Cancellation' });
-export const checkInBody = z.strictObject({
-  present: z.boolean().meta({ description: 'false records a no-show: the booking ends as no_show instead of completed' }),
-  reason: text(2000, { lines: true }).optional(),
+export const hostAnswerBody = hostAnswerPayload.omit(ACTOR).extend(optionalReason).meta({ id: 'HostAnswer' });
+export const cancelBody = cancellationPayload.omit(ACTOR).extend(optionalReason).meta({ id: 'Cancellation' });
+export const checkInBody = checkInPayload.omit(ACTOR).extend({
+  present: checkInPayload.shape.present.meta({ description: 'false records a no-show: the booking ends as no_show instead of completed' }),
+  ...optionalReason,
 }).meta({ id: 'CheckIn' });
 
-export const bookingStatus = z.enum(['waitlisted', 'held', 'pending_approval', 'confirmed', 'completed', 'no_show', 'cancelled', 'expired', 'declined']);
+export const bookingStatus = z.enum(BOOKING_STATUSES);
 
 export const timezoneQuery = z.object({
   timezone: timezone.optional().meta({ description: 'Zone for the returned times; default the booking\'s resource zone' }),

@@ -1,24 +1,16 @@
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import ical, { ICalEventStatus } from 'ical-generator';
 import { DateTime } from 'luxon';
+import { FREES_CAPACITY_STATUSES, isIn, PROMISED_STATUSES } from '../../domain/booking-status';
 import type { CalendarBooking } from '../../db/calendar-feeds';
 
 export const CALENDAR_CONTENT_TYPE = 'text/calendar; charset=utf-8';
 
 function eventStatusOf(status: CalendarBooking['status']): ICalEventStatus {
-  switch (status) {
-    case 'confirmed':
-    case 'completed':
-    case 'no_show':
-      return ICalEventStatus.CONFIRMED;
-    case 'cancelled':
-    case 'expired':
-    case 'declined':
-      return ICalEventStatus.CANCELLED;
-    default:
-      // Held, awaiting approval or waiting: the time is claimed but not promised yet.
-      return ICalEventStatus.TENTATIVE;
-  }
+  if (isIn(PROMISED_STATUSES, status)) return ICalEventStatus.CONFIRMED;
+  if (isIn(FREES_CAPACITY_STATUSES, status)) return ICalEventStatus.CANCELLED;
+  // Held, awaiting approval or waiting: the time is claimed but not promised yet.
+  return ICalEventStatus.TENTATIVE;
 }
 
 /**

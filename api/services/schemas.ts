@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { ServiceWithResources } from '../../db/services';
+import { durationMinutes } from '../../domain/booking-payloads';
 import { metadata, pageQuery, text, uuid } from '../common-schemas';
 import { servicePageDefaults, servicePageFields, servicePageResponse, toServicePageResponse } from './page-schemas';
 
@@ -8,7 +9,7 @@ const minutes = (max: number) => z.number().int().min(0).max(max);
 
 const serviceFields = {
   name: text(200).trim().min(1),
-  durations_minutes: z.array(z.number().int().min(1).max(1440)).min(1).max(12)
+  durations_minutes: z.array(durationMinutes).min(1).max(12)
     .meta({ uniqueItems: true })
     .refine((values) => new Set(values).size === values.length, { message: 'durations must be distinct' })
     .meta({ description: 'Bookable durations; the first is the default' }),

@@ -1,5 +1,6 @@
-// The rules for text from a client, without zod: the API's schemas (./text, ./payloads) and the
-// workflows' Update validators (./payload-checks) apply the same ones with the same messages.
+// The rules for text from a client, without zod: the API's schemas (./text, ./booking-payloads)
+// and the workflows' Update validators (workflows/payload-checks.ts) apply the same ones with the
+// same messages.
 
 export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 export const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { CONTROL, CONTROL_EXCEPT_LINES, controlMessage, LONE_SURROGATE, LONE_SURROGATE_MESSAGE } from './text-rules';
 
-// Beside ./payloads, whose schemas the API builds its request bodies from (the workflows check the
-// same payloads without zod, in ./payload-checks).
+// Beside ./booking-payloads, whose schemas the API builds its request bodies from (the workflows
+// check the same payloads without zod, in workflows/payload-checks.ts).
 
 export { LONE_SURROGATE };
 

@@ -8,7 +8,8 @@ import type { WorkflowBookingStatus } from './messages';
  * statuses it is accepted in, the status it leads to and the condition that picks that edge. The
  * Update validators and handlers ask this table which statuses a message is accepted in, the
  * handlers take their edge's `to` and `from` (the activity writes the change only if the row is
- * still in one of them), and the README's diagram is generated from it.
+ * still in one of them), the deadlines (booking-timeline.ts) take their `to` from it, and the
+ * README's diagram is generated from it.
  */
 
 /** What moves a booking: its Updates and signals by name, and the workflow's own events. */
@@ -17,8 +18,10 @@ export type BookingMessage =
   | 'suspend' | 'accept' | 'promoted' | 'sessionCancelled' | 'deadline' | 'cancelledInTemporal';
 
 /**
- * The conditions that choose between edges of one message, as the diagram says them. A handler
- * states the ones it knows; one it does not state does not rule an edge out.
+ * The conditions that choose between edges of one message, as the diagram says them. A caller of
+ * `acceptedIn` states the ones it knows; one it does not state does not rule an edge out. Some are
+ * decided elsewhere: the session guards by the validators' own checks (a refusal of the details,
+ * not of the status), the promotion mode by the activity that writes the promotion.
  */
 export const GUARDS = {
   requiresApproval: 'the service requires approval',

@@ -4,7 +4,8 @@ import {
 import type { BookingActivities, OrphanedBooking, OrphanSearch } from '../activities';
 import type { BookingStatus } from '../domain/booking-status';
 import { announce, tellPromoted } from './announcements';
-import { FREES_CAPACITY, nextDue } from './booking-deadlines';
+import { FREES_CAPACITY_STATUSES, isIn } from '../domain/booking-status';
+import { nextDue } from './booking-timeline';
 import { WRITE_OPTIONS } from './local-activity-options';
 
 const FIND_OPTIONS: ActivityOptions = { startToCloseTimeout: '5 minutes', heartbeatTimeout: '1 minute', retry: { maximumAttempts: 3 } };
@@ -66,7 +67,7 @@ async function end(orphan: OrphanedBooking): Promise<ReconcileReport['repaired']
   const to = due.to!;
   const outcome = await recordTransition.executeWithOptions({ ...WRITE_OPTIONS, summary: `record ${to}` }, [{
     bookingId: booking.id, step: `reconciled:${to}`, from: [booking.status], to, actor: 'reconciler',
-    reason: `${due.reason} (its workflow was ${orphan.workflow})`, releaseCapacity: FREES_CAPACITY.includes(to),
+    reason: `${due.reason} (its workflow was ${orphan.workflow})`, releaseCapacity: isIn(FREES_CAPACITY_STATUSES, to),
   }]);
   // Moved meanwhile (an API call repaired it first): nothing left to do.
   if (!outcome.ok) return null;

@@ -6,7 +6,7 @@ import type {
 import { tellPromoted } from './announcements';
 import { HOLD_OPTIONS, WRITE_OPTIONS } from './local-activity-options';
 import { bookingWorkflow } from './booking';
-import { LIVE } from './booking-deadlines';
+import { LIVE_STATUSES } from '../domain/booking-status';
 import { bookingWorkflowId, sessionCancelledSignal } from './messages';
 
 const { cancelSession, changeSessionCapacity, recordTransition } = proxyLocalActivities<BookingActivities>(WRITE_OPTIONS);
@@ -30,7 +30,7 @@ async function cancelEveryBooking(request: SessionCancellationRequest & { actor:
     // No workflow to tell: it has ended (then this changes nothing), or a course's booking whose
     // workflow is not started yet, which will find its booking cancelled when it starts.
     .catch(() => recordTransition({
-      bookingId, step: 'session-cancelled', from: LIVE, to: 'cancelled',
+      bookingId, step: 'session-cancelled', from: [...LIVE_STATUSES], to: 'cancelled',
       actor: request.actor, reason: request.reason, releaseCapacity: true,
     }))));
   return { bookingIds };

@@ -1,11 +1,7 @@
 import type { BookingSnapshot } from '../domain/booking-types';
-import type { BookingStatus } from '../db/schema';
+import { isIn, LIVE_STATUSES, type BookingStatus } from '../domain/booking-status';
+import { BOOKING_TRANSITIONS as EDGE } from './booking-transitions';
 import type { BookingState, PlannedReminder } from './messages';
-
-/** Statuses with a future: a booking in one has a running workflow (or the reconciler gives it one). */
-export const LIVE: BookingStatus[] = ['waitlisted', 'held', 'pending_approval', 'confirmed'];
-/** Endings that give the time back; a completed (or no-show) booking keeps its allocation as history. */
-export const FREES_CAPACITY: BookingStatus[] = ['cancelled', 'expired', 'declined'];
 
 export type Due =
   | { at: string; summary: string; reminder: PlannedReminder; to?: never; reason?: never }
@@ -33,17 +29,17 @@ function describeOffset(seconds: number): string {
 export function nextDue(status: BookingStatus, booking: BookingSnapshot, reminders: PlannedReminder[]): Due {
   switch (status) {
     case 'waitlisted':
-      return { at: booking.waitlistExpiresAt!, summary: 'waiting list closes', to: 'expired', reason: 'no seat freed up before the booking window closed' };
+      return { at: booking.waitlistExpiresAt!, summary: 'waiting list closes', to: EDGE.waitingListCloses.to, reason: 'no seat freed up before the booking window closed' };
     case 'held':
-      return { at: booking.holdExpiresAt!, summary: 'hold expires', to: 'expired', reason: 'hold expired before details were submitted' };
+      return { at: booking.holdExpiresAt!, summary: 'hold expires', to: EDGE.holdExpires.to, reason: 'hold expired before details were submitted' };
     case 'pending_approval':
-      return { at: booking.approvalExpiresAt!, summary: 'approval deadline', to: 'expired', reason: 'host did not answer before the approval deadline' };
+      return { at: booking.approvalExpiresAt!, summary: 'approval deadline', to: EDGE.approvalDeadline.to, reason: 'host did not answer before the approval deadline' };
     default: {
       const reminder = reminders.find((planned) => !planned.sent);
       if (reminder) return { at: reminder.at, summary: `reminder ${describeOffset(reminder.offsetSeconds)} before`, reminder };
       return booking.checkedIn === false
-        ? { at: booking.end, summary: 'booking ends', to: 'no_show', reason: 'customer was absent' }
-        : { at: booking.end, summary: 'booking ends', to: 'completed', reason: 'booking ended' };
+        ? { at: booking.end, summary: 'booking ends', to: EDGE.endsAbsent.to, reason: 'customer was absent' }
+        : { at: booking.end, summary: 'booking ends', to: EDGE.ends.to, reason: 'booking ended' };
     }
   }
 }
@@ -60,8 +56,8 @@ export function describeProgress(state: BookingState): string {
     `**Time:** ${booking.start} – ${booking.end} (UTC)`,
     `**Resources:** ${booking.resourceIds.join(', ') || '—'}${booking.sessionId ? ` · **Session:** ${booking.sessionId} · **Spaces:** ${booking.spaces}` : ''}`,
   ];
-  if (LIVE.includes(state.status as BookingStatus)) {
-    const due = nextDue(state.status as BookingStatus, booking, state.reminders);
+  if (isIn(LIVE_STATUSES, state.status)) {
+    const due = nextDue(state.status, booking, state.reminders);
     lines.push(`**Next:** ${due.summary} at ${due.at}${due.to ? ` → ${due.to}` : ''}`);
   }
   if (booking.checkedIn !== null) lines.push(`**Checked in:** ${booking.checkedIn ? 'present' : 'absent'}`);

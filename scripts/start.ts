@@ -35,9 +35,11 @@ async function main() {
 
   try {
     let databaseUrl = config.databaseUrl;
+    let dataLocation = `${config.dataDir} (PostgreSQL at DATABASE_URL)`;
     if (!databaseUrl) {
       const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.pgPort });
       stops.push(postgres.stop);
+      dataLocation = postgres.dataLocation;
       databaseUrl = await ensureDatabase(postgres.url, 'bookings');
     }
     const db = createDb(databaseUrl, 2);
@@ -61,6 +63,7 @@ async function main() {
       await db.destroy();
       const readyFile = process.env.STACK_READY_FILE;
       const addresses = JSON.stringify({ databaseUrl, temporalAddress, temporalUi });
+      console.log(`Data: ${dataLocation}`);
       if (readyFile) fs.writeFileSync(readyFile, addresses);
       console.log(addresses);
       return;
@@ -91,7 +94,7 @@ async function main() {
       `  API docs     http://localhost:${config.port}/docs`,
       `  Temporal UI  ${temporalUi ?? `(external Temporal at ${temporalAddress})`}`,
       `  API key      ${apiKey}`,
-      `  Data         ${config.databaseUrl ? 'DATABASE_URL' : config.dataDir}`,
+      `  Data         ${dataLocation}`,
       '',
       '  Ctrl-C stops everything.',
       '',

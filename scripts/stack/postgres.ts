@@ -4,6 +4,8 @@ import { placePostgres } from './postgres-reach';
 
 export interface EmbeddedPostgresServer {
   url: string;
+  /** Where this data folder's data is, in words for the start banner. */
+  dataLocation: string;
   stop(): Promise<void>;
 }
 
@@ -30,7 +32,8 @@ function removeStalePidFile(databaseDir: string) {
 }
 
 /**
- * Real PostgreSQL from npm-shipped binaries, its cluster kept under the data dir so data survives
+ * Real PostgreSQL from npm-shipped binaries, its cluster kept under the data dir (or, as root
+ * when PostgreSQL's user cannot enter it, in a cluster the data dir records) so data survives
  * restarts. As root, PostgreSQL refuses to run, so the library runs it as a system user it creates.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
@@ -40,9 +43,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const modulesDir = options.modulesDir ?? path.resolve(__dirname, '..', '..', 'node_modules');
   const placement = placePostgres(modulesDir, options.dataDir, asRoot);
   const databaseDir = placement.databaseDir;
-  if (placement.relocatedTo) {
-    console.log(`PostgreSQL runs as the user "postgres", who cannot enter ${options.dataDir}; its binaries and cluster are in ${placement.relocatedTo} instead`);
-  } else if (asRoot) {
+  const dataLocation = placement.relocatedTo
+    ? `${options.dataDir}, its PostgreSQL cluster in ${placement.relocatedTo} (the user "postgres" cannot enter ${options.dataDir}; npm run reset clears both)`
+    : options.dataDir;
+  if (!placement.relocatedTo && asRoot) {
     // As root the server runs as another user, which must be able to reach its directory.
     fs.chmodSync(options.dataDir, 0o755);
   }
@@ -67,6 +71,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await server.start();
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`,
+    dataLocation,
     stop: () => server.stop(),
   };
 }

@@ -1,14 +1,16 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { canonicalZoneName } from '../scheduling/zone-names';
 import { LONE_SURROGATE, text } from '../domain/text';
 
 export { text };
 
 export const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
 
-export const timezone = text(100).refine((value) => IANAZone.isValidZone(value), {
+/** An IANA zone, kept under its canonical name (see canonicalZoneName). */
+export const timezone = text(100).refine((value) => canonicalZoneName(value) !== null, {
   message: 'must be an IANA time zone such as Europe/Paris',
-});
+}).transform((value) => canonicalZoneName(value)!);
 
 /**
  * Dates a request may name. Wide enough for any real booking, narrow enough that no date can
@@ -37,7 +39,8 @@ const TIME_WITH_OFFSET = '([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,3})?(Z|[+-
  */
 export const instant = text(64)
   .meta({ format: 'date-time', pattern: `^${CALENDAR_DATE}T${TIME_WITH_OFFSET}$`, examples: ['2027-03-01T09:00:00+01:00'] })
-  .refine((value) => /([+-]\d{2}:?\d{2}|Z)$/i.test(value) && DateTime.fromISO(value, { setZone: true }).isValid, {
+  // Luxon reads +24:00 as an offset; no zone has one, and ISO 8601 stops at 23:59.
+  .refine((value) => /([+-]([01]\d|2[0-3]):?[0-5]\d|Z)$/i.test(value) && DateTime.fromISO(value, { setZone: true }).isValid, {
     message: 'must be an ISO 8601 date-time with an offset, e.g. 2026-12-01T09:00:00+01:00',
     abort: true,
   })

@@ -1,7 +1,7 @@
-import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { DateTime } from 'luxon';
 import type { Booking, BookingFieldJson, Service } from '../db/schema';
+import { calendarEventTimes, vtimezonesFor } from '../scheduling/vtimezone';
 
 export type InvitationMethod = 'REQUEST' | 'CANCEL';
 
@@ -9,7 +9,7 @@ export interface InvitationInput {
   booking: Booking;
   service: Pick<Service, 'name' | 'location' | 'meeting_url' | 'booking_fields'>;
   organizerName: string;
-  /** The zone the times are written in (TZID): the customer's, else the resource's. */
+  /** The zone the times are written in (TZID, or UTC at a repeated hour): the customer's, else the resource's. */
   zone: string;
   method: InvitationMethod;
   manageUrl: string | null;
@@ -43,7 +43,7 @@ export function bookingInvitation(input: InvitationInput): string {
     prodId: { company: 'booking-orchestrator', product: 'bookings', language: 'EN' },
     method: input.method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
   });
-  calendar.timezone({ name: null, generator: getVtimezoneComponent });
+  calendar.timezone({ name: null, generator: vtimezonesFor([{ start: booking.start_at, end: booking.end_at, zone: input.zone }]) });
   const description = [
     ...describeAnswers(service.booking_fields, booking.booking_fields),
     ...(service.meeting_url ? [`Join: ${service.meeting_url}`] : []),
@@ -53,9 +53,7 @@ export function bookingInvitation(input: InvitationInput): string {
     id: booking.id,
     sequence: invitationSequence(booking, input.revisions),
     stamp: DateTime.fromJSDate(input.now).toUTC(),
-    start: DateTime.fromJSDate(booking.start_at).setZone(input.zone),
-    end: DateTime.fromJSDate(booking.end_at).setZone(input.zone),
-    timezone: input.zone,
+    ...calendarEventTimes(booking.start_at, booking.end_at, input.zone),
     summary: `${service.name} (${input.organizerName})`,
     description,
     location: service.location ?? service.meeting_url ?? null,

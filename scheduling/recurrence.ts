@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { instantOfWallTime, isSecondOccurrence } from './wall-time';
 
 export const MAX_OCCURRENCES = 366;
 /** Every occurrence lies within this many years of the first; it also bounds the work of one rule. */
@@ -142,10 +143,13 @@ function matches(rule: Rule, first: DateTime, date: DateTime): boolean {
 
 /**
  * Expands a recurrence rule in the session's zone: each occurrence is a local date at the start's
- * local time, so "every Monday 18:00" stays 18:00 across daylight-saving changes (a local time
- * that does not exist that day moves forward by the gap, as Luxon resolves it). The walk goes day
- * by day over at most MAX_RECURRENCE_YEARS, so no rule, however it is written, costs more than
- * that; the start must itself be an occurrence, so what the caller asked for is what is created.
+ * local time, so "every Monday 18:00" stays 18:00 across daylight-saving changes. A local time
+ * that does not exist that day moves forward by the gap; one that happens twice is its first
+ * occurrence (RFC 5545 §3.3.5), or its second when the series' own start was the second one. The
+ * answer depends on the rule, the start and the zone only, never on the date it is asked on. The
+ * walk goes day by day over at most MAX_RECURRENCE_YEARS, so no rule, however it is written, costs
+ * more than that; the start must itself be an occurrence, so what the caller asked for is what is
+ * created.
  */
 export function expandRecurrence(text: string, firstStart: number, zone: string): RecurrenceResult {
   let rule: Rule;
@@ -164,13 +168,12 @@ export function expandRecurrence(text: string, firstStart: number, zone: string)
     return { ok: false, message: `UNTIL lies more than ${MAX_RECURRENCE_YEARS} years after start` };
   }
   if (!matches(rule, first, first)) return { ok: false, message: 'start must be an occurrence of the rule (e.g. a Monday for BYDAY=MO)' };
+  const occurrence = isSecondOccurrence(firstStart, zone) ? 'second' : 'first';
   const starts: number[] = [];
   for (let date = first; date <= horizon; date = date.plus({ days: 1 })) {
     if (!matches(rule, first, date)) continue;
-    const start = DateTime.fromObject(
-      { year: date.year, month: date.month, day: date.day, hour: local.hour, minute: local.minute, second: local.second },
-      { zone },
-    ).toMillis();
+    const wall = Date.UTC(date.year, date.month - 1, date.day, local.hour, local.minute, local.second, local.millisecond);
+    const start = instantOfWallTime(wall, zone, occurrence);
     if (until && ('instant' in until ? start > until.instant : date.toISODate()! > until.date)) break;
     starts.push(start);
     if (starts.length > MAX_OCCURRENCES) return { ok: false, message: `makes more than ${MAX_OCCURRENCES} occurrences` };

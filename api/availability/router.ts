@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { groupSlotsByLocalDay } from '../../scheduling';
+import { groupSlotsByLocalDay, isoInZone } from '../../scheduling';
 import { organizationOf } from '../auth';
 import { parseInput } from '../validation';
 import { findAvailableSlots, inSlices } from '../../bookings/availability';
@@ -42,7 +42,10 @@ export function availabilityRouter(db: Kysely<Database>): Router {
     const body = parseInput(availabilitySearchBody, req.body);
     const { ranges, timezone } = await searchAvailability(db, organizationId, body, new Date());
     res.json({
-      data: ranges.map(({ from, to, slots, zone, openGroups }) => ({ from, to, slots: slots.map(slotResponder(slots, zone, openGroups, body.include)) })),
+      data: ranges.map(({ range, slots, zone, openGroups }) => ({
+        ...('from' in range ? range : { start: isoInZone(range.start.getTime(), zone), end: isoInZone(range.end.getTime(), zone) }),
+        slots: slots.map(slotResponder(slots, zone, openGroups, body.include)),
+      })),
       timezone,
     });
   });

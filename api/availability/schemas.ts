@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { fillingOrder, isoFormatterInZone, type Slot } from '../../scheduling';
 import type { OpenGroups } from '../../bookings/availability';
-import { localDate, text, timezone, uuid, uuidList } from '../common-schemas';
+import { instant, localDate, text, timezone, uuid, uuidList } from '../common-schemas';
 
 /** Bounds the work of one request (and its answer) whatever the caller asks for. */
 export const MAX_DAYS_PER_REQUEST = 62;
@@ -64,13 +64,33 @@ const localRange = z.strictObject({
   to: availabilityQueryFields.shape.to.meta({ description: 'Last local date, inclusive' }),
 }).superRefine((range, ctx) => {
   if (daysBetween(range.from, range.to) < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be on or after from' });
-});
+}).meta({ description: 'Local dates (in `timezone`), both inclusive' });
 
-/** Appointedd's `ranges`: several stretches of dates in one request, the day cap over their sum. */
+/** Appointedd's form: a stretch of time, which may be a window within a day (14:00–16:00). */
+const instantRange = z.strictObject({
+  start: instant.meta({ description: 'Slots starting at or after this instant' }),
+  end: instant.meta({ description: 'Slots starting before this instant (exclusive)' }),
+}).superRefine((range, ctx) => {
+  if (range.end <= range.start) ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start' });
+}).meta({ description: 'Instants (ISO 8601 with an offset): only slots starting in [start, end)' });
+
+/** The days a range counts against the cap: its local dates, or the days its instants span. */
+function rangeDays(range: z.infer<typeof localRange> | z.infer<typeof instantRange>): number {
+  return 'from' in range
+    ? Math.max(0, daysBetween(range.from, range.to))
+    : Math.ceil((range.end.getTime() - range.start.getTime()) / DAY_MS);
+}
+
+/**
+ * Appointedd's `ranges`: several stretches in one request, the day cap over their sum. A range is
+ * local dates `{from, to}` or instants `{start, end}`; the service is `service` or, as Appointedd
+ * names it, `service_id`.
+ */
 export const availabilitySearchBody = z.strictObject({
-  service: availabilityQueryFields.shape.service,
-  ranges: z.array(localRange).min(1).max(MAX_RANGES_PER_SEARCH)
-    .meta({ description: `Up to ${MAX_RANGES_PER_SEARCH} ranges of local dates; together at most ${MAX_DAYS_PER_REQUEST} days` }),
+  service: availabilityQueryFields.shape.service.optional(),
+  service_id: uuid.optional().meta({ description: 'The same as `service` (Appointedd\'s name); give one of the two' }),
+  ranges: z.array(z.union([localRange, instantRange])).min(1).max(MAX_RANGES_PER_SEARCH)
+    .meta({ description: `Up to ${MAX_RANGES_PER_SEARCH} ranges, each of local dates {from, to} or of instants {start, end}; together at most ${MAX_DAYS_PER_REQUEST} days` }),
   timezone: availabilityQueryFields.shape.timezone,
   resources: z.array(uuid).min(1).max(100).optional()
     .meta({ description: 'Resource ids of the service to consider; default all of its resources' }),
@@ -82,14 +102,18 @@ export const availabilitySearchBody = z.strictObject({
   include: z.array(z.enum(INCLUDABLE)).max(INCLUDABLE.length).optional()
     .meta({ description: '["resource_ids"]: every slot and group also names its free resources (by default they are counted)' }),
 }).superRefine((body, ctx) => {
-  const total = body.ranges.reduce((sum, range) => sum + Math.max(0, daysBetween(range.from, range.to)), 0);
+  if ((body.service === undefined) === (body.service_id === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['service'], message: 'give the service as service or as service_id, one of them' });
+  }
+  const total = body.ranges.reduce((sum, range) => sum + rangeDays(range), 0);
   if (total > MAX_DAYS_PER_REQUEST) {
     ctx.addIssue({
       code: 'custom', path: ['ranges'],
       message: `the ranges cover ${total} days together; ask for at most ${MAX_DAYS_PER_REQUEST} days per request`,
     });
   }
-}).meta({ id: 'AvailabilitySearch' });
+}).transform(({ service_id: serviceId, service, ...body }) => ({ ...body, service: (service ?? serviceId)! }))
+  .meta({ id: 'AvailabilitySearch' });
 
 export const slotResponse = z.object({
   start: z.string().meta({ description: 'ISO 8601 with the offset of the requested zone' }),
@@ -111,7 +135,12 @@ export const slotResponse = z.object({
 export const availabilityResponse = z.object({ data: z.array(slotResponse), timezone: z.string() }).meta({ id: 'Availability' });
 
 export const availabilitySearchResponse = z.object({
-  data: z.array(z.object({ from: z.string(), to: z.string(), slots: z.array(slotResponse) })),
+  data: z.array(z.union([
+    z.object({ from: z.string(), to: z.string(), slots: z.array(slotResponse) }),
+    z.object({
+      start: z.string().meta({ description: 'ISO 8601 with the offset of the answer\'s zone' }), end: z.string(), slots: z.array(slotResponse),
+    }),
+  ])).meta({ description: 'One entry per range asked, in order, in the form it was asked' }),
   timezone: z.string(),
 }).meta({ id: 'AvailabilitySearchResult' });
 

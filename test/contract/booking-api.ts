@@ -611,7 +611,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Slots over up to 10 ranges of local dates in one request (62 days in all), answered per range */
+        /** Slots over up to 10 ranges (of local dates, or of instants as Appointedd sends them) in one request (62 days in all), answered per range */
         post: operations["searchAvailability"];
         delete?: never;
         options?: never;
@@ -791,9 +791,11 @@ export interface components {
         };
         AvailabilitySearch: {
             /** @description The service to book */
-            service: string;
-            /** @description Up to 10 ranges of local dates; together at most 62 days */
-            ranges: {
+            service?: string;
+            /** @description The same as `service` (Appointedd's name); give one of the two */
+            service_id?: string;
+            /** @description Up to 10 ranges, each of local dates {from, to} or of instants {start, end}; together at most 62 days */
+            ranges: ({
                 /**
                  * Format: date
                  * @description First local date (in `timezone`), inclusive
@@ -804,7 +806,20 @@ export interface components {
                  * @description Last local date, inclusive
                  */
                 to: string;
-            }[];
+            } | {
+                /**
+                 * Format: date-time
+                 * @description Slots starting at or after this instant
+                 * @example 2027-03-01T09:00:00+01:00
+                 */
+                start: string;
+                /**
+                 * Format: date-time
+                 * @description Slots starting before this instant (exclusive)
+                 * @example 2027-03-01T09:00:00+01:00
+                 */
+                end: string;
+            })[];
             /** @description Zone of from/to and of the returned times; default the first resource's zone */
             timezone?: string;
             /** @description Resource ids of the service to consider; default all of its resources */
@@ -825,11 +840,17 @@ export interface components {
             include?: "resource_ids"[];
         };
         AvailabilitySearchResult: {
-            data: {
+            /** @description One entry per range asked, in order, in the form it was asked */
+            data: ({
                 from: string;
                 to: string;
                 slots: components["schemas"]["Slot"][];
-            }[];
+            } | {
+                /** @description ISO 8601 with the offset of the answer's zone */
+                start: string;
+                end: string;
+                slots: components["schemas"]["Slot"][];
+            })[];
             timezone: string;
         };
         /**

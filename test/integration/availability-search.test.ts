@@ -61,3 +61,43 @@ test('the 62-day cap applies to the sum of the ranges; more than 10 ranges, or a
   const ok = await search({ service: serviceId, ranges: [{ from: date(0), to: date(30) }, { from: date(40), to: date(70) }] });
   expect(ok.status).toBe(200);
 });
+
+test('Appointedd\'s form: service_id and ranges of instants, which keep the slots starting within them (a window of a day, or a week)', async () => {
+  // The seed's own body: May 2022, long past, so no slots, but a 200.
+  const seed = await search({ service_id: serviceId, ranges: [{ start: '2022-05-01T00:00:00Z', end: '2022-06-01T00:00:00Z' }] });
+  expect(seed.status).toBe(200);
+  expect(seed.body.data).toEqual([{ start: '2022-05-01T02:00:00+02:00', end: '2022-06-01T02:00:00+02:00', slots: [] }]);
+
+  // The resource's Monday is 09:00-11:00 Paris: slots at 09:00 and 10:00, and the week after too.
+  const paris = (days: number, time: string) => DateTime.fromISO(`${date(days)}T${time}`, { zone: 'Europe/Paris' });
+  const window = { start: paris(7, '09:30').toUTC().toISO()!, end: paris(7, '10:30').toUTC().toISO()! };
+  const week = { start: `${date(7)}T00:00:00Z`, end: `${date(14)}T00:00:00Z` };
+  const response = await search({ service_id: serviceId, ranges: [window, week, { from: date(7), to: date(7) }], timezone: 'Europe/Paris' });
+  expect(response.status).toBe(200);
+  const [inWindow, inWeek, byDates] = response.body.data;
+  expect(inWindow).toEqual({
+    start: paris(7, '09:30').toISO({ suppressMilliseconds: true }), end: paris(7, '10:30').toISO({ suppressMilliseconds: true }),
+    slots: [expect.objectContaining({ start: paris(7, '10:00').toISO({ suppressMilliseconds: true }) })],
+  });
+  // The week's Monday (2 slots) and Wednesday (1): the same slots as its local dates give.
+  expect(inWeek.slots.map((slot: { start: string }) => slot.start)).toEqual(
+    [paris(7, '09:00'), paris(7, '10:00'), paris(9, '14:00')].map((time) => time.toISO({ suppressMilliseconds: true })),
+  );
+  expect(inWeek.slots.slice(0, 2)).toEqual(byDates.slots);
+  expect(inWeek.slots[2]).toEqual((await get(date(9), date(9), { timezone: 'Europe/Paris' }))[0]);
+});
+
+test('a range of instants must end after it starts, the service is named once, and the day cap counts instants too', async () => {
+  const problem = async (body: unknown, path: string, detail: RegExp) => {
+    const response = await search(body);
+    expect(response.status).toBe(400);
+    expect(response.contentType).toContain('application/problem+json');
+    expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path, message: expect.stringMatching(detail) })]));
+  };
+  const start = `${date(0)}T00:00:00Z`;
+  await problem({ service_id: serviceId, ranges: [{ start, end: start }] }, 'ranges.0.end', /after start/);
+  await problem({ service_id: serviceId, ranges: [{ start, end: `${date(0)}T00:00:00+24:00` }] }, 'ranges.0.end', /offset/);
+  await problem({ service: serviceId, service_id: serviceId, ranges: [{ start, end: `${date(1)}T00:00:00Z` }] }, 'service', /one of them/);
+  await problem({ ranges: [{ start, end: `${date(1)}T00:00:00Z` }] }, 'service', /one of them/);
+  await problem({ service_id: serviceId, ranges: [{ start, end: `${date(63)}T00:00:00Z` }] }, 'ranges', /63 days together/);
+});

@@ -111,3 +111,17 @@ describe('calendar files', () => {
     }
   });
 });
+
+test('a zone typed in any case is stored, and written in files, under its canonical name', async () => {
+  const resourceId = await createResource(stack, { name: 'Dr Ng', timezone: 'europe/paris', weekly_schedule: ALWAYS_OPEN });
+  const resource = await call(stack.baseUrl, 'GET', `/v1/resources/${resourceId}`, { token: stack.apiKey });
+  expect(resource.body.timezone).toBe('Europe/Paris');
+  const serviceId = await createService(stack, { durations_minutes: [30], resource_ids: [resourceId] });
+  const start = parisMorning(1).plus({ days: 1 });
+  const reserved = await reserve(stack, { service_id: serviceId, start: start.toISO() });
+  expect(reserved.status).toBe(201);
+  const file = await fetchCalendar(`/v1/bookings/${reserved.body.id}/ics`);
+  expect(file.text).toContain(`DTSTART;TZID=Europe/Paris:${start.toFormat("yyyyMMdd'T'HHmmss")}`);
+  expect(file.text).toMatch(/BEGIN:VTIMEZONE\r?\nTZID:Europe\/Paris/);
+  expect(file.text).not.toContain('europe/paris');
+});

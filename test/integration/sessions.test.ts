@@ -37,6 +37,18 @@ describe('sessions', () => {
     });
   });
 
+  test('a daily rule through the night clocks go back takes the first 01:30 (RFC 5545), and a zone typed in lower case is stored canonical', async () => {
+    const created = await post('/v1/sessions', {
+      service_id: serviceId, start: '2027-11-05T01:30:00-04:00', duration_minutes: 30, timezone: 'america/new_york',
+      capacity: 3, recurrence: 'FREQ=DAILY;COUNT=4',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.data.map((session: { start: string }) => session.start)).toEqual([
+      '2027-11-05T01:30:00-04:00', '2027-11-06T01:30:00-04:00', '2027-11-07T01:30:00-04:00', '2027-11-08T01:30:00-05:00',
+    ]);
+    expect(created.body.data[0].timezone).toBe('America/New_York');
+  });
+
   test('a bad rule is a 400 naming recurrence, and writes nothing', async () => {
     const before = await stack.db.selectFrom('sessions').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
     for (const recurrence of ['FREQ=WEEKLY;BYDAY=MO', 'EVERY MONDAY', 'FREQ=DAILY;COUNT=5000']) {

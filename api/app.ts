@@ -28,7 +28,6 @@ import { customerPagesRouter } from '../web/router';
 import { pageRequestParsers } from './bookings/page-requests';
 import { organizationRouter } from './organization/router';
 import { codecCors, codecRouter } from './codec/router';
-import { pageHeaders } from '../web/page-headers';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -84,7 +83,6 @@ export function createApp(deps: AppDeps): Express {
   });
 
   // The customers' booking and manage pages: no API key, the manage token is in the path.
-  app.use(['/book', '/manage'], pageHeaders);
   app.use(customerPagesRouter({ ...deps, parse: pageRequestParsers }));
 
   // Temporal UI's remote codec: decrypts the personal fields of the caller's bookings in histories.

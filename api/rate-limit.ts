@@ -19,7 +19,7 @@ export interface RateLimits {
   /** Requests per minute of one client address to the manage pages and the codec; 0 = unlimited. */
   addressPerMinute?: number;
   /**
-   * Refused credentials (wrong or revoked API keys, forged manage tokens) per minute of one client
+   * Refused credentials (wrong or revoked API keys, forged manage tokens; not a missing one) per minute of one client
    * address; past it, that address's credentials are refused with 429 before any lookup until the
    * window ends. 0 = unlimited.
    */
@@ -169,7 +169,8 @@ export function addressRateLimit(limits: RateLimits, db: Kysely<Database>): Requ
 }
 
 /**
- * Wraps authentication so that wrong credentials cost their sender: each 401 is counted against
+ * Wraps authentication so that wrong credentials cost their sender: each 401 of a presented
+ * credential (a request without one costs no lookup and is not counted) is counted against
  * the client's address, and once past the limit the address is refused with 429 for the rest of
  * its window before its credential is looked up (each lookup is a database query). This process
  * remembers a refused address until its window ends; other replicas learn it from the shared count
@@ -185,7 +186,8 @@ export function limitFailedAuthentication(limits: RateLimits, db: Kysely<Databas
     throw new TooManyRequests(limit, retryAfter, 'refused credentials a minute from this address');
   };
   return async (req, res, next) => {
-    if (limit <= 0) return authenticate(req, res, next);
+    // Without a bearer credential nothing is looked up, so nothing is counted.
+    if (limit <= 0 || !/^Bearer\s+\S+$/i.test(req.get('authorization') ?? '')) return authenticate(req, res, next);
     const address = addressOf(req);
     const until = refusedUntil.get(address);
     if (until !== undefined) {

@@ -2025,7 +2025,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The rate limit of the API key or manage token is spent; retry after `Retry-After` seconds */
+        /** @description The rate limit of the API key or manage token, or of the client address (its requests to the codec, its refused credentials) is spent; retry after `Retry-After` seconds */
         TooManyRequests: {
             headers: {
                 /** @description Seconds until a request is allowed again */

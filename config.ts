@@ -42,6 +42,14 @@ export interface Config {
   workerMetricsPort: number;
   rateLimitApiKeyPerMinute: number;
   rateLimitManageTokenPerMinute: number;
+  /** Requests a minute per client address to the manage pages and the codec. */
+  rateLimitAddressPerMinute: number;
+  /** Refused credentials a minute per client address before that address is refused outright. */
+  rateLimitFailedAuthPerMinute: number;
+  /** The API's /metrics only with this bearer token; null: no token asked. */
+  metricsToken: string | null;
+  /** The API's /metrics on this port of its own (and not on PORT); null: on PORT. */
+  metricsPort: number | null;
   /** Where rate limits count: PostgreSQL (shared by the API replicas) or this process's memory. */
   rateLimitStore: 'postgres' | 'memory';
   temporalMetricsPort: number;
@@ -116,6 +124,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerMetricsPort: read('WORKER_METRICS_PORT', portNumber, 0),
     rateLimitApiKeyPerMinute: read('RATE_LIMIT_API_KEY_PER_MINUTE', wholeCount, 1200),
     rateLimitManageTokenPerMinute: read('RATE_LIMIT_MANAGE_TOKEN_PER_MINUTE', wholeCount, 60),
+    rateLimitAddressPerMinute: read('RATE_LIMIT_ADDRESS_PER_MINUTE', wholeCount, 300),
+    rateLimitFailedAuthPerMinute: read('RATE_LIMIT_FAILED_AUTH_PER_MINUTE', wholeCount, 20),
+    metricsToken: read('METRICS_TOKEN', z.string().min(16, 'must be at least 16 characters'), null),
+    metricsPort: read('METRICS_PORT', portNumber, null),
     rateLimitStore: read('RATE_LIMIT_STORE', z.enum(['postgres', 'memory'], 'must be postgres or memory'), 'postgres'),
     temporalMetricsPort: read('TEMPORAL_METRICS_PORT', portNumber, 0),
     logFormat: read('LOG_FORMAT', z.enum(['json', 'pretty']), defaultLogFormat(env)),

@@ -9,7 +9,7 @@ import type { Logger } from '../telemetry/logger';
 import { accessLog } from './access-log';
 import { docsRouter } from './docs-page';
 import { metricsRoute, requestMetrics } from './request-metrics';
-import { rateLimit, type RateLimits } from './rate-limit';
+import { addressRateLimit, limitFailedAuthentication, rateLimit, type RateLimits } from './rate-limit';
 import { authenticate } from './auth';
 import { availabilityRouter } from './availability/router';
 import { bookingsRouter } from './bookings/router';
@@ -27,7 +27,7 @@ import { webhooksRouter } from './webhooks/router';
 import { customerPagesRouter } from '../web/router';
 import { pageRequestParsers } from './bookings/page-requests';
 import { organizationRouter } from './organization/router';
-import { codecRouter } from './codec/router';
+import { codecCors, codecRouter } from './codec/router';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -46,6 +46,11 @@ export interface AppDeps {
   rateLimits?: RateLimits;
   /** Origins (the Temporal UI's) whose browsers may call the codec endpoint; default the local dev UI. */
   codecCorsOrigins?: string[];
+  /**
+   * GET /metrics on this app: `public` (development's default), `token` (only with
+   * `Authorization: Bearer <token>`), or `off` (served on its own port instead, or not at all).
+   */
+  metrics?: { access: 'public' } | { access: 'token'; token: string } | { access: 'off' };
 }
 
 const DEV_TEMPORAL_UI_ORIGINS = ['http://localhost:8233', 'http://127.0.0.1:8233'];
@@ -59,9 +64,18 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestMetrics);
   app.use(express.json({ limit: '100kb' }));
 
+  // Before the query guard: a browser's preflight must get the codec's CORS answer, not the router's.
+  const codecOrigins = deps.codecCorsOrigins ?? DEV_TEMPORAL_UI_ORIGINS;
+  app.use('/codec', codecCors(codecOrigins));
+  if (deps.rateLimits) app.use(['/manage', '/codec'], addressRateLimit(deps.rateLimits, deps.db));
+  const authenticated = deps.rateLimits
+    ? limitFailedAuthentication(deps.rateLimits, deps.db, authenticate(deps.db, deps.manageTokenSecret))
+    : authenticate(deps.db, deps.manageTokenSecret);
+
   app.use(queryGuard(operations, ''));
   app.use(healthRouter(deps));
-  app.get('/metrics', metricsRoute);
+  const metrics = deps.metrics ?? { access: 'public' };
+  if (metrics.access !== 'off') app.get('/metrics', metricsRoute(metrics.access === 'token' ? metrics.token : null));
   app.use(docsRouter());
   const openApiDocument = buildOpenApiDocument();
   app.get('/openapi.json', (_req, res) => {
@@ -72,12 +86,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(customerPagesRouter({ ...deps, parse: pageRequestParsers }));
 
   // Temporal UI's remote codec: decrypts the personal fields of the caller's bookings in histories.
-  app.use('/codec', codecRouter(deps.db, deps.manageTokenSecret, deps.codecCorsOrigins ?? DEV_TEMPORAL_UI_ORIGINS));
+  app.use('/codec', codecRouter(deps.db, authenticated, deps.rateLimits ? [rateLimit(deps.rateLimits, deps.db)] : []));
 
   const v1 = express.Router();
   // A resource's calendar feed by its signed URL: calendar apps send no Authorization header.
   v1.use(signedCalendarFeedRouter(deps.db, deps.manageTokenSecret));
-  v1.use(authenticate(deps.db, deps.manageTokenSecret));
+  v1.use(authenticated);
   if (deps.rateLimits) v1.use(rateLimit(deps.rateLimits, deps.db));
   v1.use(queryGuard(operations, '/v1'));
   v1.use('/organization', organizationRouter(deps.db));

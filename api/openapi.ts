@@ -70,7 +70,7 @@ const problemResponses: Record<number, { name: string; description: string; head
   422: { name: 'IdempotencyKeyReused', description: 'The Idempotency-Key was used before with another body' },
   429: {
     name: 'TooManyRequests',
-    description: 'The rate limit of the API key or manage token is spent; retry after `Retry-After` seconds',
+    description: 'The rate limit of the API key or manage token, or of the client address (its requests to the codec, its refused credentials) is spent; retry after `Retry-After` seconds',
     headers: {
       'Retry-After': { description: 'Seconds until a request is allowed again', schema: { type: 'integer' } },
       RateLimit: { description: 'IETF draft RateLimit fields: limit, remaining, reset', schema: { type: 'string' } },

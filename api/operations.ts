@@ -8,7 +8,7 @@ import {
   availabilityDaysResponse, availabilityQueryFields, availabilityResponse, availabilitySearchBody, availabilitySearchResponse,
 } from './availability/schemas';
 import { organizationResponse, updateOrganizationBody } from './organization/schemas';
-import { codecBody, codecResponse } from './codec/schemas';
+import { codecBody, codecQuery, codecResponse } from './codec/schemas';
 import { createResourceBody, listResourcesQuery, resourceResponse, updateResourceBody } from './resources/schemas';
 import { createServiceBody, listServicesQuery, serviceResponse, updateServiceBody } from './services/schemas';
 import {
@@ -62,10 +62,10 @@ const calendarFeedQuery = z.object({
 
 export const operations: Operation[] = [
   { operationId: 'health', tag: 'Operations', method: 'get', path: '/healthz', summary: 'The process answers', access: 'public', response: z.object({ status: z.literal('ok') }).meta({ id: 'Health' }), status: 200, errors: [] },
-  { operationId: 'codecDecode', tag: 'Operations', method: 'post', path: '/codec/decode', summary: 'Temporal remote codec (for the Temporal UI): opens the sealed personal fields of the organization\'s bookings; anonymized ones stay null', access: 'api_key', body: codecBody, response: codecResponse, status: 200, errors: [] },
-  { operationId: 'codecEncode', tag: 'Operations', method: 'post', path: '/codec/encode', summary: 'Temporal remote codec: answers the payloads as they came (what the UI sends names no booking)', access: 'api_key', body: codecBody, response: codecResponse, status: 200, errors: [] },
+  { operationId: 'codecDecode', tag: 'Operations', method: 'post', path: '/codec/decode', summary: 'Temporal remote codec (for the Temporal UI): opens the sealed personal fields of the organization\'s bookings; anonymized ones stay null', access: 'api_key', query: codecQuery, body: codecBody, response: codecResponse, status: 200, errors: [] },
+  { operationId: 'codecEncode', tag: 'Operations', method: 'post', path: '/codec/encode', summary: 'Temporal remote codec: answers the payloads as they came (what the UI sends names no booking)', access: 'api_key', query: codecQuery, body: codecBody, response: codecResponse, status: 200, errors: [] },
   { operationId: 'readiness', tag: 'Operations', method: 'get', path: '/readyz', summary: 'The service can do its job: database, Temporal and a worker; 503 names what is missing', access: 'public', response: readyResponse, status: 200, alsoStatus: { status: 503, description: 'Not ready: checks names the dependency that is not usable' }, errors: [] },
-  { operationId: 'metrics', tag: 'Operations', method: 'get', path: '/metrics', summary: 'Prometheus metrics of the API (and, in one process, of the worker)', access: 'public', response: z.string(), responseType: 'text/plain', status: 200, errors: [] },
+  { operationId: 'metrics', tag: 'Operations', method: 'get', path: '/metrics', summary: 'Prometheus metrics of the API (and, in one process, of the worker): with METRICS_TOKEN only for that bearer token; with METRICS_PORT on that port instead; in production without either, not served', access: 'public', response: z.string(), responseType: 'text/plain', status: 200, errors: [] },
   { operationId: 'docs', tag: 'Operations', method: 'get', path: '/docs', summary: 'This reference, rendered by Redoc (served from its npm package, works offline)', access: 'public', response: z.string(), responseType: 'text/html', status: 200, errors: [] },
   { operationId: 'docsScript', tag: 'Operations', method: 'get', path: '/docs/redoc.standalone.js', summary: 'The Redoc bundle the docs page loads', access: 'public', response: z.string(), responseType: 'application/javascript', status: 200, errors: [] },
   { operationId: 'openApiDocument', tag: 'Operations', method: 'get', path: '/openapi.json', summary: 'This document', access: 'public', response: z.record(z.string(), z.unknown()), status: 200, errors: [] },

@@ -6,7 +6,19 @@ import { loadConfig } from '../config';
 import { createDb } from '../db/connection';
 import { createLogger } from '../telemetry/logger';
 import { currentTracing } from '../telemetry/tracing';
-import { createApp } from './app';
+import { createApp, type AppDeps } from './app';
+import { serveMetrics } from './metrics-server';
+
+/**
+ * Where the public port's /metrics stands: off when it has a port of its own; behind the token
+ * when one is set; else open in development (the API listens on localhost) and off in production,
+ * where the totals of every organization must not be public.
+ */
+function metricsOnApiPort(config: ReturnType<typeof loadConfig>): AppDeps['metrics'] {
+  if (config.metricsPort !== null) return { access: 'off' };
+  if (config.metricsToken) return { access: 'token', token: config.metricsToken };
+  return config.production ? { access: 'off' } : { access: 'public' };
+}
 
 async function main() {
   const config = loadConfig();
@@ -21,11 +33,17 @@ async function main() {
     db, temporal, taskQueue: config.taskQueue, manageTokenSecret: config.manageTokenSecret, isDraining: () => draining, logger, publicUrl: config.publicUrl,
     outbound: { allowedHosts: config.webhookAllowedHosts, allowHttp: config.webhookAllowHttp },
     codecCorsOrigins: [`http://localhost:${config.temporalUiPort}`, `http://127.0.0.1:${config.temporalUiPort}`],
-    rateLimits: { apiKeyPerMinute: config.rateLimitApiKeyPerMinute, manageTokenPerMinute: config.rateLimitManageTokenPerMinute, store: config.rateLimitStore },
+    rateLimits: {
+      apiKeyPerMinute: config.rateLimitApiKeyPerMinute, manageTokenPerMinute: config.rateLimitManageTokenPerMinute, store: config.rateLimitStore,
+      addressPerMinute: config.rateLimitAddressPerMinute, failedAuthPerMinute: config.rateLimitFailedAuthPerMinute,
+    },
+    metrics: metricsOnApiPort(config),
   });
   const server = app.listen(config.port, config.host);
   await once(server, 'listening');
   logger.info({ host: config.host, port: config.port }, `API listening on http://${config.host}:${config.port}`);
+  const metricsServer = config.metricsPort === null ? null : await serveMetrics(config.metricsPort, config.host, config.metricsToken);
+  if (metricsServer) logger.info({ port: config.metricsPort }, `metrics on http://${config.host}:${config.metricsPort}/metrics`);
 
   // SIGTERM: stop accepting connections, let in-flight requests finish (bounded by
   // SHUTDOWN_TIMEOUT_SECONDS), then close the pools. A request that never got in is refused at the
@@ -42,6 +60,7 @@ async function main() {
     }, config.shutdownTimeoutMs);
     await closed;
     clearTimeout(deadline);
+    metricsServer?.close();
     await Promise.all([db.destroy(), temporal.connection.close(), currentTracing()?.shutdown()]);
     process.exit(0);
   };

@@ -5,7 +5,7 @@ import { loadConfig } from '../config';
 import { createDb, ensureDatabase } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
 import { stopOnExit } from './stack/child-process';
-import { supervise } from './stack/supervisor';
+import { supervise, superviseServer } from './stack/supervisor';
 import { watchDependencies } from './stack/dependency-watch';
 import { ensureDevApiKey } from './stack/dev-api-key';
 import { ensureManageTokenSecret } from './stack/manage-token-secret';
@@ -37,8 +37,14 @@ async function main() {
     let databaseUrl = config.databaseUrl;
     let dataLocation = `${config.dataDir} (PostgreSQL at DATABASE_URL)`;
     if (!databaseUrl) {
-      const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.pgPort });
-      stops.push(postgres.stop);
+      // Started once here; killed or crashed later, the supervisor starts the same cluster again.
+      let postgres: Awaited<ReturnType<typeof startEmbeddedPostgres>> | null = null;
+      const supervised = await superviseServer('PostgreSQL', async () => {
+        if (!postgres) return (postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.pgPort }));
+        return postgres.startAgain();
+      });
+      stops.push(() => supervised.stop());
+      postgres = postgres!;
       dataLocation = postgres.dataLocation;
       databaseUrl = await ensureDatabase(postgres.url, 'bookings');
     }
@@ -48,11 +54,18 @@ async function main() {
     let temporalAddress = config.temporalAddress;
     let temporalUi: string | null = null;
     if (!temporalAddress) {
-      const temporal = await startTemporalDevServer({
-        cliPath: config.temporalCliPath, dataDir: config.dataDir, port: config.temporalPort,
-        uiPort: config.temporalUiPort, namespace: config.temporalNamespace,
+      let temporal: Awaited<ReturnType<typeof startTemporalDevServer>> | null = null;
+      const supervised = await superviseServer('Temporal dev server', async () => {
+        if (!temporal) {
+          return (temporal = await startTemporalDevServer({
+            cliPath: config.temporalCliPath, dataDir: config.dataDir, port: config.temporalPort,
+            uiPort: config.temporalUiPort, namespace: config.temporalNamespace,
+          }));
+        }
+        return temporal.startAgain();
       });
-      stops.push(temporal.stop);
+      stops.push(() => supervised.stop());
+      temporal = temporal!;
       temporalAddress = temporal.address;
       temporalUi = temporal.uiUrl;
     } else {

@@ -22,6 +22,7 @@ import { renderBookingPage, type PageContext } from './booking-page';
 import { page, PAGE_STYLE } from './layout';
 import { html } from './html';
 import { renderManagePage } from './manage-page';
+import { pageHeaders } from './page-headers';
 import { localeOf, translator } from './strings';
 
 /** The request shapes the API validates, handed in by the app: a form is refused as an API call is. */
@@ -69,6 +70,7 @@ function field(value: unknown): string | undefined {
  */
 export function customerPagesRouter(deps: CustomerPagesDeps): Router {
   const router = Router();
+  router.use(['/book', '/manage'], pageHeaders);
   const form = express.urlencoded({ extended: false, limit: '50kb' });
   const publicUrlOf = (req: Request) => deps.publicUrl ?? `${req.protocol}://${req.get('host')}`;
 

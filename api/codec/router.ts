@@ -6,7 +6,7 @@ import type { Database } from '../../db/schema';
 import { personalKeysOf } from '../../personal-data/keys';
 import { BookingPayloadCodec } from '../../personal-data/payload-codec';
 import { encodingOf, payloadConverter, PERSONAL_ENCODING, SEALED_ENCODING, SEALED_METADATA } from '../../personal-data/payload-converter';
-import { authenticate, organizationOf } from '../auth';
+import { organizationOf } from '../auth';
 import { uuid } from '../common-schemas';
 import { unreachableDependency } from '../dependency-failure';
 import { InvalidInput } from '../errors';
@@ -43,8 +43,11 @@ function sealedOrRefused(payloads: Payload[]): string[] {
   });
 }
 
-/** Browsers on these origins (the Temporal UI) may call the codec endpoint. */
-function codecCors(origins: string[]): RequestHandler {
+/**
+ * Browsers on these origins (the Temporal UI) may call the codec endpoint. Mounted ahead of
+ * everything else on `/codec`, so a preflight (`OPTIONS`, no credentials) is answered here.
+ */
+export function codecCors(origins: string[]): RequestHandler {
   return (req, res, next) => {
     const origin = req.get('origin');
     if (origin && origins.includes(origin)) {
@@ -70,10 +73,9 @@ function codecCors(origins: string[]): RequestHandler {
  * (what the UI sends names no booking) and answers the payloads as they came; personal fields set
  * apart for sealing are refused.
  */
-export function codecRouter(db: Kysely<Database>, manageTokenSecret: string, corsOrigins: string[]): Router {
+export function codecRouter(db: Kysely<Database>, authenticate: RequestHandler, limits: RequestHandler[]): Router {
   const router = Router();
-  router.use(codecCors(corsOrigins));
-  router.use(authenticate(db, manageTokenSecret));
+  router.use(authenticate, ...limits);
   router.post('/decode', async (req, res) => {
     const organizationId = organizationOf(req);
     const payloads = parseInput(codecBody, req.body).payloads.map(fromWire);

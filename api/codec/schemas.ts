@@ -7,3 +7,8 @@ const payload = () => z.object({
 
 export const codecBody = z.strictObject({ payloads: z.array(payload().meta({ description: 'A Temporal payload: metadata values and data in base64' })).max(1000) }).meta({ id: 'CodecPayloads' });
 export const codecResponse = z.object({ payloads: z.array(payload()) }).meta({ id: 'CodecResult' });
+
+/** What the Temporal UI adds to its codec calls; the codec has no external payload storage to keep references to, so it changes nothing. */
+export const codecQuery = z.object({
+  preserveStorageRefs: z.enum(['true', 'false']).optional().meta({ description: 'Sent by the Temporal UI; accepted and without effect (no external payload storage)' }),
+});

@@ -50,7 +50,7 @@ export function watchDependencies(
       } catch (error) {
         if (!down.has(name)) {
           down.add(name);
-          log(`${name} is not answering (${(error as Error).message}); bookings fail until it is back. Restart npm start if it does not recover.`);
+          log(`${name} is not answering (${(error as Error).message}); bookings fail until it is back (a server npm start started is restarted by it; an external one is not).`);
         }
       }
     }));

@@ -9,7 +9,11 @@ const ROOT = path.resolve(__dirname, '..', '..');
 export interface InfraStack {
   databaseUrl: string;
   temporalAddress: string;
+  /** The dev server's Web UI (null with an external TEMPORAL_ADDRESS). */
+  temporalUi: string | null;
   dataDir: string;
+  /** The launcher's process: PostgreSQL and the Temporal dev server are its children. */
+  launcherPid: number;
   stop(): Promise<void>;
 }
 
@@ -55,8 +59,8 @@ export async function launchInfraStack(prefix: string): Promise<InfraStack> {
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  const { databaseUrl, temporalAddress } = JSON.parse(fs.readFileSync(readyFile, 'utf8'));
-  return { databaseUrl, temporalAddress, dataDir, stop: () => stopLauncher(launcher, dataDir) };
+  const { databaseUrl, temporalAddress, temporalUi } = JSON.parse(fs.readFileSync(readyFile, 'utf8'));
+  return { databaseUrl, temporalAddress, temporalUi, dataDir, launcherPid: launcher.pid!, stop: () => stopLauncher(launcher, dataDir) };
 }
 
 async function stopLauncher(launcher: ChildProcess, dataDir: string): Promise<void> {

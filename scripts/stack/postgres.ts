@@ -1,12 +1,15 @@
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { placePostgres } from './postgres-reach';
+import type { RunningServer } from './supervisor';
 
-export interface EmbeddedPostgresServer {
+export interface EmbeddedPostgresServer extends RunningServer {
   url: string;
   /** Where this data folder's data is, in words for the start banner. */
   dataLocation: string;
-  stop(): Promise<void>;
+  /** Starts the same cluster again once it has exited (the supervisor's restart). */
+  startAgain(): Promise<RunningServer>;
 }
 
 interface EmbeddedPostgresOptions {
@@ -67,11 +70,27 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   });
   const initialised = fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
   if (!initialised) await server.initialise();
-  removeStalePidFile(databaseDir);
-  await server.start();
+  // The library keeps its postgres process to itself; its exit is what a supervisor watches.
+  const internals = server as unknown as { process?: ChildProcess };
+  const run = async (): Promise<RunningServer> => {
+    removeStalePidFile(databaseDir);
+    await server.start().catch((error: unknown) => {
+      throw new Error(`PostgreSQL did not start (see ${logFile})${error ? `: ${String(error)}` : ''}`);
+    });
+    const postgres = internals.process!;
+    const exited = new Promise<string>((resolve) => postgres.once('exit', (code, signal) => {
+      // Forgotten once gone, so that stop() (and the library's own exit hook) does not wait for it.
+      if (internals.process === postgres) internals.process = undefined;
+      resolve(signal ?? `code ${code}`);
+    }));
+    return { exited, stop: () => server.stop() };
+  };
+  const first = await run();
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`,
     dataLocation,
-    stop: () => server.stop(),
+    exited: first.exited,
+    stop: first.stop,
+    startAgain: run,
   };
 }

@@ -4,12 +4,14 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { bookingSearchAttributes } from '../../workflows/search-attributes';
 import { stopChild, stopOnExit } from './child-process';
+import type { RunningServer } from './supervisor';
 import { resolveTemporalCli } from './temporal-cli';
 
-export interface TemporalDevServer {
+export interface TemporalDevServer extends RunningServer {
   address: string;
   uiUrl: string;
-  stop(): Promise<void>;
+  /** Starts the dev server again on the same file and ports once it has exited (the supervisor's restart). */
+  startAgain(): Promise<RunningServer>;
 }
 
 interface DevServerOptions {
@@ -83,18 +85,25 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
         extraArgs: ['--sqlite-pragma', 'journal_mode=wal'],
       },
     });
-    return { address, uiUrl, stop: () => env.teardown() };
+    // The SDK owns this process: nothing to watch, so nothing is restarted.
+    const stop = () => env.teardown();
+    return { address, uiUrl, exited: new Promise<string>(() => undefined), stop, startAgain: async () => ({ exited: new Promise<string>(() => undefined), stop }) };
   }
 
-  const log = fs.openSync(path.join(options.dataDir, 'temporal.log'), 'a');
-  const child = spawn(cli, ['server', 'start-dev', ...args], { stdio: ['ignore', log, log] });
-  fs.closeSync(log);
-  stopOnExit(child);
-  try {
-    await waitForFrontend(address, options.namespace, child, 60_000);
-  } catch (error) {
-    await stopChild(child);
-    throw error;
-  }
-  return { address, uiUrl, stop: () => stopChild(child) };
+  const run = async (): Promise<RunningServer> => {
+    const log = fs.openSync(path.join(options.dataDir, 'temporal.log'), 'a');
+    const child = spawn(cli, ['server', 'start-dev', ...args], { stdio: ['ignore', log, log] });
+    fs.closeSync(log);
+    stopOnExit(child);
+    const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `code ${code}`)));
+    try {
+      await waitForFrontend(address, options.namespace, child, 60_000);
+    } catch (error) {
+      await stopChild(child);
+      throw error;
+    }
+    return { exited, stop: () => stopChild(child) };
+  };
+  const first = await run();
+  return { address, uiUrl, ...first, startAgain: run };
 }

@@ -75,7 +75,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics of the API (and, in one process, of the worker) */
+        /** Prometheus metrics of the API (and, in one process, of the worker): with METRICS_TOKEN only for that bearer token; with METRICS_PORT on that port instead; in production without either, not served */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -2025,7 +2025,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The rate limit of the API key or manage token is spent; retry after `Retry-After` seconds */
+        /** @description The rate limit of the API key or manage token, or of the client address (its requests to the codec, its refused credentials) is spent; retry after `Retry-After` seconds */
         TooManyRequests: {
             headers: {
                 /** @description Seconds until a request is allowed again */
@@ -2088,7 +2088,10 @@ export interface operations {
     };
     codecDecode: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Sent by the Temporal UI; accepted and without effect (no external payload storage) */
+                preserveStorageRefs?: "true" | "false";
+            };
             header?: {
                 /** @description Sent again with the same key, the request gets the first answer instead of creating twice */
                 "Idempotency-Key"?: string;
@@ -2122,7 +2125,10 @@ export interface operations {
     };
     codecEncode: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Sent by the Temporal UI; accepted and without effect (no external payload storage) */
+                preserveStorageRefs?: "true" | "false";
+            };
             header?: {
                 /** @description Sent again with the same key, the request gets the first answer instead of creating twice */
                 "Idempotency-Key"?: string;

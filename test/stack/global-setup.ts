@@ -23,6 +23,7 @@ export default async function globalSetup() {
   fs.writeFileSync(bundlePath, code);
   process.env.TEST_DATABASE_URL = stack.databaseUrl;
   process.env.TEST_TEMPORAL_ADDRESS = stack.temporalAddress;
+  if (stack.temporalUi) process.env.TEST_TEMPORAL_UI = stack.temporalUi;
   process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
   (globalThis as { testStack?: unknown }).testStack = stack;
 }

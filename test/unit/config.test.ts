@@ -74,3 +74,13 @@ describe('NODE_ENV=production refuses to start unsafely', () => {
     expect(variablesNamed({ NODE_ENV: 'production', DEV_API_KEY: 'sk_x', PORT: 'x' }).sort()).toEqual(['DEV_API_KEY', 'MANAGE_TOKEN_SECRET', 'PORT']);
   });
 });
+
+describe('exposure settings', () => {
+  test('address limits and metrics have defaults; a short METRICS_TOKEN or a bad METRICS_PORT is refused by name', () => {
+    expect(loadConfig({})).toMatchObject({ rateLimitAddressPerMinute: 300, rateLimitFailedAuthPerMinute: 20, metricsToken: null, metricsPort: null });
+    expect(loadConfig({ METRICS_TOKEN: 'a'.repeat(16), METRICS_PORT: '9464', RATE_LIMIT_FAILED_AUTH_PER_MINUTE: '0' }))
+      .toMatchObject({ metricsToken: 'a'.repeat(16), metricsPort: 9464, rateLimitFailedAuthPerMinute: 0 });
+    expect(variablesNamed({ METRICS_TOKEN: 'short', METRICS_PORT: 'x', RATE_LIMIT_ADDRESS_PER_MINUTE: '-1' }).sort())
+      .toEqual(['METRICS_PORT', 'METRICS_TOKEN', 'RATE_LIMIT_ADDRESS_PER_MINUTE']);
+  });
+});

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import semver from 'semver';
 
 /**
  * `npm ci` (the README's install, .ci/run and the Dockerfile) refuses a lockfile that does not match
@@ -24,4 +25,12 @@ test('every declared dependency is resolved in the lockfile, and only developmen
       if (kind === 'dependencies') expect({ name, dev: entry.dev ?? false }).toEqual({ name, dev: false });
     }
   }
+});
+
+test('every locked package runs on the oldest Node.js that package.json names (CI runs it)', () => {
+  const oldest = semver.minVersion(manifest.engines.node)!.version;
+  const refusing = Object.entries(lock.packages as Record<string, { engines?: { node?: string } }>)
+    .filter(([name, entry]) => name && typeof entry.engines?.node === 'string' && !semver.satisfies(oldest, entry.engines.node))
+    .map(([name, entry]) => `${name} wants node ${entry.engines!.node}`);
+  expect(refusing).toEqual([]);
 });

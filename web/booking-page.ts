@@ -79,7 +79,7 @@ export async function renderBookingPage(ctx: PageContext, options: {
   });
   const body = html`${errorSummary(t, options.errors ?? [], () => null)}
 ${serviceSummary(service, t, t('book_title', { service: service.name }))}
-<section>${zoneChooser(t, zone, keep, { now: ctx.now, hour12: ctx.hour12 })}</section>
+<section>${zoneChooser(t, zone, keep, { now: ctx.now, hour12: ctx.hour12, query: options.query })}</section>
 ${picker}`;
   return page({
     title: t('book_title', { service: service.name }), locale: ctx.locale, t, embed: ctx.embed,

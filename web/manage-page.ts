@@ -152,7 +152,7 @@ ${cancelling ? html`<section aria-labelledby="cancel-heading"><h2 id="cancel-hea
 <input type="hidden" name="clock" value="${keep.clock}">
 <label for="reason">${t('cancel_reason')}</label><textarea id="reason" name="reason" rows="2" maxlength="2000"></textarea>
 <p><button type="submit" class="secondary">${t('cancel_yes')}</button> <a href="${self()}">${t('keep_booking')}</a></p></form></section>` : ''}
-<section>${zoneChooser(t, zone, { ...keep, ...(rescheduling && { reschedule: '1' }) }, { now: ctx.now, hour12 })}</section>`;
+<section>${zoneChooser(t, zone, { ...keep, ...(rescheduling && { reschedule: '1' }) }, { now: ctx.now, hour12, query: rescheduling ? options.query : {} })}</section>`;
   return page({
     title: t(TITLES[booking.status]), locale: ctx.locale, t, embed: ctx.embed,
     brand: { branding: options.branding, primaryColor: service.primary_color, secondaryColor: service.secondary_color }, body,

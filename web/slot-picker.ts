@@ -34,9 +34,17 @@ export function pickerState(query: Record<string, unknown>, zone: string, now: D
  * The time-zone chooser: a text field searchable through its list (UTC first, then every zone
  * with its offset now), a plain GET form without JavaScript; and the 12/24-hour toggle.
  */
-export function zoneChooser(t: Translate, zone: string, hidden: Record<string, string>, options: { now: Date; hour12: boolean }): Html {
+export function zoneChooser(t: Translate, zone: string, hidden: Record<string, string>, options: {
+  now: Date; hour12: boolean;
+  /** Where the visitor is (month, day, hour): the toggle stays there. */
+  query?: Record<string, unknown>;
+}): Html {
   const choices = zoneChoices(options.now);
-  const toggle = `?${new URLSearchParams({ ...hidden, tz: zone, clock: options.hour12 ? '24' : '12' })}`;
+  const here = Object.fromEntries(['month', 'date', 'hour'].flatMap((name) => {
+    const value = options.query?.[name];
+    return typeof value === 'string' && /^[\d-]{1,10}$/.test(value) ? [[name, value]] : [];
+  }));
+  const toggle = `?${new URLSearchParams({ ...hidden, ...here, tz: zone, clock: options.hour12 ? '24' : '12' })}${here.date ? '#slots' : ''}`;
   return html`<form method="get" class="inline" data-zone-form>
 ${Object.entries(hidden).filter(([name]) => name !== 'clock').map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
 <input type="hidden" name="clock" value="${options.hour12 ? '12' : '24'}">

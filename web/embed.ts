@@ -5,7 +5,10 @@ import type { Response } from 'express';
  * (frame-ancestors; X-Frame-Options cannot list several, so it is not sent).
  */
 export function allowFraming(res: Response, origins: readonly string[] = []): void {
-  res.set('content-security-policy', `frame-ancestors 'self'${origins.map((origin) => ` ${origin}`).join('')}`);
+  // Other directives a policy set earlier (a headers middleware) stay; only frame-ancestors is ours.
+  const others = String(res.getHeader('content-security-policy') ?? '').split(';').map((part) => part.trim())
+    .filter((part) => part && !/^frame-ancestors\b/i.test(part));
+  res.set('content-security-policy', [...others, `frame-ancestors 'self'${origins.map((origin) => ` ${origin}`).join('')}`].join('; '));
   res.removeHeader('x-frame-options');
 }
 

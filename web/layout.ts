@@ -31,7 +31,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}dt{f
 .sessions{list-style:none;padding:0;margin:0}.sessions li{border-top:1px solid #ddd;padding:12px 0}
 .inline{display:flex;gap:8px;align-items:flex-end;flex-wrap:wrap}.inline label{margin-top:0}.inline input{width:6rem}
 .notice{padding:12px 16px;border-left:6px solid var(--primary);background:var(--secondary);margin-bottom:12px}
-code{word-break:break-all}.grow{flex:1 1 16rem}.hint{display:block;font-size:.9rem;color:#4a4a4a}.clock{margin:8px 0 0}
+code{word-break:break-all}.grow{flex:1 1 16rem}.inline .grow input{width:100%}section dl+h2{margin-top:16px}.actions{display:flex;gap:24px;flex-wrap:wrap}.hint{display:block;font-size:.9rem;color:#4a4a4a}.clock{margin:8px 0 0}
 .month .today{outline:2px solid #1a1a1a;outline-offset:-2px}.month span.today{font-weight:700;color:#1a1a1a}
 fieldset.hour{border:0;padding:0;margin:0 0 12px}fieldset.hour legend{font-weight:700;padding:0;margin-bottom:4px}
 .slots{grid-template-columns:repeat(auto-fill,minmax(150px,1fr))}.slots .end{font-weight:400}

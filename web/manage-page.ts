@@ -144,8 +144,9 @@ ${rescheduling && !moveTo ? html`<h2>${t('reschedule_title')}</h2>${await slotPi
     db: ctx.db, service, state: pickerState(options.query, zone, ctx.now), locale: ctx.locale, t, now: ctx.now, hour12,
     keep: { ...keep, reschedule: '1' }, action: base, method: 'get', hidden: { ...keep, tz: zone, reschedule: '1' },
   })}` : ''}
-${movable && !rescheduling ? html`<section><a href="${self({ reschedule: '1' })}">${t('reschedule')}</a></section>` : ''}
-${live && !cancelling ? html`<section><a href="${self({ confirm: 'cancel' })}#cancel-heading">${t('cancel')}</a></section>` : ''}
+${(movable && !rescheduling) || (live && !cancelling) ? html`<section class="actions">
+${movable && !rescheduling ? html`<a href="${self({ reschedule: '1' })}">${t('reschedule')}</a>` : ''}
+${live && !cancelling ? html`<a href="${self({ confirm: 'cancel' })}#cancel-heading">${t('cancel')}</a>` : ''}</section>` : ''}
 ${cancelling ? html`<section aria-labelledby="cancel-heading"><h2 id="cancel-heading">${t('cancel_confirm_title')}</h2>
 <p>${t('cancel_confirm_text', { when })}</p>
 <form method="post" action="${base}/cancel"><input type="hidden" name="lang" value="${ctx.locale}"><input type="hidden" name="tz" value="${zone}">

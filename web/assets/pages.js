@@ -36,7 +36,8 @@
   // Inside another site's frame: tell the embedding script how tall the page is.
   if (window.parent !== window && document.body.hasAttribute('data-embed')) {
     var report = function () {
-      window.parent.postMessage({ type: 'booking-page:height', height: document.documentElement.scrollHeight }, '*');
+      // The body's own height: the document's scroll height never shrinks below the frame's.
+      window.parent.postMessage({ type: 'booking-page:height', height: Math.ceil(document.body.getBoundingClientRect().height) }, '*');
     };
     report();
     if (window.ResizeObserver) new ResizeObserver(report).observe(document.body);

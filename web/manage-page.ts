@@ -67,6 +67,7 @@ function detailsForm(ctx: PageContext, booking: Booking, service: ServiceWithRes
 <span data-countdown hidden>${t('time_left')} <span class="countdown" data-expires-at="${booking.hold_expires_at?.toISOString()}" data-expired-text="${t('hold_expired')}" role="timer"></span></span></p>
 <form method="post" action="${action}" novalidate>
 <input type="hidden" name="tz" value="${zone}"><input type="hidden" name="lang" value="${ctx.locale}">
+<input type="hidden" name="clock" value="${ctx.hour12 ? '12' : '24'}">${ctx.embed ? html`<input type="hidden" name="embed" value="1">` : ''}
 <label for="name">${t('your_name')}</label>${errorFor(errors, 'name')}<input id="name" name="name" autocomplete="name" required value="${text('name', booking.customer_name)}"${describedBy(errors, 'name')}>
 <label for="email">${t('email')}</label>${errorFor(errors, 'email')}<input id="email" name="email" type="email" autocomplete="email" required value="${text('email', booking.customer_email)}"${describedBy(errors, 'email')}>
 <label for="phone">${t('phone')}</label>${errorFor(errors, 'phone')}<input id="phone" name="phone" type="tel" autocomplete="tel" value="${text('phone', booking.customer_phone)}"${describedBy(errors, 'phone')}>
@@ -111,7 +112,7 @@ export async function renderManagePage(ctx: PageContext, options: {
   const moveTo = rescheduling ? startOf(options.query.start, zone) : null;
   const cancelling = live && options.query.confirm === 'cancel';
   const calendarFile = isIn(LIVE_STATUSES, booking.status) && booking.status !== 'held';
-  const keep = { lang: ctx.locale, clock: hour12 ? '12' : '24' };
+  const keep = { lang: ctx.locale, clock: hour12 ? '12' : '24', ...(ctx.embed && { embed: '1' }) };
   const self = (params: Record<string, string> = {}) => `${base}?${new URLSearchParams({ ...keep, tz: zone, ...params })}`;
   // After a move the page says what moved: the earlier start comes back in the redirect.
   const movedFrom = typeof options.query.moved_from === 'string' && /^\d{1,15}$/.test(options.query.moved_from)
@@ -138,7 +139,7 @@ ${booking.status === 'held' ? detailsForm(ctx, booking, service, `${base}/detail
 ${moveTo ? html`<section aria-labelledby="move-heading" data-confirm-move><h2 id="move-heading">${t('reschedule_confirm_title')}</h2>
 <p>${t('reschedule_confirm_text', { from: longWhen(start, hour12), to: `${longWhen(moveTo.setLocale(ctx.locale), hour12)} (${zone})` })}</p>
 <form method="post" action="${base}/reschedule"><input type="hidden" name="lang" value="${ctx.locale}"><input type="hidden" name="tz" value="${zone}">
-<input type="hidden" name="clock" value="${keep.clock}"><input type="hidden" name="start" value="${moveTo.toISO()}">
+<input type="hidden" name="clock" value="${keep.clock}">${ctx.embed ? html`<input type="hidden" name="embed" value="1">` : ''}<input type="hidden" name="start" value="${moveTo.toISO()}">
 <p><button type="submit">${t('reschedule_yes')}</button> <a href="${self({ reschedule: '1', date: moveTo.toISODate()! })}">${t('choose_other')}</a></p></form></section>` : ''}
 ${rescheduling && !moveTo ? html`<h2>${t('reschedule_title')}</h2>${await slotPicker({
     db: ctx.db, service, state: pickerState(options.query, zone, ctx.now), locale: ctx.locale, t, now: ctx.now, hour12,
@@ -150,7 +151,7 @@ ${live && !cancelling ? html`<a href="${self({ confirm: 'cancel' })}#cancel-head
 ${cancelling ? html`<section aria-labelledby="cancel-heading"><h2 id="cancel-heading">${t('cancel_confirm_title')}</h2>
 <p>${t('cancel_confirm_text', { when })}</p>
 <form method="post" action="${base}/cancel"><input type="hidden" name="lang" value="${ctx.locale}"><input type="hidden" name="tz" value="${zone}">
-<input type="hidden" name="clock" value="${keep.clock}">
+<input type="hidden" name="clock" value="${keep.clock}">${ctx.embed ? html`<input type="hidden" name="embed" value="1">` : ''}
 <label for="reason">${t('cancel_reason')}</label><textarea id="reason" name="reason" rows="2" maxlength="2000"></textarea>
 <p><button type="submit" class="secondary">${t('cancel_yes')}</button> <a href="${self()}">${t('keep_booking')}</a></p></form></section>` : ''}
 <section>${zoneChooser(t, zone, { ...keep, ...(rescheduling && { reschedule: '1' }) }, { now: ctx.now, hour12, query: rescheduling ? options.query : {} })}</section>`;

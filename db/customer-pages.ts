@@ -44,6 +44,11 @@ export async function serviceSlugTaken(db: Db, slug: string): Promise<boolean> {
   return Boolean(await db.selectFrom('services').select('id').where('slug', '=', slug).executeTakeFirst());
 }
 
+/** Whether an organization's page answers at /book/<slug> (a service may not take it). */
+export async function organizationSlugTaken(db: Db, slug: string): Promise<boolean> {
+  return Boolean(await db.selectFrom('organizations').select('id').where('slug', '=', slug).executeTakeFirst());
+}
+
 export function updateBranding(db: Db, organizationId: string, changes: {
   name?: string; logo_url?: string | null; retention_days?: number | null; slug?: string | null; embed_origins?: string[];
 }) {

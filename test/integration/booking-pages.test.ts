@@ -332,6 +332,10 @@ test('the organization page lists its services, and the embed sizes itself on li
     expect(settings.body).toMatchObject({ slug: 'clinique', embed_origins: [hostOrigin] });
     const clash = await call(stack.baseUrl, 'PATCH', '/v1/organization', { token: stack.apiKey, body: { slug: 'consultation' } });
     expect(clash.status).toBe(409);
+    const room = await post('/v1/resources', { name: 'Spare room', timezone: 'Europe/Paris', weekly_schedule: PARIS_HOURS });
+    const taken = await post('/v1/services', { name: 'Clash', durations_minutes: [30], resource_ids: [room.body.id], slug: 'clinique' });
+    expect(taken.status).toBe(409);
+    expect(taken.body.errors[0].path).toBe('slug');
     const bad = await call(stack.baseUrl, 'PATCH', '/v1/organization', { token: stack.apiKey, body: { embed_origins: ['https://shop.example/path'] } });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].path).toBe('embed_origins.0');

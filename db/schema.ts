@@ -20,6 +20,10 @@ export interface OrganizationTable {
   logo_url: ColumnType<string | null, string | null | undefined, string | null>;
   /** Ended bookings older than this many days are anonymized; null = kept. */
   retention_days: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The organization's page, /book/<slug>, listing its public services; null = none. */
+  slug: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Origins (scheme://host[:port]) whose pages may frame the booking pages. */
+  embed_origins: ColumnType<string[], string[] | undefined, string[]>;
   created_at: CreatedAt;
 }
 

@@ -8,12 +8,17 @@ import { html, type Html } from './html';
 import { page } from './layout';
 import { pickerState, slotPicker, zoneChooser } from './slot-picker';
 import type { Locale, Translate } from './strings';
+import { longWhen } from './time-format';
 
 export interface PageContext {
   db: Kysely<Database>;
   locale: Locale;
   t: Translate;
   now: Date;
+  /** Times on a 12-hour clock (the visitor's choice, else their language's habit). */
+  hour12: boolean;
+  /** Shown inside another site's frame: no header, and the script reports the height. */
+  embed: boolean;
 }
 
 /** What the service is: its name, description, durations and place, shared by both pages. */
@@ -45,7 +50,7 @@ async function sessionList(ctx: PageContext, service: ServiceWithResources, zone
 ${sessions.length === 0 ? html`<p>${t('no_sessions')}</p>` : html`<ul class="sessions">${sessions.map((session) => {
     const left = session.capacity - session.seats_taken;
     const waitingRoom = session.waitlist_size - session.waitlist_taken;
-    const when = DateTime.fromJSDate(session.start_at, { zone }).setLocale(locale).toFormat('cccc d LLLL yyyy, HH:mm');
+    const when = longWhen(DateTime.fromJSDate(session.start_at, { zone }).setLocale(locale), ctx.hour12);
     const id = session.id;
     const status = left > 0 ? t('seats_left', { n: left }) : waitingRoom > 0 ? t('full_waitlist', { n: session.waitlist_length }) : t('full');
     return html`<li><strong>${when}</strong> · <span>${status}</span>
@@ -66,18 +71,32 @@ export async function renderBookingPage(ctx: PageContext, options: {
 }): Promise<string> {
   const { service, t, zone } = { ...ctx, ...options };
   const action = `/book/${service.slug}`;
+  const keep = { lang: ctx.locale, clock: ctx.hour12 ? '12' : '24', ...(ctx.embed && { embed: '1' }) };
   const sessions = await sessionList(ctx, service, zone, `${action}/session`, options.idempotencyKey);
   const picker = sessions ?? await slotPicker({
-    db: ctx.db, service, state: pickerState(options.query, zone, ctx.now), locale: ctx.locale, t, now: ctx.now,
-    keep: { lang: ctx.locale }, action: `${action}/hold`,
-    hidden: { key: options.idempotencyKey, tz: zone, lang: ctx.locale },
+    db: ctx.db, service, state: pickerState(options.query, zone, ctx.now), locale: ctx.locale, t, now: ctx.now, hour12: ctx.hour12,
+    keep, action: `${action}/hold`, hidden: { ...keep, key: options.idempotencyKey, tz: zone },
   });
   const body = html`${errorSummary(t, options.errors ?? [], () => null)}
 ${serviceSummary(service, t, t('book_title', { service: service.name }))}
-<section>${zoneChooser(t, zone, { lang: ctx.locale })}</section>
+<section>${zoneChooser(t, zone, keep, { now: ctx.now, hour12: ctx.hour12, query: options.query })}</section>
 ${picker}`;
   return page({
-    title: t('book_title', { service: service.name }), locale: ctx.locale, t,
+    title: t('book_title', { service: service.name }), locale: ctx.locale, t, embed: ctx.embed,
     brand: { branding: options.branding, primaryColor: service.primary_color, secondaryColor: service.secondary_color }, body,
   });
+}
+
+/** /book/<organization-slug>: the organization's public services, each linking to its page. */
+export function renderServicesPage(ctx: PageContext, options: {
+  branding: Branding; services: { name: string; slug: string; description: string | null; durations_minutes: number[] }[];
+}): string {
+  const { t } = ctx;
+  const keep = new URLSearchParams({ lang: ctx.locale, ...(ctx.embed && { embed: '1' }) });
+  const title = t('services_title', { org: options.branding.name });
+  const body = html`<section><h1>${title}</h1>
+${options.services.length === 0 ? html`<p>${t('no_services')}</p>` : html`<ul class="services">${options.services.map((service) => html`<li>
+<a href="/book/${service.slug}?${keep}"><strong>${service.name}</strong></a> · ${service.durations_minutes.map((minutes) => t('minutes', { n: minutes })).join(', ')}
+${service.description ? html`<p>${service.description}</p>` : ''}</li>`)}</ul>`}</section>`;
+  return page({ title, locale: ctx.locale, t, embed: ctx.embed, brand: { branding: options.branding, primaryColor: null, secondaryColor: null }, body });
 }

@@ -1,5 +1,5 @@
 import type { Branding } from '../db/customer-pages';
-import { html, type Html } from './html';
+import { html, Html } from './html';
 import type { Locale, Translate } from './strings';
 
 export interface PageBrand { branding: Branding; primaryColor: string | null; secondaryColor: string | null }
@@ -31,7 +31,14 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}dt{f
 .sessions{list-style:none;padding:0;margin:0}.sessions li{border-top:1px solid #ddd;padding:12px 0}
 .inline{display:flex;gap:8px;align-items:flex-end;flex-wrap:wrap}.inline label{margin-top:0}.inline input{width:6rem}
 .notice{padding:12px 16px;border-left:6px solid var(--primary);background:var(--secondary);margin-bottom:12px}
-code{word-break:break-all}.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+code{word-break:break-all}.grow{flex:1 1 16rem}.inline .grow input{width:100%}section dl+h2{margin-top:16px}.actions{display:flex;gap:24px;flex-wrap:wrap}.hint{display:block;font-size:.9rem;color:#4a4a4a}.clock{margin:8px 0 0}
+.month .today{outline:2px solid #1a1a1a;outline-offset:-2px}.month span.today{font-weight:700;color:#1a1a1a}
+fieldset.hour{border:0;padding:0;margin:0 0 12px}fieldset.hour legend{font-weight:700;padding:0;margin-bottom:4px}
+.slots{grid-template-columns:repeat(auto-fill,minmax(150px,1fr))}.slots .end{font-weight:400}
+.hours{list-style:none;padding:0;margin:0 0 12px;display:flex;flex-wrap:wrap;gap:8px}.hours a{display:inline-block;padding:6px 10px;border:2px solid var(--primary);border-radius:6px}
+.hours a[aria-current=true]{background:var(--primary);color:var(--on-primary)}.calendar-links{display:flex;gap:12px;align-items:center;flex-wrap:wrap}
+.services{list-style:none;padding:0;margin:0}.services li{border-top:1px solid #ddd;padding:12px 0}
+body[data-embed] header{display:none}body[data-embed] main{padding:8px}.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 `;
 
 /** Black or white, whichever reads better on the colour (WCAG relative luminance). */
@@ -43,7 +50,7 @@ function textOn(hex: string): string {
 }
 
 /** The page around its content: the business's name or logo, its colours, the one script. */
-export function page(options: { title: string; locale: Locale; t: Translate; brand: PageBrand; body: Html; status?: number }): string {
+export function page(options: { title: string; locale: Locale; t: Translate; brand: PageBrand; body: Html; status?: number; embed?: boolean }): string {
   const primary = colour(options.brand.primaryColor, '#1d4ed8');
   const secondary = colour(options.brand.secondaryColor, '#f1f5f9');
   // Links in the primary colour only if it stays readable on white; else a dark blue.
@@ -55,7 +62,7 @@ export function page(options: { title: string; locale: Locale; t: Translate; bra
 <style>:root{--primary:${primary};--secondary:${secondary};--on-primary:${textOn(primary)};--primary-text:${primaryText}}</style>
 <link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/pages.css">
 <script src="/assets/pages.js" defer></script></head>
-<body><header><div class="org">${branding.logoUrl ? html`<img src="${branding.logoUrl}" alt="${branding.name}">` : branding.name}</div>
+<body${options.embed ? new Html(' data-embed') : ''}><header><div class="org">${branding.logoUrl ? html`<img src="${branding.logoUrl}" alt="${branding.name}">` : branding.name}</div>
 <nav aria-label="${options.t('language')}"><a href="?lang=en" lang="en">English</a> · <a href="?lang=fr" lang="fr">Français</a></nav></header>
 <main>${options.body}</main></body></html>`}`;
 }

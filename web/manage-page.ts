@@ -1,14 +1,16 @@
 import { DateTime } from 'luxon';
 import type { Branding } from '../db/customer-pages';
-import { CANCELLABLE_STATUSES, isIn, RESCHEDULABLE_STATUSES } from '../domain/booking-status';
+import { CANCELLABLE_STATUSES, isIn, LIVE_STATUSES, RESCHEDULABLE_STATUSES } from '../domain/booking-status';
 import type { Booking, BookingFieldJson, Resource } from '../db/schema';
 import type { ServiceWithResources } from '../db/services';
 import { waitlistPosition } from '../db/sessions';
 import { errorSummary, serviceSummary, type PageContext } from './booking-page';
+import { googleCalendarLink, outlookCalendarLink } from './calendar-links';
 import { html, Html } from './html';
 import { page } from './layout';
 import { pickerState, slotPicker, zoneChooser } from './slot-picker';
 import type { StringKey, Translate } from './strings';
+import { clockTime, longWhen } from './time-format';
 
 const TITLES: Record<Booking['status'], StringKey> = {
   held: 'held_title', pending_approval: 'pending_title', confirmed: 'confirmed_title', waitlisted: 'waitlisted_title',
@@ -58,11 +60,14 @@ function bookingFieldInput(t: Translate, field: BookingFieldJson, values: FormVa
 function detailsForm(ctx: PageContext, booking: Booking, service: ServiceWithResources, action: string, zone: string, values: FormValues, errors: Errors): Html {
   const { t } = ctx;
   const text = (path: string, fallback: string | null) => String(values[path] ?? fallback ?? '');
+  // Without JavaScript the deadline reads as a clock time in a named zone; the script adds the countdown.
+  const until = booking.hold_expires_at ? DateTime.fromJSDate(booking.hold_expires_at, { zone }).setLocale(ctx.locale) : null;
   return html`<section aria-labelledby="details-heading"><h2 id="details-heading">${t('held_title')}</h2>
-<p>${t('held_countdown')} <span class="countdown" data-expires-at="${booking.hold_expires_at?.toISOString()}" data-expired-text="${t('hold_expired')}" role="timer">${
-  booking.hold_expires_at ? DateTime.fromJSDate(booking.hold_expires_at, { zone }).toFormat('HH:mm') : ''}</span></p>
+<p data-hold-until>${until ? t('held_until', { time: clockTime(until, ctx.hour12), zone }) : ''}
+<span data-countdown hidden>${t('time_left')} <span class="countdown" data-expires-at="${booking.hold_expires_at?.toISOString()}" data-expired-text="${t('hold_expired')}" role="timer"></span></span></p>
 <form method="post" action="${action}" novalidate>
 <input type="hidden" name="tz" value="${zone}"><input type="hidden" name="lang" value="${ctx.locale}">
+<input type="hidden" name="clock" value="${ctx.hour12 ? '12' : '24'}">${ctx.embed ? html`<input type="hidden" name="embed" value="1">` : ''}
 <label for="name">${t('your_name')}</label>${errorFor(errors, 'name')}<input id="name" name="name" autocomplete="name" required value="${text('name', booking.customer_name)}"${describedBy(errors, 'name')}>
 <label for="email">${t('email')}</label>${errorFor(errors, 'email')}<input id="email" name="email" type="email" autocomplete="email" required value="${text('email', booking.customer_email)}"${describedBy(errors, 'email')}>
 <label for="phone">${t('phone')}</label>${errorFor(errors, 'phone')}<input id="phone" name="phone" type="tel" autocomplete="tel" value="${text('phone', booking.customer_phone)}"${describedBy(errors, 'phone')}>
@@ -70,44 +75,88 @@ ${service.booking_fields.map((field) => bookingFieldInput(t, field, values, erro
 <p><button type="submit">${t('submit_details')}</button></p></form></section>`;
 }
 
+/** The answers given to the service's booking fields, under their labels. */
+function answersList(t: Translate, booking: Booking, service: ServiceWithResources): Html {
+  const answers = booking.booking_fields ?? {};
+  const shown = service.booking_fields.filter((field) => answers[field.name] !== undefined && answers[field.name] !== '');
+  if (shown.length === 0) return html``;
+  return html`<h2 id="answers-heading">${t('your_answers')}</h2><dl aria-labelledby="answers-heading" data-answers>${shown.map((field) => {
+    const value = answers[field.name];
+    return html`<dt>${field.label}</dt><dd>${typeof value === 'boolean' ? t(value ? 'yes' : 'no') : String(value)}</dd>`;
+  })}</dl>`;
+}
+
+/** A start asked for in the query (a time chosen to move to), if it is one. */
+function startOf(value: unknown, zone: string): DateTime | null {
+  if (typeof value !== 'string') return null;
+  const start = DateTime.fromISO(value, { setZone: true });
+  return start.isValid ? start.setZone(zone) : null;
+}
+
 /** /manage/<token>: where the booking stands and what the customer can do with it. */
 export async function renderManagePage(ctx: PageContext, options: {
   booking: Booking; service: ServiceWithResources; branding: Branding; hosts: Resource[]; token: string; zone: string;
   publicUrl: string; query: Record<string, unknown>; values?: FormValues; errors?: Errors; notice?: string | null;
 }): Promise<string> {
-  const { booking, service, t, zone, token } = { ...ctx, ...options };
+  const { booking, service, t, zone, token, hour12 } = { ...ctx, ...options };
   const base = `/manage/${token}`;
   const errors = options.errors ?? [];
-  const start = DateTime.fromJSDate(booking.start_at, { zone }).setLocale(ctx.locale);
-  const end = DateTime.fromJSDate(booking.end_at, { zone });
-  const when = `${start.toFormat('cccc d LLLL yyyy, HH:mm')}–${end.toFormat('HH:mm')} (${zone})`;
+  const at = (instant: Date | number) => (typeof instant === 'number' ? DateTime.fromMillis(instant, { zone }) : DateTime.fromJSDate(instant, { zone })).setLocale(ctx.locale);
+  const start = at(booking.start_at);
+  const end = at(booking.end_at);
+  const when = `${longWhen(start, hour12)}–${clockTime(end, hour12)} (${zone})`;
   const position = await waitlistPosition(ctx.db, booking);
   const live = isIn(CANCELLABLE_STATUSES, booking.status);
   const movable = isIn(RESCHEDULABLE_STATUSES, booking.status) && !booking.session_id;
   const rescheduling = movable && options.query.reschedule === '1';
+  const moveTo = rescheduling ? startOf(options.query.start, zone) : null;
+  const cancelling = live && options.query.confirm === 'cancel';
+  const calendarFile = isIn(LIVE_STATUSES, booking.status) && booking.status !== 'held';
+  const keep = { lang: ctx.locale, clock: hour12 ? '12' : '24', ...(ctx.embed && { embed: '1' }) };
+  const self = (params: Record<string, string> = {}) => `${base}?${new URLSearchParams({ ...keep, tz: zone, ...params })}`;
+  // After a move the page says what moved: the earlier start comes back in the redirect.
+  const movedFrom = typeof options.query.moved_from === 'string' && /^\d{1,15}$/.test(options.query.moved_from)
+    ? Number(options.query.moved_from) : null;
+  const moved = movedFrom !== null && movedFrom !== booking.start_at.getTime()
+    ? t('moved', { from: longWhen(at(movedFrom), hour12), to: `${longWhen(start, hour12)} (${zone})` }) : null;
+  const notice = options.notice ?? moved;
+  const event = { title: service.name, start: booking.start_at, end: booking.end_at, location: service.location ?? service.meeting_url,
+    details: `${options.publicUrl}${base}` };
 
   const body = html`${errorSummary(t, errors, fieldIdOf)}
-${options.notice ? html`<div class="notice" role="status">${options.notice}</div>` : ''}
+${notice ? html`<div class="notice" role="status" data-notice>${notice}</div>` : ''}
 ${serviceSummary(service, t, t(TITLES[booking.status]))}
 <section><dl><dt>${t('service')}</dt><dd>${service.name}</dd><dt>${t('when')}</dt><dd data-booking-start="${booking.start_at.toISOString()}">${when}</dd>
 ${options.hosts.length ? html`<dt>${t('with')}</dt><dd>${options.hosts.map((host) => host.name).join(', ')}</dd>` : ''}
 ${booking.spaces > 1 ? html`<dt>${t('seats')}</dt><dd>${booking.spaces}</dd>` : ''}</dl>
+${booking.status !== 'held' ? answersList(t, booking, service) : ''}
 ${position !== null ? html`<p data-waitlist-position="${position}">${t('waitlist_position', { n: position })}</p>` : ''}
-${booking.status !== 'held' ? html`<p><a class="button" href="${base}/booking.ics" download>${t('add_to_calendar')}</a></p>` : ''}
-<p>${t('manage_link')}<br><code>${options.publicUrl}${base}</code></p></section>
+${calendarFile ? html`<p class="calendar-links"><a class="button" href="${base}/booking.ics" download>${t('add_to_calendar')}</a>
+<a href="${googleCalendarLink(event)}" rel="noopener" target="_blank">${t('add_to_google')}</a>
+<a href="${outlookCalendarLink(event)}" rel="noopener" target="_blank">${t('add_to_outlook')}</a></p>` : ''}
+<p>${live ? t('manage_link') : t('manage_link_ended')}<br><code>${options.publicUrl}${base}</code></p></section>
 ${booking.status === 'held' ? detailsForm(ctx, booking, service, `${base}/details`, zone, options.values ?? {}, errors) : ''}
-${rescheduling ? html`<h2>${t('reschedule_title')}</h2>${await slotPicker({
-    db: ctx.db, service, state: pickerState(options.query, zone, ctx.now), locale: ctx.locale, t, now: ctx.now,
-    keep: { lang: ctx.locale, reschedule: '1' }, action: `${base}/reschedule`, hidden: { tz: zone, lang: ctx.locale },
+${moveTo ? html`<section aria-labelledby="move-heading" data-confirm-move><h2 id="move-heading">${t('reschedule_confirm_title')}</h2>
+<p>${t('reschedule_confirm_text', { from: longWhen(start, hour12), to: `${longWhen(moveTo.setLocale(ctx.locale), hour12)} (${zone})` })}</p>
+<form method="post" action="${base}/reschedule"><input type="hidden" name="lang" value="${ctx.locale}"><input type="hidden" name="tz" value="${zone}">
+<input type="hidden" name="clock" value="${keep.clock}">${ctx.embed ? html`<input type="hidden" name="embed" value="1">` : ''}<input type="hidden" name="start" value="${moveTo.toISO()}">
+<p><button type="submit">${t('reschedule_yes')}</button> <a href="${self({ reschedule: '1', date: moveTo.toISODate()! })}">${t('choose_other')}</a></p></form></section>` : ''}
+${rescheduling && !moveTo ? html`<h2>${t('reschedule_title')}</h2>${await slotPicker({
+    db: ctx.db, service, state: pickerState(options.query, zone, ctx.now), locale: ctx.locale, t, now: ctx.now, hour12,
+    keep: { ...keep, reschedule: '1' }, action: base, method: 'get', hidden: { ...keep, tz: zone, reschedule: '1' },
   })}` : ''}
-${movable && !rescheduling ? html`<section><a href="${base}?${new URLSearchParams({ reschedule: '1', tz: zone, lang: ctx.locale })}">${t('reschedule')}</a></section>` : ''}
-${live ? html`<section aria-labelledby="cancel-heading"><h2 id="cancel-heading">${t('cancel_title')}</h2>
+${(movable && !rescheduling) || (live && !cancelling) ? html`<section class="actions">
+${movable && !rescheduling ? html`<a href="${self({ reschedule: '1' })}">${t('reschedule')}</a>` : ''}
+${live && !cancelling ? html`<a href="${self({ confirm: 'cancel' })}#cancel-heading">${t('cancel')}</a>` : ''}</section>` : ''}
+${cancelling ? html`<section aria-labelledby="cancel-heading"><h2 id="cancel-heading">${t('cancel_confirm_title')}</h2>
+<p>${t('cancel_confirm_text', { when })}</p>
 <form method="post" action="${base}/cancel"><input type="hidden" name="lang" value="${ctx.locale}"><input type="hidden" name="tz" value="${zone}">
+<input type="hidden" name="clock" value="${keep.clock}">${ctx.embed ? html`<input type="hidden" name="embed" value="1">` : ''}
 <label for="reason">${t('cancel_reason')}</label><textarea id="reason" name="reason" rows="2" maxlength="2000"></textarea>
-<p><button type="submit" class="secondary">${t('cancel')}</button></p></form></section>` : ''}
-<section>${zoneChooser(t, zone, { lang: ctx.locale, ...(rescheduling && { reschedule: '1' }) })}</section>`;
+<p><button type="submit" class="secondary">${t('cancel_yes')}</button> <a href="${self()}">${t('keep_booking')}</a></p></form></section>` : ''}
+<section>${zoneChooser(t, zone, { ...keep, ...(rescheduling && { reschedule: '1' }) }, { now: ctx.now, hour12, query: rescheduling ? options.query : {} })}</section>`;
   return page({
-    title: t(TITLES[booking.status]), locale: ctx.locale, t,
+    title: t(TITLES[booking.status]), locale: ctx.locale, t, embed: ctx.embed,
     brand: { branding: options.branding, primaryColor: service.primary_color, secondaryColor: service.secondary_color }, body,
   });
 }

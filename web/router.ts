@@ -14,16 +14,18 @@ import type { BookingCommandDeps } from '../bookings/use-case-deps';
 import type { CustomerDetails } from '../domain/booking-types';
 import { issueManageToken, verifyManageToken } from '../outbound/manage-token';
 import { findBookingById } from '../db/bookings';
-import { countRevisions, findBookingResources, findBranding, findPublicService } from '../db/customer-pages';
+import { countRevisions, findBookingResources, findBranding, findOrganizationPage, findPublicService } from '../db/customer-pages';
 import type { Booking } from '../db/schema';
 import { FREES_CAPACITY_STATUSES, isIn } from '../domain/booking-status';
 import { findService } from '../db/services';
-import { renderBookingPage, type PageContext } from './booking-page';
-import { page, PAGE_STYLE } from './layout';
-import { html } from './html';
+import { renderBookingPage, renderServicesPage, type PageContext } from './booking-page';
+import { allowFraming, EMBED_SCRIPT } from './embed';
+import { pageErrors, sendNotFoundPage } from './error-page';
+import { PAGE_STYLE } from './layout';
 import { renderManagePage } from './manage-page';
 import { pageHeaders } from './page-headers';
 import { localeOf, translator } from './strings';
+import { hour12Of, pageZone } from './time-format';
 
 /** The request shapes the API validates, handed in by the app: a form is refused as an API call is. */
 export interface PageRequestParsers {
@@ -56,7 +58,7 @@ function publishedService(db: CustomerPagesDeps['db'], slug: string) {
 }
 
 function zoneOr(value: unknown, fallback: string): string {
-  return typeof value === 'string' && IANAZone.isValidZone(value) ? value : fallback;
+  return typeof value === 'string' && IANAZone.isValidZone(value) ? pageZone(value) : fallback;
 }
 
 function field(value: unknown): string | undefined {
@@ -76,20 +78,23 @@ export function customerPagesRouter(deps: CustomerPagesDeps): Router {
 
   function context(req: Request): PageContext {
     const locale = localeOf(req);
-    return { db: deps.db, locale, t: translator(locale), now: new Date() };
+    const asked = { ...req.query, ...(typeof req.body === 'object' && req.body) } as Record<string, unknown>;
+    return {
+      db: deps.db, locale, t: translator(locale), now: new Date(),
+      hour12: hour12Of(asked, req.get('accept-language'), locale), embed: asked.embed === '1',
+    };
   }
 
   function notFound(req: Request, res: Response): void {
-    const ctx = context(req);
-    res.status(404).type('html').send(page({
-      title: ctx.t('not_found'), locale: ctx.locale, t: ctx.t,
-      brand: { branding: { organizationId: '', name: 'Bookings', logoUrl: null }, primaryColor: null, secondaryColor: null },
-      body: html`<section><h1>${ctx.t('not_found')}</h1><p>${ctx.t('not_found_text')}</p></section>`,
-    }));
+    allowFraming(res);
+    sendNotFoundPage(req, res);
   }
 
   router.get('/assets/pages.js', (_req, res) => {
     res.type('application/javascript').set('cache-control', 'public, max-age=300').send(SCRIPT);
+  });
+  router.get('/assets/embed.js', (_req, res) => {
+    res.type('application/javascript').set('cache-control', 'public, max-age=300').send(EMBED_SCRIPT);
   });
   router.get('/assets/pages.css', (_req, res) => {
     res.type('text/css').set('cache-control', 'public, max-age=300').send(PAGE_STYLE);
@@ -99,15 +104,24 @@ export function customerPagesRouter(deps: CustomerPagesDeps): Router {
 
   async function bookingPage(req: Request, res: Response, slug: string, status = 200, errors: { path: string; message: string }[] = []) {
     const service = await publishedService(deps.db, slug);
-    if (!service) return notFound(req, res);
+    if (!service) return organizationPage(req, res, slug);
     const [branding, resources] = await Promise.all([
       findBranding(deps.db, service.organization_id), findBookingResources(deps.db, service.organization_id, service.resource_ids),
     ]);
     const zone = zoneOr(req.query.tz ?? req.body?.tz, resources[0]?.timezone ?? 'UTC');
     const query = { ...req.query, ...(req.body?.start && { date: String(req.body.start).slice(0, 10) }) };
+    allowFraming(res, branding.embedOrigins);
     res.status(status).type('html').send(await renderBookingPage(context(req), {
       service, branding, zone, query, idempotencyKey: randomUUID(), errors,
     }));
+  }
+
+  /** No service at this slug: an organization's page listing its public services, if one has it. */
+  async function organizationPage(req: Request, res: Response, slug: string) {
+    const found = /^[a-z0-9-]{1,64}$/.test(slug) ? await findOrganizationPage(deps.db, slug) : undefined;
+    if (!found) return notFound(req, res);
+    allowFraming(res, found.branding.embedOrigins);
+    res.type('html').send(renderServicesPage(context(req), found));
   }
 
   router.get('/book/:slug', (req, res) => bookingPage(req, res, req.params.slug));
@@ -133,7 +147,7 @@ export function customerPagesRouter(deps: CustomerPagesDeps): Router {
       ]);
     }
     const token = issueManageToken(deps.manageTokenSecret, booking.id);
-    res.redirect(303, `/manage/${token}?${new URLSearchParams({ tz: zone, lang: localeOf(req) })}`);
+    res.redirect(303, `/manage/${token}?${new URLSearchParams({ tz: zone, lang: localeOf(req), ...pageChoices(req) })}`);
   }
 
   router.post('/book/:slug/hold', form, (req, res) => {
@@ -170,9 +184,10 @@ export function customerPagesRouter(deps: CustomerPagesDeps): Router {
     ]);
     const zone = zoneOr(req.query.tz ?? req.body?.tz, booking.customer_timezone ?? booking.timezone);
     const ctx = context(req);
+    allowFraming(res, branding.embedOrigins);
     res.status(status).type('html').send(await renderManagePage(ctx, {
       booking, service, branding, hosts, token: req.params.token, zone, publicUrl: publicUrlOf(req),
-      query: { ...req.query, ...(status !== 200 && req.body?.start && { reschedule: '1', date: String(req.body.start).slice(0, 10) }) },
+      query: { ...req.query, ...(status !== 200 && req.body?.start && { reschedule: '1', date: String(req.body.start).slice(0, 10) }), ...(status !== 200 && { confirm: undefined }) },
       values: extra.values, errors: extra.errors,
     }));
   }
@@ -202,8 +217,10 @@ export function customerPagesRouter(deps: CustomerPagesDeps): Router {
   ) {
     const found = await bookingOfToken(req.params.token);
     if (!found) return notFound(req, res);
+    const movedFrom = found.booking.start_at.getTime();
+    let changed: unknown;
     try {
-      await change(found.booking);
+      changed = await change(found.booking);
     } catch (error) {
       const status = pageStatusOf(error);
       if (status === null || !(error instanceof BookingRefusal)) throw error;
@@ -211,7 +228,11 @@ export function customerPagesRouter(deps: CustomerPagesDeps): Router {
       const errors = error.extra.errors ?? [{ path: 'body', message: status === 409 && error.extra.code !== 'invalid_transition' ? t('slot_taken') : error.message }];
       return managePage(req, res, status, { errors, values });
     }
-    res.redirect(303, `/manage/${req.params.token}?${new URLSearchParams({ tz: zoneOr(req.body.tz, found.booking.timezone), lang: localeOf(req) })}`);
+    // A move says on the next page what moved, from the start it had.
+    const moved = req.path.endsWith('/reschedule') && (changed as Booking | undefined)?.start_at?.getTime?.() !== movedFrom;
+    res.redirect(303, `/manage/${req.params.token}?${new URLSearchParams({
+      tz: zoneOr(req.body.tz, found.booking.timezone), lang: localeOf(req), ...pageChoices(req), ...(moved && { moved_from: String(movedFrom) }),
+    })}`);
   }
 
   router.post('/manage/:token/details', form, async (req, res) => {
@@ -244,5 +265,18 @@ export function customerPagesRouter(deps: CustomerPagesDeps): Router {
     deps, booking.organization_id, booking.id, 'customer', deps.parse.reschedule({ start: field(req.body.start) }),
   )));
 
+  // Any other address under the pages, and any failure of theirs, answers as a page.
+  router.use(['/book', '/manage'], (req, res) => notFound(req, res));
+  router.use(pageErrors);
+
   return router;
+}
+
+/** The visitor's clock and embedding carried from a form to the page it leads to. */
+function pageChoices(req: Request): Record<string, string> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  return {
+    ...((body.clock === '12' || body.clock === '24') && { clock: body.clock }),
+    ...(body.embed === '1' && { embed: '1' }),
+  };
 }

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
+import { organizationSlugTaken } from '../../db/customer-pages';
 import { findResources } from '../../db/resources';
 import type { Database } from '../../db/schema';
 import { findService, insertService, listServices, updateService } from '../../db/services';
@@ -21,9 +22,14 @@ async function requireResources(db: Kysely<Database>, organizationId: string, re
 /** Slugs are the public pages' addresses, unique across organizations; the index decides a race. */
 function slugTaken(error: unknown): never {
   if ((error as { code?: string; constraint?: string }).code === '23505' && /slug/.test((error as { constraint?: string }).constraint ?? '')) {
-    throw new Conflict('slug_taken', 'another service already has this slug', { errors: [{ path: 'slug', message: 'is taken' }] });
+    throw new Conflict('slug_taken', 'another service or an organization\'s page already has this slug', { errors: [{ path: 'slug', message: 'is taken' }] });
   }
   throw error;
+}
+
+/** /book/<slug> is one address space: an organization's page may already have this slug. */
+async function requireFreeSlug(db: Kysely<Database>, slug: string | null | undefined) {
+  if (slug && await organizationSlugTaken(db, slug)) slugTaken({ code: '23505', constraint: 'slug' });
 }
 
 export function servicesRouter(db: Kysely<Database>): Router {
@@ -33,6 +39,7 @@ export function servicesRouter(db: Kysely<Database>): Router {
     const organizationId = organizationOf(req);
     const body = parseInput(createServiceBody, req.body);
     await requireResources(db, organizationId, body.resource_ids);
+    await requireFreeSlug(db, body.slug);
     const created = await replayable(db, req, organizationId, 'POST /v1/services', async () => {
       const { resource_ids: resourceIds, metadata, resource_groups: groups, ...settings } = body;
       const service = await db.transaction().execute((trx) => insertService(trx, {
@@ -65,6 +72,7 @@ export function servicesRouter(db: Kysely<Database>): Router {
     const outside = groupMembersOutside(groups ?? current.resource_groups, resourceIds ?? current.resource_ids);
     if (outside.length > 0) throw new InvalidInput(outside.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
     if (resourceIds) await requireResources(db, organizationId, resourceIds);
+    if (settings.slug && settings.slug !== current.slug) await requireFreeSlug(db, settings.slug);
     if ((settings.public ?? current.public) && !(settings.slug !== undefined ? settings.slug : current.slug)) {
       throw new InvalidInput([{ path: 'slug', message: 'a public service needs a slug' }]);
     }

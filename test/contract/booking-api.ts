@@ -704,7 +704,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change the organization's name, logo or retention period (retention_days: ended bookings are anonymized that long after their end) */
+        /** Change the organization's name, logo, retention period (retention_days: ended bookings are anonymized that long after their end), page slug or embed origins */
         patch: operations["updateOrganization"];
         trace?: never;
     };
@@ -1555,6 +1555,8 @@ export interface components {
             name: string;
             logo_url: string | null;
             retention_days: number | null;
+            slug: string | null;
+            embed_origins: string[];
         };
         /**
          * @example {
@@ -1807,6 +1809,10 @@ export interface components {
             logo_url?: string | null;
             /** @description Ended bookings are anonymized this many days after their end (checked hourly); null keeps them */
             retention_days?: number | null;
+            /** @description The organization's page /book/<slug> listing its public services; shares the address space of service slugs; null removes it */
+            slug?: string | null;
+            /** @description Sites (origins) allowed to frame the booking pages (Content-Security-Policy frame-ancestors); empty: only this site */
+            embed_origins?: string[];
         };
         UpdateResource: {
             name?: string;
@@ -2525,6 +2531,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
@@ -2589,6 +2596,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -3819,6 +3827,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];

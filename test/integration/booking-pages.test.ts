@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import axe from 'axe-core';
 import { DateTime } from 'luxon';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createSmtpMailer } from '../../activities/mailer';
 import { ensureChromium } from '../stack/chromium';
@@ -76,7 +78,7 @@ async function chooseFirstSlot(page: Page): Promise<{ label: string }> {
   await expectAccessible(page);
   await screenshot(page, 'booking-page');
   const slot = page.locator('#slots button').first();
-  const label = (await slot.textContent())!.trim();
+  const label = (await slot.locator('[data-start]').textContent())!.trim();
   await slot.click();
   return { label };
 }
@@ -90,7 +92,7 @@ test('a visitor in New York books a Paris slot, fills the booking fields, and ma
     name: 'Dr Lee', timezone: 'Europe/Paris', weekly_schedule: PARIS_HOURS, email: 'lee@clinic.test',
   });
   const branded = await call(stack.baseUrl, 'PATCH', '/v1/organization', { token: stack.apiKey, body: { name: 'Clinique Lumière' } });
-  expect(branded.body).toEqual({ id: stack.organizationId, name: 'Clinique Lumière', logo_url: null, retention_days: null });
+  expect(branded.body).toEqual({ id: stack.organizationId, name: 'Clinique Lumière', logo_url: null, retention_days: null, slug: null, embed_origins: [] });
   const service = await post('/v1/services', {
     name: 'Consultation', durations_minutes: [30], resource_ids: [resource.body.id], public: true, slug: 'consultation',
     description: 'A first conversation.', location: '12 rue de la Paix, Paris', primary_color: '#0b5394', secondary_color: '#eef4fb',
@@ -115,11 +117,17 @@ test('a visitor in New York books a Paris slot, fills the booking fields, and ma
   const bookingId = bookingIdOf(page.url());
   const held = await get(`/v1/bookings/${bookingId}?timezone=America/New_York`);
   expect(held.body.status).toBe('held');
-  // The time the visitor clicked is the time stored, read in their zone.
-  expect(DateTime.fromISO(held.body.start, { setZone: true }).toFormat('HH:mm')).toBe(label);
+  // The time the visitor clicked is the time stored, read in their zone (en-US: a 12-hour clock).
+  expect(DateTime.fromISO(held.body.start, { setZone: true }).toFormat('h:mm a')).toBe(label);
   expect(held.body.customer.timezone).toBe('America/New_York');
   expect(await page.locator('[data-expires-at]').textContent()).toMatch(/^\d+:\d{2}$/);
   await expectAccessible(page);
+  // Without the script the deadline is a clock time in a named zone, not a duration.
+  const holdUntil = DateTime.fromISO(held.body.hold_expires_at, { zone: 'America/New_York' });
+  const noScript = await (await fetch(page.url())).text();
+  expect(noScript).toContain('We hold this time for you until');
+  expect(noScript).toContain('(America/New_York)');
+  expect(noScript).toContain(`until ${holdUntil.toFormat('h:mm a')} (America/New_York)`);
 
   // A required booking field left empty: refused, the field named, nothing changed.
   await page.getByLabel('Your name').fill('Ada Lovelace');
@@ -132,6 +140,10 @@ test('a visitor in New York books a Paris slot, fills the booking fields, and ma
   await page.getByLabel('Topic').selectOption('Back pain');
   await page.getByRole('button', { name: 'Confirm booking' }).click();
   await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Your booking is confirmed');
+  // The confirmation repeats the answers, and offers the calendars people use.
+  await expect(page.locator('[data-answers]').textContent()).resolves.toMatch(/Topic\s*Back pain\s*First visit\s*Yes/);
+  expect(await page.getByRole('link', { name: 'Add to Google Calendar' }).getAttribute('href')).toMatch(/^https:\/\/calendar\.google\.com\/calendar\/render\?action=TEMPLATE&text=Consultation&dates=\d{8}T\d{6}Z%2F\d{8}T\d{6}Z/);
+  expect(await page.getByRole('link', { name: 'Add to Outlook' }).getAttribute('href')).toMatch(/^https:\/\/outlook\.live\.com\/calendar\/0\/deeplink\/compose\?/);
   const confirmed = await get(`/v1/bookings/${bookingId}`);
   expect(confirmed.body).toMatchObject({ status: 'confirmed', booking_fields: { topic: 'Back pain', first_visit: true } });
   const icsHref = await page.getByRole('link', { name: /Add to calendar/ }).getAttribute('href');
@@ -149,16 +161,30 @@ test('a visitor in New York books a Paris slot, fills the booking fields, and ma
   await managed.getByRole('link', { name: 'Reschedule' }).click();
   await managed.waitForURL(/reschedule=1/);
   await managed.locator('.month a').nth(1).click();
-  const newLabel = (await managed.locator('#slots button').first().textContent())!.trim();
+  const newLabel = (await managed.locator('#slots button [data-start]').first().textContent())!.trim();
   await managed.locator('#slots button').first().click();
+  // A second step: nothing moves until the visitor confirms.
+  await expect(managed.getByRole('heading', { name: 'Move your booking?' }).isVisible()).resolves.toBe(true);
+  expect((await get(`/v1/bookings/${bookingId}`)).body.start).toBe(confirmed.body.start);
+  await expectAccessible(managed);
+  await screenshot(managed, 'manage-page-move');
+  await managed.getByRole('button', { name: 'Yes, move my booking' }).click();
   await managed.waitForURL((url) => !url.search.includes('reschedule'));
   const moved = await get(`/v1/bookings/${bookingId}?timezone=America/New_York`);
   expect(moved.body.start).not.toBe(held.body.start);
-  expect(DateTime.fromISO(moved.body.start, { setZone: true }).toFormat('HH:mm')).toBe(newLabel);
+  expect(DateTime.fromISO(moved.body.start, { setZone: true }).toFormat('h:mm a')).toBe(newLabel);
+  await expect(managed.locator('[data-notice]').textContent()).resolves.toMatch(/^Your booking moved from .+ to .+\(America\/New_York\)\.$/);
 
+  await managed.getByRole('link', { name: 'Cancel booking' }).click();
+  await expect(managed.getByRole('heading', { name: 'Cancel this booking?' }).isVisible()).resolves.toBe(true);
+  expect((await get(`/v1/bookings/${bookingId}`)).body.status).toBe('confirmed');
+  await expectAccessible(managed);
   await managed.getByLabel('Reason (optional)').fill('I am travelling');
-  await managed.getByRole('button', { name: 'Cancel booking' }).click();
+  await managed.getByRole('button', { name: 'Yes, cancel the booking' }).click();
   await expect(managed.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('This booking is cancelled');
+  // A cancelled booking offers nothing to add or to change.
+  expect(await managed.getByRole('link', { name: /Add to|Reschedule|Cancel booking/ }).count()).toBe(0);
+  expect(await managed.locator('main').textContent()).not.toContain('reschedule or cancel');
   const events = await get(`/v1/bookings/${bookingId}/events`);
   expect(events.body.data.at(-1)).toMatchObject({ to: 'cancelled', actor: 'customer', reason: 'I am travelling' });
   expect(problems).toEqual([]);
@@ -211,3 +237,139 @@ test('unpublished pages are 404; French by Accept-Language or ?lang=; the script
   expect(Buffer.byteLength(script)).toBeLessThan(100 * 1024);
   expect(fs.existsSync(path.join(__dirname, '..', '..', 'web', 'assets', 'pages.js'))).toBe(true);
 });
+
+const dailyHours = (start: string, end: string) => Object.fromEntries(
+  ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((day) => [day, [{ start, end }]]),
+);
+
+test('a dense schedule: a month of 5-minute starts renders as a page, a day lists its times hour by hour', async () => {
+  const open = await post('/v1/resources', { name: 'Court', timezone: 'Europe/Paris', weekly_schedule: dailyHours('07:00', '22:00') });
+  expect((await post('/v1/services', {
+    name: 'Squash', durations_minutes: [15], slot_step_minutes: 5, resource_ids: [open.body.id], public: true, slug: 'squash',
+  })).status).toBe(201);
+  const allDay = await post('/v1/resources', { name: 'Kiosk', timezone: 'UTC', weekly_schedule: dailyHours('00:00', '24:00') });
+  expect((await post('/v1/services', {
+    name: 'Kiosk', durations_minutes: [15], slot_step_minutes: 1, resource_ids: [allDay.body.id], public: true, slug: 'kiosk',
+  })).status).toBe(201);
+  const month = DateTime.now().setZone('Europe/Paris').plus({ months: 1 }).toFormat('yyyy-MM');
+  // The range the API caps (more than 5000 slots) is no business of the page: every day is a link.
+  for (const slug of ['squash', 'kiosk']) {
+    const answer = await fetch(`${stack.baseUrl}/book/${slug}?month=${month}&tz=Europe/Paris`);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
+    const body = await answer.text();
+    expect(body).not.toContain('5000');
+    expect(body.match(/times available/g)?.length).toBe(DateTime.fromISO(`${month}-01`).daysInMonth);
+  }
+
+  const page = await openPage();
+  await page.goto(`${stack.baseUrl}/book/squash?month=${month}&tz=Europe/Paris&clock=24`);
+  await page.locator('.month a').nth(2).click();
+  // 178 starts (07:00 to 21:45 every 5 minutes): one hour at a time, the other hours as links.
+  const hours = page.getByRole('navigation', { name: 'Hours with times' }).getByRole('link');
+  expect(await hours.count()).toBe(15);
+  expect(await page.locator('#slots button').count()).toBe(12);
+  await expect(page.locator('#slots button').first().textContent()).resolves.toBe('07:00 – 07:15');
+  await hours.nth(14).click();
+  expect(await page.locator('#slots button').count()).toBe(10);
+  await expect(page.locator('#slots button').last().textContent()).resolves.toBe('21:45 – 22:00');
+  await expectAccessible(page);
+  await screenshot(page, 'booking-page-dense');
+
+  // Whatever a page meets is a page in the visitor's language, never the API's JSON.
+  const tooLarge = await fetch(`${stack.baseUrl}/book/squash/hold`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'fr' }, body: `start=${'x'.repeat(60_000)}`,
+  });
+  expect(tooLarge.status).toBe(413);
+  expect(tooLarge.headers.get('content-type')).toMatch(/^text\/html/);
+  expect(await tooLarge.text()).toContain('Le formulaire est trop long');
+  const refused = await fetch(`${stack.baseUrl}/book/squash/hold?lang=en`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'start=not-a-time&tz=Europe/Paris',
+  });
+  expect(refused.status).toBe(400);
+  expect(refused.headers.get('content-type')).toMatch(/^text\/html/);
+  const unknown = await fetch(`${stack.baseUrl}/book/squash/nothing-here`, { headers: { 'accept-language': 'fr' } });
+  expect(unknown.status).toBe(404);
+  expect(await unknown.text()).toContain('Page introuvable');
+  expect(problems).toEqual([]);
+}, 120_000);
+
+test('the picker: a UTC browser gets UTC, zones are searchable with offsets, 12/24-hour clock, today marked', async () => {
+  const utcVisitor = await browser.newContext({ timezoneId: 'UTC', locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+  const page = await utcVisitor.newPage();
+  page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
+  await page.goto(`${stack.baseUrl}/book/consultation`);
+  await page.waitForURL(/tz=UTC/);
+  expect(await page.locator('#tz').inputValue()).toBe('UTC');
+  const options = page.locator('#tz-list option');
+  expect(await options.first().getAttribute('value')).toBe('UTC');
+  const tokyo = page.locator('#tz-list option[value="Asia/Tokyo"]');
+  await expect(tokyo.textContent()).resolves.toBe('(UTC+09:00) Asia/Tokyo');
+  // Choosing a zone is a plain GET form: typed, then sent.
+  await page.locator('#tz').fill('Asia/Tokyo');
+  await page.getByRole('button', { name: 'Show times in this zone' }).click();
+  await page.waitForURL(/tz=Asia%2FTokyo/);
+  await expect(page.locator('#tz-hint').textContent()).resolves.toContain('UTC+09:00');
+  const today = DateTime.now().setZone('Asia/Tokyo');
+  await expect(page.locator('.month .today').textContent()).resolves.toContain(String(today.day));
+  await page.getByRole('link', { name: /Next month/ }).click();
+  await page.locator('.month a').first().click();
+  // en-GB reads a 24-hour clock; the toggle switches, and each time shows its end.
+  await expect(page.locator('#slots button').first().textContent()).resolves.toMatch(/^\d{2}:\d{2} – \d{2}:\d{2}$/);
+  await page.getByRole('link', { name: '12-hour clock' }).click();
+  await expect(page.locator('#slots button').first().textContent()).resolves.toMatch(/^\d{1,2}:\d{2} [AP]M – \d{1,2}:\d{2} [AP]M$/);
+  await expectAccessible(page);
+  await utcVisitor.close();
+  expect(problems).toEqual([]);
+}, 60_000);
+
+test('the organization page lists its services, and the embed sizes itself on listed origins only', async () => {
+  const host = http.createServer();
+  await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+  const hostOrigin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+  try {
+    const settings = await call(stack.baseUrl, 'PATCH', '/v1/organization', { token: stack.apiKey, body: { slug: 'clinique', embed_origins: [hostOrigin] } });
+    expect(settings.body).toMatchObject({ slug: 'clinique', embed_origins: [hostOrigin] });
+    const clash = await call(stack.baseUrl, 'PATCH', '/v1/organization', { token: stack.apiKey, body: { slug: 'consultation' } });
+    expect(clash.status).toBe(409);
+    const room = await post('/v1/resources', { name: 'Spare room', timezone: 'Europe/Paris', weekly_schedule: PARIS_HOURS });
+    const taken = await post('/v1/services', { name: 'Clash', durations_minutes: [30], resource_ids: [room.body.id], slug: 'clinique' });
+    expect(taken.status).toBe(409);
+    expect(taken.body.errors[0].path).toBe('slug');
+    const bad = await call(stack.baseUrl, 'PATCH', '/v1/organization', { token: stack.apiKey, body: { embed_origins: ['https://shop.example/path'] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].path).toBe('embed_origins.0');
+
+    const listing = await fetch(`${stack.baseUrl}/book/clinique?lang=en`);
+    expect(listing.status).toBe(200);
+    const listed = await listing.text();
+    expect(listed).toContain('Book with Clinique Lumière');
+    expect(listed).toContain('href="/book/consultation?lang=en"');
+    expect(listed).not.toContain('/book/hidden');
+    expect(listing.headers.get('content-security-policy')).toBe(`frame-ancestors 'self' ${hostOrigin}`);
+    const service = await fetch(`${stack.baseUrl}/book/consultation`);
+    expect(service.headers.get('content-security-policy')).toBe(`frame-ancestors 'self' ${hostOrigin}`);
+
+    host.on('request', (_req, res) => {
+      res.setHeader('content-type', 'text/html');
+      res.end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body><h1>Our shop</h1>
+<script src="${stack.baseUrl}/assets/embed.js" data-booking-page="/book/consultation" data-lang="en" data-title="Book a consultation"></script></body></html>`);
+    });
+    const page = await openPage();
+    await page.goto(hostOrigin);
+    const frame = page.locator('iframe[title="Book a consultation"]');
+    await frame.waitFor();
+    // The page inside reports its height; the frame takes it (more than the 480 px it starts with).
+    await page.waitForFunction(() => {
+      const scope = globalThis as unknown as { document: { querySelector(selector: string): { style: { height: string } } | null } };
+      const element = scope.document.querySelector('iframe');
+      return element !== null && parseInt(element.style.height, 10) > 600;
+    });
+    const inner = page.frameLocator('iframe');
+    await expect(inner.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('Consultation');
+    await screenshot(page, 'booking-page-embed');
+    expect(problems).toEqual([]);
+  } finally {
+    await new Promise((resolve) => host.close(resolve));
+  }
+}, 60_000);

@@ -6,6 +6,7 @@ import { loadConfig } from '../config';
 import { createDb } from '../db/connection';
 import { createLogger } from '../telemetry/logger';
 import { currentTracing } from '../telemetry/tracing';
+import { createSmtpMailer } from '../outbound/mailer';
 import { createApp } from './app';
 
 async function main() {
@@ -19,6 +20,7 @@ async function main() {
   let draining = false;
   const app = createApp({
     db, temporal, taskQueue: config.taskQueue, manageTokenSecret: config.manageTokenSecret, isDraining: () => draining, logger, publicUrl: config.publicUrl,
+    mailer: config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : null,
     outbound: { allowedHosts: config.webhookAllowedHosts, allowHttp: config.webhookAllowHttp },
     codecCorsOrigins: [`http://localhost:${config.temporalUiPort}`, `http://127.0.0.1:${config.temporalUiPort}`],
     rateLimits: { apiKeyPerMinute: config.rateLimitApiKeyPerMinute, manageTokenPerMinute: config.rateLimitManageTokenPerMinute, store: config.rateLimitStore },

@@ -54,6 +54,8 @@ export interface HoldRequest {
   callbackUrl?: string | null;
   /** Further contact data and the caller's labels; absent in older requests. */
   contact?: BookingContact;
+  /** The language the booking is made in (its e-mails follow it); absent in older requests. */
+  locale?: string;
 }
 
 export interface BookingContact {
@@ -147,4 +149,4 @@ export type CapacityChangeOutcome =
 /** What an e-mail is about; the mail activities give each its subject line and opening sentence. */
 export type BookingMailKind =
   | 'received' | 'confirmed' | 'declined' | 'cancelled' | 'rescheduled' | 'reminder'
-  | 'host_new_booking' | 'host_cancelled';
+  | 'host_new_booking' | 'host_cancelled' | 'host_rescheduled';

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import { DateTime } from 'luxon';
-import { createSmtpMailer } from '../../activities/mailer';
+import { createSmtpMailer } from '../../outbound/mailer';
 import { call, waitFor } from '../stack/http';
 import { readMail, type ReadMail } from '../stack/mail-reader';
 import { startSmtpInbox } from '../stack/smtp-inbox';

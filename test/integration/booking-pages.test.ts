@@ -3,7 +3,7 @@ import path from 'node:path';
 import axe from 'axe-core';
 import { DateTime } from 'luxon';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createSmtpMailer } from '../../activities/mailer';
+import { createSmtpMailer } from '../../outbound/mailer';
 import { ensureChromium } from '../stack/chromium';
 import { call, waitFor } from '../stack/http';
 import { readMail } from '../stack/mail-reader';

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { createSmtpMailer } from '../../activities/mailer';
+import { createSmtpMailer } from '../../outbound/mailer';
 import { createResource, createService, reserve } from '../stack/fixtures';
 import { call, waitFor } from '../stack/http';
 import { startSmtpInbox } from '../stack/smtp-inbox';

@@ -22,6 +22,13 @@ export interface BookingSnapshot {
   waitlistExpiresAt: string | null;
   /** Presence or absence may be recorded until then (the service's window after the end); absent in older histories. */
   checkInClosesAt?: string;
+  /** The zone of the booking's resources: the Temporal UI writes its times in it. Absent in older histories. */
+  zone?: string;
+  /**
+   * The names of `resourceIds`, in their order, when the activity that wrote this snapshot read
+   * them (a hold, a reschedule, an adoption); absent when they did not change, or in older histories.
+   */
+  resourceNames?: string[];
 }
 
 /** A customer's details are the submitDetails payload: the type comes from its one schema. */

@@ -121,7 +121,7 @@ export function customerPagesRouter(deps: CustomerPagesDeps): Router {
       const reservation = deps.parse.reservation({
         ...body, ...(!body.session_id && { service_id: service.id }), customer: { ...(body.customer as object), timezone: zone },
       });
-      booking = await reserveBooking(deps, service.organization_id, { ...reservation, metadata: { source: 'booking-page' } }, key);
+      booking = await reserveBooking(deps, service.organization_id, { ...reservation, locale: localeOf(req), metadata: { source: 'booking-page' } }, key);
     } catch (error) {
       const status = pageStatusOf(error);
       if (status === null || !(error instanceof BookingRefusal)) throw error;

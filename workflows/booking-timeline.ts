@@ -56,7 +56,7 @@ export function withKnownNames(next: BookingSnapshot, previous: BookingSnapshot 
 
 /** An instant as an operator reads it: in the resources' zone, e.g. `Mon 7 Dec 2026 10:00`. */
 function localTime(iso: string, zone: string): string {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
     timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
   }).formatToParts(new Date(iso)).map((part) => [part.type, part.value]));
   return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year} ${parts.hour}:${parts.minute}`;
@@ -69,9 +69,10 @@ function localRange(start: string, end: string, zone: string): string {
   return `${from}–${from.slice(0, -5) === to.slice(0, -5) ? to.slice(-5) : to} (${zone})`;
 }
 
+/** Whether the customer's details are in (never the details themselves: current details are not encrypted). */
 function customerState(status: string, booking: BookingSnapshot): string {
-  if (booking.customerEmail) return 'details submitted';
-  return status === 'held' || status === 'waitlisted' ? 'details not submitted yet' : 'no details given';
+  if (status === 'held' || status === 'waitlisted') return 'details not submitted yet';
+  return booking.customerEmail ? 'details submitted' : 'no details given';
 }
 
 /**

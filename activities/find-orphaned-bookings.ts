@@ -120,9 +120,8 @@ async function describeOrphan(db: Kysely<Database>, booking: Booking, workflow: 
   const service = await findService(db, booking.organization_id, booking.service_id);
   if (!service) throw new Error(`service ${booking.service_id} of booking ${booking.id} is gone`);
   const session = booking.session_id ? await findSession(db, booking.organization_id, booking.session_id) ?? null : null;
-  const label = await operatorLabel(db, booking.organization_id, {
-    bookingId: booking.id, serviceId: booking.service_id, resourceIds: booking.resource_ids, sessionId: booking.session_id,
-    start: booking.start_at, spaces: booking.spaces, customerEmail: booking.customer_email, note: 'resumed by the reconciler',
+  const label = operatorLabel({
+    bookingId: booking.id, serviceId: booking.service_id, serviceName: service.name, sessionId: booking.session_id, note: 'resumed by the reconciler',
   });
   return { organizationId: booking.organization_id, booking: toSnapshot(booking, service, session), workflow, label };
 }

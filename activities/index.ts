@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
-import type { Mailer } from './mailer';
+import type { Mailer } from '../outbound/mailer';
 import { sendBookingMails, type BookingMailsOutcome, type BookingMailsRequest, type MailLinks } from './send-booking-mails';
 import { adoptBookings } from './adopt-bookings';
 import { anonymizeBookingData, eraseFromTemporal, findBookingsPastRetention, type BookingDue } from '../bookings/personal-data-erasure';

@@ -5,7 +5,7 @@ import {
 import type { Database } from '../db/schema';
 import { findService } from '../db/services';
 import { bookingEventId, recordBookingEvent } from '../bookings/booking-event';
-import { toSnapshot } from '../bookings/booking-snapshot';
+import { resourceNamesOf, toSnapshot } from '../bookings/booking-snapshot';
 import { findClaimableTime, neededResourceIds, occupyTime, refusalOf } from '../bookings/booking-time';
 import type { RescheduleOutcome, RescheduleRequest } from '../domain/booking-types';
 
@@ -57,7 +57,7 @@ export async function rescheduleBooking(db: Kysely<Database>, request: Reschedul
         reason: `rescheduled from ${booking.start_at.toISOString()}`,
       });
       const eventId = await recordBookingEvent(trx, updated, request.step, 'booking.rescheduled');
-      return { outcome: 'rescheduled' as const, booking: toSnapshot(updated, service), eventId };
+      return { outcome: 'rescheduled' as const, booking: toSnapshot(updated, service, null, resourceNamesOf(updated.resource_ids, time.resources)), eventId };
     });
   } catch (error) {
     const refusal = refusalOf(error);

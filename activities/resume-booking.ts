@@ -4,7 +4,8 @@ import { isIn, LIVE_STATUSES } from '../domain/booking-status';
 import type { Database } from '../db/schema';
 import { findSession } from '../db/sessions';
 import { findService } from '../db/services';
-import { toSnapshot } from '../bookings/booking-snapshot';
+import { resourceNamesOf, toSnapshot } from '../bookings/booking-snapshot';
+import { findBookingResources } from '../db/customer-pages';
 import type { BookingSnapshot } from '../domain/booking-types';
 
 export interface ResumeRequest {
@@ -33,6 +34,7 @@ export async function resumeBooking(db: Kysely<Database>, request: ResumeRequest
         from: booking.status, to: booking.status, actor: request.actor, reason: request.reason,
       });
     }
-    return toSnapshot(booking, service, session);
+    const resources = await findBookingResources(trx, booking.organization_id, booking.resource_ids);
+    return toSnapshot(booking, service, session, resourceNamesOf(booking.resource_ids, resources));
   });
 }

@@ -1,15 +1,17 @@
 import type { Kysely } from 'kysely';
 import { issueManageToken } from '../outbound/manage-token';
 import { findBookingById, findEventByStep } from '../db/bookings';
-import { countRevisions, findBookingResources, findBranding } from '../db/customer-pages';
-import { insertNotification, markNotification, type StoredNotification } from '../db/notifications';
+import { findBookingResources, findBranding } from '../db/customer-pages';
+import { insertNotification, type StoredNotification } from '../db/notifications';
 import type { Booking, BookingEventType, Database } from '../db/schema';
 import { findService } from '../db/services';
 import { findWebhookEvent } from '../db/webhooks';
 import { EVENT_MAILS } from '../bookings/booking-event';
 import { bookingInvitation } from '../bookings/booking-invitation';
+import { deliverAll, sealMail } from '../bookings/mail-outbox';
+import { localeOrDefault } from '../domain/locales';
 import { composeBookingMail, type BookingMailInput, type BookingMailKind } from './compose-booking-mail';
-import type { Mailer } from './mailer';
+import type { Mailer } from '../outbound/mailer';
 
 /** Where the manage links in e-mails point: the public pages' base URL and the tokens' secret. */
 export interface MailLinks { publicUrl: string; manageTokenSecret: string }
@@ -27,37 +29,6 @@ export function readerZone(booking: Pick<Booking, 'customer_timezone' | 'timezon
   return booking.customer_timezone ?? booking.timezone;
 }
 
-/**
- * Sends one stored notification unless it went out already. A refusal or an unreachable server
- * is written down (failed, with the error) and thrown, so the activity's retry policy tries again;
- * a later success turns it into sent.
- */
-export async function deliverNotification(db: Kysely<Database>, mailer: Mailer | null, notification: StoredNotification): Promise<boolean> {
-  if (notification.status === 'sent' || !mailer || !notification.recipient) return notification.status === 'sent';
-  try {
-    const { messageId } = await mailer.send({
-      to: notification.recipient, subject: notification.subject, text: notification.body, html: notification.html,
-      ics: notification.ics ? { method: /METHOD:CANCEL/.test(notification.ics) ? 'CANCEL' : 'REQUEST', content: notification.ics } : null,
-    });
-    await markNotification(db, notification.id, { status: 'sent', messageId });
-    return true;
-  } catch (error) {
-    await markNotification(db, notification.id, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
-    throw error;
-  }
-}
-
-/**
- * Tries every notification, so one refused address does not leave the others untried; then throws
- * the first failure for the retry policy. Returns how many are sent.
- */
-export async function deliverAll(db: Kysely<Database>, mailer: Mailer | null, notifications: StoredNotification[]): Promise<number> {
-  const outcomes = await Promise.allSettled(notifications.map((notification) => deliverNotification(db, mailer, notification)));
-  const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-  if (failure) throw failure.reason;
-  return outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value).length;
-}
-
 /** The parts of a mail that come from the database, read once per event or reminder. */
 export async function mailContext(db: Kysely<Database>, booking: Booking) {
   const [service, branding, resources] = await Promise.all([
@@ -69,20 +40,28 @@ export async function mailContext(db: Kysely<Database>, booking: Booking) {
   return { service, branding, resources };
 }
 
-/** Writes one e-mail to the outbox (once per key) with its HTML and its calendar attachment. */
+/**
+ * Writes one e-mail to the outbox (once per key), in the booking's language: the rendered message
+ * (text, HTML, calendar attachment) sealed with the booking's key, so it can be sent whenever a
+ * mailer is there and is erased with the booking's personal data; only its subject and kind are
+ * kept readable for the operator's list.
+ */
 export async function queueMail(
   db: Kysely<Database>, mailer: Mailer | null, links: MailLinks | null, now: Date,
-  input: BookingMailInput & { recipient: string; dedupeKey: string; revisions: number },
+  input: BookingMailInput & { recipient: string; dedupeKey: string },
 ): Promise<StoredNotification> {
-  const mail = composeBookingMail(input);
+  const mail = composeBookingMail({ ...input, locale: input.locale ?? localeOrDefault(input.booking.locale) });
   const ics = bookingInvitation({
     booking: input.booking, service: input.service, organizerName: input.branding.name, zone: input.zone,
-    method: mail.method, manageUrl: input.kind.startsWith('host_') ? null : input.manageUrl, now, revisions: input.revisions,
+    method: mail.method, manageUrl: input.kind.startsWith('host_') ? null : input.manageUrl, now,
+  });
+  const sealed = await sealMail(db, input.booking.id, {
+    to: input.recipient, subject: mail.subject, text: mail.text, html: mail.html, ics: { method: mail.method, content: ics },
   });
   return insertNotification(db, {
     organization_id: input.booking.organization_id, booking_id: input.booking.id, kind: input.kind,
     dedupe_key: input.dedupeKey, channel: mailer ? 'email' : 'outbox', recipient: input.recipient,
-    subject: mail.subject, body: mail.text, html: mail.html, ics, status: 'queued',
+    subject: mail.subject, body: '', html: null, ics: null, sealed_message: sealed, status: 'queued',
   });
 }
 
@@ -99,16 +78,16 @@ export async function sendBookingMails(
   const current = event && await findBookingById(db, event.booking_id);
   if (!event || !mails || !current) return { queued: 0, sent: 0 };
   // The time as the event reported it: a later reschedule has its own mail.
-  const payload = event.payload as { start: string; end: string; updated_at: string };
+  const payload = event.payload as { start: string; end: string; updated_at: string; revision?: number };
   const booking: Booking = {
     ...current, start_at: new Date(payload.start), end_at: new Date(payload.end), updated_at: new Date(payload.updated_at),
+    revision: payload.revision ?? current.revision,
   };
   const audit = await findEventByStep(db, booking.id, event.id.slice(booking.id.length + 1));
-  const revisions = await countRevisions(db, booking.id, audit?.created_at ?? null);
   const { service, branding, resources } = await mailContext(db, booking);
   const previous = audit?.reason?.match(/^rescheduled from (\S+)$/)?.[1];
   const common = {
-    booking, service, revisions, branding, hosts: resources, manageUrl: manageUrlOf(links, booking.id),
+    booking, service, branding, hosts: resources, manageUrl: manageUrlOf(links, booking.id),
     actor: audit?.actor ?? null, reason: audit?.reason ?? null, previousStart: previous ? new Date(previous) : null,
   };
 

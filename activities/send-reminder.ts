@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import { findBookingById } from '../db/bookings';
-import { countRevisions } from '../db/customer-pages';
 import type { StoredNotification } from '../db/notifications';
 import type { Database } from '../db/schema';
 import { recordBookingEvent } from '../bookings/booking-event';
-import { deliverAll, mailContext, manageUrlOf, queueMail, readerZone, type MailLinks } from './send-booking-mails';
-import type { Mailer } from './mailer';
+import { deliverAll } from '../bookings/mail-outbox';
+import { mailContext, manageUrlOf, queueMail, readerZone, type MailLinks } from './send-booking-mails';
+import type { Mailer } from '../outbound/mailer';
 
 export interface ReminderRequest {
   bookingId: string;
@@ -39,12 +39,11 @@ export async function sendReminder(
   const { service, branding, resources } = await mailContext(db, booking);
   const key = `reminder:${booking.id}:${request.start}:${request.offsetSeconds}`;
   const recipients = [booking.customer_email, ...booking.extra_emails].filter((address): address is string => Boolean(address));
-  const revisions = await countRevisions(db, booking.id, null);
   const queued: StoredNotification[] = [];
   for (const [index, recipient] of recipients.entries()) {
     queued.push(await queueMail(db, mailer, links, now, {
       kind: 'reminder', booking, service, branding, hosts: resources, zone: readerZone(booking),
-      manageUrl: manageUrlOf(links, booking.id), offsetSeconds: request.offsetSeconds, recipient, revisions,
+      manageUrl: manageUrlOf(links, booking.id), offsetSeconds: request.offsetSeconds, recipient,
       // The customer's key is the one reminders always had.
       dedupeKey: index === 0 && recipient === booking.customer_email ? key : `${key}:${recipient}`,
     }));

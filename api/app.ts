@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { Mailer } from '../outbound/mailer';
 import express, { type Express } from 'express';
 import pino from 'pino';
 import type { Kysely } from 'kysely';
@@ -36,6 +37,8 @@ export interface AppDeps {
   manageTokenSecret: string;
   /** The pages' base URL (PUBLIC_URL); default the request's own scheme and host. */
   publicUrl?: string;
+  /** The e-mail channel for an operator's resend; null or absent = e-mail is off (SMTP_URL unset). */
+  mailer?: Mailer | null;
   /** Where webhooks and callbacks may point; by default https to public addresses only. */
   outbound?: OutboundPolicy;
   /** True once a shutdown began: /readyz answers 503 so a load balancer stops sending requests. */

@@ -118,7 +118,7 @@ function operationObject(operation: Operation, used: { input: Set<string>; outpu
       return { name, in: 'query', required: !isOptional(field as z.ZodType), ...(description !== undefined && { description }), schema };
     });
   const parameters = [
-    ...(operation.path.includes('{id}') ? [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }] : []),
+    ...[...operation.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } })),
     ...query,
     ...(operation.method === 'post' && !operation.path.includes('{id}')
       ? [{

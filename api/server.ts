@@ -6,6 +6,7 @@ import { loadConfig } from '../config';
 import { createDb } from '../db/connection';
 import { createLogger } from '../telemetry/logger';
 import { currentTracing } from '../telemetry/tracing';
+import { createSmtpMailer } from '../outbound/mailer';
 import { createApp, type AppDeps } from './app';
 import { serveMetrics } from './metrics-server';
 
@@ -31,6 +32,7 @@ async function main() {
   let draining = false;
   const app = createApp({
     db, temporal, taskQueue: config.taskQueue, manageTokenSecret: config.manageTokenSecret, isDraining: () => draining, logger, publicUrl: config.publicUrl,
+    mailer: config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : null,
     outbound: { allowedHosts: config.webhookAllowedHosts, allowHttp: config.webhookAllowHttp },
     codecCorsOrigins: [`http://localhost:${config.temporalUiPort}`, `http://127.0.0.1:${config.temporalUiPort}`],
     rateLimits: {

@@ -10,7 +10,8 @@ export const EVENT_MAILS: Partial<Record<BookingEventType, { customer: BookingMa
   'booking.confirmed': { customer: 'confirmed', host: 'host_new_booking' },
   'booking.declined': { customer: 'declined' },
   'booking.cancelled': { customer: 'cancelled', host: 'host_cancelled' },
-  'booking.rescheduled': { customer: 'rescheduled' },
+  // The hosts' invitation moves too: same UID, a higher SEQUENCE.
+  'booking.rescheduled': { customer: 'rescheduled', host: 'host_rescheduled' },
 };
 
 export function sendsMail(type: BookingEventType): boolean {

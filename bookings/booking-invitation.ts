@@ -14,17 +14,6 @@ export interface InvitationInput {
   method: InvitationMethod;
   manageUrl: string | null;
   now: Date;
-  /** The booking's audit events so far: each revision adds one, so SEQUENCE grows even within a second. */
-  revisions: number;
-}
-
-/**
- * RFC 5546 asks a calendar to apply only revisions with a higher SEQUENCE. The API's calendar files
- * use the seconds from created_at to updated_at; adding the number of revisions keeps the
- * invitations at or above those, and strictly growing even when two changes share a second.
- */
-export function invitationSequence(booking: Pick<Booking, 'created_at' | 'updated_at'>, revisions: number): number {
-  return Math.max(0, Math.floor((booking.updated_at.getTime() - booking.created_at.getTime()) / 1000)) + revisions;
 }
 
 /** The booker's answers as "Label: value" lines, in the service's order. */
@@ -51,7 +40,9 @@ export function bookingInvitation(input: InvitationInput): string {
   ].join('\n');
   calendar.createEvent({
     id: booking.id,
-    sequence: invitationSequence(booking, input.revisions),
+    // RFC 5546: a calendar applies only a higher SEQUENCE. Every calendar file of a booking (e-mail,
+    // manage page, API, feeds) writes the booking's one revision, which a trigger grows with each change.
+    sequence: booking.revision,
     stamp: DateTime.fromJSDate(input.now).toUTC(),
     ...calendarEventTimes(booking.start_at, booking.end_at, input.zone),
     summary: `${service.name} (${input.organizerName})`,

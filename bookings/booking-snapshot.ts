@@ -7,7 +7,15 @@ export type SnapshotService = Pick<ServiceWithResources,
   'requires_approval' | 'approval_ttl_seconds' | 'reminder_offsets_seconds' | 'check_in_window_hours'>;
 export type SnapshotSession = Pick<Session, 'start_at' | 'closes_before_seconds'>;
 
-export function toSnapshot(booking: Booking, service: SnapshotService, session: SnapshotSession | null = null): BookingSnapshot {
+/** The names of the booking's resources, in its order, from the resources an activity read anyway. */
+export function resourceNamesOf(resourceIds: string[], resources: { id: string; name: string }[]): string[] {
+  return resourceIds.map((id) => resources.find((resource) => resource.id === id)?.name ?? id);
+}
+
+/** `resourceNames`: given by the activities that read the resources (hold, reschedule, adoption). */
+export function toSnapshot(
+  booking: Booking, service: SnapshotService, session: SnapshotSession | null = null, resourceNames?: string[],
+): BookingSnapshot {
   return {
     id: booking.id,
     status: booking.status,
@@ -26,5 +34,7 @@ export function toSnapshot(booking: Booking, service: SnapshotService, session: 
     sessionId: booking.session_id,
     waitlistExpiresAt: session && bookingClosesAt(session).toISOString(),
     checkInClosesAt: new Date(booking.end_at.getTime() + Math.round(service.check_in_window_hours * 3_600_000)).toISOString(),
+    zone: booking.timezone,
+    ...(resourceNames && { resourceNames }),
   };
 }

@@ -64,7 +64,7 @@ export interface ClaimableTime {
   occupiedFrom: Date;
   occupiedTo: Date;
   resourceIds: string[];
-  /** The chosen resources as this transaction read them (names for the operator's label). */
+  /** The chosen resources as this transaction read them (their names go to the workflow's details). */
   resources: Pick<Resource, 'id' | 'name' | 'timezone'>[];
   timezone: string;
   groupAppointment: boolean;

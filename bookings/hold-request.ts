@@ -27,6 +27,8 @@ export interface ReservationExtras {
   external_id?: string;
   label?: string;
   display_label?: string;
+  /** The language the booking is made in: its e-mails follow it. */
+  locale?: string;
 }
 
 /** A reservation as the faces hand it over, parsed and checked for shape (the API's CreateBooking). */
@@ -96,6 +98,7 @@ export async function appointmentHold(
     ...(body.exclusive_customer !== undefined && { exclusiveCustomer: body.exclusive_customer }),
     ...(body.callback_url !== undefined && { callbackUrl: body.callback_url }),
     ...contactOf(body),
+    ...(body.locale && { locale: body.locale }),
     ...(body.bypass_delays && { bypassDelays: true }),
     ...(body.cancel_booking_id && { rebookedFrom: body.cancel_booking_id }),
   };
@@ -119,6 +122,7 @@ export async function sessionHold(
     ...(body.exclusive_customer !== undefined && { exclusiveCustomer: body.exclusive_customer }),
     ...(body.callback_url !== undefined && { callbackUrl: body.callback_url }),
     ...contactOf(body),
+    ...(body.locale && { locale: body.locale }),
     ...(body.bypass_delays && { bypassDelays: true }),
     ...(body.cancel_booking_id && { rebookedFrom: body.cancel_booking_id }),
   };

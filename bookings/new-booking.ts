@@ -10,7 +10,7 @@ export function fromReservation(request: HoldRequest): Pick<NewBooking,
   'id' | 'organization_id' | 'customer_name' | 'customer_email' | 'customer_phone' | 'notes' | 'metadata'
   | 'approval_expires_at' | 'callback_url' | 'callback_secret' | 'exclusive_customer'
   | 'extra_emails' | 'extra_phone_numbers' | 'external_id' | 'label' | 'display_label' | 'rebooked_from'
-  | 'customer_timezone' | 'booking_fields'> {
+  | 'customer_timezone' | 'booking_fields' | 'locale'> {
   const contact = request.contact ?? {};
   return {
     id: request.bookingId,
@@ -31,6 +31,7 @@ export function fromReservation(request: HoldRequest): Pick<NewBooking,
     label: contact.label ?? null,
     display_label: contact.displayLabel ?? null,
     rebooked_from: request.rebookedFrom ?? null,
+    locale: request.locale ?? null,
     // Made here, not by the API, so the secret never passes through the workflow's history.
     ...(request.callbackUrl && { callback_url: request.callbackUrl, callback_secret: generateWebhookSecret() }),
   };

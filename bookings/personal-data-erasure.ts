@@ -83,7 +83,7 @@ export async function anonymizeBookingData(
     // The outbox and sent e-mails: what they said and to whom; kind, status and times stay.
     await trx.updateTable('notifications')
       // The dedupe key names the recipient too; the row's own id keeps it unique.
-      .set({ recipient: null, subject: sql<string>`kind`, body: '', html: null, ics: null, error: null, dedupe_key: sql<string>`'erased:' || id` })
+      .set({ recipient: null, subject: sql<string>`kind`, body: '', html: null, ics: null, sealed_message: null, error: null, dedupe_key: sql<string>`'erased:' || id` })
       .where('booking_id', '=', bookingId).execute();
     await deleteIdempotencyRecords(trx, organizationId, bookingId);
     await eraseKey(trx, bookingId, now);

@@ -4,9 +4,9 @@ import type { Booking, Database } from '../db/schema';
 import { findSession } from '../db/sessions';
 import { findService, type ServiceWithResources } from '../db/services';
 import { bookingEventId, recordBookingEvent } from './booking-event';
-import { toSnapshot, type SnapshotService } from './booking-snapshot';
+import { resourceNamesOf, toSnapshot, type SnapshotService } from './booking-snapshot';
 import { rollBackIfLate } from './commit-deadline';
-import { findClaimableTime, lookAtTime, occupyTime, refusalOf, refuseTime, type ClaimableTime } from './booking-time';
+import { findClaimableTime, lookAtTime, occupyTime, refusalOf, refuseTime } from './booking-time';
 import { claimSessionSeats } from './claim-session-seats';
 import type { HoldOutcome, HoldRequest } from '../domain/booking-types';
 import { fromReservation, holdReason, refuseCustomerOverlap } from './new-booking';
@@ -14,12 +14,10 @@ import { fromReservation, holdReason, refuseCustomerOverlap } from './new-bookin
 type Placed = Exclude<HoldOutcome, { outcome: 'rejected' }>;
 
 /**
- * A hold as the API placed it: for a new appointment, with the resources it took as the
- * transaction read them, so the workflow's label needs no second read, and the booking's row as
- * inserted, which is the API's answer. Never part of the workflow's input (the API leaves
- * `bookedResources` and `row` out of it).
+ * A hold as the API placed it: for a new appointment, with the booking's row as inserted, which is
+ * the API's answer. Never part of the workflow's input (the API leaves `row` out of it).
  */
-export type PlacedHold = HoldOutcome | (Placed & { bookedResources?: ClaimableTime['resources']; row?: Booking });
+export type PlacedHold = HoldOutcome | (Placed & { row?: Booking });
 
 /** What a retried hold answers: the booking its first run made, as it stands now. */
 export async function earlierHold(trx: Transaction<Database>, booking: Booking, service: SnapshotService): Promise<Placed> {
@@ -86,9 +84,9 @@ export async function placeHold(
       const eventId = await recordBookingEvent(trx, booking, 'hold', 'booking.held');
       rollBackIfLate(commitBy);
       return {
-        outcome: 'held' as const, booking: toSnapshot(booking, service), eventId,
+        outcome: 'held' as const, booking: toSnapshot(booking, service, null, resourceNamesOf(booking.resource_ids, time.resources)), eventId,
         // Only for a caller that brought its own service (the API): the activity's result stays as it was.
-        ...(known.service && { bookedResources: time.resources, row: booking }),
+        ...(known.service && { row: booking }),
       };
     });
   } catch (error) {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { labelOf, operatorLabel, type LabelledBooking } from './operator-label';
+import { operatorLabel } from './operator-label';
 import { findBookingById } from '../db/bookings';
 import { isIn, LIVE_STATUSES } from '../domain/booking-status';
 import type { Booking, Database } from '../db/schema';
@@ -91,15 +91,7 @@ export async function reserveBooking(
   // A replayed key of a booking that has ended: its workflow has nothing left to do.
   if (!isIn(LIVE_STATUSES, earlier.status)) return requireBooking(deps.db, organizationId, bookingId);
 
-  // Only a placed hold is worth the operator's label. A new appointment's hold read the service and
-  // the resources it took in its transaction; a retry's or a session's label reads them again.
-  const labelled: LabelledBooking = {
-    bookingId, serviceId: earlier.serviceId, resourceIds: earlier.resourceIds, sessionId: earlier.sessionId,
-    start: new Date(earlier.start), spaces: earlier.spaces, customerEmail: earlier.customerEmail,
-  };
-  const label = 'bookedResources' in placed && placed.bookedResources
-    ? labelOf({ serviceName: service.name, resources: placed.bookedResources, sessionZone: null }, labelled)
-    : await operatorLabel(deps.db, organizationId, labelled);
+  const label = operatorLabel({ bookingId, serviceId: earlier.serviceId, serviceName: service.name, sessionId: earlier.sessionId });
 
   const input = workflowInput(hold, placed);
   const start = {

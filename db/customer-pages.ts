@@ -64,9 +64,3 @@ export async function findBookingResources(db: Db, organizationId: string, resou
   return resourceIds.flatMap((id) => rows.filter((row) => row.id === id));
 }
 
-/** The booking's audit events, up to and including one at `upTo` (all of them without it). */
-export async function countRevisions(db: Db, bookingId: string, upTo: Date | null): Promise<number> {
-  let query = db.selectFrom('booking_events').select((eb) => eb.fn.countAll<string>().as('n')).where('booking_id', '=', bookingId);
-  if (upTo) query = query.where('created_at', '<=', upTo);
-  return Number((await query.executeTakeFirstOrThrow()).n);
-}

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database, NotificationTable } from './schema';
 import type { Insertable } from 'kysely';
 
@@ -19,7 +19,7 @@ export async function markNotification(
 ) {
   await db.updateTable('notifications')
     .set(outcome.status === 'sent'
-      ? { status: 'sent', error: null, message_id: outcome.messageId, sent_at: new Date() }
+      ? { status: 'sent', channel: 'email', error: null, message_id: outcome.messageId, sent_at: new Date() }
       : { status: 'failed', error: outcome.error })
     .where('id', '=', id).execute();
 }
@@ -28,4 +28,29 @@ export function listNotifications(db: Db, organizationId: string, bookingId: str
   return db.selectFrom('notifications').selectAll()
     .where('organization_id', '=', organizationId).where('booking_id', '=', bookingId)
     .orderBy('created_at').orderBy('id').execute();
+}
+
+export function findNotification(db: Db, organizationId: string, bookingId: string, notificationId: string) {
+  return db.selectFrom('notifications').selectAll()
+    .where('organization_id', '=', organizationId).where('booking_id', '=', bookingId).where('id', '=', notificationId)
+    .executeTakeFirst();
+}
+
+/** Sent or failed, it is to go out again: queued, on the e-mail channel, without the last error. */
+export function requeueNotification(db: Db, id: string): Promise<StoredNotification> {
+  return db.updateTable('notifications').set({ status: 'queued', channel: 'email', error: null })
+    .where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/**
+ * Claims the outbox's queued rows written since `since` (newest first, at most `limit`) for the
+ * e-mail channel: two workers starting together each get their own rows, never the same one.
+ */
+export async function queuedNotifications(db: Db, since: Date, limit: number): Promise<StoredNotification[]> {
+  const claimable = db.selectFrom('notifications').select('id')
+    .where('channel', '=', 'outbox').where('status', '=', 'queued').where('created_at', '>=', since)
+    .where('recipient', 'is not', null).where('sealed_message', 'is not', null)
+    .orderBy('created_at', 'desc').limit(limit).forUpdate().skipLocked();
+  return db.updateTable('notifications').set({ channel: sql<'email'>`'email'` })
+    .where('id', 'in', claimable).returningAll().execute();
 }

@@ -187,6 +187,8 @@ export interface BookingTable {
   display_label: ColumnType<string | null, string | null | undefined, string | null>;
   /** Cancel-and-rebook: the booking this one replaced. */
   rebooked_from: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The language the booking was made in; its e-mails follow it (null = English). */
+  locale: ColumnType<string | null, string | null | undefined, string | null>;
   /** The zone the customer reads times in (e-mails); null = the resource's. */
   customer_timezone: ColumnType<string | null, string | null | undefined, string | null>;
   booking_fields: ColumnType<BookingFieldAnswers, BookingFieldAnswers | string | undefined, string>;
@@ -261,6 +263,8 @@ export interface NotificationTable {
   /** The calendar attachment, as sent. */
   ics: ColumnType<string | null, string | null | undefined, string | null>;
   message_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The rendered message (recipient, subject, text, HTML, calendar file) sealed with the booking's personal-data key. */
+  sealed_message: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface IdempotencyKeyTable {

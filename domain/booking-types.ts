@@ -22,6 +22,13 @@ export interface BookingSnapshot {
   waitlistExpiresAt: string | null;
   /** Presence or absence may be recorded until then (the service's window after the end); absent in older histories. */
   checkInClosesAt?: string;
+  /** The zone of the booking's resources: the Temporal UI writes its times in it. Absent in older histories. */
+  zone?: string;
+  /**
+   * The names of `resourceIds`, in their order, when the activity that wrote this snapshot read
+   * them (a hold, a reschedule, an adoption); absent when they did not change, or in older histories.
+   */
+  resourceNames?: string[];
 }
 
 /** A customer's details are the submitDetails payload: the type comes from its one schema. */
@@ -54,6 +61,8 @@ export interface HoldRequest {
   callbackUrl?: string | null;
   /** Further contact data and the caller's labels; absent in older requests. */
   contact?: BookingContact;
+  /** The language the booking is made in (its e-mails follow it); absent in older requests. */
+  locale?: string;
 }
 
 export interface BookingContact {
@@ -147,4 +156,4 @@ export type CapacityChangeOutcome =
 /** What an e-mail is about; the mail activities give each its subject line and opening sentence. */
 export type BookingMailKind =
   | 'received' | 'confirmed' | 'declined' | 'cancelled' | 'rescheduled' | 'reminder'
-  | 'host_new_booking' | 'host_cancelled';
+  | 'host_new_booking' | 'host_cancelled' | 'host_rescheduled';

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config';
+import { QUEUED_MAIL_MAX_AGE_HOURS } from '../bookings/mail-outbox';
 import { createDb, ensureDatabase } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
 import { stopOnExit } from './stack/child-process';
@@ -106,6 +107,9 @@ async function main() {
       `  API          http://localhost:${config.port}/v1   (health: /healthz, spec: /openapi.json)`,
       `  API docs     http://localhost:${config.port}/docs`,
       `  Temporal UI  ${temporalUi ?? `(external Temporal at ${temporalAddress})`}`,
+      `  Pages        ${config.publicUrl.replace(/\/$/, '')}/book/<service slug>   (PUBLIC_URL; e-mails' manage links point here)`,
+      // The SMTP URL may hold a password: only whether e-mail is on is printed.
+      `  E-mail       ${config.smtpUrl ? `on, from ${config.mailFrom}` : `off: SMTP_URL unset; e-mails wait in the outbox and go out when the worker starts with it (up to ${QUEUED_MAIL_MAX_AGE_HOURS} h old)`}`,
       `  API key      ${apiKey}`,
       `  Data         ${dataLocation}`,
       '',

@@ -14,7 +14,7 @@ import type { BookingCommandDeps } from '../bookings/use-case-deps';
 import type { CustomerDetails } from '../domain/booking-types';
 import { issueManageToken, verifyManageToken } from '../outbound/manage-token';
 import { findBookingById } from '../db/bookings';
-import { countRevisions, findBookingResources, findBranding, findOrganizationPage, findPublicService } from '../db/customer-pages';
+import { findBookingResources, findBranding, findOrganizationPage, findPublicService } from '../db/customer-pages';
 import type { Booking } from '../db/schema';
 import { FREES_CAPACITY_STATUSES, isIn } from '../domain/booking-status';
 import { findService } from '../db/services';
@@ -137,7 +137,7 @@ export function customerPagesRouter(deps: CustomerPagesDeps): Router {
       const reservation = deps.parse.reservation({
         ...body, ...(!body.session_id && { service_id: service.id }), customer: { ...(body.customer as object), timezone: zone },
       });
-      booking = await reserveBooking(deps, service.organization_id, { ...reservation, metadata: { source: 'booking-page' } }, key);
+      booking = await reserveBooking(deps, service.organization_id, { ...reservation, locale: localeOf(req), metadata: { source: 'booking-page' } }, key);
     } catch (error) {
       const status = pageStatusOf(error);
       if (status === null || !(error instanceof BookingRefusal)) throw error;
@@ -198,11 +198,8 @@ export function customerPagesRouter(deps: CustomerPagesDeps): Router {
     const found = await bookingOfToken(req.params.token);
     if (!found) return notFound(req, res);
     const { booking, service } = found;
-    const [branding, revisions] = await Promise.all([
-      findBranding(deps.db, booking.organization_id), countRevisions(deps.db, booking.id, null),
-    ]);
+    const branding = await findBranding(deps.db, booking.organization_id);
     const ics = bookingInvitation({
-      revisions,
       booking, service, organizerName: branding.name, zone: booking.customer_timezone ?? booking.timezone,
       method: isIn(FREES_CAPACITY_STATUSES, booking.status) ? 'CANCEL' : 'REQUEST',
       manageUrl: `${publicUrlOf(req)}/manage/${req.params.token}`, now: new Date(),

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { LOCALES, type Locale } from '../domain/locales';
 
 /** The pages' words: English first, French second; a missing French string falls back to English. */
 const en = {
@@ -184,8 +185,7 @@ const fr: Partial<Record<StringKey, string>> = {
   back_to_start: 'Retour à la page de réservation',
 };
 
-export const LOCALES = ['en', 'fr'] as const;
-export type Locale = (typeof LOCALES)[number];
+export { LOCALES, type Locale };
 
 export type Translate = (key: StringKey, vars?: Record<string, string | number>) => string;
 

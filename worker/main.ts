@@ -7,7 +7,8 @@ import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import pino from 'pino';
 import type { Kysely } from 'kysely';
 import { createActivities } from '../activities';
-import { createSmtpMailer, type Mailer } from '../activities/mailer';
+import { createSmtpMailer, type Mailer } from '../outbound/mailer';
+import { drainQueuedMail } from '../bookings/mail-outbox';
 import { loadConfig } from '../config';
 import { createDb } from '../db/connection';
 import type { Database } from '../db/schema';
@@ -110,6 +111,12 @@ async function main() {
   });
   const health = config.workerHealthPort === null ? null : await serveWorkerHealth(worker, config.host, config.workerHealthPort);
   logger.info({ taskQueue: config.taskQueue, workflows: prebuilt ? 'prebuilt' : 'freshly bundled', tracing: Boolean(tracing) }, 'worker polling');
+  // Mail queued while e-mail was off goes out now that there is a mailer (bounded; see docs/operations.md).
+  if (mailer) {
+    drainQueuedMail(db, mailer, new Date())
+      .then((drained) => { if (drained.sent + drained.failed > 0) logger.info(drained, 'queued e-mails sent at start'); })
+      .catch((error) => logger.warn({ err: error }, 'queued e-mails could not be read at start'));
+  }
   // The SDK's runtime turns SIGTERM and SIGINT into worker.shutdown(): polling stops, running
   // activities get shutdownGraceTime to finish, and run() resolves once they have. The heartbeat
   // beside it tells the API's /readyz that this worker lives.

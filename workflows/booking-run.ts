@@ -6,7 +6,7 @@ import type { BookingActivities, BookingSnapshot, HoldOutcome, TransitionRequest
 import { CANCELLABLE_STATUSES, FREES_CAPACITY_STATUSES, isIn, type BookingStatus } from '../domain/booking-status';
 import { announce, tellPromoted } from './announcements';
 import { BOOKING_TRANSITIONS as EDGE } from './booking-transitions';
-import { describeProgress, planReminders } from './booking-timeline';
+import { describeProgress, planReminders, withKnownNames } from './booking-timeline';
 import { HOLD_OPTIONS, WRITE_OPTIONS } from './local-activity-options';
 import {
   INVALID_TRANSITION, TIME_REFUSED, type BookingState, type BookingWorkflowInput, type HostAnswer, type PlannedReminder,
@@ -91,7 +91,7 @@ export class BookingRun {
   /** Follows the database: the booking's new state, as a transition or a promotion wrote it. */
   adopt(booking: BookingSnapshot): void {
     const wasConfirmed = this.state.status === 'confirmed';
-    this.state.booking = booking;
+    this.state.booking = withKnownNames(booking, this.state.booking);
     this.state.status = booking.status;
     if (this.state.status === 'confirmed' && !wasConfirmed) this.state.reminders = planReminders(booking, Date.now());
     this.publish();
@@ -170,7 +170,7 @@ export class BookingRun {
       if (outcome.outcome === 'refused') {
         throw ApplicationFailure.create({ type: TIME_REFUSED, message: outcome.message, details: [outcome.code], nonRetryable: true });
       }
-      this.state.booking = outcome.booking;
+      this.state.booking = withKnownNames(outcome.booking, this.state.booking);
       if (this.state.status === 'confirmed') this.state.reminders = planReminders(outcome.booking, Date.now());
       this.publish();
       this.announceUnlessHandedOver(outcome);

@@ -44,25 +44,64 @@ export function nextDue(status: BookingStatus, booking: BookingSnapshot, reminde
   }
 }
 
-/** The workflow's current details in the Temporal UI: where the booking stands and what comes next. */
+/**
+ * A snapshot from an activity that did not read the resources (a transition) keeps the names the
+ * workflow already knows, as long as the resources are the same ones.
+ */
+export function withKnownNames(next: BookingSnapshot, previous: BookingSnapshot | null): BookingSnapshot {
+  if (next.resourceNames || !previous?.resourceNames) return next;
+  const same = previous.resourceIds.length === next.resourceIds.length && previous.resourceIds.every((id, index) => next.resourceIds[index] === id);
+  return same ? { ...next, resourceNames: previous.resourceNames } : next;
+}
+
+/** An instant as an operator reads it: in the resources' zone, e.g. `Mon 7 Dec 2026 10:00`. */
+function localTime(iso: string, zone: string): string {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
+    timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date(iso)).map((part) => [part.type, part.value]));
+  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year} ${parts.hour}:${parts.minute}`;
+}
+
+function localRange(start: string, end: string, zone: string): string {
+  const from = localTime(start, zone);
+  const to = localTime(end, zone);
+  // Same day: only the end's clock time.
+  return `${from}–${from.slice(0, -5) === to.slice(0, -5) ? to.slice(-5) : to} (${zone})`;
+}
+
+/** Whether the customer's details are in (never the details themselves: current details are not encrypted). */
+function customerState(status: string, booking: BookingSnapshot): string {
+  if (status === 'held' || status === 'waitlisted') return 'details not submitted yet';
+  return booking.customerEmail ? 'details submitted' : 'no details given';
+}
+
+/**
+ * The workflow's current details in the Temporal UI: where the booking stands, when, with whom and
+ * what comes next, written in the resources' zone with their names. Everything that can change
+ * lives here (the static summary and details hold only what cannot: service, booking id, routes);
+ * no personal data, since current details are not encrypted.
+ */
 export function describeProgress(state: BookingState): string {
   const booking = state.booking;
   if (state.status === 'rejected') {
     return `**Refused** (${state.rejection?.code ?? 'unavailable'}): ${state.rejection?.message ?? ''}\n\nNo booking was kept.`;
   }
   if (!booking) return `**${state.status}**: placing the hold`;
+  const zone = booking.zone ?? 'UTC';
+  const resources = booking.resourceNames ?? booking.resourceIds;
   const lines = [
     `**Status:** ${state.status}`,
-    `**Time:** ${booking.start} – ${booking.end} (UTC)`,
-    `**Resources:** ${booking.resourceIds.join(', ') || '—'}${booking.sessionId ? ` · **Session:** ${booking.sessionId} · **Spaces:** ${booking.spaces}` : ''}`,
+    `**Time:** ${localRange(booking.start, booking.end, zone)}`,
+    `**With:** ${resources.join(', ') || '—'}${booking.sessionId ? ` · **Spaces:** ${booking.spaces}` : ''}`,
+    `**Customer:** ${customerState(state.status, booking)}`,
   ];
   if (isIn(LIVE_STATUSES, state.status)) {
     const due = nextDue(state.status, booking, state.reminders);
-    lines.push(`**Next:** ${due.summary} at ${due.at}${due.to ? ` → ${due.to}` : ''}`);
+    lines.push(`**Next:** ${due.summary} at ${localTime(due.at, zone)}${due.to ? ` → ${due.to}` : ''}`);
   }
   if (booking.checkedIn !== null) lines.push(`**Checked in:** ${booking.checkedIn ? 'present' : 'absent'}`);
   if ((state.status === 'completed' || state.status === 'no_show') && booking.checkInClosesAt) {
-    lines.push(`**Check-in window closes:** ${booking.checkInClosesAt}`);
+    lines.push(`**Check-in window closes:** ${localTime(booking.checkInClosesAt, zone)}`);
   }
   return lines.join('\n\n');
 }

@@ -3,7 +3,7 @@ import { findBooking, findRebooking, listBookingEvents, listBookings } from '../
 import {
   acceptUpdate, cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, reduceSpacesUpdate, submitDetailsUpdate, suspendUpdate,
 } from '../../workflows/messages';
-import { listNotifications } from '../../db/notifications';
+import { listNotifications, type StoredNotification } from '../../db/notifications';
 import { waitlistPosition } from '../../db/sessions';
 import { listCallbackDeliveries } from '../../db/booking-callbacks';
 import type { Booking } from '../../db/schema';
@@ -21,6 +21,9 @@ import { changeBooking } from '../../bookings/change';
 import { checkReservationAnswers, submitBookingDetails } from '../../bookings/details';
 import { rebookBooking } from '../../bookings/rebook';
 import { reserveBooking } from '../../bookings/reserve';
+import { resendNotification } from '../../bookings/mail-outbox';
+import { LOCALES } from '../../domain/locales';
+import type { Mailer } from '../../outbound/mailer';
 import { reserveSessionBookings } from '../../bookings/reserve-sessions';
 import { rescheduleBooking } from '../../bookings/reschedule';
 import type { BookingCommandDeps } from '../../bookings/use-case-deps';
@@ -29,8 +32,20 @@ import {
   rescheduleBookingBody, spacesBody, timezoneQuery, toBookingResponse, toCallbackDeliveryResponse,
 } from './schemas';
 
+function toNotificationResponse(notification: StoredNotification, zone: string) {
+  return {
+    id: notification.id, kind: notification.kind, channel: notification.channel, recipient: notification.recipient,
+    subject: notification.subject, status: notification.status, error: notification.error,
+    message_id: notification.message_id,
+    created_at: isoInZone(notification.created_at.getTime(), zone),
+    sent_at: notification.sent_at && isoInZone(notification.sent_at.getTime(), zone),
+  };
+}
+
 export function bookingsRouter(deps: BookingCommandDeps & {
   manageTokenSecret: string; outbound?: OutboundPolicy;
+  /** Sends an operator's resend; without it (no SMTP_URL) a resend is refused. */
+  mailer?: Mailer | null;
 }): Router {
   const router = Router();
   const zoneOf = (query: unknown) => parseInput(timezoneQuery, query).timezone;
@@ -57,10 +72,17 @@ export function bookingsRouter(deps: BookingCommandDeps & {
     };
   }
 
+  /** The booking's language: the body's `locale`, else one the request's Accept-Language names. */
+  function withLocale<T extends { locale?: string }>(req: Request, body: T): T {
+    if (body.locale || !req.get('accept-language')) return body;
+    const accepted = req.acceptsLanguages(...LOCALES);
+    return accepted ? { ...body, locale: accepted } : body;
+  }
+
   router.post('/', async (req, res) => {
     // A customer's manage token may only rebook its own booking; everything else needs the API key.
     if (req.principal?.kind !== 'organization' && !req.body?.cancel_booking_id) organizationOf(req);
-    const body = parseInput(createBookingBody, req.body);
+    const body = withLocale(req, parseInput(createBookingBody, req.body));
     await requireOutboundUrl(deps.outbound ?? STRICT_POLICY, body.callback_url, 'callback_url');
     if (body.bypass_delays) organizationOf(req);
     const zone = zoneOf(req.query);
@@ -146,15 +168,15 @@ export function bookingsRouter(deps: BookingCommandDeps & {
     const booking = await readableBooking(req);
     const notifications = await listNotifications(deps.db, booking.organization_id, booking.id);
     const zone = zoneOf(req.query) ?? booking.timezone;
-    res.json({
-      data: notifications.map((notification) => ({
-        id: notification.id, kind: notification.kind, channel: notification.channel, recipient: notification.recipient,
-        subject: notification.subject, status: notification.status, error: notification.error,
-        message_id: notification.message_id,
-        created_at: isoInZone(notification.created_at.getTime(), zone),
-        sent_at: notification.sent_at && isoInZone(notification.sent_at.getTime(), zone),
-      })),
-    });
+    res.json({ data: notifications.map((notification) => toNotificationResponse(notification, zone)) });
+  });
+
+  router.post('/:id/notifications/:nid/resend', async (req, res) => {
+    const booking = await readableBooking(req);
+    organizationOf(req);
+    const notificationId = pathId(req.params.nid, 'notification');
+    const resent = await resendNotification(deps.db, deps.mailer ?? null, booking.organization_id, booking.id, notificationId);
+    res.json(toNotificationResponse(resent, zoneOf(req.query) ?? booking.timezone));
   });
 
   router.post('/:id/spaces', async (req, res) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BOOKING_STATUSES } from '../../domain/booking-status';
+import { LOCALES } from '../../domain/locales';
 import type { Booking, BookingCallbackDelivery } from '../../db/schema';
 import { bookingRepresentation } from '../../db/booking-representation';
 import {
@@ -52,6 +53,8 @@ const bookingExtras = {
     .meta({ description: 'Refuse (409 customer_overlap) if this customer (by customer.email) already has an overlapping booking; services can demand it too' }),
   callback_url: httpUrl.optional()
     .meta({ description: 'This booking\'s own callbacks (cancellation, check-in), signed with the callback_secret returned at creation' }),
+  locale: z.enum(LOCALES).optional()
+    .meta({ description: 'The language of the booking\'s e-mails; default the request\'s Accept-Language if it names one, else English' }),
   ...contactFields,
 };
 

@@ -381,6 +381,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/bookings/{id}/notifications/{nid}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send one of the booking's e-mails again as it was rendered (409 mail_off without SMTP_URL, message_not_stored once anonymized); answers the notification with its new status */
+        post: operations["resendBookingNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/bookings/{id}/details": {
         parameters: {
             query?: never;
@@ -1139,6 +1156,11 @@ export interface components {
             exclusive_customer?: boolean;
             /** @description This booking's own callbacks (cancellation, check-in), signed with the callback_secret returned at creation */
             callback_url?: string;
+            /**
+             * @description The language of the booking's e-mails; default the request's Accept-Language if it names one, else English
+             * @enum {string}
+             */
+            locale?: "en" | "fr";
             /** @description Further addresses of the customer */
             extra_emails?: string[];
             extra_phone_numbers?: string[];
@@ -1451,6 +1473,11 @@ export interface components {
             exclusive_customer?: boolean;
             /** @description This booking's own callbacks (cancellation, check-in), signed with the callback_secret returned at creation */
             callback_url?: string;
+            /**
+             * @description The language of the booking's e-mails; default the request's Accept-Language if it names one, else English
+             * @enum {string}
+             */
+            locale?: "en" | "fr";
             /** @description Further addresses of the customer */
             extra_emails?: string[];
             extra_phone_numbers?: string[];
@@ -3001,6 +3028,40 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    resendBookingNotification: {
+        parameters: {
+            query?: {
+                /** @description Zone for the returned times; default the booking's resource zone */
+                timezone?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+                nid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["ServiceUnavailable"];

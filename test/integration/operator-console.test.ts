@@ -131,20 +131,43 @@ describe('Updates and signals with a malformed payload', () => {
 });
 
 describe('what an operator reads', () => {
-  test('a booking workflow carries its summary, details and current details', async () => {
+  test('static fields say only what cannot change; the time, names and customer state are current details that follow the booking', async () => {
     const resourceId = await createResource(stack, { name: 'Dr Lee', timezone: 'Europe/Paris' });
     const serviceId = await createService(stack, { name: 'Consultation', resource_ids: [resourceId] });
     const start = futureSlot(20);
-    const held = await reserve(stack, { service_id: serviceId, start, customer: { email: 'grace@example.com' } });
-    const description = await handleOf(held.body.workflow_id).describe();
-    const when = DateTime.fromISO(start, { zone: 'Europe/Paris' }).toFormat('ccc d LLL yyyy HH:mm');
-    expect(await description.staticSummary()).toBe(`Consultation · Dr Lee · ${when} Europe/Paris`);
+    const held = await reserve(stack, { service_id: serviceId, start });
+    const handle = handleOf(held.body.workflow_id);
+    const description = await handle.describe();
+    expect(await description.staticSummary()).toBe(`Consultation · booking ${held.body.id}`);
     const staticDetails = await description.staticDetails();
     expect(staticDetails).toContain(`/v1/bookings/${held.body.id}`);
-    expect(staticDetails).toContain('Dr Lee');
-    const current = await handleOf(held.body.workflow_id).query('__temporal_workflow_metadata') as { currentDetails?: string };
-    expect(current.currentDetails).toContain('**Status:** held');
-    expect(current.currentDetails).toContain('hold expires');
+    expect(staticDetails).toContain(`\`${serviceId}\``);
+    // Nothing that a reschedule, a new resource or the customer's details could make stale.
+    expect(staticDetails).not.toContain('Dr Lee');
+    expect(staticDetails).not.toMatch(/Customer|Starts|\d{2}:\d{2}/);
+
+    const currentDetails = async () => (await handle.query('__temporal_workflow_metadata') as { currentDetails?: string }).currentDetails ?? '';
+    const local = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Paris' }).toFormat('ccc d LLL yyyy HH:mm');
+    const held1 = await waitFor(currentDetails, (text) => text.includes('**Status:** held'));
+    expect(held1).toContain(`**Time:** ${local(start)}–`);
+    expect(held1).toContain('(Europe/Paris)');
+    expect(held1).toContain('**With:** Dr Lee');
+    expect(held1).not.toContain(resourceId);
+    expect(held1).toContain('**Customer:** details not submitted yet');
+    expect(held1).toContain('hold expires');
+    expect(held1).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+
+    expect((await post(`/v1/bookings/${held.body.id}/details`, details)).body.status).toBe('confirmed');
+    const confirmed = await waitFor(currentDetails, (text) => text.includes('**Status:** confirmed'));
+    expect(confirmed).toContain('**Customer:** details submitted');
+    expect(confirmed).not.toContain(details.email);
+
+    const later = DateTime.fromISO(start).plus({ hours: 2 }).toISO()!;
+    expect((await post(`/v1/bookings/${held.body.id}/reschedule`, { start: later })).status).toBe(200);
+    const moved = await waitFor(currentDetails, (text) => text.includes(`**Time:** ${local(later)}–`));
+    expect(moved).toContain('**With:** Dr Lee');
+    expect(moved).toContain('**Customer:** details submitted');
+    expect(await (await handle.describe()).staticSummary()).toBe(`Consultation · booking ${held.body.id}`);
   });
 });
 

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { createSmtpMailer } from '../../activities/mailer';
+import { createSmtpMailer } from '../../outbound/mailer';
 import { createResource, createService, reserve } from '../stack/fixtures';
 import { call, waitFor } from '../stack/http';
 import { startSmtpInbox } from '../stack/smtp-inbox';
@@ -50,7 +50,7 @@ test('reminders arrive over SMTP at their offsets, none that was due before conf
   const received = reminders();
   expect(received).toHaveLength(2);
   for (const [mail, offset] of [[received[0], offsets[0]], [received[1], offsets[1]]] as const) {
-    expect(mail.raw).toContain('Subject: Reminder: your booking on');
+    expect(mail.raw).toContain('Subject: Reminder: Consultation, ');
     const due = start.toMillis() - offset * 1000;
     expect(mail.receivedAt).toBeGreaterThanOrEqual(due);
     expect(mail.receivedAt - due).toBeLessThan(5_000);

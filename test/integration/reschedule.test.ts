@@ -1,6 +1,6 @@
 import { Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
-import { createSmtpMailer } from '../../activities/mailer';
+import { createSmtpMailer } from '../../outbound/mailer';
 import { bookingStateQuery } from '../../workflows/messages';
 import { createResource, createService, reserve } from '../stack/fixtures';
 import { call, waitFor, type ApiResponse } from '../stack/http';

@@ -13,7 +13,7 @@ import { addApiKey, createOrganization, generateApiKey } from '../../db/organiza
 import type { Database } from '../../db/schema';
 import { createBookingWorker } from '../../worker/main';
 import { runWithHeartbeat } from '../../worker/heartbeat';
-import type { Mailer } from '../../activities/mailer';
+import type { Mailer } from '../../outbound/mailer';
 import type { OutboundPolicy } from '../../outbound/address-policy';
 
 export interface TestStack {
@@ -64,7 +64,7 @@ export async function startTestStack(
   const connection = await Connection.connect({ address: temporalAddress });
   const temporal = bookingClient(connection, 'default', db);
   const manageTokenSecret = randomBytes(16).toString('hex');
-  const app = createApp({ db, temporal, taskQueue, manageTokenSecret, outbound, logger: options.logger });
+  const app = createApp({ db, temporal, taskQueue, manageTokenSecret, outbound, logger: options.logger, mailer: options.mailer });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });

@@ -127,7 +127,7 @@ describe('a repeated hour (New York, 2027-11-07, 01:00–02:00 happens twice)', 
     const text = bookingInvitation({
       booking: { ...second, booking_fields: {} } as unknown as Booking,
       service: { name: 'Consultation', location: null, meeting_url: null, booking_fields: [] },
-      organizerName: 'Clinique', zone, method: 'REQUEST', manageUrl: null, now, revisions: 1,
+      organizerName: 'Clinique', zone, method: 'REQUEST', manageUrl: null, now,
     });
     expect(readBack(text).events.get(second.id)).toMatchObject({ start: Date.parse('2027-11-07T06:30:00Z'), end: Date.parse('2027-11-07T07:00:00Z') });
   });

@@ -1,5 +1,6 @@
 import { defaultPayloadConverter, METADATA_ENCODING_KEY, type Payload, type PayloadConverter } from '@temporalio/common';
 import { decode, encode } from '@temporalio/common/lib/encoding';
+import { unreadablePayload } from '../domain/unreadable-payload';
 
 // Runs inside the workflow sandbox too (bundled through payloadConverterPath): synchronous, no
 // Node modules, no I/O. It only separates personal fields from the rest of a value; the codec
@@ -94,17 +95,34 @@ export function splitPersonal(value: unknown): { data: unknown; fields: Personal
   return { data: strip(value, [], null, 0), fields };
 }
 
-/** Puts personal fields back where they were taken from; fields of an erased booking stay null. */
+/** Keys a path from outside may not walk through: they lead to prototypes, not to the value's own fields. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function isPath(path: unknown): path is Array<string | number> {
+  return Array.isArray(path) && path.every((key) => (typeof key === 'string' && !UNSAFE_KEYS.has(key)) || Number.isInteger(key));
+}
+
+/**
+ * Puts personal fields back where they were taken from; fields of an erased booking stay null.
+ * The fields may come from outside (a payload sent with this encoding by hand): an entry that is
+ * not a field as splitPersonal writes it is left out, and only the value's own fields are walked.
+ */
 export function joinPersonal(data: unknown, fields: PersonalFields): unknown {
   let root = data;
+  if (!isPlainObject(fields)) return root;
   for (const list of Object.values(fields)) {
-    for (const [path, value] of list) {
+    if (!Array.isArray(list)) continue;
+    for (const entry of list) {
+      if (!Array.isArray(entry) || !isPath(entry[0])) continue;
+      const [path, value] = entry;
       if (path.length === 0) {
         root = value;
         continue;
       }
-      let node = root as Record<string | number, unknown>;
-      for (const key of path.slice(0, -1)) node = node?.[key] as Record<string | number, unknown>;
+      let node = root as Record<string | number, unknown> | undefined;
+      for (const key of path.slice(0, -1)) {
+        node = node && typeof node === 'object' && Object.hasOwn(node, key) ? node[key] as Record<string | number, unknown> : undefined;
+      }
       if (node && typeof node === 'object') node[path[path.length - 1]] = value;
     }
   }
@@ -138,13 +156,24 @@ export class BookingPayloadConverter implements PayloadConverter {
     };
   }
 
+  /**
+   * Never throws: a payload it cannot read (sent by hand with an odd encoding or broken JSON) is
+   * read as an unreadable-payload value, which every message's check refuses (see
+   * domain/unreadable-payload.ts), so that no malformed message fails a workflow task.
+   */
   fromPayload<T>(payload: Payload): T {
-    const encoding = encodingOf(payload);
-    if (encoding !== PERSONAL_ENCODING && encoding !== SEALED_ENCODING) return defaultPayloadConverter.fromPayload(payload);
-    const data = JSON.parse(decode(payload.data ?? new Uint8Array()));
-    // Sealed and not opened (no codec, or the booking's key is gone): the personal fields stay null.
-    if (encoding === SEALED_ENCODING) return data as T;
-    return joinPersonal(data, JSON.parse(metadataText(payload, PERSONAL_METADATA) ?? '{}')) as T;
+    let encoding: string | undefined;
+    try {
+      encoding = encodingOf(payload);
+      if (encoding !== PERSONAL_ENCODING && encoding !== SEALED_ENCODING) return defaultPayloadConverter.fromPayload(payload);
+      const data = JSON.parse(decode(payload.data ?? new Uint8Array()));
+      // Sealed and not opened (no codec, or the booking's key is gone): the personal fields stay null.
+      if (encoding === SEALED_ENCODING) return data as T;
+      return joinPersonal(data, JSON.parse(metadataText(payload, PERSONAL_METADATA) ?? '{}')) as T;
+    } catch (error) {
+      const kind = error instanceof Error ? error.name : 'Error';
+      return unreadablePayload(`a payload of encoding ${JSON.stringify(encoding ?? null).slice(0, 80)} could not be read (${kind})`) as T;
+    }
   }
 }
 

@@ -1,8 +1,9 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import { issueManageToken } from '../outbound/manage-token';
 import { findBookingById, findEventByStep } from '../db/bookings';
 import { countRevisions, findBookingResources, findBranding } from '../db/customer-pages';
-import { insertNotification, markNotification, type StoredNotification } from '../db/notifications';
+import { currentRecipient, insertNotificationUnlessErased, markNotification, type StoredNotification } from '../db/notifications';
 import type { Booking, BookingEventType, Database } from '../db/schema';
 import { findService } from '../db/services';
 import { findWebhookEvent } from '../db/webhooks';
@@ -27,13 +28,34 @@ export function readerZone(booking: Pick<Booking, 'customer_timezone' | 'timezon
   return booking.customer_timezone ?? booking.timezone;
 }
 
+/** ApplicationFailure type of a mail the server refused or could not be reached for; the retry policy tries again. */
+export const MAIL_NOT_SENT = 'MailNotSent';
+
 /**
- * Sends one stored notification unless it went out already. A refusal or an unreachable server
- * is written down (failed, with the error) and thrown, so the activity's retry policy tries again;
- * a later success turns it into sent.
+ * What a mail server's refusal says, without what it quotes: a server's text names the address
+ * (`550 <ada@…>: mailbox unavailable`), so only its codes are kept (the SMTP reply code, the
+ * transport's error code and the SMTP command), for the notification row, the activity's failure,
+ * the delivery workflow's history and the worker's log alike.
+ */
+export function mailFailureOf(error: unknown): string {
+  const failure = (error ?? {}) as { responseCode?: unknown; code?: unknown; command?: unknown };
+  const parts = [
+    typeof failure.responseCode === 'number' && `reply ${failure.responseCode}`,
+    typeof failure.code === 'string' && /^[A-Z0-9_]{1,40}$/.test(failure.code) && failure.code,
+    typeof failure.command === 'string' && /^[A-Z ]{1,20}$/.test(failure.command) && `at ${failure.command}`,
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : 'no reply code';
+}
+
+/**
+ * Sends one stored notification unless it went out already, or was erased since it was read (its
+ * booking anonymized). A refusal or an unreachable server is written down (failed, with its codes)
+ * and thrown as a failure naming the notification by id, so the activity's retry policy tries
+ * again; a later success turns it into sent.
  */
 export async function deliverNotification(db: Kysely<Database>, mailer: Mailer | null, notification: StoredNotification): Promise<boolean> {
   if (notification.status === 'sent' || !mailer || !notification.recipient) return notification.status === 'sent';
+  if (await currentRecipient(db, notification.id) !== notification.recipient) return false;
   try {
     const { messageId } = await mailer.send({
       to: notification.recipient, subject: notification.subject, text: notification.body, html: notification.html,
@@ -42,8 +64,9 @@ export async function deliverNotification(db: Kysely<Database>, mailer: Mailer |
     await markNotification(db, notification.id, { status: 'sent', messageId });
     return true;
   } catch (error) {
-    await markNotification(db, notification.id, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
-    throw error;
+    const reason = mailFailureOf(error);
+    await markNotification(db, notification.id, { status: 'failed', error: reason });
+    throw ApplicationFailure.retryable(`notification ${notification.id} (${notification.kind}) not sent: ${reason}`, MAIL_NOT_SENT);
   }
 }
 
@@ -51,7 +74,8 @@ export async function deliverNotification(db: Kysely<Database>, mailer: Mailer |
  * Tries every notification, so one refused address does not leave the others untried; then throws
  * the first failure for the retry policy. Returns how many are sent.
  */
-export async function deliverAll(db: Kysely<Database>, mailer: Mailer | null, notifications: StoredNotification[]): Promise<number> {
+export async function deliverAll(db: Kysely<Database>, mailer: Mailer | null, queued: Array<StoredNotification | null>): Promise<number> {
+  const notifications = queued.filter((notification): notification is StoredNotification => notification !== null);
   const outcomes = await Promise.allSettled(notifications.map((notification) => deliverNotification(db, mailer, notification)));
   const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
   if (failure) throw failure.reason;
@@ -69,21 +93,24 @@ export async function mailContext(db: Kysely<Database>, booking: Booking) {
   return { service, branding, resources };
 }
 
-/** Writes one e-mail to the outbox (once per key) with its HTML and its calendar attachment. */
+/**
+ * Writes one e-mail to the outbox (once per key) with its HTML and its calendar attachment;
+ * nothing (null) if the booking was anonymized since `input.booking` was read.
+ */
 export async function queueMail(
   db: Kysely<Database>, mailer: Mailer | null, links: MailLinks | null, now: Date,
   input: BookingMailInput & { recipient: string; dedupeKey: string; revisions: number },
-): Promise<StoredNotification> {
+): Promise<StoredNotification | null> {
   const mail = composeBookingMail(input);
   const ics = bookingInvitation({
     booking: input.booking, service: input.service, organizerName: input.branding.name, zone: input.zone,
     method: mail.method, manageUrl: input.kind.startsWith('host_') ? null : input.manageUrl, now, revisions: input.revisions,
   });
-  return insertNotification(db, {
+  return insertNotificationUnlessErased(db, {
     organization_id: input.booking.organization_id, booking_id: input.booking.id, kind: input.kind,
     dedupe_key: input.dedupeKey, channel: mailer ? 'email' : 'outbox', recipient: input.recipient,
     subject: mail.subject, body: mail.text, html: mail.html, ics, status: 'queued',
-  });
+  }, input.booking);
 }
 
 /**
@@ -112,7 +139,7 @@ export async function sendBookingMails(
     actor: audit?.actor ?? null, reason: audit?.reason ?? null, previousStart: previous ? new Date(previous) : null,
   };
 
-  const queued: StoredNotification[] = [];
+  const queued: Array<StoredNotification | null> = [];
   if (booking.customer_email) {
     queued.push(await queueMail(db, mailer, links, now, {
       ...common, kind: mails.customer, zone: readerZone(booking), recipient: booking.customer_email,

@@ -25,6 +25,14 @@ export type PersonalFields = Record<string, PersonalField[]>;
  * snapshot's `customerEmail` (BookingSnapshot, in outcomes, states, signals and Update results).
  */
 const PERSONAL_KEYS = new Set(['customer', 'contact', 'customerEmail']);
+/**
+ * Free text a customer or an operator typed (a cancellation's or a check-in's reason): sealed
+ * wherever the value names its booking (a TransitionRequest, its `checkIn`). Where it does not,
+ * it stays in the data: such values carry no customer's text (a session's cancellation, a
+ * workflow's own reasons), and an Update's argument, which does, is sealed as a whole by its
+ * sender (see sealedArgument).
+ */
+const OWNED_PERSONAL_KEYS = new Set(['reason']);
 const PERSONAL_MARK = '__bookingPersonalData';
 
 /** A value that is personal as a whole (the customer's details sent to `submitDetails`), and whose booking it is. */
@@ -36,6 +44,11 @@ export interface PersonalData<T> { [PERSONAL_MARK]: string; value: T }
  */
 export function personalData<T>(bookingId: string, value: T): T {
   return { [PERSONAL_MARK]: bookingId, value } as unknown as T;
+}
+
+/** An Update's argument, sealed as a whole with its booking's key (unless marked already). */
+export function sealedArgument<T>(bookingId: string, value: T): T {
+  return isPlainObject(value) && PERSONAL_MARK in value ? value : personalData(bookingId, value);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -57,7 +70,7 @@ function hasPersonal(value: unknown, depth: number): boolean {
   if (PERSONAL_MARK in value) return true;
   for (const key in value) {
     const field = value[key];
-    if (PERSONAL_KEYS.has(key) && field !== null && field !== undefined) return true;
+    if ((PERSONAL_KEYS.has(key) || OWNED_PERSONAL_KEYS.has(key)) && field !== null && field !== undefined) return true;
     if (typeof field === 'object' && field !== null && hasPersonal(field, depth + 1)) return true;
   }
   return false;
@@ -83,7 +96,7 @@ export function splitPersonal(value: unknown): { data: unknown; fields: Personal
     const copy: Record<string, unknown> = {};
     for (const key in node) {
       const field = node[key];
-      if (PERSONAL_KEYS.has(key) && field !== null && field !== undefined) {
+      if ((PERSONAL_KEYS.has(key) || (own && OWNED_PERSONAL_KEYS.has(key))) && field !== null && field !== undefined) {
         take(own, [...path, key], field);
         copy[key] = null;
       } else {
@@ -147,6 +160,8 @@ export class BookingPayloadConverter implements PayloadConverter {
   toPayload<T>(value: T): Payload {
     if (!hasPersonal(value, 0)) return defaultPayloadConverter.toPayload(value);
     const { data, fields } = splitPersonal(value);
+    // Only free text of no known booking: nothing to seal.
+    if (Object.keys(fields).length === 0) return defaultPayloadConverter.toPayload(value);
     return {
       metadata: {
         [METADATA_ENCODING_KEY]: encode(PERSONAL_ENCODING),

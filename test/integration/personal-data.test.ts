@@ -79,6 +79,11 @@ test('anonymize erases the customer everywhere: tables, outbox, deliveries, e-ma
   const ended = await bookWithPersonalData(2, serviceId);
   const cancelled = await post(`/v1/bookings/${ended.id}/cancel`, { reason: `${NAME} is travelling` });
   expect([cancelled.status, cancelled.body.status, cancelled.body.detail]).toEqual([200, 'cancelled', undefined]);
+  // The reason typed with it is sealed like the customer fields: in the Update's argument and in
+  // the transition's activity input alike.
+  const endedHistory = await historyText(bare, ended.workflow_id);
+  expect(endedHistory).not.toContain('is travelling');
+  expect(endedHistory).not.toContain(NAME);
   const live = await bookWithPersonalData(4, serviceId);
   expect((await get(`/v1/bookings/${live.id}`)).body.status).toBe('confirmed');
   // Webhooks delivered (the delivery log has rows), the outbox and the notifications hold the customer.

@@ -4,7 +4,7 @@ import type { BookingStatus } from '../domain/booking-status';
 import { refuseUnless, type BookingRun } from './booking-run';
 import { acceptedIn, BOOKING_TRANSITIONS as EDGE, verbOf, type Transition } from './booking-transitions';
 import {
-  acceptUpdate, bookingStateQuery, cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, INVALID_DETAILS, reduceSpacesUpdate,
+  acceptUpdate, bookingStateQuery, cancelUpdate, personalDataErasedUpdate, checkInUpdate, confirmUpdate, declineUpdate, INVALID_DETAILS, reduceSpacesUpdate,
   rescheduleUpdate, reserveUpdate, submitDetailsUpdate, suspendUpdate, TIME_REFUSED, type CheckIn,
 } from './messages';
 import {
@@ -29,6 +29,10 @@ export function registerUpdates(run: BookingRun): void {
     return run.holdOutcome!;
   }, {
     // Asks for the hold's outcome, in any status: only its arguments can be wrong (it takes none).
+    validator: (...extra: unknown[]) => checkNoExtraArguments(0, extra),
+  });
+  // Old histories never received it, so the upsert it makes changes none of their commands.
+  setHandler(personalDataErasedUpdate, () => run.forgetCustomer(), {
     validator: (...extra: unknown[]) => checkNoExtraArguments(0, extra),
   });
   setHandler(submitDetailsUpdate, (details) => {

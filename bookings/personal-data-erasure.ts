@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { bookingWorkflowId, personalDataErasedUpdate } from '../workflows/messages';
+import { bookingWorkflowId, personalDataErasedUpdate, webhookDeliveryWorkflowId } from '../workflows/messages';
 import { withTemporalDeadline } from './temporal-deadline';
 import { appendBookingEvent } from '../db/bookings';
 import { TERMINAL_STATUSES } from '../domain/booking-status';
@@ -200,6 +200,31 @@ export async function eraseFromTemporal(
     staticSummary: `Carry booking ${bookingId} on after its personal data was erased`,
   });
   return { terminated, deleted, readopted: true };
+}
+
+/**
+ * Deletes the booking's event deliveries (`webhook-<event>`) that had ended before the
+ * anonymization: their payloads are ids and counts and their failures codes, but an execution
+ * recorded by an earlier release may quote an address in a failure. Running ones are left to
+ * finish (a repeated anonymize deletes them then); none is started again, the events are delivered.
+ */
+export async function eraseDeliveriesFromTemporal(temporal: Client, db: Db, bookingId: string, anonymizedAt: Date): Promise<number> {
+  const events = await db.selectFrom('webhook_events').select('id').where('booking_id', '=', bookingId).execute();
+  let deleted = 0;
+  for (const { id } of events) {
+    const workflowId = webhookDeliveryWorkflowId(id);
+    try {
+      const execution = await temporal.workflow.getHandle(workflowId).describe();
+      if (execution.status.name === 'RUNNING' || execution.startTime.getTime() >= anonymizedAt.getTime()) continue;
+      await temporal.workflowService.deleteWorkflowExecution({
+        namespace: temporal.options.namespace, workflowExecution: { workflowId, runId: execution.runId },
+      });
+      deleted += 1;
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError) && (error as { code?: number }).code !== GRPC_NOT_FOUND) throw error;
+    }
+  }
+  return deleted;
 }
 
 /** How long anonymize waits for a running booking workflow to drop the address from its search attributes. */

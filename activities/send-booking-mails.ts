@@ -31,6 +31,9 @@ export function readerZone(booking: Pick<Booking, 'customer_timezone' | 'timezon
 /** ApplicationFailure type of a mail the server refused or could not be reached for; the retry policy tries again. */
 export const MAIL_NOT_SENT = 'MailNotSent';
 
+/** Node's socket error codes, the only words taken from a failure's message (an address could be any other). */
+const SOCKET_ERROR_CODES = /\b(ECONNREFUSED|ECONNRESET|ECONNABORTED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE)\b/g;
+
 /**
  * What a mail server's refusal says, without what it quotes: a server's text names the address
  * (`550 <ada@…>: mailbox unavailable`), so only its codes are kept (the SMTP reply code, the
@@ -38,13 +41,16 @@ export const MAIL_NOT_SENT = 'MailNotSent';
  * the delivery workflow's history and the worker's log alike.
  */
 export function mailFailureOf(error: unknown): string {
-  const failure = (error ?? {}) as { responseCode?: unknown; code?: unknown; command?: unknown };
+  const failure = (error ?? {}) as { responseCode?: unknown; code?: unknown; command?: unknown; message?: unknown };
+  // A socket's failure (ECONNREFUSED, ETIMEDOUT) is named only in the message: its system error codes are taken from it.
+  const systemCodes = typeof failure.message === 'string' ? failure.message.match(SOCKET_ERROR_CODES) ?? [] : [];
   const parts = [
     typeof failure.responseCode === 'number' && `reply ${failure.responseCode}`,
     typeof failure.code === 'string' && /^[A-Z0-9_]{1,40}$/.test(failure.code) && failure.code,
+    ...systemCodes.filter((code) => code !== failure.code),
     typeof failure.command === 'string' && /^[A-Z ]{1,20}$/.test(failure.command) && `at ${failure.command}`,
   ].filter(Boolean);
-  return parts.length > 0 ? parts.join(', ') : 'no reply code';
+  return parts.length > 0 ? [...new Set(parts)].join(', ') : 'no reply code';
 }
 
 /**

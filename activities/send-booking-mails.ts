@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { issueManageToken } from '../outbound/manage-token';
 import { findBookingById, findEventByStep } from '../db/bookings';
 import { findBookingResources, findBranding } from '../db/customer-pages';
-import { insertNotification, type StoredNotification } from '../db/notifications';
+import { insertNotificationUnlessErased, type StoredNotification } from '../db/notifications';
 import type { Booking, BookingEventType, Database } from '../db/schema';
 import { findService } from '../db/services';
 import { findWebhookEvent } from '../db/webhooks';
@@ -44,12 +44,13 @@ export async function mailContext(db: Kysely<Database>, booking: Booking) {
  * Writes one e-mail to the outbox (once per key), in the booking's language: the rendered message
  * (text, HTML, calendar attachment) sealed with the booking's key, so it can be sent whenever a
  * mailer is there and is erased with the booking's personal data; only its subject and kind are
- * kept readable for the operator's list.
+ * kept readable for the operator's list. Nothing (null) if the booking was anonymized since
+ * `input.booking` was read.
  */
 export async function queueMail(
   db: Kysely<Database>, mailer: Mailer | null, links: MailLinks | null, now: Date,
   input: BookingMailInput & { recipient: string; dedupeKey: string },
-): Promise<StoredNotification> {
+): Promise<StoredNotification | null> {
   const mail = composeBookingMail({ ...input, locale: input.locale ?? localeOrDefault(input.booking.locale) });
   const ics = bookingInvitation({
     booking: input.booking, service: input.service, organizerName: input.branding.name, zone: input.zone,
@@ -58,11 +59,11 @@ export async function queueMail(
   const sealed = await sealMail(db, input.booking.id, {
     to: input.recipient, subject: mail.subject, text: mail.text, html: mail.html, ics: { method: mail.method, content: ics },
   });
-  return insertNotification(db, {
+  return insertNotificationUnlessErased(db, {
     organization_id: input.booking.organization_id, booking_id: input.booking.id, kind: input.kind,
     dedupe_key: input.dedupeKey, channel: mailer ? 'email' : 'outbox', recipient: input.recipient,
     subject: mail.subject, body: '', html: null, ics: null, sealed_message: sealed, status: 'queued',
-  });
+  }, input.booking);
 }
 
 /**
@@ -91,7 +92,7 @@ export async function sendBookingMails(
     actor: audit?.actor ?? null, reason: audit?.reason ?? null, previousStart: previous ? new Date(previous) : null,
   };
 
-  const queued: StoredNotification[] = [];
+  const queued: Array<StoredNotification | null> = [];
   if (booking.customer_email) {
     queued.push(await queueMail(db, mailer, links, now, {
       ...common, kind: mails.customer, zone: readerZone(booking), recipient: booking.customer_email,

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { unreachableDependency } from './dependency-failure';
+import { redactUrl } from './access-log';
 import {
   BookingRefusal, Conflict, IdempotencyKeyReused, InvalidInput, NotFound, Unavailable, type FieldError, type RefusalExtra,
 } from '../bookings/errors';
@@ -69,13 +70,13 @@ export const problemDetails: ErrorRequestHandler = (error, req, res, _next) => {
   } else if (typeof error?.status === 'number' && error.status >= 400 && error.status < 500) {
     problem = new ApiError(error.status, 'Bad request', String(error.message), { code: 'bad_request' });
   } else if (unreachableDependency(error)) {
-    (req.log ?? console).warn({ err: error }, `${req.method} ${req.originalUrl}: ${unreachableDependency(error)} unreachable`);
+    (req.log ?? console).warn({ err: error }, `${req.method} ${redactUrl(req.originalUrl)}: ${unreachableDependency(error)} unreachable`);
     problem = problemOfRefusal(new Unavailable(`${unreachableDependency(error) === 'database' ? 'PostgreSQL' : 'Temporal'} cannot be reached; nothing was changed, retry shortly`));
   } else {
-    (req.log ?? console).error({ err: error }, `${req.method} ${req.originalUrl} failed`);
+    (req.log ?? console).error({ err: error }, `${req.method} ${redactUrl(req.originalUrl)} failed`);
     problem = new ApiError(500, 'Internal server error', 'the server failed to answer; it has been logged');
   }
-  if (problem.status >= 500 && (error instanceof ApiError || error instanceof BookingRefusal)) (req.log ?? console).error(`${req.method} ${req.originalUrl}: ${error.message}`);
+  if (problem.status >= 500 && (error instanceof ApiError || error instanceof BookingRefusal)) (req.log ?? console).error(`${req.method} ${redactUrl(req.originalUrl)}: ${error.message}`);
   res.locals.problemCode = problem.extra.code; // for the refusal metrics
   if (problem.status === 503) res.set('retry-after', String(RETRY_AFTER_SECONDS));
   if (problem.status !== 429 && problem.status !== 503) res.removeHeader('retry-after');

@@ -1,6 +1,6 @@
 import { startEventDelivery } from './event-delivery';
 import type { Booking } from '../db/schema';
-import { anonymizeBookingData, eraseFromTemporal } from './personal-data-erasure';
+import { anonymizeBookingData, eraseDeliveriesFromTemporal, eraseFromTemporal } from './personal-data-erasure';
 import { NotFound } from './errors';
 import { TEMPORAL_BUDGET_MS, withTemporalDeadline } from './temporal-deadline';
 import type { BookingCommandDeps } from './use-case-deps';
@@ -22,5 +22,6 @@ export async function anonymizeBooking(deps: BookingCommandDeps, organizationId:
       () => startEventDelivery(deps.temporal, deps.taskQueue, eventId, organizationId));
   }
   await eraseFromTemporal(deps.temporal, bookingId, deps.taskQueue, booking.anonymized_at!);
+  await eraseDeliveriesFromTemporal(deps.temporal, deps.db, bookingId, booking.anonymized_at!);
   return booking;
 }

@@ -9,6 +9,7 @@ import { oneBookingReconciliation, RECONCILER_WORKFLOW } from './booking-repair'
 import { Conflict, InvalidInput, Unavailable } from './errors';
 import { TEMPORAL_BUDGET_MS, withTemporalDeadline } from './temporal-deadline';
 import { requireBooking, type BookingCommandDeps } from './use-case-deps';
+import { sealedArgument } from '../personal-data/payload-converter';
 
 /**
  * Sends one of the workflow's Updates. A refusal by the workflow, or a workflow that has already
@@ -18,16 +19,19 @@ import { requireBooking, type BookingCommandDeps } from './use-case-deps';
 export async function changeBooking<Arg>(
   deps: BookingCommandDeps, organizationId: string, bookingId: string, update: UpdateDefinition<unknown, [Arg]>, arg: Arg,
 ): Promise<Booking> {
-  await requireBooking(deps.db, organizationId, bookingId);
+  const booking = await requireBooking(deps.db, organizationId, bookingId);
+  // Sealed with the booking's key (its free text is the customer's or operator's); an anonymized
+  // booking has no key left, and its argument goes as it is.
+  const sent = booking.anonymized_at ? arg : sealedArgument(bookingId, arg);
   try {
-    await sendUpdate(deps, bookingId, update, arg);
+    await sendUpdate(deps, bookingId, update, sent);
   } catch (error) {
     if (!isWorkflowGone(error)) throw await refusalOf(deps, organizationId, bookingId, update.name, error);
     const current = await requireBooking(deps.db, organizationId, bookingId);
     if (!isIn(LIVE_STATUSES, current.status)) throw await refusalOf(deps, organizationId, bookingId, update.name, error);
     await repairBooking(deps, bookingId);
     try {
-      await sendUpdate(deps, bookingId, update, arg);
+      await sendUpdate(deps, bookingId, update, sent);
     } catch (retryError) {
       if (isWorkflowGone(retryError)) {
         throw new Unavailable(`the workflow of booking ${bookingId} could not be restored; try again shortly`);

@@ -1,5 +1,6 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
-import { findNotification, markNotification, queuedNotifications, requeueNotification, type StoredNotification } from '../db/notifications';
+import { currentRecipient, findNotification, markNotification, queuedNotifications, requeueNotification, type StoredNotification } from '../db/notifications';
 import type { Database } from '../db/schema';
 import type { Mail, Mailer } from '../outbound/mailer';
 import { open, seal } from '../personal-data/payload-codec';
@@ -23,13 +24,40 @@ export async function openMail(db: Kysely<Database>, notification: Pick<StoredNo
   return key ? JSON.parse(open(key, notification.booking_id, notification.sealed_message)) as Mail : null;
 }
 
+/** ApplicationFailure type of a mail the server refused or could not be reached for; the retry policy tries again. */
+export const MAIL_NOT_SENT = 'MailNotSent';
+
+/** Node's socket error codes, the only words taken from a failure's message (an address could be any other). */
+const SOCKET_ERROR_CODES = /\b(ECONNREFUSED|ECONNRESET|ECONNABORTED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE)\b/g;
+
 /**
- * Sends one stored notification unless it went out already. A refusal or an unreachable server
- * is written down (failed, with the error) and thrown, so the activity's retry policy tries again;
- * a later success turns it into sent.
+ * What a mail server's refusal says, without what it quotes: a server's text names the address
+ * (`550 <ada@…>: mailbox unavailable`), so only its codes are kept (the SMTP reply code, the
+ * transport's error code and the SMTP command), for the notification row, the activity's failure,
+ * the delivery workflow's history and the worker's log alike.
+ */
+export function mailFailureOf(error: unknown): string {
+  const failure = (error ?? {}) as { responseCode?: unknown; code?: unknown; command?: unknown; message?: unknown };
+  // A socket's failure (ECONNREFUSED, ETIMEDOUT) is named only in the message: its system error codes are taken from it.
+  const systemCodes = typeof failure.message === 'string' ? failure.message.match(SOCKET_ERROR_CODES) ?? [] : [];
+  const parts = [
+    typeof failure.responseCode === 'number' && `reply ${failure.responseCode}`,
+    typeof failure.code === 'string' && /^[A-Z0-9_]{1,40}$/.test(failure.code) && failure.code,
+    ...systemCodes.filter((code) => code !== failure.code),
+    typeof failure.command === 'string' && /^[A-Z ]{1,20}$/.test(failure.command) && `at ${failure.command}`,
+  ].filter(Boolean);
+  return parts.length > 0 ? [...new Set(parts)].join(', ') : 'no reply code';
+}
+
+/**
+ * Sends one stored notification unless it went out already, or was erased since it was read (its
+ * booking anonymized). A refusal or an unreachable server is written down (failed, with its codes)
+ * and thrown as a failure naming the notification by id, so the activity's retry policy tries
+ * again; a later success turns it into sent.
  */
 export async function deliverNotification(db: Kysely<Database>, mailer: Mailer | null, notification: StoredNotification): Promise<boolean> {
   if (notification.status === 'sent' || !mailer || !notification.recipient) return notification.status === 'sent';
+  if (await currentRecipient(db, notification.id) !== notification.recipient) return false;
   const mail = await openMail(db, notification);
   if (!mail) {
     await markNotification(db, notification.id, { status: 'failed', error: 'the message is no longer stored (its booking was anonymized)' });
@@ -40,8 +68,9 @@ export async function deliverNotification(db: Kysely<Database>, mailer: Mailer |
     await markNotification(db, notification.id, { status: 'sent', messageId });
     return true;
   } catch (error) {
-    await markNotification(db, notification.id, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
-    throw error;
+    const reason = mailFailureOf(error);
+    await markNotification(db, notification.id, { status: 'failed', error: reason });
+    throw ApplicationFailure.retryable(`notification ${notification.id} (${notification.kind}) not sent: ${reason}`, MAIL_NOT_SENT);
   }
 }
 
@@ -49,7 +78,8 @@ export async function deliverNotification(db: Kysely<Database>, mailer: Mailer |
  * Tries every notification, so one refused address does not leave the others untried; then throws
  * the first failure for the retry policy. Returns how many are sent.
  */
-export async function deliverAll(db: Kysely<Database>, mailer: Mailer | null, notifications: StoredNotification[]): Promise<number> {
+export async function deliverAll(db: Kysely<Database>, mailer: Mailer | null, queued: Array<StoredNotification | null>): Promise<number> {
+  const notifications = queued.filter((notification): notification is StoredNotification => notification !== null);
   const outcomes = await Promise.allSettled(notifications.map((notification) => deliverNotification(db, mailer, notification)));
   const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
   if (failure) throw failure.reason;

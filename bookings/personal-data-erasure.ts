@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { bookingWorkflowId } from '../workflows/messages';
+import { bookingWorkflowId, personalDataErasedUpdate, webhookDeliveryWorkflowId } from '../workflows/messages';
+import { withTemporalDeadline } from './temporal-deadline';
 import { appendBookingEvent } from '../db/bookings';
 import { TERMINAL_STATUSES } from '../domain/booking-status';
 import { bookingEventId, recordBookingEvent } from './booking-event';
@@ -81,9 +82,18 @@ export async function anonymizeBookingData(
       .set({ payload: sql<string>`payload || ${JSON.stringify(ERASED_REPRESENTATION)}::jsonb` })
       .where('booking_id', '=', bookingId).execute();
     // The outbox and sent e-mails: what they said and to whom; kind, status and times stay.
+    // A customer's mail's dedupe key names its recipient too: the row's own id takes its place
+    // (no mail can be queued for that address again, the booking no longer has it). A host's mail
+    // keeps its key, so that a delivery repeated after this finds it and does not send it again.
+    const customerAddresses = [current.customer_email, ...current.extra_emails]
+      .filter((address): address is string => Boolean(address)).map((address) => address.toLowerCase());
     await trx.updateTable('notifications')
-      // The dedupe key names the recipient too; the row's own id keeps it unique.
-      .set({ recipient: null, subject: sql<string>`kind`, body: '', html: null, ics: null, sealed_message: null, error: null, dedupe_key: sql<string>`'erased:' || id` })
+      .set({
+        recipient: null, subject: sql<string>`kind`, body: '', html: null, ics: null, sealed_message: null, error: null,
+        dedupe_key: customerAddresses.length === 0 ? sql<string>`dedupe_key` : sql<string>`CASE
+          WHEN lower(recipient) = ANY(${customerAddresses}::text[]) THEN 'erased:' || id
+          ELSE dedupe_key END`,
+      })
       .where('booking_id', '=', bookingId).execute();
     await deleteIdempotencyRecords(trx, organizationId, bookingId);
     await eraseKey(trx, bookingId, now);
@@ -165,6 +175,7 @@ export async function eraseFromTemporal(
   let deleted = 0;
   for (const [runId, running] of runs) {
     if (running) {
+      await forgetCustomerIn(temporal, workflowId, runId);
       try {
         await temporal.workflow.getHandle(workflowId, runId).terminate('personal data erased: a new run carries the booking on');
         terminated += 1;
@@ -189,6 +200,45 @@ export async function eraseFromTemporal(
     staticSummary: `Carry booking ${bookingId} on after its personal data was erased`,
   });
   return { terminated, deleted, readopted: true };
+}
+
+/**
+ * Deletes the booking's event deliveries (`webhook-<event>`) that had ended before the
+ * anonymization: their payloads are ids and counts and their failures codes, but an execution
+ * recorded by an earlier release may quote an address in a failure. Running ones are left to
+ * finish (a repeated anonymize deletes them then); none is started again, the events are delivered.
+ */
+export async function eraseDeliveriesFromTemporal(temporal: Client, db: Db, bookingId: string, anonymizedAt: Date): Promise<number> {
+  const events = await db.selectFrom('webhook_events').select('id').where('booking_id', '=', bookingId).execute();
+  let deleted = 0;
+  for (const { id } of events) {
+    const workflowId = webhookDeliveryWorkflowId(id);
+    try {
+      const execution = await temporal.workflow.getHandle(workflowId).describe();
+      if (execution.status.name === 'RUNNING' || execution.startTime.getTime() >= anonymizedAt.getTime()) continue;
+      await temporal.workflowService.deleteWorkflowExecution({
+        namespace: temporal.options.namespace, workflowExecution: { workflowId, runId: execution.runId },
+      });
+      deleted += 1;
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError) && (error as { code?: number }).code !== GRPC_NOT_FOUND) throw error;
+    }
+  }
+  return deleted;
+}
+
+/** How long anonymize waits for a running booking workflow to drop the address from its search attributes. */
+const FORGET_BUDGET_MS = 5000;
+
+/**
+ * A running run removes `CustomerEmail` from its visibility record before it is terminated: the
+ * record of a deleted execution goes only when Temporal gets to it (asynchronously), and until then
+ * a search by the address would find it. Best effort: a run that cannot answer in time (no worker,
+ * a worker without this Update) is terminated and deleted all the same.
+ */
+async function forgetCustomerIn(temporal: Client, workflowId: string, runId: string): Promise<void> {
+  await withTemporalDeadline(temporal, FORGET_BUDGET_MS,
+    () => temporal.workflow.getHandle(workflowId, runId).executeUpdate(personalDataErasedUpdate)).catch(() => undefined);
 }
 
 function isClosedOrGone(error: unknown): boolean {

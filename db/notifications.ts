@@ -14,6 +14,29 @@ export async function insertNotification(db: Db, notification: Insertable<Notifi
     .where('dedupe_key', '=', notification.dedupe_key).executeTakeFirstOrThrow();
 }
 
+/**
+ * As insertNotification, unless the booking was anonymized after `composedFrom` was read (the mail
+ * may name the person it no longer names): then nothing is written and null returned. The
+ * booking's row is locked for share, so an anonymization in progress finishes first (and this
+ * sees it) or waits for this row to be written (and erases it).
+ */
+export async function insertNotificationUnlessErased(
+  db: Kysely<Database>, notification: Insertable<NotificationTable>, composedFrom: { anonymized_at: Date | null },
+): Promise<StoredNotification | null> {
+  return db.transaction().execute(async (trx) => {
+    const booking = await trx.selectFrom('bookings').select('anonymized_at')
+      .where('id', '=', notification.booking_id).forShare().executeTakeFirst();
+    if (booking?.anonymized_at && !composedFrom.anonymized_at) return null;
+    return insertNotification(trx, notification);
+  });
+}
+
+/** Where a notification goes now: null once erased (anonymized), undefined if the row is gone. */
+export async function currentRecipient(db: Db, id: string): Promise<string | null | undefined> {
+  const row = await db.selectFrom('notifications').select('recipient').where('id', '=', id).executeTakeFirst();
+  return row ? row.recipient : undefined;
+}
+
 export async function markNotification(
   db: Db, id: string, outcome: { status: 'sent'; messageId: string } | { status: 'failed'; error: string },
 ) {

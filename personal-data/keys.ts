@@ -4,6 +4,11 @@ import type { Database } from '../db/schema';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether a value can name a booking, and so have a key. */
+export function isBookingId(value: string): boolean {
+  return UUID.test(value);
+}
+
 /**
  * The per-booking AES-256 keys of personal fields in Temporal payloads, kept in PostgreSQL
  * (`booking_personal_keys`) and cached briefly per process: a booking's payloads are encoded and
@@ -18,7 +23,7 @@ export class PersonalKeyStore {
 
   /** The booking's key, made on first use when `create`; null once erased (or, without `create`, never made). */
   async keyFor(bookingId: string, create: boolean): Promise<Buffer | null> {
-    if (!UUID.test(bookingId)) throw new TypeError(`personal data names booking ${JSON.stringify(bookingId)}, which is no booking id`);
+    if (!isBookingId(bookingId)) throw new TypeError(`personal data names booking ${JSON.stringify(bookingId)}, which is no booking id`);
     const cached = this.cache.get(bookingId);
     if (cached && (cached.key === null || cached.until > Date.now())) return cached.key;
     // A new booking's first payload makes its key in one round trip; only a key that already

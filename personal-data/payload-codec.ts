@@ -3,7 +3,7 @@ import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@tempora
 import {
   encodingOf, PERSONAL_ENCODING, PERSONAL_METADATA, SEALED_ENCODING, SEALED_METADATA, type PersonalFields,
 } from './payload-converter';
-import type { PersonalKeyStore } from './keys';
+import { isBookingId, type PersonalKeyStore } from './keys';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -27,6 +27,26 @@ export function open(key: Buffer, bookingId: string, sealed: string): string {
   decipher.setAAD(Buffer.from(bookingId));
   decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
   return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+}
+
+/** The `booking-sealed` metadata as this codec writes it; anything else reads as no sealed fields. */
+function sealedFieldsOf(payload: Payload): Record<string, unknown> {
+  try {
+    const sealed: unknown = JSON.parse(text(payload, SEALED_METADATA));
+    return typeof sealed === 'object' && sealed !== null && !Array.isArray(sealed) ? sealed as Record<string, unknown> : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The booking's fields, or null when the ciphertext does not open with its key (forged or damaged). */
+function openFields(key: Buffer, bookingId: string, ciphertext: string): PersonalFields[string] | null {
+  try {
+    const fields: unknown = JSON.parse(open(key, bookingId, ciphertext));
+    return Array.isArray(fields) ? fields as PersonalFields[string] : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -59,14 +79,22 @@ export class BookingPayloadCodec implements PayloadCodec {
     }));
   }
 
+  /**
+   * Throws only when the keys cannot be read (the database is down: the workflow task is tried
+   * again later). A sealed payload that is not ours (sent by hand: metadata missing or malformed,
+   * an id that is no booking's, a ciphertext that does not open) decodes like one whose key is
+   * gone, its personal fields null: decoding runs before any handler's check, and an exception
+   * here would fail the workflow task on every retry.
+   */
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return Promise.all(payloads.map(async (payload) => {
       if (encodingOf(payload) !== SEALED_ENCODING) return payload;
-      const sealed = JSON.parse(text(payload, SEALED_METADATA)) as Record<string, string>;
       const fields: PersonalFields = {};
-      for (const [bookingId, ciphertext] of Object.entries(sealed)) {
-        const key = this.mayOpen(bookingId) ? await this.keys.keyFor(bookingId, false) : null;
-        if (key) fields[bookingId] = JSON.parse(open(key, bookingId, ciphertext));
+      for (const [bookingId, ciphertext] of Object.entries(sealedFieldsOf(payload))) {
+        if (!isBookingId(bookingId) || typeof ciphertext !== 'string' || !this.mayOpen(bookingId)) continue;
+        const key = await this.keys.keyFor(bookingId, false);
+        const opened = key && openFields(key, bookingId, ciphertext);
+        if (opened) fields[bookingId] = opened;
       }
       return {
         metadata: {

@@ -1,5 +1,6 @@
 import { defaultPayloadConverter, METADATA_ENCODING_KEY, type Payload, type PayloadConverter } from '@temporalio/common';
 import { decode, encode } from '@temporalio/common/lib/encoding';
+import { unreadablePayload } from '../domain/unreadable-payload';
 
 // Runs inside the workflow sandbox too (bundled through payloadConverterPath): synchronous, no
 // Node modules, no I/O. It only separates personal fields from the rest of a value; the codec
@@ -24,6 +25,14 @@ export type PersonalFields = Record<string, PersonalField[]>;
  * snapshot's `customerEmail` (BookingSnapshot, in outcomes, states, signals and Update results).
  */
 const PERSONAL_KEYS = new Set(['customer', 'contact', 'customerEmail']);
+/**
+ * Free text a customer or an operator typed (a cancellation's or a check-in's reason): sealed
+ * wherever the value names its booking (a TransitionRequest, its `checkIn`). Where it does not,
+ * it stays in the data: such values carry no customer's text (a session's cancellation, a
+ * workflow's own reasons), and an Update's argument, which does, is sealed as a whole by its
+ * sender (see sealedArgument).
+ */
+const OWNED_PERSONAL_KEYS = new Set(['reason']);
 const PERSONAL_MARK = '__bookingPersonalData';
 
 /** A value that is personal as a whole (the customer's details sent to `submitDetails`), and whose booking it is. */
@@ -35,6 +44,11 @@ export interface PersonalData<T> { [PERSONAL_MARK]: string; value: T }
  */
 export function personalData<T>(bookingId: string, value: T): T {
   return { [PERSONAL_MARK]: bookingId, value } as unknown as T;
+}
+
+/** An Update's argument, sealed as a whole with its booking's key (unless marked already). */
+export function sealedArgument<T>(bookingId: string, value: T): T {
+  return isPlainObject(value) && PERSONAL_MARK in value ? value : personalData(bookingId, value);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -56,7 +70,7 @@ function hasPersonal(value: unknown, depth: number): boolean {
   if (PERSONAL_MARK in value) return true;
   for (const key in value) {
     const field = value[key];
-    if (PERSONAL_KEYS.has(key) && field !== null && field !== undefined) return true;
+    if ((PERSONAL_KEYS.has(key) || OWNED_PERSONAL_KEYS.has(key)) && field !== null && field !== undefined) return true;
     if (typeof field === 'object' && field !== null && hasPersonal(field, depth + 1)) return true;
   }
   return false;
@@ -82,7 +96,7 @@ export function splitPersonal(value: unknown): { data: unknown; fields: Personal
     const copy: Record<string, unknown> = {};
     for (const key in node) {
       const field = node[key];
-      if (PERSONAL_KEYS.has(key) && field !== null && field !== undefined) {
+      if ((PERSONAL_KEYS.has(key) || (own && OWNED_PERSONAL_KEYS.has(key))) && field !== null && field !== undefined) {
         take(own, [...path, key], field);
         copy[key] = null;
       } else {
@@ -94,17 +108,34 @@ export function splitPersonal(value: unknown): { data: unknown; fields: Personal
   return { data: strip(value, [], null, 0), fields };
 }
 
-/** Puts personal fields back where they were taken from; fields of an erased booking stay null. */
+/** Keys a path from outside may not walk through: they lead to prototypes, not to the value's own fields. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function isPath(path: unknown): path is Array<string | number> {
+  return Array.isArray(path) && path.every((key) => (typeof key === 'string' && !UNSAFE_KEYS.has(key)) || Number.isInteger(key));
+}
+
+/**
+ * Puts personal fields back where they were taken from; fields of an erased booking stay null.
+ * The fields may come from outside (a payload sent with this encoding by hand): an entry that is
+ * not a field as splitPersonal writes it is left out, and only the value's own fields are walked.
+ */
 export function joinPersonal(data: unknown, fields: PersonalFields): unknown {
   let root = data;
+  if (!isPlainObject(fields)) return root;
   for (const list of Object.values(fields)) {
-    for (const [path, value] of list) {
+    if (!Array.isArray(list)) continue;
+    for (const entry of list) {
+      if (!Array.isArray(entry) || !isPath(entry[0])) continue;
+      const [path, value] = entry;
       if (path.length === 0) {
         root = value;
         continue;
       }
-      let node = root as Record<string | number, unknown>;
-      for (const key of path.slice(0, -1)) node = node?.[key] as Record<string | number, unknown>;
+      let node = root as Record<string | number, unknown> | undefined;
+      for (const key of path.slice(0, -1)) {
+        node = node && typeof node === 'object' && Object.hasOwn(node, key) ? node[key] as Record<string | number, unknown> : undefined;
+      }
       if (node && typeof node === 'object') node[path[path.length - 1]] = value;
     }
   }
@@ -129,6 +160,8 @@ export class BookingPayloadConverter implements PayloadConverter {
   toPayload<T>(value: T): Payload {
     if (!hasPersonal(value, 0)) return defaultPayloadConverter.toPayload(value);
     const { data, fields } = splitPersonal(value);
+    // Only free text of no known booking: nothing to seal.
+    if (Object.keys(fields).length === 0) return defaultPayloadConverter.toPayload(value);
     return {
       metadata: {
         [METADATA_ENCODING_KEY]: encode(PERSONAL_ENCODING),
@@ -138,13 +171,24 @@ export class BookingPayloadConverter implements PayloadConverter {
     };
   }
 
+  /**
+   * Never throws: a payload it cannot read (sent by hand with an odd encoding or broken JSON) is
+   * read as an unreadable-payload value, which every message's check refuses (see
+   * domain/unreadable-payload.ts), so that no malformed message fails a workflow task.
+   */
   fromPayload<T>(payload: Payload): T {
-    const encoding = encodingOf(payload);
-    if (encoding !== PERSONAL_ENCODING && encoding !== SEALED_ENCODING) return defaultPayloadConverter.fromPayload(payload);
-    const data = JSON.parse(decode(payload.data ?? new Uint8Array()));
-    // Sealed and not opened (no codec, or the booking's key is gone): the personal fields stay null.
-    if (encoding === SEALED_ENCODING) return data as T;
-    return joinPersonal(data, JSON.parse(metadataText(payload, PERSONAL_METADATA) ?? '{}')) as T;
+    let encoding: string | undefined;
+    try {
+      encoding = encodingOf(payload);
+      if (encoding !== PERSONAL_ENCODING && encoding !== SEALED_ENCODING) return defaultPayloadConverter.fromPayload(payload);
+      const data = JSON.parse(decode(payload.data ?? new Uint8Array()));
+      // Sealed and not opened (no codec, or the booking's key is gone): the personal fields stay null.
+      if (encoding === SEALED_ENCODING) return data as T;
+      return joinPersonal(data, JSON.parse(metadataText(payload, PERSONAL_METADATA) ?? '{}')) as T;
+    } catch (error) {
+      const kind = error instanceof Error ? error.name : 'Error';
+      return unreadablePayload(`a payload of encoding ${JSON.stringify(encoding ?? null).slice(0, 80)} could not be read (${kind})`) as T;
+    }
   }
 }
 

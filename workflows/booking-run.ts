@@ -12,7 +12,7 @@ import {
   INVALID_TRANSITION, TIME_REFUSED, type BookingState, type BookingWorkflowInput, type HostAnswer, type PlannedReminder,
   type Reschedule, type WorkflowBookingStatus,
 } from './messages';
-import { searchAttributesOf } from './search-attributes';
+import { CustomerEmailKey, searchAttributesOf } from './search-attributes';
 
 export const { placeHold } = proxyLocalActivities<BookingActivities>(HOLD_OPTIONS);
 // A reschedule and an adoption are idempotent by step like a transition, so they retry the same way.
@@ -86,6 +86,15 @@ export class BookingRun {
   publish(): void {
     setCurrentDetails(describeProgress(this.state));
     if (this.state.booking) upsertSearchAttributes(searchAttributesOf(this.state.status, this.state.booking));
+  }
+
+  /**
+   * The booking was anonymized: its customer's address leaves the run's state and its visibility
+   * record (a null value removes a search attribute), and no later upsert brings it back.
+   */
+  forgetCustomer(): void {
+    if (this.state.booking) this.state.booking = { ...this.state.booking, customerEmail: null };
+    upsertSearchAttributes([{ key: CustomerEmailKey, value: null }]);
   }
 
   /** Follows the database: the booking's new state, as a transition or a promotion wrote it. */

@@ -4,11 +4,11 @@ import type { BookingStatus } from '../domain/booking-status';
 import { refuseUnless, type BookingRun } from './booking-run';
 import { acceptedIn, BOOKING_TRANSITIONS as EDGE, verbOf, type Transition } from './booking-transitions';
 import {
-  acceptUpdate, bookingStateQuery, cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, INVALID_DETAILS, reduceSpacesUpdate,
+  acceptUpdate, bookingStateQuery, cancelUpdate, personalDataErasedUpdate, checkInUpdate, confirmUpdate, declineUpdate, INVALID_DETAILS, reduceSpacesUpdate,
   rescheduleUpdate, reserveUpdate, submitDetailsUpdate, suspendUpdate, TIME_REFUSED, type CheckIn,
 } from './messages';
 import {
-  cancellationCheck, checkInCheck, checkPayload, customerDetailsCheck, hostAnswerCheck, rescheduleCheck, spacesChangeCheck,
+  cancellationCheck, checkInCheck, checkNoExtraArguments, checkPayload, customerDetailsCheck, hostAnswerCheck, rescheduleCheck, spacesChangeCheck,
 } from './payload-checks';
 
 /**
@@ -27,6 +27,13 @@ export function registerUpdates(run: BookingRun): void {
   setHandler(reserveUpdate, async () => {
     await condition(() => run.holdOutcome !== null);
     return run.holdOutcome!;
+  }, {
+    // Asks for the hold's outcome, in any status: only its arguments can be wrong (it takes none).
+    validator: (...extra: unknown[]) => checkNoExtraArguments(0, extra),
+  });
+  // Old histories never received it, so the upsert it makes changes none of their commands.
+  setHandler(personalDataErasedUpdate, () => run.forgetCustomer(), {
+    validator: (...extra: unknown[]) => checkNoExtraArguments(0, extra),
   });
   setHandler(submitDetailsUpdate, (details) => {
     const edge = state.booking?.requiresApproval ? EDGE.submitDetailsForApproval : EDGE.submitDetails;
@@ -37,25 +44,29 @@ export function registerUpdates(run: BookingRun): void {
         : undefined,
     });
   }, {
-    validator: (details) => {
+    validator: (details, ...extra: unknown[]) => {
+      checkNoExtraArguments(1, extra);
       checkPayload(customerDetailsCheck, details);
       refuseUnless(state, acceptedIn('submitDetails'), verbOf('submitDetails'));
     },
   });
   setHandler(confirmUpdate, (answer) => run.transition(EDGE.confirm.from, next(EDGE.confirm), answer.actor, answer.reason ?? null), {
-    validator: (answer) => {
+    validator: (answer, ...extra: unknown[]) => {
+      checkNoExtraArguments(1, extra);
       checkPayload(hostAnswerCheck, answer);
       refuseUnless(state, acceptedIn('confirm'), verbOf('confirm'));
     },
   });
   setHandler(declineUpdate, (answer) => run.transition(EDGE.decline.from, next(EDGE.decline), answer.actor, answer.reason ?? null), {
-    validator: (answer) => {
+    validator: (answer, ...extra: unknown[]) => {
+      checkNoExtraArguments(1, extra);
       checkPayload(hostAnswerCheck, answer);
       refuseUnless(state, acceptedIn('decline'), verbOf('decline'));
     },
   });
   setHandler(checkInUpdate, (checkIn) => recordCheckIn(checkIn), {
-    validator: (checkIn) => {
+    validator: (checkIn, ...extra: unknown[]) => {
+      checkNoExtraArguments(1, extra);
       checkPayload(checkInCheck, checkIn);
       refuseUnless(state, acceptedIn('checkIn', { checkInWindowOpen: run.checkInWindowOpen() }), verbOf('checkIn'));
       // From the start on (until the window after the end closes): nobody is present or absent before.
@@ -69,7 +80,8 @@ export function registerUpdates(run: BookingRun): void {
     },
   });
   setHandler(rescheduleUpdate, (request) => run.reschedule(request), {
-    validator: (request) => {
+    validator: (request, ...extra: unknown[]) => {
+      checkNoExtraArguments(1, extra);
       checkPayload(rescheduleCheck, request);
       refuseUnless(state, acceptedIn('reschedule'), verbOf('reschedule'));
       if (state.booking?.sessionId) {
@@ -82,14 +94,16 @@ export function registerUpdates(run: BookingRun): void {
   setHandler(cancelUpdate, (cancellation) => run.transition(
     EDGE.cancel.from, next(EDGE.cancel), cancellation.actor, cancellation.reason ?? null,
   ), {
-    validator: (cancellation) => {
+    validator: (cancellation, ...extra: unknown[]) => {
+      checkNoExtraArguments(1, extra);
       checkPayload(cancellationCheck, cancellation);
       refuseUnless(state, acceptedIn('cancel'), verbOf('cancel'));
     },
   });
   setHandler(reduceSpacesUpdate, (change) => run.transition(EDGE.reduceSpaces.from, next(EDGE.reduceSpaces), change.actor,
     `spaces reduced from ${state.booking!.spaces} to ${change.spaces}`, { spaces: change.spaces }), {
-    validator: (change) => {
+    validator: (change, ...extra: unknown[]) => {
+      checkNoExtraArguments(1, extra);
       checkPayload(spacesChangeCheck, change);
       refuseUnless(state, acceptedIn('reduceSpaces'), verbOf('reduceSpaces'));
       if (!state.booking?.sessionId || !(change.spaces >= 1 && change.spaces < state.booking.spaces)) {
@@ -102,7 +116,8 @@ export function registerUpdates(run: BookingRun): void {
   });
   for (const [update, kind] of [[suspendUpdate, 'suspend'], [acceptUpdate, 'accept']] as const) {
     setHandler(update, (answer) => run.moveSeat(kind, acceptedIn(kind), answer), {
-      validator: (answer) => {
+      validator: (answer, ...extra: unknown[]) => {
+      checkNoExtraArguments(1, extra);
         checkPayload(hostAnswerCheck, answer);
         refuseUnless(state, acceptedIn(kind), verbOf(kind));
         if (!state.booking?.sessionId) {

@@ -69,6 +69,11 @@ export const rescheduleUpdate = defineUpdate<BookingSnapshot, [Reschedule]>('res
 /** The host moves a seated session booking back to the waiting list, or a waiting one onto seats ahead of its turn. */
 export const suspendUpdate = defineUpdate<BookingSnapshot, [HostAnswer]>('suspend');
 export const acceptUpdate = defineUpdate<BookingSnapshot, [HostAnswer]>('accept');
+/**
+ * The booking was anonymized: the run stops naming the customer in its search attributes (the
+ * `CustomerEmail` visibility record), before anonymize terminates it. Takes no arguments.
+ */
+export const personalDataErasedUpdate = defineUpdate<void>('personalDataErased');
 export const bookingStateQuery = defineQuery<BookingState>('bookingState');
 /** A waiting booking was promoted in the database (by whoever freed the seats); here is its new state. */
 export const promotedSignal = defineSignal<[BookingSnapshot]>('promoted');

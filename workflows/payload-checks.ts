@@ -4,6 +4,7 @@ import {
   BOOKING_ID, BOOKING_ID_MESSAGE, CONTROL, CONTROL_EXCEPT_LINES, controlMessage, EMAIL, EMAIL_MESSAGE, LONE_SURROGATE,
   LONE_SURROGATE_MESSAGE, ZONE, ZONE_MESSAGE,
 } from '../domain/text-rules';
+import { isUnreadablePayload, UNREADABLE_PAYLOAD } from '../domain/unreadable-payload';
 
 // The Update validators' checks of the booking workflow's payloads, written without zod: zod's
 // classes and the schemas built from them cost more worker CPU per booking than the rest of a
@@ -174,6 +175,7 @@ export const promotedCheck = object({
 
 /** The problems of a payload, each named by its field; none for a payload the API's schema accepts. */
 export function payloadIssues(check: Check, payload: unknown): PayloadIssue[] {
+  if (isUnreadablePayload(payload)) return [{ path: 'payload', message: payload[UNREADABLE_PAYLOAD] }];
   const issues: PayloadIssue[] = [];
   check(payload ?? {}, '', issues);
   return issues.map((issue) => ({ path: issue.path || 'payload', message: issue.message }));
@@ -190,6 +192,20 @@ export function checkPayload(check: Check, payload: unknown): void {
     type: INVALID_DETAILS,
     message: errors.map((error) => `${error.path}: ${error.message}`).join('; '),
     details: errors,
+    nonRetryable: true,
+  });
+}
+
+/**
+ * Refuses arguments beyond those a message takes (`extra`: what came after them). The SDK would
+ * pass them to the handler, which ignores them, so a caller's mistake would go unnoticed.
+ */
+export function checkNoExtraArguments(takes: number, extra: unknown[]): void {
+  if (extra.length === 0) return;
+  throw ApplicationFailure.create({
+    type: INVALID_DETAILS,
+    message: `takes ${takes === 0 ? 'no arguments' : takes === 1 ? 'one argument' : `${takes} arguments`}; ${extra.length} more were sent`,
+    details: [{ path: 'arguments', message: `expected ${takes}, received ${takes + extra.length}` }],
     nonRetryable: true,
   });
 }

@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { PersonalKeyStore } from '../../personal-data/keys';
 import { BookingPayloadCodec } from '../../personal-data/payload-codec';
-import { payloadConverter, personalData } from '../../personal-data/payload-converter';
+import { payloadConverter, personalData, sealedArgument } from '../../personal-data/payload-converter';
+import { isUnreadablePayload } from '../../domain/unreadable-payload';
 
 /** The keys as PostgreSQL would keep them: made on first use, null once erased. */
 function keyTable() {
@@ -87,4 +88,36 @@ test('a payload recorded before the codec (plain JSON) still decodes; personal d
   const old = defaultPayloadConverter.toPayload({ hold: { bookingId: bookingA, customer: { email: 'old@example.com' } } });
   expect(payloadConverter.fromPayload((await codec.decode([old]))[0])).toEqual({ hold: { bookingId: bookingA, customer: { email: 'old@example.com' } } });
   expect(() => payloadConverter.toPayload({ customer: { email: 'nobody@example.com' } })).toThrow(/names no booking/);
+});
+
+test('a reason is sealed where its payload names the booking, and an Update\'s argument is sealed as a whole', async () => {
+  const { store } = keyTable();
+  const codec = new BookingPayloadCodec(store);
+  const request = { bookingId: bookingA, actor: 'host', reason: 'Ada is travelling', checkIn: { present: false, reason: 'Ada was ill' } };
+  const transition = await roundTrip(codec, request);
+  expect(text(transition.sealed)).not.toMatch(/Ada/);
+  expect(await transition.decoded()).toEqual(request);
+  const argument = await roundTrip(codec, sealedArgument(bookingA, { actor: 'Lee at the desk', reason: 'Ada asked' }));
+  expect(text(argument.sealed)).not.toMatch(/Ada|Lee/);
+  expect(await argument.decoded()).toEqual({ actor: 'Lee at the desk', reason: 'Ada asked' });
+  // A reason of no booking (a session's) is not the customer's: the default converter's JSON.
+  expect(payloadConverter.toPayload({ sessionId: 's', reason: 'storm' })).toEqual(defaultPayloadConverter.toPayload({ sessionId: 's', reason: 'storm' }));
+});
+
+test('what the codec and the converter cannot read decodes to a refusable value, never an exception', async () => {
+  const { store } = keyTable();
+  const codec = new BookingPayloadCodec(store);
+  const payload = (encoding: string, data: string, metadata: Record<string, string> = {}): Payload => ({
+    metadata: Object.fromEntries([['encoding', encoding], ...Object.entries(metadata)].map(([key, value]) => [key, Buffer.from(value)])),
+    data: Buffer.from(data),
+  });
+  const read = async (sent: Payload) => payloadConverter.fromPayload((await codec.decode([sent]))[0]);
+  expect(await read(payload('json/booking-sealed', '{"id":"x"}'))).toEqual({ id: 'x' });
+  expect(await read(payload('json/booking-sealed', '{"id":"x"}', { 'booking-sealed': `{"${bookingA}":"AAAA","x":"y"}` }))).toEqual({ id: 'x' });
+  expect(await read(payload('json/booking-sealed', '{"id":"x"}', { 'booking-sealed': '[1' }))).toEqual({ id: 'x' });
+  expect(isUnreadablePayload(await read(payload('json/protobuf', '{}')))).toBe(true);
+  expect(isUnreadablePayload(await read(payload('json/plain', '{not json')))).toBe(true);
+  const polluting = await read(payload('json/booking-personal', '{}', { 'booking-personal': '{"b":[[["__proto__","polluted"],1]]}' }));
+  expect(polluting).toEqual({});
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 });

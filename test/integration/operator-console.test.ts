@@ -314,7 +314,7 @@ describe('the reconciler', () => {
     // Gone from visibility too (its deletion reaches it a moment later), as if it had never been.
     await waitFor(async () => (await stack.temporal.workflow.count(`WorkflowId = '${booking.workflow_id}'`)).count, (count) => count === 0);
     // No close for a pass to read: the row stays as recorded, and only the sweep asks about it.
-    await reconcileOnce();
+    expect(repairsOf(await reconcileOnce(), booking.id)).toEqual([]);
     expect(await startRecorded(booking.id)).not.toBeNull();
 
     // A budget of nothing makes every step one page: the sweep goes on from each step's cursor.

@@ -96,8 +96,8 @@ async function main() {
     for (const target of STEPS) {
       // Seed up to the step: the hold's transaction, then confirmed as if its details had come.
       const before = live;
-      for (; live < target; live += 100) {
-        await Promise.all(Array.from({ length: Math.min(100, target - live) }, (_, offset) => {
+      for (; live < target; live += 20) {
+        await Promise.all(Array.from({ length: Math.min(20, target - live) }, (_, offset) => {
           const index = live + offset;
           return placeHold(db, {
             bookingId: randomUUID(), organizationId, serviceId: seeded,

@@ -319,7 +319,7 @@ describe('the reconciler', () => {
 
     // A budget of nothing makes every step one page: the sweep goes on from each step's cursor.
     const swept = await stack.temporal.workflow.execute(reconcileBookingsWorkflow, {
-      workflowId: `test-sweep-${randomUUID()}`, taskQueue: stack.taskQueue, args: [{ sweep: { after: null, budgetSeconds: 0 } }],
+      workflowId: `test-sweep-${randomUUID()}`, taskQueue: stack.taskQueue, args: [{ graceSeconds: 0, sweep: { after: null, budgetSeconds: 0 } }],
     });
     expect(repairsOf(swept, booking.id)).toEqual([{ bookingId: booking.id, workflow: 'missing', status: 'confirmed', action: 'resumed' }]);
     const live = await stack.db.selectFrom('bookings').select((eb) => eb.fn.countAll<string>().as('n'))

@@ -28,6 +28,8 @@ export interface Config {
   publicUrl: string;
   /** How often the reconciler Schedule looks for bookings whose workflow is closed or missing. */
   reconcileIntervalSeconds: number;
+  /** How often the reconciler's full sweep reads every live booking (what its passes cannot see). */
+  reconcileSweepIntervalSeconds: number;
   /** How often the retention Schedule anonymizes ended bookings past their organization's retention_days. */
   retentionIntervalSeconds: number;
   /** Hosts or host:port that webhooks and callbacks may reach even if internal. */
@@ -113,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.MAIL_FROM || 'Bookings <bookings@localhost>',
     publicUrl: read('PUBLIC_URL', z.string().regex(/^https?:\/\//, 'must be an http(s):// URL'), null) ?? `http://localhost:${env.PORT || 3000}`,
     reconcileIntervalSeconds: read('RECONCILE_INTERVAL_SECONDS', wholeSecondsAtLeastOne, 60),
+    reconcileSweepIntervalSeconds: read('RECONCILE_SWEEP_INTERVAL_SECONDS', wholeSecondsAtLeastOne, 6 * 3600),
     retentionIntervalSeconds: read('RETENTION_INTERVAL_SECONDS', wholeSecondsAtLeastOne, 3600),
     shutdownTimeoutMs: read('SHUTDOWN_TIMEOUT_SECONDS', positiveSeconds, 25) * 1000,
     workerHealthPort: read('WORKER_HEALTH_PORT', portNumber, null),

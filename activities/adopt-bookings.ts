@@ -1,15 +1,19 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { activityInfo, heartbeat } from '@temporalio/activity';
+import type { Kysely } from 'kysely';
 import { bookingWorkflowId } from '../workflows/messages';
+import { recordWorkflowsRunning } from '../db/reconciler';
+import type { Database } from '../db/schema';
 import type { OrphanedBooking } from './find-orphaned-bookings';
 
 const STARTS_IN_FLIGHT = 16;
 
 /**
  * Starts a workflow that adopts each orphaned booking (on the reconciler's own task queue), a
- * few at a time. Returns the ids it started; one that got a workflow meanwhile is skipped.
+ * few at a time, and records their starts. Returns the ids it started; one that got a workflow
+ * meanwhile is skipped.
  */
-export async function adoptBookings(temporal: Client, orphans: OrphanedBooking[], reason: string): Promise<string[]> {
+export async function adoptBookings(db: Kysely<Database>, temporal: Client, orphans: OrphanedBooking[], reason: string): Promise<string[]> {
   const { taskQueue } = activityInfo();
   const started: string[] = [];
   let next = 0;
@@ -33,5 +37,6 @@ export async function adoptBookings(temporal: Client, orphans: OrphanedBooking[]
     }
   };
   await Promise.all(Array.from({ length: Math.min(STARTS_IN_FLIGHT, orphans.length) }, startNext));
+  await recordWorkflowsRunning(db, started);
   return started;
 }

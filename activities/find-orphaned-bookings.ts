@@ -1,17 +1,22 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { heartbeat, log } from '@temporalio/activity';
+import { activityInfo, heartbeat, log } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
-import { LIVE_STATUSES } from '../domain/booking-status';
 import { operatorLabel, type OperatorLabel } from '../bookings/operator-label';
 import type { Booking, Database } from '../db/schema';
 import { findSession } from '../db/sessions';
 import { findService } from '../db/services';
 import { bookingWorkflowId } from '../workflows/messages';
+import {
+  forgetWorkflowsRunning, liveBookingsAfter, liveBookingsAmong, liveBookingsPastDeadline, liveBookingsUnconfirmed,
+  readClosedMark, recordWorkflowsRunning, writeClosedMark,
+} from '../db/reconciler';
+
+const BOOKING_WORKFLOW_PREFIX = bookingWorkflowId('');
 import { toSnapshot } from '../bookings/booking-snapshot';
 import type { BookingSnapshot } from '../domain/booking-types';
 
 export interface OrphanSearch {
-  /** Only these bookings (the API's repair of one booking); absent = every live booking. */
+  /** Only these bookings (the API's repair of one booking); absent = the pass described below. */
   bookingIds?: string[];
   /**
    * A booking row younger than this whose workflow does not exist yet is left alone: its
@@ -26,6 +31,11 @@ export interface OrphanSearch {
    * which the workflow follows once it runs again. Default 300.
    */
   overdueSeconds?: number;
+  /**
+   * Read every live booking instead (the rare full sweep), from after this booking id (null: from
+   * the start), for at most `budgetSeconds` per activity run.
+   */
+  sweep?: { after: string | null; budgetSeconds?: number };
 }
 
 export interface OrphanedBooking {
@@ -39,59 +49,171 @@ export interface OrphanedBooking {
 export interface OrphanSearchResult {
   checked: number;
   orphans: OrphanedBooking[];
+  /** The sweep's cursor: where its next step starts; null once it has read every live booking. */
+  next?: string | null;
 }
 
 // Bookings per database page and per visibility query (its WorkflowId IN list).
 const PAGE = 200;
 const DESCRIBES_IN_FLIGHT = 32;
+// Visibility lists a closed workflow a moment after it closed: each pass reads this far back again.
+const VISIBILITY_LAG_MS = 2 * 60_000;
+// How far back the first pass of a new installation reads closed workflows (the sweep reads the rest).
+const FIRST_LOOK_BACK_MS = 60 * 60_000;
+const SWEEP_BUDGET_SECONDS = 60;
+
+type WorkflowState = 'running' | 'closed' | 'missing';
 
 /**
  * Live bookings (waitlisted, held, pending approval, confirmed) whose workflow is closed
- * (terminated, cancelled, timed out, reset away) or missing (deleted, never started, history
- * lost). Reads the database in pages by id and asks Temporal about each booking's workflow.
+ * (terminated, cancelled, timed out, reset away), missing (deleted, never started, history lost)
+ * or stalled past its deadline. A pass reads only what can have gone wrong since the last one:
+ * - booking workflows closed since then (one visibility query on CloseTime) whose row is live;
+ * - live rows whose workflow nobody has seen running yet (new rows, and those found orphaned);
+ *   the running ones are recorded so the next pass skips them;
+ * - live rows past their deadline by more than `overdueSeconds` (an index on the deadline).
+ * What none of these sees (a running workflow deleted outright, a history lost with its
+ * visibility records) the full sweep finds: `sweep` reads every live booking in pages by id,
+ * resuming from its heartbeat's cursor when retried, within a time budget per run.
  */
 export async function findOrphanedBookings(
   db: Kysely<Database>, temporal: Client, search: OrphanSearch, now: Date,
 ): Promise<OrphanSearchResult> {
+  if (search.bookingIds) return checkBookings(db, temporal, search, now);
+  if (search.sweep) return sweepStep(db, temporal, search, now);
+  return findAnomalies(db, temporal, search, now);
+}
+
+/** The given bookings, each asked about (the API's and the tests' repair of named bookings). */
+async function checkBookings(db: Kysely<Database>, temporal: Client, search: OrphanSearch, now: Date): Promise<OrphanSearchResult> {
   const orphans: OrphanedBooking[] = [];
   let checked = 0;
   let after: string | null = null;
-  for (;;) {
-    if (search.bookingIds?.length === 0) break;
-    let query = db.selectFrom('bookings').selectAll().where('status', 'in', LIVE_STATUSES);
-    if (after) query = query.where('id', '>', after);
-    if (search.bookingIds) query = query.where('id', 'in', search.bookingIds);
-    const page = await query.orderBy('id').limit(PAGE).execute();
+  while (search.bookingIds!.length > 0) {
+    const page = await liveBookingsAfter(db, after, PAGE, search.bookingIds);
     if (page.length === 0) break;
     after = page[page.length - 1].id;
     checked += page.length;
-    const states = await workflowStates(temporal, page);
-    for (const [index, booking] of page.entries()) {
-      const state = states[index] === 'running' && isOverdue(booking, now, search.overdueSeconds ?? 300) ? 'stalled' : states[index];
-      if (state === 'running') continue;
-      if (state === 'missing' && now.getTime() - booking.created_at.getTime() < search.graceSeconds * 1000) continue;
-      orphans.push(await describeOrphan(db, booking, state));
+    for (const orphan of await classify(db, temporal, page, search, now)) {
+      orphans.push(orphan);
       if (orphans.length >= search.limit) return { checked, orphans };
     }
-    heartbeat({ after });
     if (page.length < PAGE) break;
   }
-  if (orphans.length) log.info('bookings without a running workflow', { count: orphans.length, checked });
   return { checked, orphans };
+}
+
+/**
+ * One step of the full sweep: pages by id from the cursor (the retried attempt's heartbeat, else
+ * the request's) until the budget is spent, the limit of orphans reached, or the end.
+ */
+async function sweepStep(db: Kysely<Database>, temporal: Client, search: OrphanSearch, now: Date): Promise<OrphanSearchResult> {
+  const resumed = activityInfo().heartbeatDetails as { after: string | null } | undefined;
+  let after = resumed ? resumed.after : search.sweep!.after;
+  const stopAt = Date.now() + (search.sweep!.budgetSeconds ?? SWEEP_BUDGET_SECONDS) * 1000;
+  const orphans: OrphanedBooking[] = [];
+  let checked = 0;
+  for (;;) {
+    const page = await liveBookingsAfter(db, after, PAGE);
+    if (page.length === 0) return { checked, orphans, next: null };
+    checked += page.length;
+    orphans.push(...await classify(db, temporal, page, search, now));
+    after = page[page.length - 1].id;
+    heartbeat({ after });
+    if (page.length < PAGE) return { checked, orphans, next: null };
+    if (orphans.length >= search.limit || Date.now() >= stopAt) return { checked, orphans, next: after };
+  }
+}
+
+async function findAnomalies(db: Kysely<Database>, temporal: Client, search: OrphanSearch, now: Date): Promise<OrphanSearchResult> {
+  const markName = `booking-workflows:${activityInfo().taskQueue}`;
+  const mark = await readClosedMark(db, markName) ?? new Date(now.getTime() - FIRST_LOOK_BACK_MS);
+  const found = new Map<string, OrphanedBooking>();
+  let checked = 0;
+  const add = (orphans: OrphanedBooking[]): boolean => {
+    for (const orphan of orphans) found.set(orphan.booking.id, orphan);
+    return found.size >= search.limit;
+  };
+
+  // Closed since the last pass while the row is live: unrecorded, so they stay found until adopted.
+  const since = new Date(mark.getTime() - VISIBILITY_LAG_MS).toISOString();
+  const query = `WorkflowType = 'bookingWorkflow' AND ExecutionStatus != 'Running' AND CloseTime > '${since}'`;
+  let closedIds: string[] = [];
+  const closedPage = async (): Promise<boolean> => {
+    const rows = await liveBookingsAmong(db, closedIds);
+    closedIds = [];
+    checked += rows.length;
+    const orphans = await classify(db, temporal, rows, search, now);
+    await forgetWorkflowsRunning(db, orphans.filter((orphan) => orphan.workflow !== 'stalled').map((orphan) => orphan.booking.id));
+    return add(orphans);
+  };
+  for await (const execution of temporal.workflow.list({ query, pageSize: PAGE })) {
+    if (!execution.workflowId.startsWith(BOOKING_WORKFLOW_PREFIX)) continue;
+    closedIds.push(execution.workflowId.slice(BOOKING_WORKFLOW_PREFIX.length));
+    if (closedIds.length >= PAGE && await closedPage()) return done();
+  }
+  if (await closedPage()) return done();
+  // Every close up to the pass's start has been read: the next pass starts there.
+  await writeClosedMark(db, markName, now);
+
+  // Rows whose workflow nobody has seen running: new ones past the grace, and the orphans above.
+  const createdBefore = new Date(now.getTime() - search.graceSeconds * 1000);
+  let cursor: { createdAt: Date; id: string } | null = null;
+  for (;;) {
+    const page = await liveBookingsUnconfirmed(db, createdBefore, PAGE, cursor);
+    if (page.length === 0) break;
+    checked += page.length;
+    if (add(await classify(db, temporal, page, search, now))) return done();
+    const last = page[page.length - 1];
+    cursor = { createdAt: last.created_at, id: last.id };
+    heartbeat({ unconfirmedAfter: cursor });
+    if (page.length < PAGE) break;
+  }
+
+  // Past their deadline by more than a late timer would be: stalled, or their workflow is gone.
+  const overdue = await liveBookingsPastDeadline(db, new Date(now.getTime() - (search.overdueSeconds ?? 300) * 1000), search.limit);
+  checked += overdue.length;
+  add(await classify(db, temporal, overdue, search, now));
+  return done();
+
+  function done(): OrphanSearchResult {
+    const orphans = [...found.values()];
+    if (orphans.length) log.info('bookings without a running workflow', { count: orphans.length, checked });
+    return { checked, orphans };
+  }
+}
+
+/**
+ * Which of these live bookings are orphaned. The ones whose workflow runs are recorded as such,
+ * so they leave the unconfirmed rows.
+ */
+async function classify(db: Kysely<Database>, temporal: Client, page: Booking[], search: OrphanSearch, now: Date): Promise<OrphanedBooking[]> {
+  if (page.length === 0) return [];
+  const states = await workflowStates(temporal, page);
+  const orphans: OrphanedBooking[] = [];
+  const unrecorded: string[] = [];
+  for (const [index, booking] of page.entries()) {
+    if (states[index] === 'running' && booking.workflow_started_at === null) unrecorded.push(booking.id);
+    const state = states[index] === 'running' && isOverdue(booking, now, search.overdueSeconds ?? 300) ? 'stalled' : states[index];
+    if (state === 'running') continue;
+    if (state === 'missing' && now.getTime() - booking.created_at.getTime() < search.graceSeconds * 1000) continue;
+    orphans.push(await describeOrphan(db, booking, state));
+  }
+  await recordWorkflowsRunning(db, unrecorded);
+  return orphans;
 }
 
 /**
  * One visibility query per page finds the running workflows; only the bookings it does not list
  * (visibility may lag a start by a moment) are asked about one by one.
  */
-async function workflowStates(temporal: Client, bookings: Booking[]): Promise<Array<'running' | 'closed' | 'missing'>> {
+async function workflowStates(temporal: Client, bookings: Booking[]): Promise<WorkflowState[]> {
   const ids = bookings.map((booking) => bookingWorkflowId(booking.id));
   const running = new Set<string>();
   const query = `ExecutionStatus = 'Running' AND WorkflowId IN (${ids.map((id) => `'${id}'`).join(', ')})`;
   for await (const execution of temporal.workflow.list({ query, pageSize: PAGE })) running.add(execution.workflowId);
 
-  type State = 'running' | 'closed' | 'missing';
-  const states: Array<State | undefined> = ids.map((id) => (running.has(id) ? 'running' : undefined));
+  const states: Array<WorkflowState | undefined> = ids.map((id) => (running.has(id) ? 'running' : undefined));
   const unlisted = states.flatMap((state, index) => (state ? [] : [index]));
   let next = 0;
   const describeNext = async (): Promise<void> => {
@@ -107,7 +229,7 @@ async function workflowStates(temporal: Client, bookings: Booking[]): Promise<Ar
     }
   };
   await Promise.all(Array.from({ length: Math.min(DESCRIBES_IN_FLIGHT, unlisted.length) }, describeNext));
-  return states as State[];
+  return states as WorkflowState[];
 }
 
 /** Past its deadline by more than a late timer would be (waiting bookings are left to their workflow). */

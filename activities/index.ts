@@ -68,7 +68,7 @@ export function createActivities({ db, now = () => new Date(), mailer = null, te
     resumeBooking: (request: ResumeRequest): Promise<BookingSnapshot | null> => resumeBooking(db, request),
     findOrphanedBookings: (search: OrphanSearch): Promise<OrphanSearchResult> => findOrphanedBookings(db, temporalFor('reconciler'), search, now()),
     cancellationReason: (ref: CancellationRequestRef): Promise<string> => cancellationReason(temporalFor('cancellation\'s reason'), ref),
-    adoptBookings: (orphans: OrphanedBooking[], reason: string): Promise<string[]> => adoptBookings(temporalFor('reconciler'), orphans, reason),
+    adoptBookings: (orphans: OrphanedBooking[], reason: string): Promise<string[]> => adoptBookings(db, temporalFor('reconciler'), orphans, reason),
     sendReminder: async (request: ReminderRequest): Promise<ReminderOutcome> =>
       handOverEvents(temporal, request.organizationId, await sendReminder(db, mailer, links, request, now())),
     sendBookingMails: (request: BookingMailsRequest): Promise<BookingMailsOutcome> => sendBookingMails(db, mailer, links, request, now()),

@@ -166,10 +166,8 @@ export function listBookings(db: Db, filter: BookingFilter): Promise<Booking[]> 
   if (filter.to) query = query.where('start_at', '<', filter.to);
   if (filter.after) {
     const { startAt, id } = filter.after;
-    query = query.where((eb) => eb.or([
-      eb('start_at', '>', startAt),
-      eb.and([eb('start_at', '=', startAt), eb('id', '>', id)]),
-    ]));
+    // A row-value comparison is an index condition on bookings_org_start_idx: a deep page costs what the first does.
+    query = query.where(sql<boolean>`(start_at, id) > (${startAt}::timestamptz, ${id}::uuid)`);
   }
   return query.orderBy('start_at').orderBy('id').limit(filter.limit).execute();
 }

@@ -194,8 +194,16 @@ export interface BookingTable {
   booking_fields: ColumnType<BookingFieldAnswers, BookingFieldAnswers | string | undefined, string>;
   /** When the customer's personal data was erased; null = not anonymized. */
   anonymized_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** When its workflow was last seen running (by the reconciler or an adoption); null = not yet confirmed. */
+  workflow_started_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+}
+
+/** How far the reconciler has read Temporal's closed booking workflows, per task queue. */
+export interface ReconcilerMarkTable {
+  name: string;
+  closed_since: Date;
 }
 
 /** The key that encrypts a booking's personal fields in Temporal payloads; null once erased. */
@@ -376,6 +384,7 @@ export interface Database {
   worker_heartbeats: WorkerHeartbeatTable;
   booking_personal_keys: BookingPersonalKeyTable;
   rate_limit_counters: RateLimitCounterTable;
+  reconciler_marks: ReconcilerMarkTable;
 }
 
 export type ApiKey = Selectable<ApiKeyTable>;

@@ -130,7 +130,8 @@ export async function listSessions(db: Db, filter: SessionFilter): Promise<Sessi
   if (filter.to) query = query.where('sessions.start_at', '<', filter.to);
   if (filter.after) {
     const { startAt, id } = filter.after;
-    query = query.where(sql<boolean>`(date_trunc('milliseconds', sessions.start_at), sessions.id) > (${startAt}::timestamptz, ${id}::uuid)`);
+    // The plain bound is the index condition (sessions_org_start_idx); the truncated pair sets aside the cursor's millisecond.
+    query = query.where(sql<boolean>`sessions.start_at >= ${startAt}::timestamptz AND (date_trunc('milliseconds', sessions.start_at), sessions.id) > (${startAt}::timestamptz, ${id}::uuid)`);
   }
   const rows = await query.orderBy('sessions.start_at').orderBy('sessions.id').limit(filter.limit).execute();
   return rows.map((row) => ({ ...row, waitlist_length: Number(row.waitlist_length ?? 0) }));

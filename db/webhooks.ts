@@ -145,10 +145,8 @@ export function listDeliveries(
 ): Promise<WebhookDelivery[]> {
   let query = db.selectFrom('webhook_deliveries').selectAll().where('subscription_id', '=', subscriptionId);
   if (before) {
-    query = query.where((eb) => eb.or([
-      eb('created_at', '<', before.createdAt),
-      eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)]),
-    ]));
+    // A row-value comparison is an index condition on webhook_deliveries_subscription_idx: every page costs the same.
+    query = query.where(sql<boolean>`(created_at, id) < (${before.createdAt}::timestamptz, ${before.id}::uuid)`);
   }
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }

@@ -26,6 +26,7 @@ import {
 } from '../scheduling';
 import { referenceSlots } from './bench/reference-availability';
 import { launchInfraStack } from './stack/infra-launcher';
+import { benchPort } from './bench/bench-stack';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -174,7 +175,9 @@ const HOURS_PER_WORKDAY = 10;
  * the endpoint loads (same rows, same rules), so the difference is what the HTTP path adds.
  */
 async function httpFigures(): Promise<{ figures: Figure[]; extras: Figure[] }> {
-  const infra = await launchInfraStack('booking-bench-availability');
+  const infra = await launchInfraStack('booking-bench-availability', {
+    pg: benchPort('BENCH_PG_PORT'), temporal: benchPort('BENCH_TEMPORAL_PORT'), temporalUi: benchPort('BENCH_TEMPORAL_UI_PORT'),
+  });
   const databaseUrl = await ensureDatabase(infra.databaseUrl, 'bench_availability');
   const db = createDb(databaseUrl, 10);
   let connection: Connection | null = null;
@@ -185,7 +188,7 @@ async function httpFigures(): Promise<{ figures: Figure[]; extras: Figure[] }> {
     const temporal = new Client({ connection });
     // Reading availability starts no workflow: the app needs a Temporal client, not a worker.
     const app = createApp({ db, temporal, taskQueue: 'bench-availability', manageTokenSecret: 'bench' });
-    server = app.listen(0, '127.0.0.1');
+    server = app.listen(benchPort('BENCH_API_PORT') ?? 0, '127.0.0.1');
     await new Promise((resolve) => server!.once('listening', resolve));
     const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

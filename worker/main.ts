@@ -15,7 +15,7 @@ import type { Database } from '../db/schema';
 import type { MailLinks } from '../activities/send-booking-mails';
 import { bookingDataConverter } from '../personal-data/data-converter';
 import { bookingClient } from '../temporal/client';
-import { ensureReconcilerSchedule, ensureRetentionSchedule } from './schedules';
+import { ensureReconcilerSchedule, ensureReconcilerSweepSchedule, ensureRetentionSchedule } from './schedules';
 import type { OutboundPolicy } from '../outbound/address-policy';
 import { runWithHeartbeat } from './heartbeat';
 import { serveWorkerHealth } from './health';
@@ -97,6 +97,7 @@ async function main() {
   const clientConnection = await Connection.connect({ address: config.temporalAddress });
   const temporal = bookingClient(clientConnection, config.temporalNamespace, db);
   await ensureReconcilerSchedule(temporal, config.taskQueue, config.reconcileIntervalSeconds);
+  await ensureReconcilerSweepSchedule(temporal, config.taskQueue, config.reconcileSweepIntervalSeconds);
   await ensureRetentionSchedule(temporal, config.taskQueue, config.retentionIntervalSeconds);
   // The compiled worker loads the bundle `npm run build` made; under tsx (npm start) there is none
   // beside it, and the workflows are bundled at start.

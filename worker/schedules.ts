@@ -13,6 +13,8 @@ export interface IntervalSchedule {
   summary: string;
   /** What the Schedule is for, on its page. */
   note: string;
+  /** The workflow's argument; `{}` by default. */
+  arg?: unknown;
 }
 
 /**
@@ -31,7 +33,7 @@ export async function ensureIntervalSchedule(client: Client, schedule: IntervalS
         workflowType: schedule.workflowType,
         workflowId: schedule.workflowId,
         taskQueue: schedule.taskQueue,
-        args: [{}],
+        args: [schedule.arg ?? {}],
         staticSummary: schedule.summary,
       },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
@@ -56,7 +58,28 @@ export async function ensureReconcilerSchedule(client: Client, taskQueue: string
     taskQueue,
     intervalSeconds,
     summary: 'Reconcile bookings with their workflows (repair closed or missing ones)',
-    note: 'Finds live bookings whose workflow is closed or missing and repairs them; see docs/operations.md',
+    note: 'Reads what changed since its last pass (closed workflows, unconfirmed starts, deadlines long past) and repairs it; see docs/operations.md',
+  });
+}
+
+export function reconcilerSweepScheduleId(taskQueue: string): string {
+  return `booking-reconciler-sweep-${taskQueue}`;
+}
+
+/**
+ * The reconciler's full sweep of every live booking, for what no pass sees (a running workflow
+ * deleted outright, a history lost): rare, and bounded per activity run.
+ */
+export async function ensureReconcilerSweepSchedule(client: Client, taskQueue: string, intervalSeconds: number): Promise<void> {
+  await ensureIntervalSchedule(client, {
+    scheduleId: reconcilerSweepScheduleId(taskQueue),
+    workflowType: reconcileBookingsWorkflow,
+    workflowId: `${reconcilerWorkflowId(taskQueue)}-sweep`,
+    taskQueue,
+    intervalSeconds,
+    summary: 'Sweep every live booking for a closed or missing workflow',
+    note: 'Reads every live booking in bounded, resumable steps; see docs/operations.md',
+    arg: { sweep: { after: null } },
   });
 }
 

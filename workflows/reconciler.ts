@@ -1,5 +1,5 @@
 import {
-  log, proxyActivities, proxyLocalActivities, setCurrentDetails, type ActivityOptions,
+  continueAsNew, log, proxyActivities, proxyLocalActivities, setCurrentDetails, workflowInfo, type ActivityOptions,
 } from '@temporalio/workflow';
 import type { BookingActivities, OrphanedBooking, OrphanSearch } from '../activities';
 import type { BookingStatus } from '../domain/booking-status';
@@ -14,6 +14,9 @@ const { recordTransition } = proxyLocalActivities<BookingActivities>(WRITE_OPTIO
 
 export type ReconcileRequest = Partial<OrphanSearch>;
 
+// Sweep steps per run before the sweep continues as new with its cursor (a short history).
+const SWEEP_STEPS_PER_RUN = 50;
+
 export type RepairAction = 'resumed' | 'expired' | 'completed' | 'no_show';
 export interface ReconcileReport {
   checked: number;
@@ -24,14 +27,47 @@ export interface ReconcileReport {
  * Gives every live booking whose workflow is closed or missing the life it would have had: past
  * its deadline, the ending it would have reached (expired, completed, no-show); otherwise a fresh
  * workflow that adopts it and resumes its timers and reminders from the database. Each repair is
- * an audit event by the `reconciler` and a log line. Run by a Schedule, and by the API for one
- * booking whose workflow it found gone.
+ * an audit event by the `reconciler` and a log line. Run by a Schedule (each pass reads what
+ * changed since the last; see findOrphanedBookings), by a rarer one for the full sweep, and by the
+ * API for one booking whose workflow it found gone.
  */
 export async function reconcileBookingsWorkflow(request: ReconcileRequest = {}): Promise<ReconcileReport> {
+  if (request.sweep) return sweep(request, request.sweep);
   setCurrentDetails('looking for bookings whose workflow is closed or missing');
   const { checked, orphans } = await findOrphanedBookings.executeWithOptions({ ...FIND_OPTIONS, summary: 'find orphaned bookings' }, [
     { bookingIds: request.bookingIds, graceSeconds: request.graceSeconds ?? 30, limit: request.limit ?? 1000, overdueSeconds: request.overdueSeconds },
   ]);
+  const report: ReconcileReport = { checked, repaired: await repair(orphans) };
+  setCurrentDetails(`checked ${checked} live booking(s); repaired ${report.repaired.length}`);
+  return report;
+}
+
+/**
+ * The rare full sweep: every live booking, one bounded activity run after another, each starting
+ * where the last stopped; a long sweep continues as new with its cursor.
+ */
+async function sweep(request: ReconcileRequest, from: NonNullable<OrphanSearch['sweep']>): Promise<ReconcileReport> {
+  const report: ReconcileReport = { checked: 0, repaired: [] };
+  let after = from.after;
+  for (let step = 1; ; step++) {
+    setCurrentDetails(`sweeping every live booking, after ${after ?? 'the first'}; checked ${report.checked}, repaired ${report.repaired.length}`);
+    const found = await findOrphanedBookings.executeWithOptions({ ...FIND_OPTIONS, summary: 'sweep a stretch of live bookings' }, [{
+      graceSeconds: request.graceSeconds ?? 30, limit: request.limit ?? 1000, overdueSeconds: request.overdueSeconds,
+      sweep: { after, budgetSeconds: from.budgetSeconds },
+    }]);
+    report.checked += found.checked;
+    report.repaired.push(...await repair(found.orphans));
+    if (!found.next) break;
+    after = found.next;
+    if (step >= SWEEP_STEPS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof reconcileBookingsWorkflow>({ ...request, sweep: { ...from, after } });
+    }
+  }
+  setCurrentDetails(`swept: checked ${report.checked} live booking(s); repaired ${report.repaired.length}`);
+  return report;
+}
+
+async function repair(orphans: OrphanedBooking[]): Promise<ReconcileReport['repaired']> {
   const now = Date.now();
   // Past its deadline: the ending it would have reached. Otherwise a fresh workflow adopts it.
   // A stalled workflow is overdue by definition: its ending is written for it to follow.
@@ -41,19 +77,14 @@ export async function reconcileBookingsWorkflow(request: ReconcileRequest = {}):
   const resumed = new Set(resumable.length === 0 ? [] : await adoptBookings.executeWithOptions(
     { ...FIND_OPTIONS, summary: `start ${resumable.length} adopting workflow(s)` }, [resumable, 'resumed from the database'],
   ));
-  const report: ReconcileReport = {
-    checked,
-    repaired: [
-      ...endings.filter((entry) => entry !== null),
-      ...resumable.filter((orphan) => resumed.has(orphan.booking.id)).map((orphan) => {
-        const entry = { bookingId: orphan.booking.id, workflow: orphan.workflow, status: orphan.booking.status, action: 'resumed' as const };
-        log.info('reconciler resumed a booking', entry);
-        return entry;
-      }),
-    ],
-  };
-  setCurrentDetails(`checked ${checked} live booking(s); repaired ${report.repaired.length}`);
-  return report;
+  return [
+    ...endings.filter((entry) => entry !== null),
+    ...resumable.filter((orphan) => resumed.has(orphan.booking.id)).map((orphan) => {
+      const entry = { bookingId: orphan.booking.id, workflow: orphan.workflow, status: orphan.booking.status, action: 'resumed' as const };
+      log.info('reconciler resumed a booking', entry);
+      return entry;
+    }),
+  ];
 }
 
 /** Reminders do not end a booking (the adopting workflow plans those still ahead); deadlines do. */

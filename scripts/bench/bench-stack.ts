@@ -19,6 +19,15 @@ export const ALWAYS_OPEN = Object.fromEntries(
   ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((day) => [day, [{ start: '00:00', end: '24:00' }]]),
 );
 
+/** A port the bench must use (BENCH_PG_PORT, BENCH_TEMPORAL_PORT, BENCH_TEMPORAL_UI_PORT, BENCH_API_PORT); absent = a free one. */
+export function benchPort(name: string): number | undefined {
+  const value = process.env[name];
+  if (!value) return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name} must be a port number, not ${value}`);
+  return port;
+}
+
 export interface BenchStack {
   db: Kysely<Database>;
   temporal: Client;
@@ -41,7 +50,9 @@ export interface BenchStack {
 export async function startBenchStack(name: string, { workerProcess = false } = {}): Promise<BenchStack> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   console.log('starting PostgreSQL and Temporal (the npm start launcher, --infra-only)…');
-  const infra = await launchInfraStack('booking-bench');
+  const infra = await launchInfraStack('booking-bench', {
+    pg: benchPort('BENCH_PG_PORT'), temporal: benchPort('BENCH_TEMPORAL_PORT'), temporalUi: benchPort('BENCH_TEMPORAL_UI_PORT'),
+  });
   const databaseUrl = await ensureDatabase(infra.databaseUrl, `bench_${name}`);
   const db = createDb(databaseUrl, 40);
   await migrateToLatest(db);
@@ -59,7 +70,7 @@ export async function startBenchStack(name: string, { workerProcess = false } = 
     ? await createBookingWorker({ db, connection: workerConnection, namespace: 'default', taskQueue, temporal, logger }) : null;
   // With its heartbeat, as worker/main.ts runs it, so /readyz sees this worker.
   const running = worker ? runWithHeartbeat(worker, db, taskQueue) : undefined;
-  const server = createApp({ db, temporal, taskQueue, manageTokenSecret: 'bench', logger }).listen(0, '127.0.0.1');
+  const server = createApp({ db, temporal, taskQueue, manageTokenSecret: 'bench', logger }).listen(benchPort('BENCH_API_PORT') ?? 0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const organizationId = await createOrganization(db, 'bench');

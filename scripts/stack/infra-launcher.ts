@@ -33,16 +33,18 @@ export function freePort(): Promise<number> {
  * throw-away data dir on free ports, for the test suite and the benchmarks. DATABASE_URL and
  * TEMPORAL_ADDRESS in the environment are honoured exactly as `npm start` honours them.
  */
-export async function launchInfraStack(prefix: string): Promise<InfraStack> {
+export async function launchInfraStack(
+  prefix: string, ports: { pg?: number; temporal?: number; temporalUi?: number } = {},
+): Promise<InfraStack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
   const readyFile = path.join(dataDir, 'ready.json');
   const logFile = path.join(dataDir, 'launcher.log');
   const env = {
     ...process.env,
     DATA_DIR: dataDir,
-    PG_PORT: String(await freePort()),
-    TEMPORAL_PORT: String(await freePort()),
-    TEMPORAL_UI_PORT: String(await freePort()),
+    PG_PORT: String(ports.pg ?? await freePort()),
+    TEMPORAL_PORT: String(ports.temporal ?? await freePort()),
+    TEMPORAL_UI_PORT: String(ports.temporalUi ?? await freePort()),
     STACK_READY_FILE: readyFile,
   };
   const log = fs.openSync(logFile, 'a');

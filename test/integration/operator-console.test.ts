@@ -273,6 +273,84 @@ describe('the reconciler', () => {
     await stalled.terminate('test done');
   });
 
+  // The passes below name no booking: they find what changed since the last pass, as the Schedule's do.
+  const startRecorded = async (bookingId: string) => (await stack.db.selectFrom('bookings').select('workflow_started_at')
+    .where('id', '=', bookingId).executeTakeFirstOrThrow()).workflow_started_at;
+  const repairsOf = (report: ReconcileReport, bookingId: string) => report.repaired.filter((entry) => entry.bookingId === bookingId);
+
+  test('a pass records running workflows once, then finds a terminated one by its close, once', async () => {
+    const { serviceId } = await createBookable(stack);
+    const booking = (await reserve(stack, { service_id: serviceId, start: futureSlot(36) })).body;
+    expect((await post(`/v1/bookings/${booking.id}/details`, details)).body.status).toBe('confirmed');
+    expect(repairsOf(await reconcileOnce(), booking.id)).toEqual([]);
+    expect(await startRecorded(booking.id)).not.toBeNull();
+
+    await handleOf(booking.workflow_id).terminate('operator pressed Terminate');
+    expect(repairsOf(await reconcileOnce(), booking.id)).toEqual([{ bookingId: booking.id, workflow: 'closed', status: 'confirmed', action: 'resumed' }]);
+    expect((await handleOf(booking.workflow_id).describe()).status.name).toBe('RUNNING');
+    expect(await startRecorded(booking.id)).not.toBeNull();
+    expect(repairsOf(await reconcileOnce(), booking.id)).toEqual([]);
+  });
+
+  test('a pass adopts a row whose workflow never started, and ends a recorded one stalled past its deadline', async () => {
+    const { serviceId } = await createBookable(stack, { hold_ttl_seconds: 20 });
+    const placed = async (start: string) => {
+      const bookingId = randomUUID();
+      const hold = await createActivities({ db: stack.db }).placeHold({
+        bookingId, organizationId: stack.organizationId, serviceId, start, durationMinutes: null, resourceIds: null, customer: null, metadata: {},
+      });
+      if (hold.outcome !== 'held') throw new Error(`no hold: ${hold.outcome}`);
+      return { bookingId, holdExpiresAt: hold.booking.holdExpiresAt! };
+    };
+    const neverStarted = await placed(futureSlot(38));
+    const stalled = await placed(futureSlot(40));
+    const run = await stack.temporal.workflow.start(bookingWorkflow, {
+      workflowId: bookingWorkflowId(stalled.bookingId), taskQueue: `${stack.taskQueue}-without-worker`,
+      args: [{ adopt: { bookingId: stalled.bookingId, organizationId: stack.organizationId, actor: 'test', reason: 'stalled' } }],
+    });
+
+    const first = await reconcileOnce(undefined, 1);
+    expect(repairsOf(first, neverStarted.bookingId)).toEqual([{ bookingId: neverStarted.bookingId, workflow: 'missing', status: 'held', action: 'resumed' }]);
+    expect(await startRecorded(neverStarted.bookingId)).not.toBeNull();
+    // Running and within its hold: recorded, so only its deadline can bring it back.
+    expect(repairsOf(first, stalled.bookingId)).toEqual([]);
+    expect(await startRecorded(stalled.bookingId)).not.toBeNull();
+
+    await waitFor(async () => Date.now(), (now) => now > Date.parse(stalled.holdExpiresAt) + 1500, 60_000);
+    expect(repairsOf(await reconcileOnce(undefined, 1), stalled.bookingId))
+      .toEqual([{ bookingId: stalled.bookingId, workflow: 'stalled', status: 'held', action: 'expired' }]);
+    expect((await get(`/v1/bookings/${stalled.bookingId}`)).body.status).toBe('expired');
+    await run.terminate('test done');
+  }, 90_000);
+
+  test('a running workflow deleted outright, which no pass reads, is found by the full sweep', async () => {
+    const { serviceId } = await createBookable(stack);
+    const booking = (await reserve(stack, { service_id: serviceId, start: futureSlot(42) })).body;
+    expect((await post(`/v1/bookings/${booking.id}/details`, details)).body.status).toBe('confirmed');
+    await reconcileOnce();
+    expect(await startRecorded(booking.id)).not.toBeNull();
+
+    await stack.temporal.workflowService.deleteWorkflowExecution({
+      namespace: stack.temporal.options.namespace, workflowExecution: { workflowId: booking.workflow_id },
+    });
+    await waitFor(async () => handleOf(booking.workflow_id).describe().then(() => 'present', () => 'gone'), (state) => state === 'gone');
+    // Gone from visibility too (its deletion reaches it a moment later), as if it had never been.
+    await waitFor(async () => (await stack.temporal.workflow.count(`WorkflowId = '${booking.workflow_id}'`)).count, (count) => count === 0);
+    // No close for a pass to read: the row stays as recorded, and only the sweep asks about it.
+    expect(repairsOf(await reconcileOnce(), booking.id)).toEqual([]);
+    expect(await startRecorded(booking.id)).not.toBeNull();
+
+    // A budget of nothing makes every step one page: the sweep goes on from each step's cursor.
+    const swept = await stack.temporal.workflow.execute(reconcileBookingsWorkflow, {
+      workflowId: `test-sweep-${randomUUID()}`, taskQueue: stack.taskQueue, args: [{ graceSeconds: 0, sweep: { after: null, budgetSeconds: 0 } }],
+    });
+    expect(repairsOf(swept, booking.id)).toEqual([{ bookingId: booking.id, workflow: 'missing', status: 'confirmed', action: 'resumed' }]);
+    const live = await stack.db.selectFrom('bookings').select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('status', 'in', ['waitlisted', 'held', 'pending_approval', 'confirmed']).executeTakeFirstOrThrow();
+    expect(swept.checked).toBe(Number(live.n));
+    expect((await handleOf(booking.workflow_id).query(bookingStateQuery)).status).toBe('confirmed');
+  });
+
   test('runs from a Schedule visible to operators', async () => {
     await ensureReconcilerSchedule(stack.temporal, stack.taskQueue, 3600);
     await ensureReconcilerSchedule(stack.temporal, stack.taskQueue, 120);

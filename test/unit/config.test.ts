@@ -24,7 +24,7 @@ describe('development defaults', () => {
     expect(config).toMatchObject({
       production: false, host: '127.0.0.1', port: 3000, databaseUrl: null, temporalAddress: null,
       temporalNamespace: 'default', taskQueue: 'bookings', manageTokenSecret: null, shutdownTimeoutMs: 25_000,
-      workerHealthPort: null, reconcileIntervalSeconds: 60, retentionIntervalSeconds: 3600,
+      workerHealthPort: null, reconcileIntervalSeconds: 60, reconcileSweepIntervalSeconds: 21600, retentionIntervalSeconds: 3600,
     });
   });
 

@@ -1,0 +1,181 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { DateTime } from 'luxon';
+import { encodeCursor } from '../api/cursor';
+import { placeHold } from '../bookings/place-hold';
+import { reconcileBookingsWorkflow, type ReconcileRequest } from '../workflows/reconciler';
+import { reconcilerScheduleId } from '../worker/schedules';
+import { ALWAYS_OPEN, startBenchStack } from './bench/bench-stack';
+import { percentile } from './bench/measure';
+import { cpuByPart, cpuSince } from './bench/process-cpu';
+
+/**
+ * Grows the live bookings in steps and measures, at each, with the machine's load beside it: a
+ * reservation's and an availability query's p50, the bookings list's first page and a page at 90 %
+ * of its depth (and the plan of the deep one), a reconciler pass (time and CPU by process), the
+ * idle CPU per minute (one pass per minute, as its Schedule runs it) and the worker's and
+ * Temporal's resident memory.
+ *
+ *   npm run bench:scale                          # steps 0, 2000, 10000, 20000
+ *   npm run bench:scale -- --steps 0,500,2000    # smaller steps
+ *   npm run bench:scale -- --workflows           # each seeded booking gets a running workflow
+ *   npm run bench:scale -- --idle 30             # idle window in seconds (default 60)
+ *
+ * The bookings are seeded straight into PostgreSQL (the hold's own transaction, then confirmed),
+ * without a workflow each unless --workflows: the reconciler's pass, the list and availability read
+ * the same rows either way; Temporal's memory and idle CPU only grow with --workflows (a reconciler
+ * pass adopts each seeded row, which takes a while at 20k).
+ */
+const args = process.argv.slice(2);
+const flag = (name: string) => { const at = args.indexOf(name); return at === -1 ? undefined : args[at + 1]; };
+const STEPS = (flag('--steps') ?? '0,2000,10000,20000').split(',').map(Number);
+const WITH_WORKFLOWS = args.includes('--workflows');
+const IDLE_SECONDS = Number(flag('--idle') ?? 60);
+const SAMPLES = Number(flag('--samples') ?? 20);
+const RESOURCES = 20;
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+function rssMiB(pids: number[]): number {
+  let kib = 0;
+  for (const pid of pids) {
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+      kib += match ? Number(match[1]) : 0;
+    } catch { /* gone */ }
+  }
+  return kib / 1024;
+}
+
+function pidsNamed(prefix: string): number[] {
+  return fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).filter((pid) => {
+    try { return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith(prefix); } catch { return false; }
+  }).map(Number);
+}
+
+async function p50(count: number, job: (index: number) => Promise<unknown>): Promise<number> {
+  const latencies: number[] = [];
+  for (let index = 0; index < count; index++) {
+    const started = performance.now();
+    await job(index);
+    latencies.push(performance.now() - started);
+  }
+  return percentile(latencies.sort((a, b) => a - b), 50);
+}
+
+async function main() {
+  const stack = await startBenchStack('scale', { workerProcess: true });
+  const { db, temporal, taskQueue, organizationId, post, baseUrl, apiKey } = stack;
+  const workers: Record<string, number> = stack.workerPid ? { worker: stack.workerPid } : {};
+  const get = async (path: string) => {
+    const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${apiKey}` } });
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return response.json() as Promise<Record<string, unknown>>;
+  };
+  const reconcile = (request: ReconcileRequest = {}) => temporal.workflow.execute(reconcileBookingsWorkflow, {
+    workflowId: `bench-scale-reconcile-${randomUUID()}`, taskQueue, args: [request],
+  });
+  try {
+    const resourceIds: string[] = [];
+    for (let index = 0; index < RESOURCES; index++) {
+      resourceIds.push((await post('/v1/resources', { name: `Room ${index}`, timezone: 'UTC', weekly_schedule: ALWAYS_OPEN })).body.id);
+    }
+    const seeded = (await post('/v1/services', {
+      name: 'Seeded', durations_minutes: [30], hold_ttl_seconds: 86_400, resource_ids: resourceIds,
+    })).body.id;
+    // Reservations and availability on a room of their own, so the seeded rows do not crowd its slots.
+    const room = (await post('/v1/resources', { name: 'Measured room', timezone: 'UTC', weekly_schedule: ALWAYS_OPEN })).body.id;
+    const measured = (await post('/v1/services', { name: 'Measured', durations_minutes: [30], resource_ids: [room] })).body.id;
+    const firstDay = DateTime.utc().startOf('day').plus({ days: 3 });
+    // Only the passes this bench runs: the worker's own Schedule would run more, at moments of its choosing.
+    await temporal.schedule.getHandle(reconcilerScheduleId(taskQueue)).pause('bench:scale runs the passes it measures')
+      .catch((error) => console.warn('the reconciler Schedule could not be paused: its passes count too', error));
+    let live = 0;
+    let reserved = 0;
+
+    console.log(`\nsteps ${STEPS.join(' → ')}; bookings seeded ${WITH_WORKFLOWS ? 'with' : 'without'} workflows; ${os.cpus().length} cores`);
+    const rows: string[][] = [];
+    for (const target of STEPS) {
+      // Seed up to the step: the hold's transaction, then confirmed as if its details had come.
+      const before = live;
+      for (; live < target; live += 20) {
+        const ids = Array.from({ length: Math.min(20, target - live) }, () => randomUUID());
+        await Promise.all(ids.map((bookingId, offset) => {
+          const index = live + offset;
+          return placeHold(db, {
+            bookingId, organizationId, serviceId: seeded,
+            start: firstDay.plus({ minutes: 30 * Math.floor(index / RESOURCES) }).toISO()!,
+            durationMinutes: null, resourceIds: [resourceIds[index % RESOURCES]], customer: null, metadata: {},
+          }, new Date());
+        }));
+        // Recorded at once: a row without a workflow and without a recorded start is what the reconciler adopts.
+        if (!WITH_WORKFLOWS) await db.updateTable('bookings').set({ workflow_started_at: sql`now()` }).where('id', 'in', ids).execute();
+      }
+      live = Math.max(live, target);
+      await db.updateTable('bookings').set({ status: 'confirmed', hold_expires_at: null })
+        .where('service_id', '=', seeded).where('status', '=', 'held').execute();
+      if (WITH_WORKFLOWS && live > before) await reconcile({ graceSeconds: 0, limit: live - before + 100 });
+      await sql`ANALYZE bookings`.execute(db);
+      // A pass first, so what the seeding left (recorded starts, the mark) is behind it.
+      await reconcile();
+
+      const reserve = await p50(SAMPLES, () => post('/v1/bookings', {
+        service_id: measured, start: firstDay.plus({ days: 400, minutes: 30 * reserved++ }).toISO(),
+      }).then((answer) => { if (answer.status !== 201) throw new Error(`reserve: ${answer.status}`); }));
+      const day = firstDay.plus({ days: 1 }).toISODate();
+      const availability = await p50(SAMPLES, () => get(`/v1/availability?service=${seeded}&from=${day}&to=${day}`));
+      const first = await p50(SAMPLES, () => get('/v1/bookings?limit=50'));
+      const all = await db.selectFrom('bookings').select(['start_at', 'id']).where('organization_id', '=', organizationId)
+        .orderBy('start_at').orderBy('id').execute();
+      const deepRow = all[Math.floor(all.length * 0.9)];
+      const deep = deepRow ? await p50(SAMPLES, () => get(`/v1/bookings?limit=50&cursor=${encodeURIComponent(encodeCursor(deepRow.start_at, deepRow.id))}`)) : NaN;
+      if (deepRow && target === STEPS[STEPS.length - 1]) {
+        const plan = await sql<{ 'QUERY PLAN': string }>`EXPLAIN ANALYZE SELECT * FROM bookings WHERE organization_id = ${organizationId}
+          AND (start_at, id) > (${deepRow.start_at}::timestamptz, ${deepRow.id}::uuid) ORDER BY start_at, id LIMIT 51`.execute(db);
+        console.log(`\nplan of the deep page at ${live} bookings:\n${plan.rows.map((row) => `  ${row['QUERY PLAN']}`).join('\n')}`);
+      }
+
+      const cpuBefore = cpuByPart(workers);
+      const passStarted = performance.now();
+      const pass = await reconcile();
+      const passSeconds = (performance.now() - passStarted) / 1000;
+      const passCpu = cpuSince(cpuBefore, cpuByPart(workers));
+
+      // Idle: nothing but the reconciler's pass each minute (run here, as its Schedule would).
+      const idleBefore = cpuByPart(workers);
+      const idleStarted = performance.now();
+      for (let elapsed = 0; elapsed < IDLE_SECONDS; elapsed = (performance.now() - idleStarted) / 1000) {
+        const passAt = performance.now();
+        await reconcile();
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(60_000 - (performance.now() - passAt), IDLE_SECONDS * 1000 - (performance.now() - idleStarted)))));
+      }
+      const idleCpu = cpuSince(idleBefore, cpuByPart(workers));
+      const idleSeconds = (performance.now() - idleStarted) / 1000;
+      // PostgreSQL's backends come and go (an exited one takes its CPU with it): only the lasting processes are summed.
+      const lasting = Object.entries(idleCpu).filter(([part]) => part !== 'postgres');
+      const perMinute = lasting.reduce((sum, [, value]) => sum + value, 0) / idleSeconds * 60;
+
+      const row = [
+        String(live), os.loadavg()[0].toFixed(2), ms(reserve), ms(availability), ms(first), ms(deep),
+        `${(passSeconds * 1000).toFixed(0)} ms (checked ${pass.checked})`,
+        Object.entries(passCpu).map(([part, seconds]) => `${part} ${(seconds * 1000).toFixed(0)}`).join(', '),
+        `${perMinute.toFixed(2)} s (${lasting.map(([part, value]) => `${part} ${(value / idleSeconds * 60).toFixed(2)}`).join(', ')})`, `${rssMiB(stack.workerPid ? [stack.workerPid] : []).toFixed(0)} MiB`, `${rssMiB(pidsNamed('temporal')).toFixed(0)} MiB`,
+      ];
+      rows.push(row);
+      console.log(`step ${live}: ${row.join(' | ')}`);
+    }
+    const header = ['live bookings', 'load (1 min)', 'reserve p50', 'availability p50', 'list first page p50', 'list page at 90 % p50',
+      'reconciler pass', 'pass CPU ms by process', 'idle CPU-s per minute (without PostgreSQL)', 'worker RSS', 'Temporal RSS'];
+    console.log(`\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
+    for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

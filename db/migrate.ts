@@ -12,6 +12,7 @@ import * as customerPages from './migrations/0013_customer_pages';
 import * as personalData from './migrations/0014_personal_data';
 import * as rateLimitCounters from './migrations/0015_rate_limit_counters';
 import * as bookingStatusCheck from './migrations/0016_booking_status_check';
+import * as calendarConnections from './migrations/0020_calendar_connections';
 
 /** Listed here rather than read from disk, so the same migrations run under tsx, jest and bundles. */
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0014_personal_data': personalData,
   '0015_rate_limit_counters': rateLimitCounters,
   '0016_booking_status_check': bookingStatusCheck,
+  '0020_calendar_connections': calendarConnections,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -368,6 +368,9 @@ export interface Database {
   worker_heartbeats: WorkerHeartbeatTable;
   booking_personal_keys: BookingPersonalKeyTable;
   rate_limit_counters: RateLimitCounterTable;
+  calendar_connections: CalendarConnectionTable;
+  calendar_credential_keys: CalendarCredentialKeyTable;
+  external_busy_intervals: ExternalBusyIntervalTable;
 }
 
 export type ApiKey = Selectable<ApiKeyTable>;
@@ -386,3 +389,51 @@ export type WebhookSubscription = Selectable<WebhookSubscriptionTable>;
 export type WebhookEvent = Selectable<WebhookEventTable>;
 export type WebhookDelivery = Selectable<WebhookDeliveryTable>;
 export type BookingCallbackDelivery = Selectable<BookingCallbackDeliveryTable>;
+
+export type CalendarConnectionType = 'caldav' | 'ics';
+export type CalendarConnectionState = 'pending' | 'ok' | 'failing' | 'auth_failed';
+
+/** One calendar of a connection, as discovered, and what this service does with it. */
+export interface ConnectedCalendar {
+  url: string;
+  display_name: string | null;
+  /** Its events block the resource's time. */
+  blocks: boolean;
+  /** Confirmed bookings are written here (at most one calendar of a resource's connections). */
+  receives: boolean;
+}
+
+export interface CalendarConnectionTable {
+  id: Generated<string>;
+  organization_id: string;
+  resource_id: string;
+  type: CalendarConnectionType;
+  url: string;
+  credentials_sealed: Buffer | null;
+  calendars: ColumnType<ConnectedCalendar[], string | undefined, string>;
+  poll_interval_seconds: Generated<number>;
+  include_tentative: Generated<boolean>;
+  state: Generated<CalendarConnectionState>;
+  last_synced_at: Date | null;
+  last_error: string | null;
+  sync_state: ColumnType<Record<string, string>, string | undefined, string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface CalendarCredentialKeyTable {
+  connection_id: string;
+  key: Buffer;
+}
+
+export interface ExternalBusyIntervalTable {
+  connection_id: string;
+  resource_id: string;
+  calendar_url: string;
+  href: string;
+  uid: string;
+  etag: string | null;
+  during: ColumnType<string, string, string>;
+}
+
+export type CalendarConnection = Selectable<CalendarConnectionTable>;

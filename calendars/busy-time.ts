@@ -33,7 +33,7 @@ function wallMs(time: ICAL.Time): number {
  * VTIMEZONE of that name; floating times (and unknown zones) in the resource's zone.
  */
 function instantOf(time: ICAL.Time, tzid: string | null, zones: Map<string, ICAL.Timezone>, fallbackZone: string): number {
-  if (time.zone === ICAL.Timezone.utcTimezone || time.timezone === 'Z') return time.toUnixTime() * 1000;
+  if (time.zone === ICAL.Timezone.utcTimezone || time.zone?.tzid === 'UTC') return time.toUnixTime() * 1000;
   if (tzid) {
     const iana = canonicalZoneName(tzid);
     if (iana) return instantOfWallTime(wallMs(time), iana);

@@ -282,7 +282,9 @@ export type BookingEventType =
   | 'booking.rescheduled'
   | 'booking.checked_in'
   | 'booking.reminder_sent'
-  | 'booking.anonymized';
+  | 'booking.anonymized'
+  /** An event of a host's own calendar now overlaps the booking: the booking stands; the host decides. */
+  | 'booking.calendar_conflict';
 
 export interface WebhookSubscriptionTable {
   id: Generated<string>;

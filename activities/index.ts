@@ -29,6 +29,7 @@ import type {
 import { syncCalendarConnection, type CalendarProviders } from './calendar-sync';
 import { calendarProviders } from '../calendars/providers';
 import type { CalendarSyncOutcome } from '../workflows/messages';
+import { writeBookingToCalendars, type CalendarWriteBackOutcome, type CalendarWriteBackRequest } from './calendar-write-back';
 import {
   deliverWebhook, listEventSubscriptions,
   type DeliverWebhookOutcome, type DeliverWebhookRequest, type EventSubscriptionsRequest,
@@ -81,6 +82,8 @@ export function createActivities({
     sendBookingMails: (request: BookingMailsRequest): Promise<BookingMailsOutcome> => sendBookingMails(db, mailer, links, request, now()),
     listEventSubscriptions: (request: EventSubscriptionsRequest): Promise<string[]> => listEventSubscriptions(db, request),
     deliverWebhook: (request: DeliverWebhookRequest): Promise<DeliverWebhookOutcome> => deliverWebhook(db, outbound, request, now()),
+    writeBookingToCalendars: (request: CalendarWriteBackRequest): Promise<CalendarWriteBackOutcome> =>
+      writeBookingToCalendars(db, calendars.caldav, request, now()),
     syncCalendarConnection: ({ connectionId }: { connectionId: string }): Promise<CalendarSyncOutcome> =>
       syncCalendarConnection({ db, providers: calendars, temporal, taskQueue: activityInfo().taskQueue, now }, connectionId),
     findBookingsPastRetention: ({ limit }: { limit: number }): Promise<BookingDue[]> => findBookingsPastRetention(db, now(), limit),

@@ -13,6 +13,7 @@ import * as personalData from './migrations/0014_personal_data';
 import * as rateLimitCounters from './migrations/0015_rate_limit_counters';
 import * as bookingStatusCheck from './migrations/0016_booking_status_check';
 import * as calendarConnections from './migrations/0020_calendar_connections';
+import * as calendarBookingEvents from './migrations/0021_calendar_booking_events';
 
 /** Listed here rather than read from disk, so the same migrations run under tsx, jest and bundles. */
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0015_rate_limit_counters': rateLimitCounters,
   '0016_booking_status_check': bookingStatusCheck,
   '0020_calendar_connections': calendarConnections,
+  '0021_calendar_booking_events': calendarBookingEvents,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -373,6 +373,7 @@ export interface Database {
   calendar_connections: CalendarConnectionTable;
   calendar_credential_keys: CalendarCredentialKeyTable;
   external_busy_intervals: ExternalBusyIntervalTable;
+  calendar_booking_events: CalendarBookingEventTable;
 }
 
 export type ApiKey = Selectable<ApiKeyTable>;
@@ -439,3 +440,17 @@ export interface ExternalBusyIntervalTable {
 }
 
 export type CalendarConnection = Selectable<CalendarConnectionTable>;
+
+/** A confirmed booking's event in a host's receiving calendar (CalDAV), as last written. */
+export interface CalendarBookingEventTable {
+  booking_id: string;
+  connection_id: string;
+  calendar_url: string;
+  href: string | null;
+  etag: string | null;
+  sequence: ColumnType<number, number | undefined, number>;
+  written_version: Date | null;
+  state: ColumnType<'pending' | 'written' | 'deleted', 'pending' | 'written' | 'deleted' | undefined, 'pending' | 'written' | 'deleted'>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+export type CalendarBookingEvent = Selectable<CalendarBookingEventTable>;

@@ -119,6 +119,7 @@ function operationObject(operation: Operation, used: { input: Set<string>; outpu
     });
   const parameters = [
     ...(operation.path.includes('{id}') ? [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }] : []),
+    ...(operation.path.includes('{cid}') ? [{ name: 'cid', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }] : []),
     ...query,
     ...(operation.method === 'post' && !operation.path.includes('{id}')
       ? [{

@@ -4,8 +4,12 @@ import { canonicalZoneName } from '../scheduling/zone-names';
 import { bookingIdFromUid, CalendarRefusedError } from './provider';
 
 const DAY_MS = 86_400_000;
-/** A rule that yields this many occurrences before the window's end is refused, not followed forever. */
-const MAX_OCCURRENCES_PER_EVENT = 100_000;
+/**
+ * A rule that yields this many occurrences before the window's end, or takes longer than this to
+ * follow there, is refused, not followed forever (FREQ=SECONDLY since 1970 would never end).
+ */
+const MAX_OCCURRENCES_PER_EVENT = 50_000;
+const MAX_EXPANSION_MS = 1_000;
 
 export interface BusyRules {
   /** Occurrences that touch [from, to) are kept (the service's horizon). */
@@ -129,9 +133,10 @@ export function busyTimeOf(ics: string, rules: BusyRules): BusyObjectTime[] {
       } else {
         const iterator = event.iterator();
         let count = 0;
+        const giveUpAt = Date.now() + MAX_EXPANSION_MS;
         for (let next = iterator.next(); next; next = iterator.next()) {
-          if (++count > MAX_OCCURRENCES_PER_EVENT) {
-            throw new CalendarRefusedError(`event ${uid.slice(0, 100)} repeats more than ${MAX_OCCURRENCES_PER_EVENT} times before the end of the service's horizon`);
+          if (++count > MAX_OCCURRENCES_PER_EVENT || (count % 1000 === 0 && Date.now() > giveUpAt)) {
+            throw new CalendarRefusedError(`event ${uid.slice(0, 100)} repeats too often to expand (more than ${MAX_OCCURRENCES_PER_EVENT} occurrences or ${MAX_EXPANSION_MS} ms before the end of the service's horizon)`);
           }
           // The series' own occurrences are floating wall times read in the master's zone (keep
           // takes it from the item's DTSTART); an override says its own.

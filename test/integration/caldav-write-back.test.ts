@@ -105,6 +105,7 @@ describe('a receiving server that is down or refuses', () => {
   });
   afterAll(async () => {
     await own?.stop();
+    if (own) fs.rmSync(path.dirname(own.storageDir), { recursive: true, force: true });
   });
 
   test('gets the confirmation\'s event once it is back, exactly once', async () => {

@@ -86,7 +86,7 @@ export function createCalDavProvider(options: CalDavOptions = {}): CalendarProvi
   currentEtag(href: string, credentials: CalendarCredentials): Promise<string | null>;
 } {
   const policy = options.policy ?? STRICT_POLICY;
-  const limits = { timeoutMs: options.timeoutMs ?? 20_000, maxResponseBytes: options.maxResponseBytes ?? 10 * 1024 * 1024 };
+  const limits = { timeoutMs: options.timeoutMs ?? 30_000, maxResponseBytes: options.maxResponseBytes ?? 10 * 1024 * 1024 };
   const batch = options.multigetBatch ?? 200;
   const ignored = new Set(options.ignore ?? []);
 
@@ -198,6 +198,30 @@ export function createCalDavProvider(options: CalDavOptions = {}): CalendarProvi
     };
   }
 
+  /**
+   * The first sync with a server that keeps sync tokens: the token now, then every event in one
+   * calendar-query (servers such as Radicale load the whole collection for each report, so one
+   * report beats a sync-collection and a multiget per 200 events). A change between the two is
+   * reported again from that token next time, which is harmless. A calendar too large for one
+   * answer is read the long way.
+   */
+  async function firstSync(calendarUrl: string, credentials: CalendarCredentials, token: string): Promise<CalendarChanges> {
+    const body = `<?xml version="1.0" encoding="utf-8"?><c:calendar-query ${DAV_NS}><d:prop><d:getetag/><c:calendar-data/></d:prop>`
+      + '<c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT"/></c:comp-filter></c:filter></c:calendar-query>';
+    let answer;
+    try {
+      answer = await multistatus(credentials, 'REPORT', calendarUrl, '1', body);
+    } catch (error) {
+      if (error instanceof CalendarRefusedError) return syncCollection(calendarUrl, credentials, '');
+      throw error;
+    }
+    const changed = answer.responses.flatMap((response) => {
+      const ics = textOf(response.props['calendar-data']);
+      return ics === null ? [] : [{ href: new URL(response.href, calendarUrl).toString(), etag: textOf(response.props.getetag), ics }];
+    });
+    return { changed, removed: [], complete: true, syncState: JSON.stringify({ kind: 'sync-token', token } satisfies SyncState) };
+  }
+
   /** Without sync tokens: the ctag says whether anything changed, the members' ETags say what. */
   async function compareEtags(calendarUrl: string, credentials: CalendarCredentials, previous: SyncState & { kind: 'ctag' } | null, ctag: string | null): Promise<CalendarChanges> {
     if (previous && ctag && previous.ctag === ctag) return { changed: [], removed: [], complete: false, syncState: JSON.stringify(previous) };
@@ -237,7 +261,8 @@ export function createCalDavProvider(options: CalDavOptions = {}): CalendarProvi
     if (previous?.kind === 'sync-token' && !ignored.has('sync-token')) return syncCollection(calendarUrl, credentials, previous.token);
     const about = await multistatus(credentials, 'PROPFIND', calendarUrl, '0', propfindBody(['d:sync-token', 'cs:getctag']));
     const props = about.responses[0]?.props ?? {};
-    if (textOf(props['sync-token']) && !ignored.has('sync-token')) return syncCollection(calendarUrl, credentials, '');
+    const token = ignored.has('sync-token') ? null : textOf(props['sync-token']);
+    if (token) return firstSync(calendarUrl, credentials, token);
     const ctag = ignored.has('ctag') ? null : textOf(props.getctag);
     if (ctag) return compareEtags(calendarUrl, credentials, previous?.kind === 'ctag' ? previous : null, ctag);
     return timeRange(calendarUrl, credentials, window);

@@ -62,6 +62,8 @@ export async function updateCalendarConnection(
     ...(change.pollIntervalSeconds !== undefined && { poll_interval_seconds: change.pollIntervalSeconds }),
     ...(change.includeTentative !== undefined && { include_tentative: change.includeTentative }),
     ...(change.credentialsSealed !== undefined && { credentials_sealed: change.credentialsSealed }),
+    // What counts as busy changed: the next sync reads every calendar whole, not only what changed on the server.
+    ...((change.calendars !== undefined || change.includeTentative !== undefined) && { sync_state: '{}' }),
   }).where('organization_id', '=', organizationId).where('id', '=', id).returningAll().executeTakeFirst();
 }
 

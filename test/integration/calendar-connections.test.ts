@@ -120,6 +120,22 @@ describe('an ICS feed connection', () => {
     expect(audit).toEqual([{ actor: 'calendar-sync', to_status: 'held' }]);
   });
 
+  test('PATCH switches tentative events off, and the next sync frees their time', async () => {
+    const { resourceId, serviceId } = await bookable();
+    feeds.set('/d.ics', feed({ uid: 'maybe', from: 16, to: 17, extra: ['STATUS:TENTATIVE'] }));
+    const created = await connect(resourceId, { type: 'ics', url: `${feedBase}/d.ics`, poll_interval_seconds: 300 });
+    expect(created.body).toMatchObject({ poll_interval_seconds: 300, include_tentative: true });
+    await syncNow(resourceId, created.body.id);
+    expect(await slotStarts(serviceId)).not.toContain(at(16));
+    const patched = await call(stack.baseUrl, 'PATCH', `/v1/resources/${resourceId}/calendars/${created.body.id}`, {
+      token: stack.apiKey, body: { include_tentative: false },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body.include_tentative).toBe(false);
+    await syncNow(resourceId, created.body.id);
+    expect(await slotStarts(serviceId)).toContain(at(16));
+  });
+
   test('a feed larger than 5 MB, or one that is not iCalendar, is refused clearly and blocks nothing new', async () => {
     const { resourceId } = await bookable();
     feeds.set('/big.ics', `BEGIN:VCALENDAR\r\n${'X-PADDING:'.padEnd(74, 'x').concat('\r\n').repeat(75_000)}END:VCALENDAR\r\n`);

@@ -7,6 +7,7 @@
  *   telemetry/               logger, metrics, tracing: infrastructure, nothing of ours
  *   db/                      queries and the schema; scheduling/ and domain/ only
  *   personal-data/           the payload codec and its keys, beside db/
+ *   calendars/               hosts' calendars: providers (CalDAV, ICS feeds), busy time, sealed credentials
  *   bookings/                the use cases under both faces
  *   workflows/               deterministic: the SDK, their own files, domain/ and scheduling/
  *   activities/              the workflows' side effects; never workflow code
@@ -30,11 +31,12 @@ const LAYERS = {
   telemetry: [],
   db: ['scheduling', 'domain'],
   'personal-data': ['db', 'domain', 'scheduling'],
+  calendars: ['db', 'domain', 'scheduling', 'outbound', 'personal-data', 'telemetry'],
   bookings: ['db', 'domain', 'scheduling', 'outbound', 'personal-data', 'telemetry'],
   workflows: ['domain', 'scheduling'],
-  activities: ['db', 'domain', 'scheduling', 'outbound', 'personal-data', 'telemetry', 'bookings'],
+  activities: ['db', 'domain', 'scheduling', 'outbound', 'personal-data', 'telemetry', 'bookings', 'calendars'],
   temporal: ['db', 'domain', 'personal-data', 'telemetry'],
-  api: ['db', 'domain', 'scheduling', 'outbound', 'personal-data', 'telemetry', 'bookings', 'temporal'],
+  api: ['db', 'domain', 'scheduling', 'outbound', 'personal-data', 'telemetry', 'bookings', 'temporal', 'calendars'],
   web: ['db', 'domain', 'scheduling', 'outbound', 'telemetry', 'bookings'],
 };
 /**

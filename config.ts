@@ -121,7 +121,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerHealthPort: read('WORKER_HEALTH_PORT', portNumber, null),
     bootstrapOrgName: env.BOOTSTRAP_ORG_NAME || null,
     bootstrapApiKey: read('BOOTSTRAP_API_KEY', bootstrapKey, null),
-    webhookAllowedHosts: (env.WEBHOOK_ALLOWED_HOSTS ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
+    // One allow-list for every outbound call (webhooks, callbacks, calendars); the old name still counts.
+    webhookAllowedHosts: [env.OUTBOUND_ALLOWED_HOSTS, env.WEBHOOK_ALLOWED_HOSTS].join(',').split(',').map((entry) => entry.trim()).filter(Boolean),
     webhookAllowHttp: read('WEBHOOK_ALLOW_HTTP', flag, env.NODE_ENV !== 'production'),
     logLevel: read('LOG_LEVEL', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
     workerMetricsPort: read('WORKER_METRICS_PORT', portNumber, 0),

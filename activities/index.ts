@@ -26,6 +26,10 @@ import { acceptWaitingBooking, suspendSessionBooking, type SeatMoveOutcome, type
 import type {
   BookingSnapshot, HoldOutcome, HoldRequest, RescheduleOutcome, RescheduleRequest, TransitionOutcome, TransitionRequest,
 } from '../domain/booking-types';
+import { syncCalendarConnection, type CalendarProviders } from './calendar-sync';
+import { calendarProviders } from '../calendars/providers';
+import type { CalendarSyncOutcome } from '../workflows/messages';
+import { writeBookingToCalendars, type CalendarWriteBackOutcome, type CalendarWriteBackRequest } from './calendar-write-back';
 import {
   deliverWebhook, listEventSubscriptions,
   type DeliverWebhookOutcome, type DeliverWebhookRequest, type EventSubscriptionsRequest,
@@ -43,10 +47,14 @@ export interface ActivityDeps {
   temporal?: Client | null;
   /** Where webhooks and callbacks may go; by default https to public addresses only. */
   outbound?: OutboundPolicy;
+  /** The calendar servers' providers by connection type; by default CalDAV and ICS feeds under `outbound`. */
+  calendars?: CalendarProviders;
 }
 
 /** The worker and the tests wire activities the same way: from their dependencies. */
-export function createActivities({ db, now = () => new Date(), mailer = null, temporal = null, outbound = STRICT_POLICY, links = null }: ActivityDeps) {
+export function createActivities({
+  db, now = () => new Date(), mailer = null, temporal = null, outbound = STRICT_POLICY, links = null, calendars = calendarProviders(outbound),
+}: ActivityDeps) {
   const temporalFor = (purpose: string): Client => {
     if (!temporal) throw new Error(`the ${purpose} needs a Temporal client (createActivities({ temporal }))`);
     return temporal;
@@ -74,6 +82,10 @@ export function createActivities({ db, now = () => new Date(), mailer = null, te
     sendBookingMails: (request: BookingMailsRequest): Promise<BookingMailsOutcome> => sendBookingMails(db, mailer, links, request, now()),
     listEventSubscriptions: (request: EventSubscriptionsRequest): Promise<string[]> => listEventSubscriptions(db, request),
     deliverWebhook: (request: DeliverWebhookRequest): Promise<DeliverWebhookOutcome> => deliverWebhook(db, outbound, request, now()),
+    writeBookingToCalendars: (request: CalendarWriteBackRequest): Promise<CalendarWriteBackOutcome> =>
+      writeBookingToCalendars(db, calendars.caldav, request, now()),
+    syncCalendarConnection: ({ connectionId }: { connectionId: string }): Promise<CalendarSyncOutcome> =>
+      syncCalendarConnection({ db, providers: calendars, temporal, taskQueue: activityInfo().taskQueue, now }, connectionId),
     findBookingsPastRetention: ({ limit }: { limit: number }): Promise<BookingDue[]> => findBookingsPastRetention(db, now(), limit),
     /** The retention period's anonymization: the database, then Temporal (as POST /v1/bookings/:id/anonymize). */
     anonymizeBooking: async ({ bookingId, organizationId }: BookingDue): Promise<HandedOver<{ eventId: string | null }>> => {

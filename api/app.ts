@@ -29,6 +29,8 @@ import { customerPagesRouter } from '../web/router';
 import { pageRequestParsers } from './bookings/page-requests';
 import { organizationRouter } from './organization/router';
 import { codecCors, codecRouter } from './codec/router';
+import { calendarConnectionsRouter } from './calendar-connections/router';
+import { calendarProviders } from '../calendars/providers';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -98,6 +100,11 @@ export function createApp(deps: AppDeps): Express {
   if (deps.rateLimits) v1.use(rateLimit(deps.rateLimits, deps.db));
   v1.use(queryGuard(operations, '/v1'));
   v1.use('/organization', organizationRouter(deps.db));
+  // The host's own calendars under /resources/:id/calendars, before the resources' own routes.
+  v1.use(calendarConnectionsRouter({
+    db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, outbound: deps.outbound ?? STRICT_POLICY,
+    providers: calendarProviders(deps.outbound ?? STRICT_POLICY),
+  }));
   v1.use('/resources', resourcesRouter(deps.db));
   v1.use('/services', servicesRouter(deps.db));
   v1.use('/sessions', sessionsRouter(deps));

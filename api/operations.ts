@@ -14,6 +14,9 @@ import { createServiceBody, listServicesQuery, serviceResponse, updateServiceBod
 import {
   cancelSessionBody, createdSeriesResponse, createSessionBody, listSessionsQuery, readSessionQuery, sessionResponse, updateSessionBody,
 } from './sessions/schemas';
+import {
+  calendarConnectionList, calendarConnectionResponse, createCalendarConnectionBody, updateCalendarConnectionBody,
+} from './calendar-connections/schemas';
 import { createdWebhookResponse, createWebhookBody, deliveryResponse, listWebhooksQuery, updateWebhookBody, webhookResponse } from './webhooks/schemas';
 
 /**
@@ -74,6 +77,12 @@ export const operations: Operation[] = [
   { operationId: 'listResources', tag: 'Resources', method: 'get', path: '/v1/resources', summary: 'List resources', access: 'api_key', query: listResourcesQuery, response: page(resourceResponse, 'ResourcePage'), status: 200, errors: [] },
   { operationId: 'getResource', tag: 'Resources', method: 'get', path: '/v1/resources/{id}', summary: 'Read a resource', access: 'api_key', response: resourceResponse, status: 200, errors: [] },
   { operationId: 'updateResource', tag: 'Resources', method: 'patch', path: '/v1/resources/{id}', summary: 'Change a resource', access: 'api_key', body: updateResourceBody, response: resourceResponse, status: 200, errors: [] },
+  { operationId: 'connectCalendar', tag: 'Calendars', method: 'post', path: '/v1/resources/{id}/calendars', summary: 'Connect a host\'s calendar (CalDAV with discovery, or an ICS feed): its busy time blocks the resource after each sync (every poll_interval_seconds, default 60: an external edit shows within that window), and a receiving CalDAV calendar gets confirmed bookings; credentials are sealed and never returned', access: 'api_key', body: createCalendarConnectionBody, response: calendarConnectionResponse, status: 201, errors: [409] },
+  { operationId: 'listCalendarConnections', tag: 'Calendars', method: 'get', path: '/v1/resources/{id}/calendars', summary: 'The resource\'s calendar connections with their sync state', access: 'api_key', response: calendarConnectionList, status: 200, errors: [] },
+  { operationId: 'getCalendarConnection', tag: 'Calendars', method: 'get', path: '/v1/resources/{id}/calendars/{cid}', summary: 'A calendar connection: state (ok, failing, auth_failed), last_synced_at, last_error', access: 'api_key', response: calendarConnectionResponse, status: 200, errors: [] },
+  { operationId: 'updateCalendarConnection', tag: 'Calendars', method: 'patch', path: '/v1/resources/{id}/calendars/{cid}', summary: 'Choose which calendars block and which receives, change the poll interval, the tentative switch or the credentials; syncs at once', access: 'api_key', body: updateCalendarConnectionBody, response: calendarConnectionResponse, status: 200, errors: [409] },
+  { operationId: 'deleteCalendarConnection', tag: 'Calendars', method: 'delete', path: '/v1/resources/{id}/calendars/{cid}', summary: 'Disconnect: its busy time stops blocking at once, its credentials are shredded and its sync workflow ends', access: 'api_key', status: 204, errors: [] },
+  { operationId: 'syncCalendarConnection', tag: 'Calendars', method: 'post', path: '/v1/resources/{id}/calendars/{cid}/sync', summary: 'Sync now and answer when done (the connection as it stands after)', access: 'api_key', response: calendarConnectionResponse, status: 200, errors: [] },
   { operationId: 'getResourceCalendar', tag: 'Calendars', method: 'get', path: '/v1/resources/{id}/calendar.ics', summary: 'Calendar feed of a resource\'s confirmed and completed bookings (the last 90 days and all ahead); API key, or ?token= from calendar-url', access: 'api_key_or_calendar_token', query: calendarFeedQuery, response: z.string(), responseType: 'text/calendar', status: 200, errors: [] },
   { operationId: 'getResourceCalendarUrl', tag: 'Calendars', method: 'get', path: '/v1/resources/{id}/calendar-url', summary: 'A signed URL of the resource\'s calendar feed (?token=) that needs no Authorization header', access: 'api_key', response: z.object({ url: z.string(), webcal_url: z.string() }).meta({ id: 'CalendarUrl' }), status: 200, errors: [] },
 

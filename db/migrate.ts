@@ -12,6 +12,8 @@ import * as customerPages from './migrations/0013_customer_pages';
 import * as personalData from './migrations/0014_personal_data';
 import * as rateLimitCounters from './migrations/0015_rate_limit_counters';
 import * as bookingStatusCheck from './migrations/0016_booking_status_check';
+import * as calendarConnections from './migrations/0020_calendar_connections';
+import * as calendarBookingEvents from './migrations/0021_calendar_booking_events';
 import * as reconcilerAnomalies from './migrations/0022_reconciler_anomalies';
 import * as organizationPages from './migrations/0023_organization_pages';
 import * as bookingLocaleSealedMail from './migrations/0024_booking_locale_sealed_mail';
@@ -31,6 +33,8 @@ const migrations: Record<string, Migration> = {
   '0014_personal_data': personalData,
   '0015_rate_limit_counters': rateLimitCounters,
   '0016_booking_status_check': bookingStatusCheck,
+  '0020_calendar_connections': calendarConnections,
+  '0021_calendar_booking_events': calendarBookingEvents,
   '0022_reconciler_anomalies': reconcilerAnomalies,
   '0023_organization_pages': organizationPages,
   '0024_booking_locale_sealed_mail': bookingLocaleSealedMail,

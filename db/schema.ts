@@ -298,7 +298,9 @@ export type BookingEventType =
   | 'booking.rescheduled'
   | 'booking.checked_in'
   | 'booking.reminder_sent'
-  | 'booking.anonymized';
+  | 'booking.anonymized'
+  /** An event of a host's own calendar now overlaps the booking: the booking stands; the host decides. */
+  | 'booking.calendar_conflict';
 
 export interface WebhookSubscriptionTable {
   id: Generated<string>;
@@ -385,6 +387,10 @@ export interface Database {
   booking_personal_keys: BookingPersonalKeyTable;
   rate_limit_counters: RateLimitCounterTable;
   reconciler_marks: ReconcilerMarkTable;
+  calendar_connections: CalendarConnectionTable;
+  calendar_credential_keys: CalendarCredentialKeyTable;
+  external_busy_intervals: ExternalBusyIntervalTable;
+  calendar_booking_events: CalendarBookingEventTable;
 }
 
 export type ApiKey = Selectable<ApiKeyTable>;
@@ -403,3 +409,65 @@ export type WebhookSubscription = Selectable<WebhookSubscriptionTable>;
 export type WebhookEvent = Selectable<WebhookEventTable>;
 export type WebhookDelivery = Selectable<WebhookDeliveryTable>;
 export type BookingCallbackDelivery = Selectable<BookingCallbackDeliveryTable>;
+
+export type CalendarConnectionType = 'caldav' | 'ics';
+export type CalendarConnectionState = 'pending' | 'ok' | 'failing' | 'auth_failed';
+
+/** One calendar of a connection, as discovered, and what this service does with it. */
+export interface ConnectedCalendar {
+  url: string;
+  display_name: string | null;
+  /** Its events block the resource's time. */
+  blocks: boolean;
+  /** Confirmed bookings are written here (at most one calendar of a resource's connections). */
+  receives: boolean;
+}
+
+export interface CalendarConnectionTable {
+  id: Generated<string>;
+  organization_id: string;
+  resource_id: string;
+  type: CalendarConnectionType;
+  url: string;
+  credentials_sealed: Buffer | null;
+  calendars: ColumnType<ConnectedCalendar[], string | undefined, string>;
+  poll_interval_seconds: Generated<number>;
+  include_tentative: Generated<boolean>;
+  state: Generated<CalendarConnectionState>;
+  last_synced_at: Date | null;
+  last_error: string | null;
+  sync_state: ColumnType<Record<string, string>, string | undefined, string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface CalendarCredentialKeyTable {
+  connection_id: string;
+  key: Buffer;
+}
+
+export interface ExternalBusyIntervalTable {
+  connection_id: string;
+  resource_id: string;
+  calendar_url: string;
+  href: string;
+  uid: string;
+  etag: string | null;
+  during: ColumnType<string, string, string>;
+}
+
+export type CalendarConnection = Selectable<CalendarConnectionTable>;
+
+/** A confirmed booking's event in a host's receiving calendar (CalDAV), as last written. */
+export interface CalendarBookingEventTable {
+  booking_id: string;
+  connection_id: string;
+  calendar_url: string;
+  href: string | null;
+  etag: string | null;
+  sequence: ColumnType<number, number | undefined, number>;
+  written_version: Date | null;
+  state: ColumnType<'pending' | 'written' | 'deleted', 'pending' | 'written' | 'deleted' | undefined, 'pending' | 'written' | 'deleted'>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+export type CalendarBookingEvent = Selectable<CalendarBookingEventTable>;

@@ -19,6 +19,7 @@ export const BOOKING_EVENT_TYPES = [
   'booking.checked_in',
   'booking.reminder_sent',
   'booking.anonymized',
+  'booking.calendar_conflict',
 ] as const satisfies readonly BookingEventType[];
 
 /** A subscription's event type that stands for all of them, including types added later. */

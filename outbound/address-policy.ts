@@ -1,8 +1,9 @@
 import { BlockList, isIP } from 'node:net';
 
 /**
- * Who may receive our outbound POSTs (webhooks, booking callbacks). Operators set it through
- * WEBHOOK_ALLOWED_HOSTS and WEBHOOK_ALLOW_HTTP; tests pass their local receiver here.
+ * Whom our outbound calls may reach (webhooks, booking callbacks, calendar servers and feeds).
+ * Operators set it through OUTBOUND_ALLOWED_HOSTS (alias WEBHOOK_ALLOWED_HOSTS) and
+ * WEBHOOK_ALLOW_HTTP; tests pass their local receiver here.
  */
 export interface OutboundPolicy {
   /** Hosts (`127.0.0.1`, `hooks.internal`) or `host:port` let through whatever they resolve to. */

@@ -115,3 +115,35 @@ export function bookingWorkflowId(bookingId: string): string {
 export function sessionCancellationWorkflowId(sessionId: string): string {
   return `session-${sessionId}-cancel`;
 }
+
+/** One sync workflow per calendar connection. */
+export function calendarSyncWorkflowId(connectionId: string): string {
+  return `calendar-sync-${connectionId}`;
+}
+
+export interface CalendarSyncInput {
+  connectionId: string;
+  /** Failed syncs in a row so far, carried across continueAsNew for the backoff. */
+  failures?: number;
+}
+
+/** What one sync did, as the API shows it (no secrets: errors are written by this service). */
+export interface CalendarSyncOutcome {
+  /** The connection is gone: the workflow ends. */
+  gone: boolean;
+  state: 'pending' | 'ok' | 'failing' | 'auth_failed';
+  lastSyncedAt: string | null;
+  lastError: string | null;
+  pollIntervalSeconds: number;
+  /** For the Temporal UI's current details. */
+  label: string;
+  /** Busy intervals the calendars hold in the window now. */
+  busyIntervals: number;
+  /** Bookings an external event newly overlaps (each reported once as booking.calendar_conflict). */
+  conflicts: number;
+}
+
+/** Sync at once (the manual POST .../sync); answers when that sync is done. */
+export const calendarSyncNowUpdate = defineUpdate<CalendarSyncOutcome>('syncNow');
+/** The connection changed (PATCH) or was deleted: look again now, and end if it is gone. */
+export const calendarConnectionChangedSignal = defineSignal('connectionChanged');

@@ -28,6 +28,14 @@ const { sendBookingMails } = proxyActivities<BookingActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
+// The booking's event in its hosts' own calendars: a calendar server down for an hour gets the
+// write when it is back (each attempt brings the calendar to the booking's state, so once).
+const { writeBookingToCalendars } = proxyActivities<BookingActivities>({
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '24 hours',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes' },
+});
+
 function reasonOf(error: unknown): string {
   const cause = error instanceof ActivityFailure ? error.cause : error;
   if (cause instanceof ApplicationFailure || cause instanceof Error) return cause.message;
@@ -45,6 +53,10 @@ export async function deliverBookingEvent(input: DeliverBookingEventInput): Prom
   const mails = patched('booking-mails')
     ? sendBookingMails({ eventId: input.eventId }).catch(() => null)
     : Promise.resolve(null);
+  // Histories from before calendar write-back scheduled no such activity here.
+  const calendars = patched('calendar-write-back')
+    ? writeBookingToCalendars({ eventId: input.eventId }).catch(() => null)
+    : Promise.resolve(null);
   const { deliverWebhook } = proxyActivities<BookingActivities>({
     startToCloseTimeout: '30 seconds',
     scheduleToCloseTimeout: '24 hours',
@@ -59,7 +71,7 @@ export async function deliverBookingEvent(input: DeliverBookingEventInput): Prom
   try {
     subscriptionIds = await listEventSubscriptions({ eventId: input.eventId, organizationId: input.organizationId });
   } catch (error) {
-    await mails;
+    await Promise.all([mails, calendars]);
     return { eventId: input.eventId, deliveries: [{ subscriptionId: '*', outcome: 'failed', error: reasonOf(error) }] };
   }
 
@@ -71,6 +83,6 @@ export async function deliverBookingEvent(input: DeliverBookingEventInput): Prom
       return { subscriptionId, outcome: 'failed', error: reasonOf(error) };
     }
   }));
-  await mails;
+  await Promise.all([mails, calendars]);
   return { eventId: input.eventId, deliveries };
 }

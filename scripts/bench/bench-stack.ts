@@ -14,6 +14,7 @@ import { runWithHeartbeat } from '../../worker/heartbeat';
 import { launchInfraStack } from '../stack/infra-launcher';
 import { startWorkerProcess, stopWorkerProcess } from './worker-process';
 import pino from 'pino';
+import type { OutboundPolicy } from '../../outbound/address-policy';
 
 export const ALWAYS_OPEN = Object.fromEntries(
   ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((day) => [day, [{ start: '00:00', end: '24:00' }]]),
@@ -47,7 +48,9 @@ export interface BenchStack {
  * The whole stack as `npm start` runs it (launcher, worker, app), with an organization; the worker
  * in this process, or with `workerProcess` as its own process (`npm run worker`'s entry point).
  */
-export async function startBenchStack(name: string, { workerProcess = false } = {}): Promise<BenchStack> {
+export async function startBenchStack(
+  name: string, { workerProcess = false, outbound }: { workerProcess?: boolean; outbound?: OutboundPolicy } = {},
+): Promise<BenchStack> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   console.log('starting PostgreSQL and Temporal (the npm start launcher, --infra-only)…');
   const infra = await launchInfraStack('booking-bench', {
@@ -67,10 +70,10 @@ export async function startBenchStack(name: string, { workerProcess = false } = 
   }) : null;
   const workerConnection = child ? null : await NativeConnection.connect({ address: infra.temporalAddress });
   const worker = workerConnection
-    ? await createBookingWorker({ db, connection: workerConnection, namespace: 'default', taskQueue, temporal, logger }) : null;
+    ? await createBookingWorker({ db, connection: workerConnection, namespace: 'default', taskQueue, temporal, logger, outbound }) : null;
   // With its heartbeat, as worker/main.ts runs it, so /readyz sees this worker.
   const running = worker ? runWithHeartbeat(worker, db, taskQueue) : undefined;
-  const server = createApp({ db, temporal, taskQueue, manageTokenSecret: 'bench', logger }).listen(benchPort('BENCH_API_PORT') ?? 0, '127.0.0.1');
+  const server = createApp({ db, temporal, taskQueue, manageTokenSecret: 'bench', logger, outbound }).listen(benchPort('BENCH_API_PORT') ?? 0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const organizationId = await createOrganization(db, 'bench');

@@ -172,6 +172,60 @@ export interface paths {
         patch: operations["updateResource"];
         trace?: never;
     };
+    "/v1/resources/{id}/calendars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The resource's calendar connections with their sync state */
+        get: operations["listCalendarConnections"];
+        put?: never;
+        /** Connect a host's calendar (CalDAV with discovery, or an ICS feed): its busy time blocks the resource after each sync (every poll_interval_seconds, default 60: an external edit shows within that window), and a receiving CalDAV calendar gets confirmed bookings; credentials are sealed and never returned */
+        post: operations["connectCalendar"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/resources/{id}/calendars/{cid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A calendar connection: state (ok, failing, auth_failed), last_synced_at, last_error */
+        get: operations["getCalendarConnection"];
+        put?: never;
+        post?: never;
+        /** Disconnect: its busy time stops blocking at once, its credentials are shredded and its sync workflow ends */
+        delete: operations["deleteCalendarConnection"];
+        options?: never;
+        head?: never;
+        /** Choose which calendars block and which receives, change the poll interval, the tentative switch or the credentials; syncs at once */
+        patch: operations["updateCalendarConnection"];
+        trace?: never;
+    };
+    "/v1/resources/{id}/calendars/{cid}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sync now and answer when done (the connection as it stands after) */
+        post: operations["syncCalendarConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/resources/{id}/calendar.ics": {
         parameters: {
             query?: never;
@@ -1010,6 +1064,35 @@ export interface components {
             data: components["schemas"]["Booking"][];
             next_cursor: string | null;
         };
+        CalendarConnection: {
+            id: string;
+            resource_id: string;
+            /** @enum {string} */
+            type: "caldav" | "ics";
+            url: string;
+            calendars: {
+                url: string;
+                display_name: string | null;
+                blocks: boolean;
+                receives_bookings: boolean;
+            }[];
+            /** @description Credentials are stored (sealed); they are never shown */
+            has_credentials: boolean;
+            poll_interval_seconds: number;
+            include_tentative: boolean;
+            /**
+             * @description pending: not synced yet; failing: the last sync failed (retried with backoff); auth_failed: credentials refused (retried hourly, or after a PATCH or POST .../sync)
+             * @enum {string}
+             */
+            state: "pending" | "ok" | "failing" | "auth_failed";
+            last_synced_at: string | null;
+            last_error: string | null;
+            created_at: string;
+            updated_at: string;
+        };
+        CalendarConnectionList: {
+            data: components["schemas"]["CalendarConnection"][];
+        };
         CalendarUrl: {
             url: string;
             webcal_url: string;
@@ -1170,6 +1253,51 @@ export interface components {
             label?: string;
             /** @description The title calendar files give the booking, instead of the service's name */
             display_label?: string;
+        };
+        CreateCalDavConnection: {
+            /** @constant */
+            type: "caldav";
+            /** @description A CalDAV server, calendar-home or calendar collection URL */
+            url: string;
+            /** @description CalDAV user name (with password); never returned */
+            username?: string;
+            /** @description Password or app password; sealed at rest, never returned or logged */
+            password?: string;
+            /** @description OAuth bearer token instead of a password (Google's CalDAV endpoint); never returned */
+            bearer_token?: string;
+            /** @default true */
+            blocks?: boolean;
+            /** @default false */
+            receives_bookings?: boolean;
+            /** @description Which of the discovered calendars block and which one receives; absent: every calendar found blocks (as `blocks` says) and the one at `url` (else the first writable) receives if `receives_bookings` */
+            calendars?: {
+                /** @description A calendar collection URL as discovery listed it */
+                url: string;
+                /** @description Its events block the resource (default true) */
+                blocks?: boolean;
+                /** @description Confirmed bookings are written here; at most one calendar per resource */
+                receives_bookings?: boolean;
+            }[];
+            /** @description Seconds between syncs (default 60); failures back off from it, doubling, up to an hour */
+            poll_interval_seconds?: number;
+            /** @description STATUS:TENTATIVE events block too (default true) */
+            include_tentative?: boolean;
+        };
+        CreateCalendarConnection: components["schemas"]["CreateCalDavConnection"] | components["schemas"]["CreateIcsConnection"];
+        CreateIcsConnection: {
+            /** @constant */
+            type: "ics";
+            /** @description An iCalendar feed URL (read-only; blocks); webcal:// is written https:// */
+            url: string;
+            /** @description CalDAV user name (with password); never returned */
+            username?: string;
+            /** @description Password or app password; sealed at rest, never returned or logged */
+            password?: string;
+            /** @description OAuth bearer token instead of a password (Google's CalDAV endpoint); never returned */
+            bearer_token?: string;
+            /** @description Seconds between syncs (default 60); failures back off from it, doubling, up to an hour */
+            poll_interval_seconds?: number;
+            include_tentative?: boolean;
         };
         /**
          * @example {
@@ -1500,7 +1628,7 @@ export interface components {
         CreateWebhook: {
             url: string;
             /** @description Booking event types to receive; "*" = all, including types added later */
-            event_types: ("booking.held" | "booking.awaiting_approval" | "booking.waitlisted" | "booking.promoted" | "booking.confirmed" | "booking.declined" | "booking.cancelled" | "booking.expired" | "booking.rescheduled" | "booking.checked_in" | "booking.reminder_sent" | "booking.anonymized" | "*")[];
+            event_types: ("booking.held" | "booking.awaiting_approval" | "booking.waitlisted" | "booking.promoted" | "booking.confirmed" | "booking.declined" | "booking.cancelled" | "booking.expired" | "booking.rescheduled" | "booking.checked_in" | "booking.reminder_sent" | "booking.anonymized" | "booking.calendar_conflict" | "*")[];
             /** @description Signing secret; generated and returned once if absent */
             secret?: string;
         };
@@ -1824,6 +1952,26 @@ export interface components {
             /** @description Fewer than the booking holds; the seats given back go to the waiting list */
             spaces: number;
         };
+        UpdateCalendarConnection: {
+            /** @description CalDAV user name (with password); never returned */
+            username?: string;
+            /** @description Password or app password; sealed at rest, never returned or logged */
+            password?: string;
+            /** @description OAuth bearer token instead of a password (Google's CalDAV endpoint); never returned */
+            bearer_token?: string;
+            /** @description Which of the discovered calendars block and which one receives; absent: every calendar found blocks (as `blocks` says) and the one at `url` (else the first writable) receives if `receives_bookings` */
+            calendars?: {
+                /** @description A calendar collection URL as discovery listed it */
+                url: string;
+                /** @description Its events block the resource (default true) */
+                blocks?: boolean;
+                /** @description Confirmed bookings are written here; at most one calendar per resource */
+                receives_bookings?: boolean;
+            }[];
+            /** @description Seconds between syncs (default 60); failures back off from it, doubling, up to an hour */
+            poll_interval_seconds?: number;
+            include_tentative?: boolean;
+        };
         /**
          * @example {
          *       "retention_days": 365
@@ -1962,7 +2110,7 @@ export interface components {
         UpdateWebhook: {
             url?: string;
             /** @description Booking event types to receive; "*" = all, including types added later */
-            event_types?: ("booking.held" | "booking.awaiting_approval" | "booking.waitlisted" | "booking.promoted" | "booking.confirmed" | "booking.declined" | "booking.cancelled" | "booking.expired" | "booking.rescheduled" | "booking.checked_in" | "booking.reminder_sent" | "booking.anonymized" | "*")[];
+            event_types?: ("booking.held" | "booking.awaiting_approval" | "booking.waitlisted" | "booking.promoted" | "booking.confirmed" | "booking.declined" | "booking.cancelled" | "booking.expired" | "booking.rescheduled" | "booking.checked_in" | "booking.reminder_sent" | "booking.anonymized" | "booking.calendar_conflict" | "*")[];
             /** @description true re-enables a subscription disabled by a 410 and clears disabled_reason */
             enabled?: boolean;
         };
@@ -2437,6 +2585,194 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listCalendarConnections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarConnectionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    connectCalendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCalendarConnection"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarConnection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCalendarConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                cid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarConnection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteCalendarConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                cid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateCalendarConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                cid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["UpdateCalendarConnection"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarConnection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    syncCalendarConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                cid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarConnection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["ServiceUnavailable"];

@@ -1,0 +1,69 @@
+import { DateTime } from 'luxon';
+import { bookingEventUid } from '../../calendars/provider';
+import { caldavFixture, plainEvent, type CalDavFixture } from '../stack/caldav-server';
+import { ALWAYS_OPEN, createResource, createService } from '../stack/fixtures';
+import { call, waitFor } from '../stack/http';
+import { startTestStack, type TestStack } from '../stack/test-stack';
+
+let stack: TestStack;
+let server: CalDavFixture;
+beforeAll(async () => {
+  server = caldavFixture();
+  stack = await startTestStack('caldav-sync', { outbound: { allowedHosts: server.policy.allowedHosts, allowHttp: true } });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const DAY = DateTime.utc().startOf('day').plus({ days: 4 });
+const at = (hour: number, minute = 0) => DAY.set({ hour, minute }).toISO()!;
+const stamp = (hour: number) => DAY.set({ hour }).toFormat("yyyyMMdd'T'HHmmss'Z'");
+const api = (method: string, route: string, body?: unknown) => call(stack.baseUrl, method, route, { token: stack.apiKey, body });
+
+async function slotStarts(serviceId: string): Promise<string[]> {
+  const answer = await api('GET', `/v1/availability?service=${serviceId}&from=${DAY.toISODate()}&to=${DAY.toISODate()}`);
+  expect(answer.status).toBe(200);
+  return (answer.body.data as { start: string }[]).map((slot) => DateTime.fromISO(slot.start).toUTC().toISO()!);
+}
+
+test('a CalDAV calendar connected in its smallest form blocks its events\' time; an edit and a delete count at the next sync; the booking\'s own event is not busy twice', async () => {
+  const calendar = await server.newCalendar('Dentist');
+  await server.putIcs(calendar, 'school', plainEvent('school-run', stamp(10), stamp(11)));
+  const lunch = await server.putIcs(calendar, 'lunch', plainEvent('lunch', stamp(12), stamp(13)));
+  const resourceId = await createResource(stack, { name: 'Dr Lee', timezone: 'UTC', weekly_schedule: ALWAYS_OPEN });
+  const serviceId = await createService(stack, { durations_minutes: [30], slot_step_minutes: 30, resource_ids: [resourceId] });
+
+  const created = await api('POST', `/v1/resources/${resourceId}/calendars`, {
+    type: 'caldav', url: calendar, username: server.credentials.username, password: server.credentials.password,
+    blocks: true, receives_bookings: true,
+  });
+  expect(created.status).toBe(201);
+  expect(created.body).toMatchObject({ id: expect.any(String), state: expect.any(String) });
+  expect(JSON.stringify(created.body)).not.toContain(server.credentials.password);
+  const synced = await api('POST', `/v1/resources/${resourceId}/calendars/${created.body.id}/sync`);
+  expect(synced.body).toMatchObject({ state: 'ok', last_error: null, last_synced_at: expect.any(String) });
+  const first = await slotStarts(serviceId);
+  expect(first).not.toContain(at(10));
+  expect(first).not.toContain(at(12, 30));
+  expect(first).toContain(at(11));
+
+  await server.putIcs(calendar, 'school', plainEvent('school-run', stamp(15), stamp(16)));
+  expect(await server.deleteObject(lunch)).toBe(200);
+  await api('POST', `/v1/resources/${resourceId}/calendars/${created.body.id}/sync`);
+  const second = await slotStarts(serviceId);
+  expect(second).toContain(at(10));
+  expect(second).toContain(at(12, 30));
+  expect(second).not.toContain(at(15));
+
+  // A confirmed booking lands in the same calendar; the next sync reads it back and does not count it.
+  const held = await api('POST', '/v1/bookings', { service_id: serviceId, start: at(8) });
+  expect(held.status).toBe(201);
+  const details = await api('POST', `/v1/bookings/${held.body.id}/details`, { name: 'Ada Lovelace', email: 'ada@example.com' });
+  expect(details.body.status).toBe('confirmed');
+  await waitFor(async () => [...(await server.objects(calendar)).values()].some((ics) => ics.includes(`UID:${bookingEventUid(held.body.id)}`)), Boolean);
+  await api('POST', `/v1/resources/${resourceId}/calendars/${created.body.id}/sync`);
+  const own = await stack.db.selectFrom('external_busy_intervals').select('uid').where('uid', '=', bookingEventUid(held.body.id)).execute();
+  expect(own).toEqual([]);
+  expect((await api('POST', `/v1/bookings/${held.body.id}/cancel`, { reason: 'test' })).status).toBe(200);
+  expect(await slotStarts(serviceId)).toContain(at(8));
+});

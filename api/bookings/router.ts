@@ -61,13 +61,13 @@ export function bookingsRouter(deps: BookingCommandDeps & {
     // A customer's manage token may only rebook its own booking; everything else needs the API key.
     if (req.principal?.kind !== 'organization' && !req.body?.cancel_booking_id) organizationOf(req);
     const body = parseInput(createBookingBody, req.body);
-    await requireOutboundUrl(deps.outbound ?? STRICT_POLICY, body.callback_url, 'callback_url');
-    if (body.bypass_delays) organizationOf(req);
+    const rebooker = body.cancel_booking_id ? bookingAccess(req, body.cancel_booking_id) : null;
+    // A customer may not set a callback at all (the rebook refuses it), so its address is not looked up.
+    if (rebooker?.actor !== 'customer') await requireOutboundUrl(deps.outbound ?? STRICT_POLICY, body.callback_url, 'callback_url');
     const zone = zoneOf(req.query);
-    if (!body.cancel_booking_id) await checkReservationAnswers(deps.db, organizationOf(req), body);
-    const booking = body.cancel_booking_id
-      ? await rebookBooking(deps, bookingAccess(req, body.cancel_booking_id).organizationId, bookingAccess(req, body.cancel_booking_id).actor,
-        { ...body, cancel_booking_id: body.cancel_booking_id }, idempotencyKeyOf(req))
+    if (!rebooker) await checkReservationAnswers(deps.db, organizationOf(req), body);
+    const booking = rebooker
+      ? await rebookBooking(deps, rebooker.organizationId, rebooker.actor, { ...body, cancel_booking_id: body.cancel_booking_id! }, idempotencyKeyOf(req))
       : await reserveBooking(deps, organizationOf(req), body, idempotencyKeyOf(req));
     res.status(booking.status === 'waitlisted' ? 202 : 201).json({ ...await withQueuePlace(booking, zone), ...creatorKeys(booking) });
   });

@@ -1109,7 +1109,7 @@ export interface components {
             resource_ids?: string[];
             /** @description Seats, all or none: in a session, or in a group appointment (seats per slot > 1); default 1 */
             spaces?: number;
-            /** @description Cancel-and-rebook: the booking this one replaces (any service of the organization). It is cancelled (reason rebooked) only once the new hold exists; with its manage token, the customer may rebook it */
+            /** @description Cancel-and-rebook: the booking this one replaces (any service of the organization). It is cancelled (reason rebooked) only once the new hold exists; with its manage token, the customer may rebook it while it is live, onto a public service, giving only service_id or session_id, start, spaces and customer */
             cancel_booking_id?: string;
             /** @description API key only: ignore minimum notice, horizon and a session's booking window (never working hours or capacity); recorded in the audit log */
             bypass_delays?: boolean;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ServiceError, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { isIn, LIVE_STATUSES } from '../domain/booking-status';
@@ -14,20 +14,24 @@ import { requireBooking, type BookingCommandDeps } from './use-case-deps';
  * Sends one of the workflow's Updates. A refusal by the workflow, or a workflow that has already
  * ended, is a Conflict carrying the booking's current status. A live booking whose workflow is gone
  * (terminated or lost) is repaired first by the reconciler, then the Update is sent again.
+ * With the caller's Idempotency-Key the Update's id is derived from it, so a retry after a lost
+ * answer is the same Update, which Temporal answers with the first outcome instead of running twice.
  */
 export async function changeBooking<Arg>(
   deps: BookingCommandDeps, organizationId: string, bookingId: string, update: UpdateDefinition<unknown, [Arg]>, arg: Arg,
+  idempotencyKey: string | null = null,
 ): Promise<Booking> {
   await requireBooking(deps.db, organizationId, bookingId);
+  const updateId = idempotencyKey ? keyedUpdateId(organizationId, bookingId, update.name, idempotencyKey) : randomUUID();
   try {
-    await sendUpdate(deps, bookingId, update, arg);
+    await sendUpdate(deps, bookingId, update, arg, updateId);
   } catch (error) {
     if (!isWorkflowGone(error)) throw await refusalOf(deps, organizationId, bookingId, update.name, error);
     const current = await requireBooking(deps.db, organizationId, bookingId);
     if (!isIn(LIVE_STATUSES, current.status)) throw await refusalOf(deps, organizationId, bookingId, update.name, error);
     await repairBooking(deps, bookingId);
     try {
-      await sendUpdate(deps, bookingId, update, arg);
+      await sendUpdate(deps, bookingId, update, arg, updateId);
     } catch (retryError) {
       if (isWorkflowGone(retryError)) {
         throw new Unavailable(`the workflow of booking ${bookingId} could not be restored; try again shortly`);
@@ -36,6 +40,11 @@ export async function changeBooking<Arg>(
     }
   }
   return requireBooking(deps.db, organizationId, bookingId);
+}
+
+/** One organization's key for one change of one booking names one Update; nobody else's key can. */
+function keyedUpdateId(organizationId: string, bookingId: string, action: string, idempotencyKey: string): string {
+  return `${action}-${createHash('sha256').update(`${organizationId}:${bookingId}:${action}:${idempotencyKey}`).digest('hex').slice(0, 32)}`;
 }
 
 /** How often an Update is sent again when the workflow could not take it yet (see sendUpdate). */
@@ -55,9 +64,10 @@ const FAILED_PRECONDITION = 9;
  *   booking only once its first activity has read the row. No booking is `requested` in the
  *   database, so this is never the answer; it is sent again shortly.
  */
-async function sendUpdate<Arg>(deps: BookingCommandDeps, bookingId: string, update: UpdateDefinition<unknown, [Arg]>, arg: Arg) {
+async function sendUpdate<Arg>(
+  deps: BookingCommandDeps, bookingId: string, update: UpdateDefinition<unknown, [Arg]>, arg: Arg, updateId: string,
+) {
   const handle = deps.temporal.workflow.getHandle(bookingWorkflowId(bookingId));
-  const updateId = randomUUID();
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.update, () => handle.executeUpdate(update, { args: [arg], updateId }));

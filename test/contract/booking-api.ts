@@ -2998,7 +2998,10 @@ export interface operations {
                 /** @description Zone for the returned times; default the booking's resource zone */
                 timezone?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Sent again with the same key (after a lost answer), the request gets the first answer and the change is made once; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3024,6 +3027,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3035,7 +3039,10 @@ export interface operations {
                 /** @description Zone for the returned times; default the booking's resource zone */
                 timezone?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Sent again with the same key (after a lost answer), the request gets the first answer and the change is made once; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3062,6 +3069,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3073,7 +3081,10 @@ export interface operations {
                 /** @description Zone for the returned times; default the booking's resource zone */
                 timezone?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Sent again with the same key (after a lost answer), the request gets the first answer and the change is made once; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3100,6 +3111,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3111,7 +3123,10 @@ export interface operations {
                 /** @description Zone for the returned times; default the booking's resource zone */
                 timezone?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Sent again with the same key (after a lost answer), the request gets the first answer and the change is made once; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3138,6 +3153,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3149,7 +3165,10 @@ export interface operations {
                 /** @description Zone for the returned times; default the booking's resource zone */
                 timezone?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Sent again with the same key (after a lost answer), the request gets the first answer and the change is made once; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3176,6 +3195,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3187,7 +3207,10 @@ export interface operations {
                 /** @description Zone for the returned times; default the booking's resource zone */
                 timezone?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Sent again with the same key (after a lost answer), the request gets the first answer and the change is made once; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3214,6 +3237,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3225,7 +3249,10 @@ export interface operations {
                 /** @description Zone for the returned times; default the booking's resource zone */
                 timezone?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Sent again with the same key (after a lost answer), the request gets the first answer and the change is made once; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3251,6 +3278,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3262,7 +3290,10 @@ export interface operations {
                 /** @description Zone for the returned times; default the booking's resource zone */
                 timezone?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Sent again with the same key (after a lost answer), the request gets the first answer and the change is made once; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3288,6 +3319,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3328,7 +3360,10 @@ export interface operations {
                 /** @description Zone for the returned times; default the booking's resource zone */
                 timezone?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Sent again with the same key (after a lost answer), the request gets the first answer and the change is made once; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3354,6 +3389,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["ServiceUnavailable"];

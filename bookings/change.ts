@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { ServiceError, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ActivityFailure, ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import { ServiceError, WorkflowFailedError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure, TemporalFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { isIn, LIVE_STATUSES } from '../domain/booking-status';
 import { INVALID_DATA } from '../db/data-errors';
 import type { Booking } from '../db/schema';
@@ -89,6 +89,23 @@ function droppedWithFailedTask(error: unknown): boolean {
   return cause?.code === FAILED_PRECONDITION && /workflow task failure/i.test(cause.details ?? '');
 }
 
+/**
+ * The workflow could not take the Update, for a reason of Temporal's: its workflow task is failing
+ * (a worker cannot run it; the server answers "Workflow Task in failed state" or drops the Update
+ * with the failed task), the Update timed out, or the server refused the call.
+ */
+function temporalSide(error: unknown): boolean {
+  if (error instanceof WorkflowUpdateFailedError) return !(error.cause instanceof ApplicationFailure);
+  return error instanceof ServiceError || error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || error instanceof TemporalFailure;
+}
+
+function unavailableWorkflow(bookingId: string, error: unknown): Unavailable {
+  const failing = /workflow task (failure|in failed state)/i.test(`${(error as Error).message} ${(error as { cause?: { details?: string } }).cause?.details ?? ''}`);
+  return new Unavailable(failing
+    ? `the workflow of booking ${bookingId} cannot run now (its workflow task is failing); nothing was changed, retry shortly`
+    : `the workflow of booking ${bookingId} could not take the change now; retry shortly (with an Idempotency-Key, the retry is the same change)`);
+}
+
 function refusedBeforeBookingKnown(error: unknown): boolean {
   const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
   return cause instanceof ApplicationFailure && cause.type === INVALID_TRANSITION && cause.details?.[0] === 'requested';
@@ -134,7 +151,7 @@ async function refusalOf(
   if (cause instanceof ApplicationFailure && cause.type === INVALID_TRANSITION) {
     return new Conflict('invalid_transition', `${cause.message}`, { current_status: current.status });
   }
-  if (isIn(LIVE_STATUSES, current.status)) return error;
+  if (isIn(LIVE_STATUSES, current.status)) return temporalSide(error) ? unavailableWorkflow(bookingId, error) : error;
   return new Conflict('invalid_transition', `cannot ${action} a booking that is ${current.status}`, {
     current_status: current.status,
   });

@@ -7,7 +7,7 @@ import { migrateToLatest } from '../db/migrate';
 import { stopOnExit } from './stack/child-process';
 import { supervise } from './stack/supervisor';
 import { watchDependencies } from './stack/dependency-watch';
-import { ensureDevApiKey } from './stack/dev-api-key';
+import { devApiKeyLine, ensureDevApiKey } from './stack/dev-api-key';
 import { ensureManageTokenSecret } from './stack/manage-token-secret';
 import { startEmbeddedPostgres } from './stack/postgres';
 import { ensureSearchAttributes } from './stack/search-attributes';
@@ -69,7 +69,7 @@ async function main() {
       return;
     }
 
-    const apiKey = await ensureDevApiKey(db, config.dataDir, config.devApiKey);
+    const devApiKey = await ensureDevApiKey(db, config.dataDir, config.devApiKey);
     const manageTokenSecret = ensureManageTokenSecret(config.dataDir, config.manageTokenSecret);
     await db.destroy();
     const env = {
@@ -93,7 +93,7 @@ async function main() {
       `  API          http://localhost:${config.port}/v1   (health: /healthz, spec: /openapi.json)`,
       `  API docs     http://localhost:${config.port}/docs`,
       `  Temporal UI  ${temporalUi ?? `(external Temporal at ${temporalAddress})`}`,
-      `  API key      ${apiKey}`,
+      `  API key      ${devApiKeyLine(devApiKey)}`,
       `  Data         ${dataLocation}`,
       '',
       '  Ctrl-C stops everything.',

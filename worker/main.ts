@@ -17,7 +17,7 @@ import { bookingClient } from '../temporal/client';
 import { ensureReconcilerSchedule, ensureRetentionSchedule } from './schedules';
 import type { OutboundPolicy } from '../outbound/address-policy';
 import { runWithHeartbeat } from './heartbeat';
-import { serveWorkerHealth } from './health';
+import { databaseReachability, serveWorkerHealth } from './health';
 
 /** Where `npm run build` puts the prebuilt workflow bundle: beside the compiled worker. */
 export const PREBUILT_WORKFLOW_BUNDLE = path.join(__dirname, 'workflow-bundle.js');
@@ -108,7 +108,7 @@ async function main() {
     workflowBundle: prebuilt ? { codePath: bundlePath } : undefined,
     shutdownGraceTime: config.shutdownTimeoutMs,
   });
-  const health = config.workerHealthPort === null ? null : await serveWorkerHealth(worker, config.host, config.workerHealthPort);
+  const health = config.workerHealthPort === null ? null : await serveWorkerHealth(worker, config.host, config.workerHealthPort, databaseReachability(db));
   logger.info({ taskQueue: config.taskQueue, workflows: prebuilt ? 'prebuilt' : 'freshly bundled', tracing: Boolean(tracing) }, 'worker polling');
   // The SDK's runtime turns SIGTERM and SIGINT into worker.shutdown(): polling stops, running
   // activities get shutdownGraceTime to finish, and run() resolves once they have. The heartbeat

@@ -45,7 +45,7 @@ afterAll(async () => {
   worker?.shutdown();
   await running;
   await connection?.close();
-  await link?.up().catch(() => undefined);
+  await link?.down();
   await db?.destroy();
   await stack?.stop();
 });

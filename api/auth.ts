@@ -43,7 +43,7 @@ export function organizationOf(req: Request): string {
 }
 
 /** The organization, or the customer holding this very booking's token; anyone else sees nothing. */
-export function bookingAccess(req: Request, bookingId: string): { organizationId: string; actor: string } {
+export function bookingAccess(req: Request, bookingId: string): { organizationId: string; actor: 'customer' | 'organization' } {
   const principal = req.principal!;
   if (principal.kind === 'customer' && principal.bookingId !== bookingId) throw new NotFound(`booking ${bookingId} not found`);
   return { organizationId: principal.organizationId, actor: principal.kind === 'customer' ? 'customer' : 'organization' };

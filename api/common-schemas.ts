@@ -85,11 +85,32 @@ const localTime = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be
 export const localInterval = z.object({ start: localTime, end: localTime })
   .refine((interval) => interval.end > interval.start, { message: 'end must be after start', path: ['end'] });
 
+/** How deep `metadata` may nest: far beyond any real use, and far below what recursion in JSON.stringify survives. */
+export const METADATA_MAX_DEPTH = 32;
+
 export const metadata = z.record(z.string(), z.unknown())
+  // First, and ending the checks when it fails: the size check below recurses.
+  .refine((value) => nestingDepth(value) <= METADATA_MAX_DEPTH, {
+    message: `must nest at most ${METADATA_MAX_DEPTH} levels of objects and arrays`, abort: true,
+  })
   .refine((value) => JSON.stringify(value).length <= 16_384, { message: 'must be at most 16 kB of JSON' })
   .refine((value) => everyStringIsStorable(value), {
     message: 'must not contain NUL characters or lone surrogates in any key or value',
   });
+
+/** The levels of objects and arrays in a JSON value (an object of scalars is 1); walked without recursion. */
+function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  while (pending.length > 0) {
+    const [item, depth] = pending.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > METADATA_MAX_DEPTH) return deepest;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return deepest;
+}
 
 /** PostgreSQL's jsonb refuses NUL and lone surrogates; walked without recursion, however deep. */
 function everyStringIsStorable(value: unknown): boolean {

@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { unreachableDependency } from './dependency-failure';
 import { redactUrl } from './access-log';
 import {
-  BookingRefusal, Conflict, IdempotencyKeyReused, InvalidInput, NotFound, Unavailable, type FieldError, type RefusalExtra,
+  BookingRefusal, Conflict, IdempotencyKeyReused, InvalidInput, NotFound, NotPermitted, Unavailable, type FieldError, type RefusalExtra,
 } from '../bookings/errors';
 
 export { Conflict, IdempotencyKeyReused, InvalidInput, NotFound, Unavailable, type FieldError };
@@ -34,6 +34,7 @@ export class Forbidden extends ApiError {
 /** Each kind of use-case refusal as an HTTP status and title. */
 const REFUSALS: [new (...args: never[]) => BookingRefusal, number, string][] = [
   [InvalidInput, 400, 'Invalid input'],
+  [NotPermitted, 403, 'Forbidden'],
   [NotFound, 404, 'Not found'],
   [Conflict, 409, 'Conflict'],
   [IdempotencyKeyReused, 422, 'Idempotency key reused'],

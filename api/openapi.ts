@@ -127,6 +127,13 @@ function operationObject(operation: Operation, used: { input: Set<string>; outpu
         schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
       }]
       : []),
+    ...(operation.idempotent
+      ? [{
+        name: 'Idempotency-Key', in: 'header', required: false,
+        description: 'Sent again with the same key (after a lost answer), the request gets the first answer and the change is made once; the same key with another body is 422',
+        schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+      }]
+      : []),
     ...(operation.revalidates
       ? [{ name: 'If-None-Match', in: 'header', required: false, description: 'The ETag of an answer kept: 304 if it is still the answer', schema: { type: 'string' } }]
       : []),

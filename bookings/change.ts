@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { ServiceError, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ActivityFailure, ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { ServiceError, WorkflowFailedError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure, TemporalFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { isIn, LIVE_STATUSES } from '../domain/booking-status';
 import { INVALID_DATA } from '../db/data-errors';
 import type { Booking } from '../db/schema';
@@ -15,23 +15,27 @@ import { sealedArgument } from '../personal-data/payload-converter';
  * Sends one of the workflow's Updates. A refusal by the workflow, or a workflow that has already
  * ended, is a Conflict carrying the booking's current status. A live booking whose workflow is gone
  * (terminated or lost) is repaired first by the reconciler, then the Update is sent again.
+ * With the caller's Idempotency-Key the Update's id is derived from it, so a retry after a lost
+ * answer is the same Update, which Temporal answers with the first outcome instead of running twice.
  */
 export async function changeBooking<Arg>(
   deps: BookingCommandDeps, organizationId: string, bookingId: string, update: UpdateDefinition<unknown, [Arg]>, arg: Arg,
+  idempotencyKey: string | null = null,
 ): Promise<Booking> {
   const booking = await requireBooking(deps.db, organizationId, bookingId);
   // Sealed with the booking's key (its free text is the customer's or operator's); an anonymized
   // booking has no key left, and its argument goes as it is.
   const sent = booking.anonymized_at ? arg : sealedArgument(bookingId, arg);
+  const updateId = idempotencyKey ? keyedUpdateId(organizationId, bookingId, update.name, idempotencyKey) : randomUUID();
   try {
-    await sendUpdate(deps, bookingId, update, sent);
+    await sendUpdate(deps, bookingId, update, sent, updateId);
   } catch (error) {
     if (!isWorkflowGone(error)) throw await refusalOf(deps, organizationId, bookingId, update.name, error);
     const current = await requireBooking(deps.db, organizationId, bookingId);
     if (!isIn(LIVE_STATUSES, current.status)) throw await refusalOf(deps, organizationId, bookingId, update.name, error);
     await repairBooking(deps, bookingId);
     try {
-      await sendUpdate(deps, bookingId, update, sent);
+      await sendUpdate(deps, bookingId, update, sent, updateId);
     } catch (retryError) {
       if (isWorkflowGone(retryError)) {
         throw new Unavailable(`the workflow of booking ${bookingId} could not be restored; try again shortly`);
@@ -40,6 +44,11 @@ export async function changeBooking<Arg>(
     }
   }
   return requireBooking(deps.db, organizationId, bookingId);
+}
+
+/** One organization's key for one change of one booking names one Update; nobody else's key can. */
+function keyedUpdateId(organizationId: string, bookingId: string, action: string, idempotencyKey: string): string {
+  return `${action}-${createHash('sha256').update(`${organizationId}:${bookingId}:${action}:${idempotencyKey}`).digest('hex').slice(0, 32)}`;
 }
 
 /** How often an Update is sent again when the workflow could not take it yet (see sendUpdate). */
@@ -59,9 +68,10 @@ const FAILED_PRECONDITION = 9;
  *   booking only once its first activity has read the row. No booking is `requested` in the
  *   database, so this is never the answer; it is sent again shortly.
  */
-async function sendUpdate<Arg>(deps: BookingCommandDeps, bookingId: string, update: UpdateDefinition<unknown, [Arg]>, arg: Arg) {
+async function sendUpdate<Arg>(
+  deps: BookingCommandDeps, bookingId: string, update: UpdateDefinition<unknown, [Arg]>, arg: Arg, updateId: string,
+) {
   const handle = deps.temporal.workflow.getHandle(bookingWorkflowId(bookingId));
-  const updateId = randomUUID();
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.update, () => handle.executeUpdate(update, { args: [arg], updateId }));
@@ -81,6 +91,23 @@ async function sendUpdate<Arg>(deps: BookingCommandDeps, bookingId: string, upda
 function droppedWithFailedTask(error: unknown): boolean {
   const cause = error instanceof ServiceError ? error.cause as { code?: number; details?: string } | undefined : undefined;
   return cause?.code === FAILED_PRECONDITION && /workflow task failure/i.test(cause.details ?? '');
+}
+
+/**
+ * The workflow could not take the Update, for a reason of Temporal's: its workflow task is failing
+ * (a worker cannot run it; the server answers "Workflow Task in failed state" or drops the Update
+ * with the failed task), the Update timed out, or the server refused the call.
+ */
+function temporalSide(error: unknown): boolean {
+  if (error instanceof WorkflowUpdateFailedError) return !(error.cause instanceof ApplicationFailure);
+  return error instanceof ServiceError || error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || error instanceof TemporalFailure;
+}
+
+function unavailableWorkflow(bookingId: string, error: unknown): Unavailable {
+  const failing = /workflow task (failure|in failed state)/i.test(`${(error as Error).message} ${(error as { cause?: { details?: string } }).cause?.details ?? ''}`);
+  return new Unavailable(failing
+    ? `the workflow of booking ${bookingId} cannot run now (its workflow task is failing); nothing was changed, retry shortly`
+    : `the workflow of booking ${bookingId} could not take the change now; retry shortly (with an Idempotency-Key, the retry is the same change)`);
 }
 
 function refusedBeforeBookingKnown(error: unknown): boolean {
@@ -128,7 +155,7 @@ async function refusalOf(
   if (cause instanceof ApplicationFailure && cause.type === INVALID_TRANSITION) {
     return new Conflict('invalid_transition', `${cause.message}`, { current_status: current.status });
   }
-  if (isIn(LIVE_STATUSES, current.status)) return error;
+  if (isIn(LIVE_STATUSES, current.status)) return temporalSide(error) ? unavailableWorkflow(bookingId, error) : error;
   return new Conflict('invalid_transition', `cannot ${action} a booking that is ${current.status}`, {
     current_status: current.status,
   });

@@ -20,7 +20,7 @@ function requireZone(zone: string | null | undefined, path: string): void {
  * booking fields (a required one left empty is InvalidInput naming it) before the workflow's Update.
  */
 export async function submitBookingDetails(
-  deps: BookingCommandDeps, organizationId: string, bookingId: string, details: CustomerDetails,
+  deps: BookingCommandDeps, organizationId: string, bookingId: string, details: CustomerDetails, idempotencyKey: string | null = null,
 ): Promise<Booking> {
   requireZone(details.timezone, 'timezone');
   const booking = await findBooking(deps.db, organizationId, bookingId);
@@ -29,7 +29,7 @@ export async function submitBookingDetails(
   if (!service) throw new NotFound(`service ${booking.service_id} not found`);
   const answers = checkBookingFields(service.booking_fields, { ...booking.booking_fields, ...details.booking_fields }, true);
   // Marked as this booking's personal data: the payload codec seals it with the booking's key.
-  return changeBooking(deps, organizationId, bookingId, submitDetailsUpdate, personalData(bookingId, { ...details, booking_fields: answers }));
+  return changeBooking(deps, organizationId, bookingId, submitDetailsUpdate, personalData(bookingId, { ...details, booking_fields: answers }), idempotencyKey);
 }
 
 /**

@@ -28,6 +28,13 @@ export class NotFound extends BookingRefusal {
   }
 }
 
+/** The caller may not do this with the credential it holds (a manage token, not an API key); `errors` name the fields. */
+export class NotPermitted extends BookingRefusal {
+  constructor(message: string, field?: string) {
+    super(message, { code: 'forbidden', ...(field && { errors: [{ path: field, message }] }) });
+  }
+}
+
 /** The booking, its time or its seats are not in a state that allows this; `code` says why. */
 export class Conflict extends BookingRefusal {
   constructor(code: string, message: string, extra: Record<string, unknown> = {}) {

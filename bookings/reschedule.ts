@@ -12,7 +12,7 @@ import { requireBooking, type BookingCommandDeps } from './use-case-deps';
  * engine's code, and the booking keeps its old time. A session booking has its session's time.
  */
 export async function rescheduleBooking(
-  deps: BookingCommandDeps, organizationId: string, bookingId: string, actor: string, body: TimeChange,
+  deps: BookingCommandDeps, organizationId: string, bookingId: string, actor: string, body: TimeChange, idempotencyKey: string | null = null,
 ): Promise<Booking> {
   const booking = await requireBooking(deps.db, organizationId, bookingId);
   if (booking.session_id) {
@@ -23,5 +23,5 @@ export async function rescheduleBooking(
   const durationMinutes = requestedDuration(service, body);
   return changeBooking(deps, organizationId, bookingId, rescheduleUpdate, {
     actor, start: body.start.toISOString(), durationMinutes, resourceIds: body.resource_ids ?? null,
-  });
+  }, idempotencyKey);
 }

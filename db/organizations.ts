@@ -38,6 +38,13 @@ export async function findOrganizationByApiKey(db: Db, key: string): Promise<str
   return row?.organization_id;
 }
 
+/** Whether a key was issued and later revoked (a key never issued is not revoked: it is unknown). */
+export async function isApiKeyRevoked(db: Db, key: string): Promise<boolean> {
+  const row = await db.selectFrom('api_keys').select('id')
+    .where('key_hash', '=', hashApiKey(key)).where('revoked_at', 'is not', null).executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function findOrganizationByName(db: Db, name: string): Promise<string | undefined> {
   const row = await db.selectFrom('organizations').select('id').where('name', '=', name)
     .orderBy('created_at').executeTakeFirst();

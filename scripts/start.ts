@@ -8,7 +8,7 @@ import { migrateToLatest } from '../db/migrate';
 import { stopOnExit } from './stack/child-process';
 import { supervise, superviseServer } from './stack/supervisor';
 import { watchDependencies } from './stack/dependency-watch';
-import { ensureDevApiKey } from './stack/dev-api-key';
+import { devApiKeyLine, ensureDevApiKey } from './stack/dev-api-key';
 import { ensureManageTokenSecret } from './stack/manage-token-secret';
 import { startEmbeddedPostgres } from './stack/postgres';
 import { ensureSearchAttributes } from './stack/search-attributes';
@@ -83,7 +83,7 @@ async function main() {
       return;
     }
 
-    const apiKey = await ensureDevApiKey(db, config.dataDir, config.devApiKey);
+    const devApiKey = await ensureDevApiKey(db, config.dataDir, config.devApiKey);
     const manageTokenSecret = ensureManageTokenSecret(config.dataDir, config.manageTokenSecret);
     await db.destroy();
     const env = {
@@ -110,7 +110,7 @@ async function main() {
       `  Pages        ${config.publicUrl.replace(/\/$/, '')}/book/<service slug>   (PUBLIC_URL; e-mails' manage links point here)`,
       // The SMTP URL may hold a password: only whether e-mail is on is printed.
       `  E-mail       ${config.smtpUrl ? `on, from ${config.mailFrom}` : `off: SMTP_URL unset; e-mails wait in the outbox and go out when the worker starts with it (up to ${QUEUED_MAIL_MAX_AGE_HOURS} h old)`}`,
-      `  API key      ${apiKey}`,
+      `  API key      ${devApiKeyLine(devApiKey)}`,
       `  Data         ${dataLocation}`,
       '',
       '  Ctrl-C stops everything.',

@@ -18,7 +18,7 @@ import { bookingClient } from '../temporal/client';
 import { ensureReconcilerSchedule, ensureReconcilerSweepSchedule, ensureRetentionSchedule } from './schedules';
 import type { OutboundPolicy } from '../outbound/address-policy';
 import { runWithHeartbeat } from './heartbeat';
-import { serveWorkerHealth } from './health';
+import { databaseReachability, serveWorkerHealth } from './health';
 
 /** Where `npm run build` puts the prebuilt workflow bundle: beside the compiled worker. */
 export const PREBUILT_WORKFLOW_BUNDLE = path.join(__dirname, 'workflow-bundle.js');
@@ -110,7 +110,7 @@ async function main() {
     workflowBundle: prebuilt ? { codePath: bundlePath } : undefined,
     shutdownGraceTime: config.shutdownTimeoutMs,
   });
-  const health = config.workerHealthPort === null ? null : await serveWorkerHealth(worker, config.host, config.workerHealthPort);
+  const health = config.workerHealthPort === null ? null : await serveWorkerHealth(worker, config.host, config.workerHealthPort, databaseReachability(db));
   logger.info({ taskQueue: config.taskQueue, workflows: prebuilt ? 'prebuilt' : 'freshly bundled', tracing: Boolean(tracing) }, 'worker polling');
   // Mail queued while e-mail was off goes out now that there is a mailer (bounded; see docs/operations.md).
   if (mailer) {

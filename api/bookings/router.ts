@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { findBooking, findRebooking, listBookingEvents, listBookings } from '../../db/bookings';
 import {
   acceptUpdate, cancelUpdate, checkInUpdate, confirmUpdate, declineUpdate, reduceSpacesUpdate, submitDetailsUpdate, suspendUpdate,
@@ -11,7 +11,7 @@ import { isoInZone } from '../../scheduling';
 import { bookingAccess, organizationOf } from '../auth';
 import { decodeCursor, nextCursor } from '../cursor';
 import { InvalidInput, NotFound } from '../errors';
-import { idempotencyKeyOf } from '../idempotency';
+import { idempotencyKeyOf, replayable } from '../idempotency';
 import { requireOutboundUrl } from '../outbound-url';
 import { STRICT_POLICY, type OutboundPolicy } from '../../outbound/address-policy';
 import { issueManageToken } from '../../outbound/manage-token';
@@ -79,17 +79,34 @@ export function bookingsRouter(deps: BookingCommandDeps & {
     return accepted ? { ...body, locale: accepted } : body;
   }
 
+  /**
+   * A change of one booking: with an Idempotency-Key, a request sent again (its answer was lost)
+   * gets the first answer, and the Update named by the key is made once; the same key with another
+   * body is refused (422). The answers are kept per booking and action.
+   */
+  async function answerChange(
+    req: Request<{ id: string }>, res: Response, organizationId: string, bookingId: string, action: string,
+    change: (idempotencyKey: string | null) => Promise<Booking>,
+  ) {
+    const zone = zoneOf(req.query);
+    const key = idempotencyKeyOf(req);
+    const answer = await replayable(deps.db, req, organizationId, `POST /v1/bookings/${bookingId}/${action}`, async () => (
+      { status: 200, body: toBookingResponse(await change(key), zone) }
+    ));
+    res.status(answer.status).json(answer.body);
+  }
+
   router.post('/', async (req, res) => {
     // A customer's manage token may only rebook its own booking; everything else needs the API key.
     if (req.principal?.kind !== 'organization' && !req.body?.cancel_booking_id) organizationOf(req);
     const body = withLocale(req, parseInput(createBookingBody, req.body));
-    await requireOutboundUrl(deps.outbound ?? STRICT_POLICY, body.callback_url, 'callback_url');
-    if (body.bypass_delays) organizationOf(req);
+    const rebooker = body.cancel_booking_id ? bookingAccess(req, body.cancel_booking_id) : null;
+    // A customer may not set a callback at all (the rebook refuses it), so its address is not looked up.
+    if (rebooker?.actor !== 'customer') await requireOutboundUrl(deps.outbound ?? STRICT_POLICY, body.callback_url, 'callback_url');
     const zone = zoneOf(req.query);
-    if (!body.cancel_booking_id) await checkReservationAnswers(deps.db, organizationOf(req), body);
-    const booking = body.cancel_booking_id
-      ? await rebookBooking(deps, bookingAccess(req, body.cancel_booking_id).organizationId, bookingAccess(req, body.cancel_booking_id).actor,
-        { ...body, cancel_booking_id: body.cancel_booking_id }, idempotencyKeyOf(req))
+    if (!rebooker) await checkReservationAnswers(deps.db, organizationOf(req), body);
+    const booking = rebooker
+      ? await rebookBooking(deps, rebooker.organizationId, rebooker.actor, { ...body, cancel_booking_id: body.cancel_booking_id! }, idempotencyKeyOf(req))
       : await reserveBooking(deps, organizationOf(req), body, idempotencyKeyOf(req));
     res.status(booking.status === 'waitlisted' ? 202 : 201).json({ ...await withQueuePlace(booking, zone), ...creatorKeys(booking) });
   });
@@ -141,8 +158,7 @@ export function bookingsRouter(deps: BookingCommandDeps & {
     const bookingId = pathId(req.params.id, 'booking');
     const { organizationId } = bookingAccess(req, bookingId);
     const details = parseInput(customerDetails, req.body);
-    const booking = await submitBookingDetails(deps, organizationId, bookingId, details);
-    res.json(toBookingResponse(booking, zoneOf(req.query)));
+    await answerChange(req, res, organizationId, bookingId, 'details', (key) => submitBookingDetails(deps, organizationId, bookingId, details, key));
   });
 
   // The host's answers; suspend and accept move a session booking between its seats and the waiting list.
@@ -151,8 +167,9 @@ export function bookingsRouter(deps: BookingCommandDeps & {
       const bookingId = pathId(req.params.id, 'booking');
       const organizationId = organizationOf(req);
       const { reason } = parseInput(hostAnswerBody, req.body);
-      const booking = await changeBooking(deps, organizationId, bookingId, update, { actor: 'host', reason: reason ?? null });
-      res.json(toBookingResponse(booking, zoneOf(req.query)));
+      await answerChange(req, res, organizationId, bookingId, action, (key) => changeBooking(
+        deps, organizationId, bookingId, update, { actor: 'host', reason: reason ?? null }, key,
+      ));
     });
   }
 
@@ -160,8 +177,9 @@ export function bookingsRouter(deps: BookingCommandDeps & {
     const bookingId = pathId(req.params.id, 'booking');
     const organizationId = organizationOf(req);
     const { present, reason } = parseInput(checkInBody, req.body);
-    const booking = await changeBooking(deps, organizationId, bookingId, checkInUpdate, { actor: 'host', present, reason: reason ?? null });
-    res.json(toBookingResponse(booking, zoneOf(req.query)));
+    await answerChange(req, res, organizationId, bookingId, 'check-in', (key) => changeBooking(
+      deps, organizationId, bookingId, checkInUpdate, { actor: 'host', present, reason: reason ?? null }, key,
+    ));
   });
 
   router.get('/:id/notifications', async (req, res) => {
@@ -184,19 +202,21 @@ export function bookingsRouter(deps: BookingCommandDeps & {
     const { actor } = bookingAccess(req, booking.id);
     const { spaces } = parseInput(spacesBody, req.body);
     if (!booking.session_id) throw new InvalidInput([{ path: 'spaces', message: 'only a session booking can give seats back' }]);
-    if (spaces >= booking.spaces) {
-      throw new InvalidInput([{ path: 'spaces', message: `must be fewer than the ${booking.spaces} the booking holds; book again for more` }]);
-    }
-    const changed = await changeBooking(deps, booking.organization_id, booking.id, reduceSpacesUpdate, { actor, spaces });
-    res.json(toBookingResponse(changed, zoneOf(req.query)));
+    const tooMany = spaces >= booking.spaces
+      && new InvalidInput([{ path: 'spaces', message: `must be fewer than the ${booking.spaces} the booking holds; book again for more` }]);
+    await answerChange(req, res, booking.organization_id, booking.id, 'spaces', async (key) => {
+      // Sent again after a lost answer, the booking already holds what was asked: its key's Update says whether that was this request.
+      if (tooMany && !key) throw tooMany;
+      return changeBooking(deps, booking.organization_id, booking.id, reduceSpacesUpdate, { actor, spaces }, key)
+        .catch((error: unknown) => { throw tooMany || error; });
+    });
   });
 
   router.post('/:id/reschedule', async (req, res) => {
     const bookingId = pathId(req.params.id, 'booking');
     const { organizationId, actor } = bookingAccess(req, bookingId);
     const body = parseInput(rescheduleBookingBody, req.body);
-    const booking = await rescheduleBooking(deps, organizationId, bookingId, actor, body);
-    res.json(toBookingResponse(booking, zoneOf(req.query)));
+    await answerChange(req, res, organizationId, bookingId, 'reschedule', (key) => rescheduleBooking(deps, organizationId, bookingId, actor, body, key));
   });
 
   router.get('/:id/callbacks', async (req, res) => {
@@ -219,8 +239,9 @@ export function bookingsRouter(deps: BookingCommandDeps & {
     const bookingId = pathId(req.params.id, 'booking');
     const { organizationId, actor } = bookingAccess(req, bookingId);
     const { reason } = parseInput(cancelBody, req.body);
-    const booking = await changeBooking(deps, organizationId, bookingId, cancelUpdate, { actor, reason: reason ?? null });
-    res.json(toBookingResponse(booking, zoneOf(req.query)));
+    await answerChange(req, res, organizationId, bookingId, 'cancel', (key) => changeBooking(
+      deps, organizationId, bookingId, cancelUpdate, { actor, reason: reason ?? null }, key,
+    ));
   });
 
   return router;

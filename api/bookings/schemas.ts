@@ -66,7 +66,7 @@ export const createBookingBody = z.strictObject({
   spaces: spacesCount.optional()
     .meta({ description: 'Seats, all or none: in a session, or in a group appointment (seats per slot > 1); default 1' }),
   cancel_booking_id: uuid.optional()
-    .meta({ description: 'Cancel-and-rebook: the booking this one replaces (any service of the organization). It is cancelled (reason rebooked) only once the new hold exists; with its manage token, the customer may rebook it' }),
+    .meta({ description: 'Cancel-and-rebook: the booking this one replaces (any service of the organization). It is cancelled (reason rebooked) only once the new hold exists; with its manage token, the customer may rebook it while it is live, onto a public service, giving only service_id or session_id, start, spaces and customer' }),
   bypass_delays: z.boolean().optional()
     .meta({ description: 'API key only: ignore minimum notice, horizon and a session\'s booking window (never working hours or capacity); recorded in the audit log' }),
   resource_group: text(100).trim().min(1).optional()

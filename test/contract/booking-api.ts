@@ -1209,7 +1209,7 @@ export interface components {
             resource_ids?: string[];
             /** @description Seats, all or none: in a session, or in a group appointment (seats per slot > 1); default 1 */
             spaces?: number;
-            /** @description Cancel-and-rebook: the booking this one replaces (any service of the organization). It is cancelled (reason rebooked) only once the new hold exists; with its manage token, the customer may rebook it */
+            /** @description Cancel-and-rebook: the booking this one replaces (any service of the organization). It is cancelled (reason rebooked) only once the new hold exists; with its manage token, the customer may rebook it while it is live, onto a public service, giving only service_id or session_id, start, spaces and customer */
             cancel_booking_id?: string;
             /** @description API key only: ignore minimum notice, horizon and a session's booking window (never working hours or capacity); recorded in the audit log */
             bypass_delays?: boolean;
@@ -3409,7 +3409,10 @@ export interface operations {
                 /** @description Zone for the returned times; default the booking's resource zone */
                 timezone?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Sent again with the same key (after a lost answer), the request gets the first answer and the change is made once; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3435,6 +3438,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3446,7 +3450,10 @@ export interface operations {
                 /** @description Zone for the returned times; default the booking's resource zone */
                 timezone?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Sent again with the same key (after a lost answer), the request gets the first answer and the change is made once; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3473,6 +3480,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3484,7 +3492,10 @@ export interface operations {
                 /** @description Zone for the returned times; default the booking's resource zone */
                 timezone?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Sent again with the same key (after a lost answer), the request gets the first answer and the change is made once; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3511,6 +3522,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3522,7 +3534,10 @@ export interface operations {
                 /** @description Zone for the returned times; default the booking's resource zone */
                 timezone?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Sent again with the same key (after a lost answer), the request gets the first answer and the change is made once; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3549,6 +3564,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3560,7 +3576,10 @@ export interface operations {
                 /** @description Zone for the returned times; default the booking's resource zone */
                 timezone?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Sent again with the same key (after a lost answer), the request gets the first answer and the change is made once; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3587,6 +3606,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3598,7 +3618,10 @@ export interface operations {
                 /** @description Zone for the returned times; default the booking's resource zone */
                 timezone?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Sent again with the same key (after a lost answer), the request gets the first answer and the change is made once; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3625,6 +3648,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3636,7 +3660,10 @@ export interface operations {
                 /** @description Zone for the returned times; default the booking's resource zone */
                 timezone?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Sent again with the same key (after a lost answer), the request gets the first answer and the change is made once; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3662,6 +3689,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3673,7 +3701,10 @@ export interface operations {
                 /** @description Zone for the returned times; default the booking's resource zone */
                 timezone?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Sent again with the same key (after a lost answer), the request gets the first answer and the change is made once; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3699,6 +3730,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3739,7 +3771,10 @@ export interface operations {
                 /** @description Zone for the returned times; default the booking's resource zone */
                 timezone?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Sent again with the same key (after a lost answer), the request gets the first answer and the change is made once; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3765,6 +3800,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["ServiceUnavailable"];

@@ -161,6 +161,21 @@ describe('text', () => {
   });
 });
 
+describe('deep JSON', () => {
+  test('metadata nested 5,000 arrays deep is 400 naming metadata (resource, booking), not a stack overflow; nothing is written', async () => {
+    // Written by hand: JSON.stringify itself overflows at this depth.
+    const nested = (levels: number) => `${'['.repeat(levels)}1${']'.repeat(levels)}`;
+    const resourceBody = (levels: number) => `{"name":"Room","timezone":"UTC","weekly_schedule":${JSON.stringify(ALWAYS_OPEN)},"metadata":{"deep":${nested(levels)}}}`;
+    const before = await Promise.all((['bookings', 'resources'] as const).map((t) => countRows(stack, t)));
+    const resource = await expectQuickRefusal(api('POST', '/v1/resources', resourceBody(5_000)), 400, 'metadata');
+    expect(resource.body.errors).toEqual([{ path: 'metadata', message: 'must nest at most 32 levels of objects and arrays' }]);
+    await expectQuickRefusal(api('POST', '/v1/bookings', `{"service_id":"${serviceId}","start":"${futureSlot(9)}","metadata":{"deep":${nested(5_000)}}}`), 400, 'metadata');
+    expect(await Promise.all((['bookings', 'resources'] as const).map((t) => countRows(stack, t)))).toEqual(before);
+    // 32 levels (the object itself and 31 arrays) are taken.
+    expect((await timed(api('POST', '/v1/resources', resourceBody(31)))).status).toBe(201);
+  });
+});
+
 describe('webhook and callback URLs', () => {
   const INTERNAL = () => [
     'http://127.0.0.1:5432/', 'http://169.254.169.254/latest/meta-data/', 'http://10.1.2.3/', 'http://192.168.0.10/',

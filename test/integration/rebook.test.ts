@@ -7,7 +7,8 @@ let serviceId: string;
 let otherServiceId: string;
 beforeAll(async () => {
   stack = await startTestStack('rebook');
-  serviceId = (await createBookable(stack)).serviceId;
+  // Public, so that its customers may rebook onto it with their manage tokens.
+  serviceId = (await createBookable(stack, { public: true, slug: `rebook-${Date.now().toString(36)}` })).serviceId;
   otherServiceId = (await createBookable(stack)).serviceId;
 });
 afterAll(() => stack?.stop());

@@ -1,3 +1,7 @@
+// ical.js is an ES module with a CommonJS build under its "require" export. The production build
+// is CommonJS (tsconfig.build.json, node16), where TypeScript refuses the import of a module typed as
+// ESM although Node resolves it to that CommonJS build; development (bundler resolution) does not.
+// @ts-ignore TS1479 in the CommonJS build only
 import ICAL from 'ical.js';
 import { instantOfWallTime } from '../scheduling/wall-time';
 import { canonicalZoneName } from '../scheduling/zone-names';

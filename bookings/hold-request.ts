@@ -95,12 +95,7 @@ export async function appointmentHold(
     resourceIds: body.resource_ids ?? null, ...(body.spaces !== undefined && { spaces: body.spaces }),
     ...resourceGroupOf(service, body),
     customer: body.customer ?? null, metadata: body.metadata,
-    ...(body.exclusive_customer !== undefined && { exclusiveCustomer: body.exclusive_customer }),
-    ...(body.callback_url !== undefined && { callbackUrl: body.callback_url }),
-    ...contactOf(body),
-    ...(body.locale && { locale: body.locale }),
-    ...(body.bypass_delays && { bypassDelays: true }),
-    ...(body.cancel_booking_id && { rebookedFrom: body.cancel_booking_id }),
+    ...optionsOf(body),
   };
   return { hold, service };
 }
@@ -119,6 +114,14 @@ export async function sessionHold(
     bookingId, organizationId, serviceId: service.id, sessionId: session.id, start: session.start_at.toISOString(),
     durationMinutes: null, resourceIds: null, spaces: body.spaces ?? 1, customer: body.customer ?? null, metadata: body.metadata,
     ...(body.waitlist !== undefined && { waitlist: body.waitlist }),
+    ...optionsOf(body),
+  };
+  return { hold, service };
+}
+
+/** What a reservation asks for beyond its time, the same for a service's time and a session's seats. */
+function optionsOf(body: Omit<ReservationInput, 'session_id'>) {
+  return {
     ...(body.exclusive_customer !== undefined && { exclusiveCustomer: body.exclusive_customer }),
     ...(body.callback_url !== undefined && { callbackUrl: body.callback_url }),
     ...contactOf(body),
@@ -126,7 +129,6 @@ export async function sessionHold(
     ...(body.bypass_delays && { bypassDelays: true }),
     ...(body.cancel_booking_id && { rebookedFrom: body.cancel_booking_id }),
   };
-  return { hold, service };
 }
 
 function requireEmailIfExclusive(body: Pick<ReservationInput, 'exclusive_customer' | 'customer'>, serviceDemands: boolean): void {

@@ -4,9 +4,8 @@ import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { DateTime } from 'luxon';
 import { bookingWorkflowId, webhookDeliveryWorkflowId } from '../workflows/messages';
-import { startSmtpInbox } from '../test/stack/smtp-inbox';
-import { startWebhookReceiver } from '../test/stack/webhook-receiver';
 import { ALWAYS_OPEN, startBenchStack } from './bench/bench-stack';
+import { startSmtpSink, startWebhookSink } from './bench/local-sinks';
 import { answerUpdate, trivialFloorWorkflow } from './bench/floor-workflows';
 import { measure, type Figures } from './bench/measure';
 import { cpuByPart, cpuSince } from './bench/process-cpu';
@@ -63,8 +62,8 @@ function addInto(total: Record<string, number>, more: Record<string, number>) {
 
 async function main() {
   // The worker process reads these: its mailer talks SMTP to the sink, its webhooks may reach 127.0.0.1 over http.
-  const inbox = await startSmtpInbox();
-  const receiver = await startWebhookReceiver();
+  const inbox = await startSmtpSink();
+  const receiver = await startWebhookSink();
   process.env.SMTP_URL = inbox.url;
   process.env.OUTBOUND_ALLOWED_HOSTS = '127.0.0.1';
   process.env.WEBHOOK_ALLOW_HTTP = 'true';
@@ -76,7 +75,7 @@ async function main() {
   });
   const workers = { 'booking worker': stack.workerPid!, 'floor worker': floorWorker.pid! };
   try {
-    const subscription = await post('/v1/webhooks', { url: receiver.url('/hooks'), event_types: ['booking.confirmed'] });
+    const subscription = await post('/v1/webhooks', { url: receiver.url, event_types: ['booking.confirmed'] });
     if (subscription.status !== 201) throw new Error(`subscription: ${subscription.status} ${JSON.stringify(subscription.body)}`);
 
     let floorWorkflowId = '';
@@ -104,8 +103,8 @@ async function main() {
     };
     // Settled when every booking.confirmed reached the receiver, the mails arrived and no delivery workflow runs.
     const settled = (webhooksBefore: number, mailsBefore: number, expected: number) => async () => {
-      await until('webhooks received', async () => receiver.received.length - webhooksBefore >= expected);
-      await until('mails received', async () => inbox.mails.length - mailsBefore >= expected);
+      await until('webhooks received', async () => receiver.received() - webhooksBefore >= expected);
+      await until('mails received', async () => inbox.received() - mailsBefore >= expected);
       await until('delivery workflows closed', async () =>
         (await temporal.workflow.count(`WorkflowType = 'deliverBookingEvent' AND ExecutionStatus = 'Running'`)).count === 0);
     };
@@ -116,7 +115,7 @@ async function main() {
       return created.body.id as string;
     };
     const warm = await service();
-    await measure(WARM_UP, 8, book(warm), settled(receiver.received.length, inbox.mails.length, WARM_UP));
+    await measure(WARM_UP, 8, book(warm), settled(receiver.received(), inbox.received(), WARM_UP));
     await measure(WARM_UP, 8, floor);
     confirmedIds.length = 0;
 
@@ -128,14 +127,14 @@ async function main() {
       runs.push({ concurrency, path: 'floor: Update-with-Start', figures: floorFigures, cpu: cpuSince(before, cpuByPart(workers)), load, mails: 0, webhooks: 0 });
 
       const serviceId = await service();
-      const webhooksBefore = receiver.received.length;
-      const mailsBefore = inbox.mails.length;
+      const webhooksBefore = receiver.received();
+      const mailsBefore = inbox.received();
       before = cpuByPart(workers);
       load = os.loadavg();
       const figures = await measure(BOOKINGS, concurrency, book(serviceId), settled(webhooksBefore, mailsBefore, BOOKINGS));
       runs.push({
         concurrency, path: 'reserve + details → confirmed', figures, cpu: cpuSince(before, cpuByPart(workers)), load,
-        mails: inbox.mails.length - mailsBefore, webhooks: receiver.received.length - webhooksBefore,
+        mails: inbox.received() - mailsBefore, webhooks: receiver.received() - webhooksBefore,
       });
     }
 

@@ -54,11 +54,24 @@ export function withKnownNames(next: BookingSnapshot, previous: BookingSnapshot 
   return same ? { ...next, resourceNames: previous.resourceNames } : next;
 }
 
+// Building a formatter costs far more than formatting (it showed in the worker's profile on every
+// transition's progress line): one per zone, kept. A pure cache: the text is the same either way.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(zone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    });
+    formatters.set(zone, formatter);
+  }
+  return formatter;
+}
+
 /** An instant as an operator reads it: in the resources' zone, e.g. `Mon 7 Dec 2026 10:00`. */
-function localTime(iso: string, zone: string): string {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-  }).formatToParts(new Date(iso)).map((part) => [part.type, part.value]));
+export function localTime(iso: string, zone: string): string {
+  const parts = Object.fromEntries(formatterFor(zone).formatToParts(new Date(iso)).map((part) => [part.type, part.value]));
   return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year} ${parts.hour}:${parts.minute}`;
 }
 

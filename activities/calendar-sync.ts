@@ -124,10 +124,11 @@ export async function syncCalendarConnection(deps: CalendarSyncDeps, connectionI
     for (const calendarUrl of blocking) {
       const changes = await provider.fetchChanges(calendarUrl, credentials, refresh ? null : connection.sync_state[calendarUrl] ?? null, window);
       for (const object of changes.changed) {
-        for (const busy of busyTimeOf(object.ics, { window, includeTentative: connection.include_tentative, resourceTimeZone: resource.timezone })) {
+        const busyObjects = busyTimeOf(object.ics, { window, includeTentative: connection.include_tentative, resourceTimeZone: resource.timezone });
+        for (const busy of busyObjects) {
           changed.push({ calendarUrl, href: object.href, uid: busy.uid, etag: object.etag, intervals: busy.intervals });
         }
-        if (!changed.some((c) => c.calendarUrl === calendarUrl && c.href === object.href)) {
+        if (busyObjects.length === 0) {
           // An object with no busy time left (now transparent, cancelled, our own) still replaces its old rows.
           removed.push({ calendarUrl, href: object.href });
         }

@@ -116,7 +116,11 @@ export async function replaceBusyObjects(
   connection: { id: string; resourceId: string },
   change: { objects: BusyObject[]; removed: { calendarUrl: string; href: string }[]; completeCalendars: string[] },
 ): Promise<void> {
-  const touched = [...change.objects.map((o) => ({ calendarUrl: o.calendarUrl, href: o.href })), ...change.removed];
+  // A calendar read whole loses all its rows at once: its objects need no delete of their own
+  // (on a first sync of thousands of events they would scan for rows already gone).
+  const whole = new Set(change.completeCalendars);
+  const touched = [...change.objects.map((o) => ({ calendarUrl: o.calendarUrl, href: o.href })), ...change.removed]
+    .filter((t) => !whole.has(t.calendarUrl));
   if (change.completeCalendars.length > 0) {
     await trx.deleteFrom('external_busy_intervals').where('connection_id', '=', connection.id)
       .where('calendar_url', 'in', change.completeCalendars).execute();

@@ -5,7 +5,7 @@ import { bookingEventId, recordBookingEvent } from '../bookings/booking-event';
 import { startEventDelivery } from '../bookings/event-delivery';
 import { appendBookingEvent, findBookingById } from '../db/bookings';
 import {
-  dropBusyOutside, findBookingsUnderBusy, findCalendarConnectionById, recordSyncOutcome, replaceBusyObjects, type BusyObject,
+  dropBusyOutside, findBookingsUnderBusy, findCalendarConnectionById, recordSyncOutcome, refreshBusyTime, replaceBusyObjects, type BusyObject,
 } from '../db/calendar-connections';
 import type { CalendarConnection, CalendarConnectionType, Database } from '../db/schema';
 import { busyTimeOf } from '../calendars/busy-time';
@@ -140,6 +140,7 @@ export async function syncCalendarConnection(deps: CalendarSyncDeps, connectionI
     await db.transaction().execute(async (trx) => {
       await dropBusyOutside(trx, connection.id, blocking);
       await replaceBusyObjects(trx, { id: connection.id, resourceId: connection.resource_id }, { objects: changed, removed, completeCalendars });
+      await refreshBusyTime(trx, connection.resource_id);
       await recordSyncOutcome(trx, connection.id, { state: 'ok', error: null, syncedAt: now, syncState });
     });
     const conflicts = await reportConflicts(db, deps.temporal, deps.taskQueue, connection, [...new Set(changed.map((c) => c.href))]);

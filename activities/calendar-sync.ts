@@ -138,9 +138,12 @@ export async function syncCalendarConnection(deps: CalendarSyncDeps, connectionI
       if (changes.syncState) syncState[calendarUrl] = changes.syncState;
     }
     await db.transaction().execute(async (trx) => {
-      await dropBusyOutside(trx, connection.id, blocking);
+      const dropped = await dropBusyOutside(trx, connection.id, blocking);
       await replaceBusyObjects(trx, { id: connection.id, resourceId: connection.resource_id }, { objects: changed, removed, completeCalendars });
-      await refreshBusyTime(trx, connection.resource_id);
+      // Most polls find nothing changed: the coalesced busy time then stands as it is.
+      if (dropped > 0 || changed.length > 0 || removed.length > 0 || completeCalendars.length > 0) {
+        await refreshBusyTime(trx, connection.resource_id);
+      }
       await recordSyncOutcome(trx, connection.id, { state: 'ok', error: null, syncedAt: now, syncState });
     });
     const conflicts = await reportConflicts(db, deps.temporal, deps.taskQueue, connection, [...new Set(changed.map((c) => c.href))]);

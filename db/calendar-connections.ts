@@ -164,11 +164,12 @@ export async function replaceBusyObjects(
   }
 }
 
-/** Drops the busy time of calendars that no longer block (or are no longer listed). */
-export async function dropBusyOutside(db: Db, connectionId: string, blockingCalendars: string[]): Promise<void> {
+/** Drops the busy time of calendars that no longer block (or are no longer listed); answers how many rows went. */
+export async function dropBusyOutside(db: Db, connectionId: string, blockingCalendars: string[]): Promise<number> {
   let query = db.deleteFrom('external_busy_intervals').where('connection_id', '=', connectionId);
   if (blockingCalendars.length > 0) query = query.where('calendar_url', 'not in', blockingCalendars);
-  await query.execute();
+  const deleted = await query.executeTakeFirst();
+  return Number(deleted.numDeletedRows);
 }
 
 export interface BusyOverBooking {

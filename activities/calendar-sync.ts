@@ -5,7 +5,7 @@ import { bookingEventId, recordBookingEvent } from '../bookings/booking-event';
 import { startEventDelivery } from '../bookings/event-delivery';
 import { appendBookingEvent, findBookingById } from '../db/bookings';
 import {
-  dropBusyOutside, findBookingsUnderBusy, findCalendarConnectionById, recordSyncOutcome, replaceBusyObjects, type BusyObject,
+  dropBusyOutside, findBookingsUnderBusy, findCalendarConnectionById, recordSyncOutcome, refreshBusyTime, replaceBusyObjects, type BusyObject,
 } from '../db/calendar-connections';
 import type { CalendarConnection, CalendarConnectionType, Database } from '../db/schema';
 import { busyTimeOf } from '../calendars/busy-time';
@@ -124,10 +124,11 @@ export async function syncCalendarConnection(deps: CalendarSyncDeps, connectionI
     for (const calendarUrl of blocking) {
       const changes = await provider.fetchChanges(calendarUrl, credentials, refresh ? null : connection.sync_state[calendarUrl] ?? null, window);
       for (const object of changes.changed) {
-        for (const busy of busyTimeOf(object.ics, { window, includeTentative: connection.include_tentative, resourceTimeZone: resource.timezone })) {
+        const busyObjects = busyTimeOf(object.ics, { window, includeTentative: connection.include_tentative, resourceTimeZone: resource.timezone });
+        for (const busy of busyObjects) {
           changed.push({ calendarUrl, href: object.href, uid: busy.uid, etag: object.etag, intervals: busy.intervals });
         }
-        if (!changed.some((c) => c.calendarUrl === calendarUrl && c.href === object.href)) {
+        if (busyObjects.length === 0) {
           // An object with no busy time left (now transparent, cancelled, our own) still replaces its old rows.
           removed.push({ calendarUrl, href: object.href });
         }
@@ -137,8 +138,12 @@ export async function syncCalendarConnection(deps: CalendarSyncDeps, connectionI
       if (changes.syncState) syncState[calendarUrl] = changes.syncState;
     }
     await db.transaction().execute(async (trx) => {
-      await dropBusyOutside(trx, connection.id, blocking);
+      const dropped = await dropBusyOutside(trx, connection.id, blocking);
       await replaceBusyObjects(trx, { id: connection.id, resourceId: connection.resource_id }, { objects: changed, removed, completeCalendars });
+      // Most polls find nothing changed: the coalesced busy time then stands as it is.
+      if (dropped > 0 || changed.length > 0 || removed.length > 0 || completeCalendars.length > 0) {
+        await refreshBusyTime(trx, connection.resource_id);
+      }
       await recordSyncOutcome(trx, connection.id, { state: 'ok', error: null, syncedAt: now, syncState });
     });
     const conflicts = await reportConflicts(db, deps.temporal, deps.taskQueue, connection, [...new Set(changed.map((c) => c.href))]);

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { lockResources } from './bookings';
 import type {
   CalendarConnection, CalendarConnectionState, CalendarConnectionType, ConnectedCalendar, Database,
 } from './schema';
@@ -68,10 +69,28 @@ export async function updateCalendarConnection(
 }
 
 /** Deletes the connection; its key, and so its sealed credentials, and its busy time go with it. */
-export async function deleteCalendarConnection(db: Db, organizationId: string, id: string): Promise<boolean> {
-  const deleted = await db.deleteFrom('calendar_connections')
-    .where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
-  return deleted.numDeletedRows > 0n;
+export async function deleteCalendarConnection(db: Kysely<Database>, organizationId: string, id: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const deleted = await trx.deleteFrom('calendar_connections')
+      .where('organization_id', '=', organizationId).where('id', '=', id).returning('resource_id').executeTakeFirst();
+    if (!deleted) return false;
+    await refreshBusyTime(trx, deleted.resource_id);
+    return true;
+  });
+}
+
+/**
+ * Recomputes the resource's coalesced busy time (what availability and holds read) from its
+ * connections' busy occurrences; called in the transaction that changed them. The resource's row
+ * lock, which holds take too, keeps two connections of one host from each writing a sum that
+ * misses the other's rows, and a hold from reading busy time half-replaced.
+ */
+export async function refreshBusyTime(trx: Transaction<Database>, resourceId: string): Promise<void> {
+  await lockResources(trx, [resourceId]);
+  await sql`insert into external_busy_time (resource_id, busy)
+    select ${resourceId}::uuid, coalesce(range_agg(during), '{}'::tstzmultirange)
+    from external_busy_intervals where resource_id = ${resourceId}::uuid
+    on conflict (resource_id) do update set busy = excluded.busy`.execute(trx);
 }
 
 export async function recordSyncOutcome(
@@ -116,7 +135,11 @@ export async function replaceBusyObjects(
   connection: { id: string; resourceId: string },
   change: { objects: BusyObject[]; removed: { calendarUrl: string; href: string }[]; completeCalendars: string[] },
 ): Promise<void> {
-  const touched = [...change.objects.map((o) => ({ calendarUrl: o.calendarUrl, href: o.href })), ...change.removed];
+  // A calendar read whole loses all its rows at once: its objects need no delete of their own
+  // (on a first sync of thousands of events they would scan for rows already gone).
+  const whole = new Set(change.completeCalendars);
+  const touched = [...change.objects.map((o) => ({ calendarUrl: o.calendarUrl, href: o.href })), ...change.removed]
+    .filter((t) => !whole.has(t.calendarUrl));
   if (change.completeCalendars.length > 0) {
     await trx.deleteFrom('external_busy_intervals').where('connection_id', '=', connection.id)
       .where('calendar_url', 'in', change.completeCalendars).execute();
@@ -141,11 +164,12 @@ export async function replaceBusyObjects(
   }
 }
 
-/** Drops the busy time of calendars that no longer block (or are no longer listed). */
-export async function dropBusyOutside(db: Db, connectionId: string, blockingCalendars: string[]): Promise<void> {
+/** Drops the busy time of calendars that no longer block (or are no longer listed); answers how many rows went. */
+export async function dropBusyOutside(db: Db, connectionId: string, blockingCalendars: string[]): Promise<number> {
   let query = db.deleteFrom('external_busy_intervals').where('connection_id', '=', connectionId);
   if (blockingCalendars.length > 0) query = query.where('calendar_url', 'not in', blockingCalendars);
-  await query.execute();
+  const deleted = await query.executeTakeFirst();
+  return Number(deleted.numDeletedRows);
 }
 
 export interface BusyOverBooking {

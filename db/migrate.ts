@@ -17,6 +17,7 @@ import * as calendarBookingEvents from './migrations/0021_calendar_booking_event
 import * as reconcilerAnomalies from './migrations/0022_reconciler_anomalies';
 import * as organizationPages from './migrations/0023_organization_pages';
 import * as bookingLocaleSealedMail from './migrations/0024_booking_locale_sealed_mail';
+import * as externalBusyTime from './migrations/0025_external_busy_time';
 
 /** Listed here rather than read from disk, so the same migrations run under tsx, jest and bundles. */
 const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '0022_reconciler_anomalies': reconcilerAnomalies,
   '0023_organization_pages': organizationPages,
   '0024_booking_locale_sealed_mail': bookingLocaleSealedMail,
+  '0025_external_busy_time': externalBusyTime,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

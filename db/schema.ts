@@ -390,6 +390,7 @@ export interface Database {
   calendar_connections: CalendarConnectionTable;
   calendar_credential_keys: CalendarCredentialKeyTable;
   external_busy_intervals: ExternalBusyIntervalTable;
+  external_busy_time: ExternalBusyTimeTable;
   calendar_booking_events: CalendarBookingEventTable;
 }
 
@@ -454,6 +455,12 @@ export interface ExternalBusyIntervalTable {
   uid: string;
   etag: string | null;
   during: ColumnType<string, string, string>;
+}
+
+/** A resource's synced busy time coalesced (derived from external_busy_intervals). */
+export interface ExternalBusyTimeTable {
+  resource_id: string;
+  busy: ColumnType<string, string, string>;
 }
 
 export type CalendarConnection = Selectable<CalendarConnectionTable>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Kysely } from 'kysely';
 import { countRequests, forgetIdleCounters, type CountedRequest } from '../db/rate-limit-counters';
 import type { Database } from '../db/schema';
@@ -134,15 +134,21 @@ export function rateLimit(limits: RateLimits, db: Kysely<Database>): RequestHand
     if (!principal || limit <= 0) return next();
     const counted = await countOrLetThrough(req, count, hashOf(req.get('authorization') ?? ''));
     if (!counted) return next();
-    const { used, resetSeconds } = counted;
-    res.set('ratelimit-policy', `${limit};w=${WINDOW_SECONDS}`);
-    res.set('ratelimit', `limit=${limit}, remaining=${Math.max(0, limit - used)}, reset=${resetSeconds}`);
-    if (used > limit) {
-      res.set('retry-after', String(resetSeconds));
-      throw new TooManyRequests(limit, resetSeconds);
-    }
+    answerWithin(res, limit, counted);
     next();
   };
+}
+
+/** The RateLimit fields of a counted request, and its 429 once the window's limit is passed. */
+function answerWithin(
+  res: Response, limit: number, { used, resetSeconds }: { used: number; resetSeconds: number }, what?: string,
+): void {
+  res.set('ratelimit-policy', `${limit};w=${WINDOW_SECONDS}`);
+  res.set('ratelimit', `limit=${limit}, remaining=${Math.max(0, limit - used)}, reset=${resetSeconds}`);
+  if (used > limit) {
+    res.set('retry-after', String(resetSeconds));
+    throw new TooManyRequests(limit, resetSeconds, what);
+  }
 }
 
 /**
@@ -157,13 +163,7 @@ export function addressRateLimit(limits: RateLimits, db: Kysely<Database>): Requ
     if (limit <= 0) return next();
     const counted = await countOrLetThrough(req, count, hashOf(`address ${addressOf(req)}`));
     if (!counted) return next();
-    const { used, resetSeconds } = counted;
-    res.set('ratelimit-policy', `${limit};w=${WINDOW_SECONDS}`);
-    res.set('ratelimit', `limit=${limit}, remaining=${Math.max(0, limit - used)}, reset=${resetSeconds}`);
-    if (used > limit) {
-      res.set('retry-after', String(resetSeconds));
-      throw new TooManyRequests(limit, resetSeconds, 'requests a minute from this address');
-    }
+    answerWithin(res, limit, counted, 'requests a minute from this address');
     next();
   };
 }

@@ -1,6 +1,7 @@
 import type { OutboundPolicy } from '../outbound/address-policy';
 import { requestWithinPolicy } from '../outbound/request';
 import {
+  authorization,
   CalendarAuthError, CalendarRefusedError,
   type CalendarChanges, type CalendarCredentials, type CalendarProvider, type DiscoveredCalendar,
 } from './provider';
@@ -9,14 +10,6 @@ import {
 export const MAX_FEED_BYTES = 5 * 1024 * 1024;
 const FEED_TIMEOUT_MS = 20_000;
 const MAX_REDIRECTS = 3;
-
-function authorization(credentials: CalendarCredentials): Record<string, string> {
-  if (credentials.bearerToken) return { authorization: `Bearer ${credentials.bearerToken}` };
-  if (credentials.username !== undefined) {
-    return { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password ?? ''}`).toString('base64')}` };
-  }
-  return {};
-}
 
 /**
  * A read-only iCalendar feed (a "secret address" of Google, Outlook, iCloud or any .ics URL):

@@ -82,3 +82,12 @@ export function bookingIdFromUid(uid: string): string | null {
   const m = /^booking-(.+)@bookings\.orchestrator$/.exec(uid);
   return m ? m[1]! : null;
 }
+
+/** The Authorization header a calendar server is sent: a bearer token (Google's CalDAV) or Basic. */
+export function authorization(credentials: CalendarCredentials): Record<string, string> {
+  if (credentials.bearerToken) return { authorization: `Bearer ${credentials.bearerToken}` };
+  if (credentials.username !== undefined) {
+    return { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password ?? ''}`).toString('base64')}` };
+  }
+  return {};
+}

@@ -1,6 +1,7 @@
 import { STRICT_POLICY, type OutboundPolicy } from '../../outbound/address-policy';
 import { requestWithinPolicy, type OutboundAnswer } from '../../outbound/request';
 import {
+  authorization,
   CalendarAuthError, CalendarRefusedError,
   type CalendarChanges, type CalendarCredentials, type CalendarProvider, type DiscoveredCalendar, type RemoteCalendarObject,
 } from '../provider';
@@ -43,14 +44,6 @@ type SyncState =
 
 const DAV_NS = 'xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav" xmlns:cs="http://calendarserver.org/ns/"';
 const MAX_REDIRECTS = 3;
-
-function authorization(credentials: CalendarCredentials): Record<string, string> {
-  if (credentials.bearerToken) return { authorization: `Bearer ${credentials.bearerToken}` };
-  if (credentials.username !== undefined) {
-    return { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password ?? ''}`).toString('base64')}` };
-  }
-  return {};
-}
 
 function propfindBody(props: string[]): string {
   return `<?xml version="1.0" encoding="utf-8"?><d:propfind ${DAV_NS}><d:prop>${props.map((p) => `<${p}/>`).join('')}</d:prop></d:propfind>`;

@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { stopChild } from './child-process';
+import { freePort } from './infra-launcher';
 
 /** Pinned so every machine tests against the same CalDAV server. */
 export const RADICALE_VERSION = '3.9.0';
@@ -57,17 +58,6 @@ export function installRadicale(): string {
     if (!fs.existsSync(path.join(TOOLS_DIR, 'radicale', '__init__.py'))) throw error;
   }
   return python;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 function answers(port: number): Promise<boolean> {

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { SEATED_STATUSES } from '../domain/booking-status';
 import { lockResources } from './bookings';
 import type {
   CalendarConnection, CalendarConnectionState, CalendarConnectionType, ConnectedCalendar, Database,
@@ -194,7 +195,7 @@ export async function findBookingsUnderBusy(db: Db, connectionId: string, hrefs:
     .where('x.href', 'in', hrefs)
     .where('a.released_at', 'is', null)
     .where(sql<boolean>`a.during && x.during`)
-    .where('b.status', 'in', ['held', 'pending_approval', 'confirmed'])
+    .where('b.status', 'in', SEATED_STATUSES)
     .distinct()
     .execute();
   return rows;

@@ -27,6 +27,7 @@ import {
 import { referenceSlots } from './bench/reference-availability';
 import { launchInfraStack } from './stack/infra-launcher';
 import { benchPort } from './bench/bench-stack';
+import { random } from './bench/seeded-random';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -36,16 +37,6 @@ const RUNS = 30;
 const REFERENCE_RUNS = { small: 3, large: 1 };
 
 interface Figure { name: string; p50: number; p99: number; runs: number; slots: number; note?: string; cpu?: number }
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run measures the same input. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const zones = ['Europe/Paris', 'Europe/Paris', 'America/New_York', 'Asia/Kolkata'];
 const workday = [

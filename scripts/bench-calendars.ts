@@ -11,6 +11,7 @@ import { DateTime } from 'luxon';
 import { startBenchStack, type BenchStack } from './bench/bench-stack';
 import { percentile } from './bench/measure';
 import { startRadicale, type RadicaleServer } from './stack/radicale';
+import { random } from './bench/seeded-random';
 
 const RESOURCES = Number(process.env.BENCH_CALENDAR_RESOURCES ?? 50);
 const DAYS = 60;
@@ -27,16 +28,6 @@ const WARMUP = 3;
 const POLL_SECONDS = 15;
 const WORKDAY = [{ start: '08:00', end: '18:00' }];
 const WEEK = Object.fromEntries(['monday', 'tuesday', 'wednesday', 'thursday', 'friday'].map((day) => [day, WORKDAY]));
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run measures the same calendars. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const stamp = (instant: DateTime) => instant.toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'");
 

@@ -2,6 +2,7 @@ import pino from 'pino';
 import { createSmtpMailer } from '../../outbound/mailer';
 import { insertNotificationUnlessErased } from '../../db/notifications';
 import { createResource, createService, futureSlot, reserve } from '../stack/fixtures';
+import { allText } from '../stack/all-text';
 import { call, waitFor } from '../stack/http';
 import { startSmtpInbox } from '../stack/smtp-inbox';
 import { startTestStack, type TestStack } from '../stack/test-stack';
@@ -27,16 +28,6 @@ afterAll(async () => {
 
 const post = (path: string, body: unknown = {}) => call(stack.baseUrl, 'POST', path, { token: stack.apiKey, body });
 const hostMails = () => inbox.mails.filter((mail) => mail.to.includes(HOST)).length;
-
-function allText(value: unknown, out: string[] = []): string[] {
-  if (value === null || value === undefined) return out;
-  if (typeof value === 'string') out.push(value);
-  else if (value instanceof Uint8Array) out.push(Buffer.from(value).toString('utf8'));
-  else if (Array.isArray(value)) value.forEach((item) => allText(item, out));
-  else if (typeof value === 'object') Object.values(value).forEach((item) => allText(item, out));
-  else out.push(String(value));
-  return out;
-}
 
 test('a refusal naming the address leaves it in no failure, row, history or log line; anonymizing mid-retry sends nothing again', async () => {
   const resourceId = await createResource(stack, { email: HOST });

@@ -3,6 +3,7 @@ import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { sql } from 'kysely';
 import { createBookable, createResource, createService, futureSlot, reserve } from '../stack/fixtures';
 import { ensureRetentionSchedule, retentionScheduleId } from '../../worker/schedules';
+import { allText } from '../stack/all-text';
 import { call, waitFor } from '../stack/http';
 import { startTestStack, type TestStack } from '../stack/test-stack';
 import { startWebhookReceiver } from '../stack/webhook-receiver';
@@ -27,17 +28,6 @@ afterAll(async () => {
 
 const post = (path: string, body: unknown = {}, token = stack.apiKey) => call(stack.baseUrl, 'POST', path, { token, body });
 const get = (path: string) => call(stack.baseUrl, 'GET', path, { token: stack.apiKey });
-
-/** Every string and byte sequence of a value (a history, a row), as text: bytes read as UTF-8 and as base64 text. */
-function allText(value: unknown, out: string[] = []): string[] {
-  if (value === null || value === undefined) return out;
-  if (typeof value === 'string') out.push(value);
-  else if (value instanceof Uint8Array) out.push(Buffer.from(value).toString('utf8'));
-  else if (Array.isArray(value)) value.forEach((item) => allText(item, out));
-  else if (typeof value === 'object') Object.values(value).forEach((item) => allText(item, out));
-  else out.push(String(value));
-  return out;
-}
 
 async function historyText(client: Client, workflowId: string, runId?: string): Promise<string> {
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();

@@ -48,6 +48,12 @@ export interface Config {
   rateLimitAddressPerMinute: number;
   /** Refused credentials a minute per client address before that address is refused outright. */
   rateLimitFailedAuthPerMinute: number;
+  /**
+   * Which proxies in front of the API are believed about the client's address (X-Forwarded-For), as
+   * Express's `trust proxy` takes it: a hop count, or the proxies' addresses and subnets. null: none,
+   * so the address is the socket's peer.
+   */
+  trustProxy: number | string[] | null;
   /** The API's /metrics only with this bearer token; null: no token asked. */
   metricsToken: string | null;
   /** The API's /metrics on this port of its own (and not on PORT); null: on PORT. */
@@ -74,6 +80,23 @@ const wholeCount = z.coerce.number().int('must be a whole number').min(0, 'must 
 const flag = z.enum(['true', 'false', '1', '0'], 'must be true or false').transform((value) => value === 'true' || value === '1');
 // The `sk_` prefix is how authentication tells an API key from a manage token (`mt_`).
 const bootstrapKey = z.string().regex(/^sk_[A-Za-z0-9_-]{32,}$/, 'must be "sk_" and at least 32 URL-safe characters, e.g. sk_$(openssl rand -hex 24)');
+
+/**
+ * A hop count, or a comma-separated list of addresses, subnets (CIDR) and Express's names
+ * (`loopback`, `linklocal`, `uniquelocal`). `true` is refused: it believes whatever address any
+ * client writes into X-Forwarded-For, which would let one client pose as many to the limits.
+ */
+const PROXY_NAME = /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/;
+const trustedProxies = z.string().transform((value, context): number | string[] => {
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const wrong = entries.find((entry) => !PROXY_NAME.test(entry));
+  if (entries.length === 0 || wrong !== undefined) {
+    context.addIssue({ code: 'custom', message: `must be a hop count or the proxies' addresses/subnets (e.g. 10.0.0.0/8,loopback)${wrong ? `; "${wrong}" is neither` : ''}` });
+    return z.NEVER;
+  }
+  return entries;
+});
 
 /** Values from examples and templates; a secret anyone can read in a repository signs nothing. */
 const PLACEHOLDER_SECRETS = /^(change[-_ ]?me.*|changeit|secret|password|example.*|replace[-_ ]?me.*|your[-_ ].*|x+|0+|todo)$/i;
@@ -130,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitManageTokenPerMinute: read('RATE_LIMIT_MANAGE_TOKEN_PER_MINUTE', wholeCount, 60),
     rateLimitAddressPerMinute: read('RATE_LIMIT_ADDRESS_PER_MINUTE', wholeCount, 300),
     rateLimitFailedAuthPerMinute: read('RATE_LIMIT_FAILED_AUTH_PER_MINUTE', wholeCount, 20),
+    trustProxy: read('TRUST_PROXY', trustedProxies, null),
     metricsToken: read('METRICS_TOKEN', z.string().min(16, 'must be at least 16 characters'), null),
     metricsPort: read('METRICS_PORT', portNumber, null),
     rateLimitStore: read('RATE_LIMIT_STORE', z.enum(['postgres', 'memory'], 'must be postgres or memory'), 'postgres'),

@@ -56,6 +56,8 @@ export interface AppDeps {
    * `Authorization: Bearer <token>`), or `off` (served on its own port instead, or not at all).
    */
   metrics?: { access: 'public' } | { access: 'token'; token: string } | { access: 'off' };
+  /** Proxies believed about the client's address (Express's `trust proxy`); absent, none. */
+  trustProxy?: number | string[] | null;
 }
 
 const DEV_TEMPORAL_UI_ORIGINS = ['http://localhost:8233', 'http://127.0.0.1:8233'];
@@ -65,6 +67,8 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // The per-address limits count req.ip: behind a proxy it is the client only if the proxy is named.
+  if (deps.trustProxy !== undefined && deps.trustProxy !== null) app.set('trust proxy', deps.trustProxy);
   app.use(accessLog(deps.logger ?? pino({ level: 'silent' })));
   app.use(requestMetrics);
   app.use(express.json({ limit: '100kb' }));

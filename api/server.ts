@@ -40,6 +40,7 @@ async function main() {
       addressPerMinute: config.rateLimitAddressPerMinute, failedAuthPerMinute: config.rateLimitFailedAuthPerMinute,
     },
     metrics: metricsOnApiPort(config),
+    trustProxy: config.trustProxy,
   });
   const server = app.listen(config.port, config.host);
   await once(server, 'listening');

@@ -53,6 +53,20 @@ test('the manage pages are limited per client address, whatever the token', asyn
   expect(refused.headers.get('ratelimit-policy')).toBe('3;w=60');
 });
 
+test('behind a named proxy each forwarded client has its own address budget; without one, X-Forwarded-For is not believed', async () => {
+  const page = (base: string, client: string) => fetch(`${base}/manage/mt_${randomBytes(24).toString('base64url')}`, { headers: { 'x-forwarded-for': client } });
+  const behindProxy = await appWith({ rateLimits: { ...generous, addressPerMinute: 2 }, trustProxy: ['loopback'] });
+  const first = [(await page(behindProxy, '203.0.113.7')).status, (await page(behindProxy, '203.0.113.7')).status, (await page(behindProxy, '203.0.113.7')).status];
+  expect(first.slice(2)).toEqual([429]);
+  expect((await page(behindProxy, '198.51.100.9')).status).not.toBe(429);
+
+  // Without TRUST_PROXY a client cannot escape its budget by writing another address into the header.
+  const direct = await appWith({ rateLimits: { ...generous, addressPerMinute: 2 } });
+  const statuses = [];
+  for (const client of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) statuses.push((await page(direct, client)).status);
+  expect(statuses[2]).toBe(429);
+});
+
 test('the codec is limited per client address and under its API key', async () => {
   const byAddress = await appWith({ rateLimits: { ...generous, addressPerMinute: 2 } });
   const decode = (base: string, key = stack.apiKey) => fetch(`${base}/codec/decode`, {

@@ -76,6 +76,13 @@ describe('NODE_ENV=production refuses to start unsafely', () => {
 });
 
 describe('exposure settings', () => {
+  test('TRUST_PROXY is a hop count or the proxies\' addresses, never `true`', () => {
+    expect(loadConfig({}).trustProxy).toBeNull();
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::1' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::1']);
+    expect(variablesNamed({ TRUST_PROXY: 'true' })).toEqual(['TRUST_PROXY']);
+    expect(variablesNamed({ TRUST_PROXY: 'proxy.internal' })).toEqual(['TRUST_PROXY']);
+  });
   test('address limits and metrics have defaults; a short METRICS_TOKEN or a bad METRICS_PORT is refused by name', () => {
     expect(loadConfig({})).toMatchObject({ rateLimitAddressPerMinute: 300, rateLimitFailedAuthPerMinute: 20, metricsToken: null, metricsPort: null });
     expect(loadConfig({ METRICS_TOKEN: 'a'.repeat(16), METRICS_PORT: '9464', RATE_LIMIT_FAILED_AUTH_PER_MINUTE: '0' }))

@@ -1,3 +1,4 @@
+import { isLocale } from '../domain/locales';
 import { isoInZone } from '../scheduling';
 import type { Booking } from './schema';
 
@@ -18,6 +19,7 @@ export function bookingRepresentation(booking: Booking, zone = booking.timezone)
     end: inZone(booking.end_at, zone),
     timezone: zone,
     spaces: booking.spaces,
+    locale: isLocale(booking.locale) ? booking.locale : null,
     customer: {
       name: booking.customer_name, email: booking.customer_email, phone: booking.customer_phone, timezone: booking.customer_timezone,
     },

@@ -161,6 +161,8 @@ export const bookingResponse = z.object({
   end: z.string(),
   timezone: z.string(),
   spaces: z.number(),
+  locale: z.enum(LOCALES).nullable()
+    .meta({ description: 'The language of the booking\'s pages and e-mails: the reservation\'s `locale`, else its Accept-Language; null = the default (en)' }),
   customer: z.object({
     name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable(), timezone: z.string().nullable(),
   }),

@@ -977,6 +977,8 @@ export interface components {
             end: string;
             timezone: string;
             spaces: number;
+            /** @description The language of the booking's pages and e-mails: the reservation's `locale`, else its Accept-Language; null = the default (en) */
+            locale: ("en" | "fr") | null;
             customer: {
                 name: string | null;
                 email: string | null;

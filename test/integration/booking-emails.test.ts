@@ -173,12 +173,14 @@ test('the actor is phrased for each reader, and the mails follow the language th
 
   // Booked with a French Accept-Language (the API's `locale` field says the same explicitly).
   const french = await book('lea@example.com', 11, { headers: { 'accept-language': 'fr-FR,fr;q=0.9,en;q=0.5' } });
+  expect([french.locale, (await api(stack).get(`/v1/bookings/${french.id}`)).body.locale]).toEqual(['fr', 'fr']);
   const frenchMails = await mailsTo('lea@example.com', 2);
   expect(frenchMails[0].parsed.subject).toMatch(/^Réservation confirmée: Bilan, /);
   expect(frenchMails[1].parsed.text).toContain('Votre réservation a été annulée par vous.');
   expect(frenchMails[1].parsed.html).toContain('<html lang="fr">');
   const explicit = await book('eve@example.com', 12, { body: { locale: 'fr' }, headers: { 'accept-language': 'en' } });
   expect((await mailsTo('eve@example.com', 1))[0].parsed.subject).toMatch(/^Réservation confirmée/);
+  expect(explicit.locale).toBe('fr');
   const refused = await post('/v1/bookings', { service_id: service.body.id, start: parisMorning(4, 13).toISO(), locale: 'xx' });
   expect(refused.status).toBe(400);
   expect(refused.body.errors[0].path).toBe('locale');

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, Request, Response } from 'express';
 import { BookingRefusal, Conflict, IdempotencyKeyReused, NotFound, Unavailable } from '../bookings/errors';
 import { html } from './html';
 import { page } from './layout';
+import { fieldErrorWording, refusalWording } from './refusal-wording';
 import { localeOf, translator, type StringKey } from './strings';
 
 const NO_BRAND = { branding: { organizationId: '', name: 'Bookings', logoUrl: null }, primaryColor: null, secondaryColor: null };
@@ -32,7 +33,11 @@ export const pageErrors: ErrorRequestHandler = (error, req, res, next) => {
     return sendErrorPage(req, res, 503, 'unavailable_title', 'unavailable_text');
   }
   if (error instanceof BookingRefusal) {
-    const reason = (error.extra.errors as { path: string; message: string }[] | undefined)?.map((item) => `${item.path}: ${item.message}`).join('; ') ?? error.message;
+    const locale = localeOf(req);
+    const t = translator(locale);
+    const reason = error.extra.errors
+      ? fieldErrorWording(t, locale, error.extra.errors).map((item) => `${item.path}: ${item.message}`).join('; ')
+      : refusalWording(t, locale, error.extra.code, error.message, 'refused_change');
     const status = error instanceof NotFound ? 404 : error instanceof Conflict ? 409 : error instanceof IdempotencyKeyReused ? 422 : 400;
     return sendErrorPage(req, res, status, 'bad_request_title', 'bad_request_text', { reason });
   }

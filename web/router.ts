@@ -24,6 +24,7 @@ import { pageErrors, sendNotFoundPage } from './error-page';
 import { PAGE_STYLE } from './layout';
 import { renderManagePage } from './manage-page';
 import { pageHeaders } from './page-headers';
+import { fieldErrorWording, refusalWording } from './refusal-wording';
 import { localeOf, translator } from './strings';
 import { hour12Of, pageZone } from './time-format';
 
@@ -141,9 +142,10 @@ export function customerPagesRouter(deps: CustomerPagesDeps): Router {
     } catch (error) {
       const status = pageStatusOf(error);
       if (status === null || !(error instanceof BookingRefusal)) throw error;
-      const message = status === 409 ? t('slot_taken') : error.message;
-      return bookingPage(req, res, req.params.slug, status, [
-        ...(error.extra.errors ?? []).filter(() => status !== 409), { path: 'start', message },
+      const locale = localeOf(req);
+      const fields = status === 409 ? [] : fieldErrorWording(t, locale, error.extra.errors ?? []);
+      return bookingPage(req, res, req.params.slug, status, fields.length > 0 ? fields : [
+        { path: 'start', message: status === 409 ? refusalWording(t, locale, error.extra.code, error.message, 'slot_taken') : fieldErrorWording(t, locale, [{ path: 'start', message: error.message }])[0].message },
       ]);
     }
     const token = issueManageToken(deps.manageTokenSecret, booking.id);
@@ -221,8 +223,11 @@ export function customerPagesRouter(deps: CustomerPagesDeps): Router {
     } catch (error) {
       const status = pageStatusOf(error);
       if (status === null || !(error instanceof BookingRefusal)) throw error;
-      const t = translator(localeOf(req));
-      const errors = error.extra.errors ?? [{ path: 'body', message: status === 409 && error.extra.code !== 'invalid_transition' ? t('slot_taken') : error.message }];
+      const locale = localeOf(req);
+      const t = translator(locale);
+      const errors = error.extra.errors
+        ? fieldErrorWording(t, locale, error.extra.errors)
+        : [{ path: 'body', message: refusalWording(t, locale, error.extra.code, error.message, status === 409 ? 'slot_taken' : 'refused_change') }];
       return managePage(req, res, status, { errors, values });
     }
     // A move says on the next page what moved, from the start it had.

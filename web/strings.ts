@@ -91,6 +91,18 @@ const en = {
   too_large_title: 'The form is too large',
   too_large_text: 'Please shorten your answers and send the form again.',
   back_to_start: 'Back to the booking page',
+  error_name: 'Enter your name (at most 200 characters)',
+  error_email: 'Enter an e-mail address in the right form, like name@example.com',
+  error_phone: 'Enter a phone number of at most 40 characters',
+  error_answer: 'Check your answer to this question',
+  error_field: 'Check this field',
+  refused_too_soon: 'This time is too soon to book. Please choose a later one.',
+  refused_too_far: 'This time is too far ahead to book. Please choose an earlier one.',
+  refused_session_full: 'This session is full.',
+  refused_booking_window: 'This session cannot be booked at the moment.',
+  refused_too_many_seats: 'There are not that many seats left.',
+  refused_customer_overlap: 'You already have a booking at an overlapping time.',
+  refused_change: 'This booking can no longer be changed this way.',
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -183,6 +195,18 @@ const fr: Partial<Record<StringKey, string>> = {
   too_large_title: 'Le formulaire est trop long',
   too_large_text: 'Raccourcissez vos réponses puis renvoyez le formulaire.',
   back_to_start: 'Retour à la page de réservation',
+  error_name: 'Saisissez votre nom (200 caractères au plus)',
+  error_email: 'Saisissez une adresse e-mail valide, par exemple nom@exemple.fr',
+  error_phone: 'Saisissez un numéro de téléphone de 40 caractères au plus',
+  error_answer: 'Vérifiez votre réponse à cette question',
+  error_field: 'Vérifiez ce champ',
+  refused_too_soon: 'Ce créneau est trop proche pour être réservé. Choisissez-en un plus tard.',
+  refused_too_far: 'Ce créneau est trop lointain pour être réservé. Choisissez-en un plus tôt.',
+  refused_session_full: 'Cette séance est complète.',
+  refused_booking_window: 'Cette séance ne peut pas être réservée en ce moment.',
+  refused_too_many_seats: 'Il ne reste pas autant de places.',
+  refused_customer_overlap: 'Vous avez déjà une réservation à un horaire qui chevauche celui-ci.',
+  refused_change: 'Cette réservation ne peut plus être modifiée de cette façon.',
 };
 
 export { LOCALES, type Locale };

@@ -288,6 +288,16 @@ test('a dense schedule: a month of 5-minute starts renders as a page, a day list
   });
   expect(refused.status).toBe(400);
   expect(refused.headers.get('content-type')).toMatch(/^text\/html/);
+  const englishReason = (await refused.text()).match(/<li>(?:<a[^>]*>)?([^<]+)</)?.[1];
+  expect(englishReason).toBeTruthy();
+  // In French the page says it in French, never the API's English sentence.
+  const refusedInFrench = await fetch(`${stack.baseUrl}/book/squash/hold?lang=fr`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'start=not-a-time&tz=Europe/Paris',
+  });
+  expect(refusedInFrench.status).toBe(400);
+  const frenchPage = await refusedInFrench.text();
+  expect(frenchPage).toContain('Vérifiez ce champ');
+  expect(frenchPage).not.toContain(englishReason!);
   const unknown = await fetch(`${stack.baseUrl}/book/squash/nothing-here`, { headers: { 'accept-language': 'fr' } });
   expect(unknown.status).toBe(404);
   expect(await unknown.text()).toContain('Page introuvable');

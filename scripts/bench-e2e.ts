@@ -4,7 +4,7 @@ import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { DateTime } from 'luxon';
 import { bookingWorkflowId, webhookDeliveryWorkflowId } from '../workflows/messages';
-import { ALWAYS_OPEN, startBenchStack } from './bench/bench-stack';
+import { ALWAYS_OPEN, benchPort, startBenchStack } from './bench/bench-stack';
 import { startSmtpSink, startWebhookSink } from './bench/local-sinks';
 import { answerUpdate, trivialFloorWorkflow } from './bench/floor-workflows';
 import { measure, type Figures } from './bench/measure';
@@ -62,8 +62,8 @@ function addInto(total: Record<string, number>, more: Record<string, number>) {
 
 async function main() {
   // The worker process reads these: its mailer talks SMTP to the sink, its webhooks may reach 127.0.0.1 over http.
-  const inbox = await startSmtpSink();
-  const receiver = await startWebhookSink();
+  const inbox = await startSmtpSink(benchPort('BENCH_SMTP_PORT'));
+  const receiver = await startWebhookSink(benchPort('BENCH_WEBHOOK_PORT'));
   process.env.SMTP_URL = inbox.url;
   process.env.OUTBOUND_ALLOWED_HOSTS = '127.0.0.1';
   process.env.WEBHOOK_ALLOW_HTTP = 'true';

@@ -42,13 +42,55 @@ function reasonOf(error: unknown): string {
   return String(cause);
 }
 
+function webhookActivity(input: DeliverBookingEventInput) {
+  return proxyActivities<BookingActivities>({
+    startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: '24 hours',
+    retry: {
+      initialInterval: input.retryInitialInterval ?? '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '1 hour',
+    },
+  }).deliverWebhook;
+}
+
+/** Each target on its own retry schedule; a target that refuses or stays down is logged and given up on. */
+function deliverToAll(input: DeliverBookingEventInput, targets: string[]): Promise<SubscriptionDelivery[]> {
+  const deliverWebhook = webhookActivity(input);
+  return Promise.all(targets.map(async (subscriptionId): Promise<SubscriptionDelivery> => {
+    try {
+      const { outcome } = await deliverWebhook({ eventId: input.eventId, subscriptionId });
+      return { subscriptionId, outcome };
+    } catch (error) {
+      return { subscriptionId, outcome: 'failed', error: reasonOf(error) };
+    }
+  }));
+}
+
 /**
- * Posts one booking event to every subscription that wants it, each on its own retry schedule,
- * and sends the e-mails the event calls for.
+ * Posts one booking event to every target that wants it, each on its own retry schedule, sends
+ * the e-mails the event calls for and brings the hosts' calendars to the booking.
  * It always completes: a receiver that refuses or stays down is logged and given up on, never
  * failing anything else (the booking does not wait for this workflow).
  */
 export async function deliverBookingEvent(input: DeliverBookingEventInput): Promise<BookingEventDelivery> {
+  if (!input.plan) return deliverUnplanned(input);
+  const { plan } = input;
+  // Only what the plan names is scheduled: each activity is history and a task for the engine.
+  const mails = plan.mails ? sendBookingMails({ eventId: input.eventId }).catch(() => null) : null;
+  const calendars = plan.calendars ? writeBookingToCalendars({ eventId: input.eventId }).catch(() => null) : null;
+  const deliveries = await deliverToAll(input, plan.targets);
+  await Promise.all([mails, calendars]);
+  return { eventId: input.eventId, deliveries };
+}
+
+/**
+ * An input without a plan (started before plans existed, or for an event written before them):
+ * its targets are read when it starts, and the mails and write-back are tried for every event, as
+ * its history recorded them. Retires with the `booking-mails` and `calendar-write-back` patches
+ * (docs/operations.md).
+ */
+async function deliverUnplanned(input: DeliverBookingEventInput): Promise<BookingEventDelivery> {
   // Histories from before e-mails scheduled no such activity here.
   const mails = patched('booking-mails')
     ? sendBookingMails({ eventId: input.eventId }).catch(() => null)
@@ -57,15 +99,6 @@ export async function deliverBookingEvent(input: DeliverBookingEventInput): Prom
   const calendars = patched('calendar-write-back')
     ? writeBookingToCalendars({ eventId: input.eventId }).catch(() => null)
     : Promise.resolve(null);
-  const { deliverWebhook } = proxyActivities<BookingActivities>({
-    startToCloseTimeout: '30 seconds',
-    scheduleToCloseTimeout: '24 hours',
-    retry: {
-      initialInterval: input.retryInitialInterval ?? '1 second',
-      backoffCoefficient: 2,
-      maximumInterval: '1 hour',
-    },
-  });
 
   let subscriptionIds: string[];
   try {
@@ -75,14 +108,7 @@ export async function deliverBookingEvent(input: DeliverBookingEventInput): Prom
     return { eventId: input.eventId, deliveries: [{ subscriptionId: '*', outcome: 'failed', error: reasonOf(error) }] };
   }
 
-  const deliveries = await Promise.all(subscriptionIds.map(async (subscriptionId): Promise<SubscriptionDelivery> => {
-    try {
-      const { outcome } = await deliverWebhook({ eventId: input.eventId, subscriptionId });
-      return { subscriptionId, outcome };
-    } catch (error) {
-      return { subscriptionId, outcome: 'failed', error: reasonOf(error) };
-    }
-  }));
+  const deliveries = await deliverToAll(input, subscriptionIds);
   await Promise.all([mails, calendars]);
   return { eventId: input.eventId, deliveries };
 }

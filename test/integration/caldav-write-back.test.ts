@@ -96,6 +96,42 @@ test('a confirmed booking\'s event is created in the receiving calendar, moved o
   expect(row).toMatchObject({ state: 'deleted', href: null });
 });
 
+/** The activities a delivery workflow scheduled, by name, in order. */
+async function scheduledActivities(handle: Awaited<ReturnType<typeof deliveryOf>>): Promise<string[]> {
+  await handle.result();
+  return ((await handle.fetchHistory()).events ?? [])
+    .map((event) => event.activityTaskScheduledEventAttributes?.activityType?.name)
+    .filter((name): name is string => Boolean(name));
+}
+
+test('an anonymized booking\'s event leaves the receiving calendar, though no e-mail, subscription or callback wants the event', async () => {
+  const calendar = await server.newCalendar('Anonymized');
+  const { serviceId } = await receivingResource(calendar, server.credentials);
+  const booking = await pendingBooking(serviceId, 6);
+  expect((await post(`/v1/bookings/${booking.id}/confirm`)).body.status).toBe('confirmed');
+  await waitFor(async () => eventOf(await server.objects(calendar), booking.id), (found) => found.length === 1);
+  // the confirmation's plan: the customer's e-mail and the calendar, no webhook target in this organization
+  expect(await scheduledActivities(await deliveryOf(booking.id, 'booking.confirmed'))).toEqual(['sendBookingMails', 'writeBookingToCalendars']);
+
+  expect((await post(`/v1/bookings/${booking.id}/anonymize`)).status).toBe(200);
+  await waitFor(() => server.objects(calendar), (objects) => objects.size === 0);
+  expect(await scheduledActivities(await deliveryOf(booking.id, 'booking.anonymized'))).toEqual(['writeBookingToCalendars']);
+});
+
+test('an event no calendar, e-mail, subscription or callback wants starts no delivery', async () => {
+  const calendar = await server.newCalendar('Not receiving');
+  const { serviceId, connectionId } = await receivingResource(calendar, server.credentials);
+  await updateCalendarConnection(stack.db, stack.organizationId, connectionId, {
+    calendars: [{ url: calendar, display_name: 'Bookings', blocks: false, receives: false }],
+  });
+  const booking = await pendingBooking(serviceId, 7);
+  expect((await post(`/v1/bookings/${booking.id}/anonymize`)).status).toBe(200);
+  const event = await stack.db.selectFrom('webhook_events').select(['id', 'delivery']).where('booking_id', '=', booking.id)
+    .where('type', '=', 'booking.anonymized').executeTakeFirstOrThrow();
+  expect(event.delivery).toEqual({ mails: false, calendars: false, targets: [] });
+  await expect(stack.temporal.workflow.getHandle(webhookDeliveryWorkflowId(event.id)).describe()).rejects.toMatchObject({ name: 'WorkflowNotFoundError' });
+});
+
 describe('a receiving server that is down or refuses', () => {
   let own: RadicaleServer;
   let ownFixture: CalDavFixture;

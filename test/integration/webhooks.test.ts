@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { verifyWebhook } from '../../outbound/webhook-signature';
 import type { BookingEventType } from '../../db/schema';
 import { insertBookingEvent } from '../../db/webhooks';
+import type { DeliveryPlan } from '../../domain/booking-types';
 import type { deliverBookingEvent, BookingEventDelivery } from '../../workflows/webhook-delivery';
 import { createBookable, futureSlot, reserve } from '../stack/fixtures';
 import { call, waitFor } from '../stack/http';
@@ -91,11 +92,15 @@ async function recordEvent(type: BookingEventType, payload: Record<string, unkno
   return id;
 }
 
-function startDelivery(eventId: string) {
+/**
+ * A delivery without a plan, as started before plans existed (or for an event written before
+ * them): it reads the event's subscriptions when it starts. With `plan`, as started today.
+ */
+function startDelivery(eventId: string, plan?: DeliveryPlan) {
   return stack.temporal.workflow.start<typeof deliverBookingEvent>('deliverBookingEvent', {
     taskQueue: stack.taskQueue,
     workflowId: `webhook-${eventId}`,
-    args: [{ eventId, organizationId: stack.organizationId, retryInitialInterval: '100 ms' }],
+    args: [{ eventId, organizationId: stack.organizationId, retryInitialInterval: '100 ms', ...(plan && { plan }) }],
   });
 }
 
@@ -171,7 +176,7 @@ describe('delivery', () => {
 
     const eventIds: string[] = [];
     for (let index = 0; index < 5; index++) eventIds.push(await recordEvent('booking.cancelled', { index }));
-    const handles = await Promise.all(eventIds.map(startDelivery));
+    const handles = await Promise.all(eventIds.map((eventId) => startDelivery(eventId)));
 
     // Every event has failed at least twice against the closed port before the receiver returns.
     await waitFor(() => deliveriesOf(subscription.id), (log) => eventIds.every(
@@ -253,6 +258,23 @@ describe('delivery', () => {
     await receiver.stop();
     await api('DELETE', `/v1/webhooks/${everything.id}`);
     await api('DELETE', `/v1/webhooks/${other.id}`);
+  });
+
+  test('a planned delivery posts to the targets its plan names and schedules nothing else; a subscription added after the event gets nothing', async () => {
+    const receiver = await new Receiver(answerWith(204)).start();
+    const planned = await subscribe(receiver.url, ['booking.checked_in']);
+    const eventId = await recordEvent('booking.checked_in');
+    const later = await subscribe(receiver.url, ['booking.checked_in']);
+    const handle = await startDelivery(eventId, { mails: false, calendars: false, targets: [planned.id] });
+    expect((await handle.result()).deliveries).toEqual([{ subscriptionId: planned.id, outcome: 'delivered' }]);
+    expect(await deliveriesOf(later.id)).toEqual([]);
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.map((event) => event.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean)).toEqual(['deliverWebhook']);
+    // no patch markers either: a planned input is a history of its own kind
+    expect(events.filter((event) => event.markerRecordedEventAttributes)).toEqual([]);
+    await receiver.stop();
+    await api('DELETE', `/v1/webhooks/${planned.id}`);
+    await api('DELETE', `/v1/webhooks/${later.id}`);
   });
 
   test('the same event written twice is one event', async () => {

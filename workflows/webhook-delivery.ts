@@ -1,4 +1,6 @@
-import { ActivityFailure, ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
+import {
+  ActivityFailure, ApplicationFailure, isCancellation, patched, proxyActivities, proxyLocalActivities, type LocalActivityOptions,
+} from '@temporalio/workflow';
 import type { BookingActivities, DeliverWebhookOutcome } from '../activities';
 import type { DeliverBookingEventInput } from './messages';
 
@@ -54,12 +56,46 @@ function webhookActivity(input: DeliverBookingEventInput) {
   }).deliverWebhook;
 }
 
+// A planned delivery makes each send's first attempt in the worker, inside the workflow task (a
+// local activity): most succeed, and the delivery is then one workflow task and a marker per send
+// rather than three tasks and an activity task per send. A first attempt that fails is tried again
+// as the activity above, on its retry schedule, where the Temporal UI shows the attempts and the
+// last failure; one refused for good (a non-retryable failure) is not tried again. Either way each
+// send is idempotent (mails by their dedupe key, calendars by their row lock, webhooks by id).
+const FIRST_ATTEMPT: LocalActivityOptions = { retry: { maximumAttempts: 1 } };
+const firstAttempt = {
+  sendBookingMails: proxyLocalActivities<BookingActivities>({ ...FIRST_ATTEMPT, startToCloseTimeout: '30 seconds' }).sendBookingMails,
+  writeBookingToCalendars: proxyLocalActivities<BookingActivities>({ ...FIRST_ATTEMPT, startToCloseTimeout: '1 minute' }).writeBookingToCalendars,
+  deliverWebhook: proxyLocalActivities<BookingActivities>({ ...FIRST_ATTEMPT, startToCloseTimeout: '30 seconds' }).deliverWebhook,
+};
+
+/** A local activity's failure may come as its cause itself, an activity's wrapped in ActivityFailure. */
+function refusedForGood(error: unknown): boolean {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  return cause instanceof ApplicationFailure && cause.nonRetryable === true;
+}
+
+/** The first attempt here, the rest (if it failed and may be retried) as an activity. */
+async function firstHereThenRetried<T>(first: () => Promise<T>, retried: () => Promise<T>): Promise<T> {
+  try {
+    return await first();
+  } catch (error) {
+    if (isCancellation(error) || refusedForGood(error)) throw error;
+    return retried();
+  }
+}
+
 /** Each target on its own retry schedule; a target that refuses or stays down is logged and given up on. */
-function deliverToAll(input: DeliverBookingEventInput, targets: string[]): Promise<SubscriptionDelivery[]> {
+function deliverToAll(
+  input: DeliverBookingEventInput, targets: string[], firstHere: boolean,
+): Promise<SubscriptionDelivery[]> {
   const deliverWebhook = webhookActivity(input);
   return Promise.all(targets.map(async (subscriptionId): Promise<SubscriptionDelivery> => {
+    const request = { eventId: input.eventId, subscriptionId };
     try {
-      const { outcome } = await deliverWebhook({ eventId: input.eventId, subscriptionId });
+      const { outcome } = firstHere
+        ? await firstHereThenRetried(() => firstAttempt.deliverWebhook(request), () => deliverWebhook({ ...request, attemptsBefore: 1 }))
+        : await deliverWebhook(request);
       return { subscriptionId, outcome };
     } catch (error) {
       return { subscriptionId, outcome: 'failed', error: reasonOf(error) };
@@ -75,13 +111,17 @@ function deliverToAll(input: DeliverBookingEventInput, targets: string[]): Promi
  */
 export async function deliverBookingEvent(input: DeliverBookingEventInput): Promise<BookingEventDelivery> {
   if (!input.plan) return deliverUnplanned(input);
-  const { plan } = input;
-  // Only what the plan names is scheduled: each activity is history and a task for the engine.
-  const mails = plan.mails ? sendBookingMails({ eventId: input.eventId }).catch(() => null) : null;
-  const calendars = plan.calendars ? writeBookingToCalendars({ eventId: input.eventId }).catch(() => null) : null;
-  const deliveries = await deliverToAll(input, plan.targets);
+  const { plan, eventId } = input;
+  // Only what the plan names is scheduled: each send is history and work for the engine.
+  const mails = plan.mails
+    ? firstHereThenRetried(() => firstAttempt.sendBookingMails({ eventId }), () => sendBookingMails({ eventId })).catch(() => null)
+    : null;
+  const calendars = plan.calendars
+    ? firstHereThenRetried(() => firstAttempt.writeBookingToCalendars({ eventId }), () => writeBookingToCalendars({ eventId })).catch(() => null)
+    : null;
+  const deliveries = await deliverToAll(input, plan.targets, true);
   await Promise.all([mails, calendars]);
-  return { eventId: input.eventId, deliveries };
+  return { eventId, deliveries };
 }
 
 /**
@@ -108,7 +148,7 @@ async function deliverUnplanned(input: DeliverBookingEventInput): Promise<Bookin
     return { eventId: input.eventId, deliveries: [{ subscriptionId: '*', outcome: 'failed', error: reasonOf(error) }] };
   }
 
-  const deliveries = await deliverToAll(input, subscriptionIds);
+  const deliveries = await deliverToAll(input, subscriptionIds, false);
   await Promise.all([mails, calendars]);
   return { eventId: input.eventId, deliveries };
 }

@@ -69,7 +69,7 @@ async function reportConflicts(
     });
     if (eventId === undefined) continue;
     reported++;
-    if (eventId && temporal && taskQueue) await startEventDelivery(temporal, taskQueue, eventId, conflict.organizationId);
+    if (eventId && temporal && taskQueue) await startEventDelivery(db, temporal, taskQueue, eventId, conflict.organizationId);
   }
   return reported;
 }

@@ -2,21 +2,13 @@ import type { Kysely } from 'kysely';
 import { findBookingById } from '../db/bookings';
 import { findWriteBackConnections, lockCalendarBookingEvent, recordCalendarBookingEvent } from '../db/calendar-booking-events';
 import { receivingCalendar, recordSyncOutcome } from '../db/calendar-connections';
-import type { BookingEventType, Database } from '../db/schema';
+import type { Database } from '../db/schema';
 import { findService } from '../db/services';
 import { findWebhookEvent } from '../db/webhooks';
 import { bookingCalendarEvent } from '../bookings/booking-calendar-event';
+import { WRITE_BACK_EVENTS } from '../bookings/booking-event';
 import { unsealCredentials } from '../calendars/credentials';
 import { bookingEventUid, CalendarAuthError, type CalendarProvider } from '../calendars/provider';
-
-/**
- * The events after which a booking's event in its hosts' calendars may have to appear, move or
- * go. Any of them brings the calendars to the booking's state now, so their order does not matter.
- */
-const WRITE_BACK_EVENTS: readonly BookingEventType[] = [
-  'booking.confirmed', 'booking.promoted', 'booking.rescheduled',
-  'booking.cancelled', 'booking.expired', 'booking.declined', 'booking.anonymized',
-];
 
 export interface CalendarWriteBackRequest { eventId: string }
 export interface CalendarWriteBackOutcome { written: number; deleted: number; authFailed: number }

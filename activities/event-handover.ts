@@ -1,4 +1,6 @@
 import type { Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
 import { activityInfo } from '@temporalio/activity';
 import { startEventDelivery } from '../bookings/event-delivery';
 
@@ -28,11 +30,11 @@ function eventIdsOf(outcome: WithEvents): string[] {
  * events again (by step) and starts them again (`startEventDelivery` starts each once).
  */
 export async function handOverEvents<T extends object>(
-  temporal: Client | null, organizationId: string | undefined, outcome: T,
+  db: Kysely<Database>, temporal: Client | null, organizationId: string | undefined, outcome: T,
 ): Promise<HandedOver<T>> {
   const eventIds = eventIdsOf(outcome as WithEvents);
   if (!temporal || !organizationId || eventIds.length === 0) return outcome;
   const { taskQueue } = activityInfo();
-  await Promise.all(eventIds.map((eventId) => startEventDelivery(temporal, taskQueue, eventId, organizationId)));
+  await Promise.all(eventIds.map((eventId) => startEventDelivery(db, temporal, taskQueue, eventId, organizationId)));
   return { ...outcome, handedOver: true };
 }

@@ -63,22 +63,22 @@ export function createActivities({
     placeHold: (request: HoldRequest): Promise<HoldOutcome> => placeHold(db, request, now(), attemptDeadline()),
     // The events a change wrote go to their delivery workflows from here, not from the booking's history.
     recordTransition: async (request: TransitionRequest): Promise<TransitionOutcome> =>
-      handOverEvents(temporal, request.organizationId, await recordTransition(db, request, now())),
+      handOverEvents(db, temporal, request.organizationId, await recordTransition(db, request, now())),
     placeSessionHolds: (requests: HoldRequest[]): Promise<SessionHoldsOutcome> => placeSessionHolds(db, requests, now(), attemptDeadline()),
     cancelSession: (request: SessionCancellationRequest): Promise<{ bookingIds: string[] }> => cancelSession(db, request),
     changeSessionCapacity: (request: CapacityChangeRequest): Promise<CapacityChangeOutcome> => changeSessionCapacity(db, request, now()),
     rescheduleBooking: async (request: RescheduleRequest): Promise<RescheduleOutcome> =>
-      handOverEvents(temporal, request.organizationId, await rescheduleBooking(db, request, now())),
+      handOverEvents(db, temporal, request.organizationId, await rescheduleBooking(db, request, now())),
     suspendSessionBooking: async (request: SeatMoveRequest): Promise<SeatMoveOutcome> =>
-      handOverEvents(temporal, request.organizationId, await suspendSessionBooking(db, request, now())),
+      handOverEvents(db, temporal, request.organizationId, await suspendSessionBooking(db, request, now())),
     acceptWaitingBooking: async (request: SeatMoveRequest): Promise<SeatMoveOutcome> =>
-      handOverEvents(temporal, request.organizationId, await acceptWaitingBooking(db, request, now())),
+      handOverEvents(db, temporal, request.organizationId, await acceptWaitingBooking(db, request, now())),
     resumeBooking: (request: ResumeRequest): Promise<BookingSnapshot | null> => resumeBooking(db, request),
     findOrphanedBookings: (search: OrphanSearch): Promise<OrphanSearchResult> => findOrphanedBookings(db, temporalFor('reconciler'), search, now()),
     cancellationReason: (ref: CancellationRequestRef): Promise<string> => cancellationReason(temporalFor('cancellation\'s reason'), ref),
     adoptBookings: (orphans: OrphanedBooking[], reason: string): Promise<string[]> => adoptBookings(db, temporalFor('reconciler'), orphans, reason),
     sendReminder: async (request: ReminderRequest): Promise<ReminderOutcome> =>
-      handOverEvents(temporal, request.organizationId, await sendReminder(db, mailer, links, request, now())),
+      handOverEvents(db, temporal, request.organizationId, await sendReminder(db, mailer, links, request, now())),
     sendBookingMails: (request: BookingMailsRequest): Promise<BookingMailsOutcome> => sendBookingMails(db, mailer, links, request, now()),
     listEventSubscriptions: (request: EventSubscriptionsRequest): Promise<string[]> => listEventSubscriptions(db, request),
     deliverWebhook: (request: DeliverWebhookRequest): Promise<DeliverWebhookOutcome> => deliverWebhook(db, outbound, request, now()),
@@ -92,7 +92,7 @@ export function createActivities({
       const anonymized = await anonymizeBookingData(db, organizationId, bookingId, 'retention', now());
       if (!anonymized) return { eventId: null };
       // Handed over before the erasure, whose Temporal calls may fail: a retry names the event again.
-      const outcome = await handOverEvents(temporal, organizationId, { eventId: anonymized.eventId });
+      const outcome = await handOverEvents(db, temporal, organizationId, { eventId: anonymized.eventId });
       await eraseFromTemporal(temporalFor('retention period'), bookingId, activityInfo().taskQueue, anonymized.booking.anonymized_at!);
       return outcome;
     },

@@ -25,7 +25,12 @@ const LOGGED_BODY_CHARS = 200;
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
 export interface EventSubscriptionsRequest { eventId: string; organizationId: string }
-export interface DeliverWebhookRequest { eventId: string; subscriptionId: string }
+export interface DeliverWebhookRequest {
+  eventId: string;
+  subscriptionId: string;
+  /** Attempts made before this activity (the delivery's first, in the worker): the log numbers on from them. */
+  attemptsBefore?: number;
+}
 export type DeliverWebhookOutcome =
   | { outcome: 'delivered'; statusCode: number }
   | { outcome: 'disabled'; statusCode: 410 }
@@ -113,7 +118,8 @@ function retryOrStop(attempt: Attempt): never {
 export async function deliverWebhook(
   db: Kysely<Database>, policy: OutboundPolicy, request: DeliverWebhookRequest, now: Date,
 ): Promise<DeliverWebhookOutcome> {
-  if (request.subscriptionId === BOOKING_CALLBACK_TARGET) return deliverBookingCallback(db, policy, request.eventId, now);
+  const number = Context.current().info.attempt + (request.attemptsBefore ?? 0);
+  if (request.subscriptionId === BOOKING_CALLBACK_TARGET) return deliverBookingCallback(db, policy, request.eventId, number, now);
   const event = await findWebhookEvent(db, request.eventId);
   const subscription = await findSubscriptionById(db, request.subscriptionId);
   if (!event || !subscription || !subscription.enabled || subscription.organization_id !== event.organization_id) {
@@ -123,7 +129,7 @@ export async function deliverWebhook(
   const body = JSON.stringify({ id: event.id, type: event.type, timestamp: event.occurred_at.toISOString(), data: event.payload });
   const attempt = await postSigned(policy, subscription.url, subscription.secret, event.id, body, now);
   await recordDeliveryAttempt(db, {
-    subscriptionId: subscription.id, eventId: event.id, attempt: Context.current().info.attempt,
+    subscriptionId: subscription.id, eventId: event.id, attempt: number,
     statusCode: attempt.statusCode, durationMs: attempt.durationMs, error: attempt.error, delivered: attempt.delivered,
   });
 
@@ -140,7 +146,9 @@ export async function deliverWebhook(
  * or the host's check-in reason) and, for a check-in, `present`. Signed with the booking's secret.
  * A 410 stops this event's retries like any other refusal; there is no subscription to disable.
  */
-async function deliverBookingCallback(db: Kysely<Database>, policy: OutboundPolicy, eventId: string, now: Date): Promise<DeliverWebhookOutcome> {
+async function deliverBookingCallback(
+  db: Kysely<Database>, policy: OutboundPolicy, eventId: string, number: number, now: Date,
+): Promise<DeliverWebhookOutcome> {
   const event = await findWebhookEvent(db, eventId);
   const booking = event && await findBookingById(db, event.booking_id);
   if (!event || !booking?.callback_url || !booking.callback_secret || !wantsCallback(booking, event.type)) return { outcome: 'skipped' };
@@ -156,7 +164,7 @@ async function deliverBookingCallback(db: Kysely<Database>, policy: OutboundPoli
   const attempt = await postSigned(policy, booking.callback_url, booking.callback_secret, event.id, body, now);
   await recordCallbackAttempt(db, {
     organizationId: booking.organization_id, bookingId: booking.id, eventId: event.id, url: booking.callback_url,
-    attempt: Context.current().info.attempt,
+    attempt: number,
     statusCode: attempt.statusCode, durationMs: attempt.durationMs, error: attempt.error, delivered: attempt.delivered,
   });
   if (attempt.delivered) return { outcome: 'delivered', statusCode: attempt.statusCode! };

@@ -19,7 +19,7 @@ export async function anonymizeBooking(deps: BookingCommandDeps, organizationId:
   const { eventId, booking } = anonymized;
   if (eventId) {
     await withTemporalDeadline(deps.temporal, TEMPORAL_BUDGET_MS.call,
-      () => startEventDelivery(deps.temporal, deps.taskQueue, eventId, organizationId));
+      () => startEventDelivery(deps.db, deps.temporal, deps.taskQueue, eventId, organizationId));
   }
   await eraseFromTemporal(deps.temporal, bookingId, deps.taskQueue, booking.anonymized_at!);
   await eraseDeliveriesFromTemporal(deps.temporal, deps.db, bookingId, booking.anonymized_at!);

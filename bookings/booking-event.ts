@@ -1,7 +1,8 @@
-import type { BookingMailKind } from '../domain/booking-types';
+import type { BookingMailKind, DeliveryPlan } from '../domain/booking-types';
 import type { Transaction } from 'kysely';
 import { bookingRepresentation } from '../db/booking-representation';
 import type { Booking, BookingEventType, BookingStatus, Database } from '../db/schema';
+import { hasWriteBackConnection } from '../db/calendar-booking-events';
 import { findSubscriptionsFor, insertBookingEvent } from '../db/webhooks';
 
 /** The e-mails each event sends: to the customer, and a notice to the hosts (activities/send-booking-mails.ts writes them). */
@@ -60,20 +61,57 @@ async function hasMailRecipient(trx: Transaction<Database>, booking: Booking, ty
 }
 
 /**
- * The outbox row for webhooks and e-mails, written in the transaction of the transition it
- * reports. Returns the event id only when a subscription, the booking's own callback or an e-mail
- * wants it: without one, no delivery workflow is started, which spares the workflow engine half of
- * its work per booking.
+ * The events after which a booking's event in its hosts' calendars may have to appear, move or
+ * go. Any of them brings the calendars to the booking's state now, so their order does not matter.
  */
+export const WRITE_BACK_EVENTS: readonly BookingEventType[] = [
+  'booking.confirmed', 'booking.promoted', 'booking.rescheduled',
+  'booking.cancelled', 'booking.expired', 'booking.declined', 'booking.anonymized',
+];
+
+/**
+ * What the event's delivery will send, decided in the transaction that writes it: the e-mails if
+ * someone is to get one, the write-back if a calendar receives the booking or holds its event, and
+ * the webhook targets: the subscriptions that want the event now (those are its subscribers: one
+ * added later does not get it) and the booking's own callback.
+ */
+export async function planDelivery(trx: Transaction<Database>, booking: Booking, type: BookingEventType): Promise<DeliveryPlan> {
+  const [mails, calendars, subscriptions] = await Promise.all([
+    hasMailRecipient(trx, booking, type),
+    WRITE_BACK_EVENTS.includes(type) && hasWriteBackConnection(trx, booking.id, booking.resource_ids),
+    findSubscriptionsFor(trx, booking.organization_id, type),
+  ]);
+  return {
+    mails, calendars,
+    targets: [...subscriptions.map((subscription) => subscription.id), ...(wantsCallback(booking, type) ? [BOOKING_CALLBACK_TARGET] : [])],
+  };
+}
+
+export function plansNothing(plan: DeliveryPlan): boolean {
+  return !plan.mails && !plan.calendars && plan.targets.length === 0;
+}
+
+/**
+ * The outbox row for webhooks, e-mails and calendar write-back, written in the transaction of the
+ * transition it reports, with its delivery plan. Returns the event and its plan only when the plan
+ * sends something: otherwise no delivery workflow is started, which spares the workflow engine
+ * half of its work per booking.
+ */
+export async function writeBookingEvent(
+  trx: Transaction<Database>, booking: Booking, step: string, type: BookingEventType, occurredAt = booking.updated_at,
+): Promise<{ id: string; delivery: DeliveryPlan } | null> {
+  const id = bookingEventId(booking.id, step);
+  const delivery = await planDelivery(trx, booking, type);
+  await insertBookingEvent(trx, {
+    id, organizationId: booking.organization_id, bookingId: booking.id, type,
+    payload: bookingRepresentation(booking), occurredAt, delivery,
+  });
+  return plansNothing(delivery) ? null : { id, delivery };
+}
+
+/** As `writeBookingEvent`, for a caller that hands the event over by id (its plan is read back from the row). */
 export async function recordBookingEvent(
   trx: Transaction<Database>, booking: Booking, step: string, type: BookingEventType, occurredAt = booking.updated_at,
 ): Promise<string | null> {
-  const id = bookingEventId(booking.id, step);
-  await insertBookingEvent(trx, {
-    id, organizationId: booking.organization_id, bookingId: booking.id, type,
-    payload: bookingRepresentation(booking), occurredAt,
-  });
-  if (wantsCallback(booking, type) || await hasMailRecipient(trx, booking, type)) return id;
-  const subscribers = await findSubscriptionsFor(trx, booking.organization_id, type);
-  return subscribers.length > 0 ? id : null;
+  return (await writeBookingEvent(trx, booking, step, type, occurredAt))?.id ?? null;
 }

@@ -3,7 +3,7 @@ import { appendBookingEvent, insertBooking } from '../db/bookings';
 import type { Database, Session } from '../db/schema';
 import { adjustSessionCounters, bookingClosesAt, bookingOpensAt, lockSession, nextWaitlistSeq } from '../db/sessions';
 import type { ServiceWithResources } from '../db/services';
-import { recordBookingEvent } from './booking-event';
+import { writeBookingEvent } from './booking-event';
 import { toSnapshot } from './booking-snapshot';
 import { refuseTime } from './booking-time';
 import type { HoldOutcome, HoldRequest } from '../domain/booking-types';
@@ -72,6 +72,9 @@ export async function claimSessionSeats(
     from: null, to: booking.status, actor: 'customer',
     reason: [seated ? null : 'session full: joined the waiting list', holdReason(request)].filter(Boolean).join('; ') || null,
   });
-  const eventId = await recordBookingEvent(trx, booking, 'hold', seated ? 'booking.held' : 'booking.waitlisted');
-  return { outcome: seated ? 'held' : 'waitlisted', booking: toSnapshot(booking, service, session), eventId };
+  const event = await writeBookingEvent(trx, booking, 'hold', seated ? 'booking.held' : 'booking.waitlisted');
+  return {
+    outcome: seated ? 'held' : 'waitlisted', booking: toSnapshot(booking, service, session),
+    eventId: event?.id ?? null, ...(event && { delivery: event.delivery }),
+  };
 }

@@ -3,7 +3,8 @@ import { appendBookingEvent, findBookingById, insertBooking } from '../db/bookin
 import type { Booking, Database } from '../db/schema';
 import { findSession } from '../db/sessions';
 import { findService, type ServiceWithResources } from '../db/services';
-import { bookingEventId, recordBookingEvent } from './booking-event';
+import { findDeliveryPlan } from '../db/webhooks';
+import { bookingEventId, plansNothing, writeBookingEvent } from './booking-event';
 import { resourceNamesOf, toSnapshot, type SnapshotService } from './booking-snapshot';
 import { rollBackIfLate } from './commit-deadline';
 import { findClaimableTime, lookAtTime, occupyTime, refusalOf, refuseTime } from './booking-time';
@@ -22,9 +23,12 @@ export type PlacedHold = HoldOutcome | (Placed & { row?: Booking });
 /** What a retried hold answers: the booking its first run made, as it stands now. */
 export async function earlierHold(trx: Transaction<Database>, booking: Booking, service: SnapshotService): Promise<Placed> {
   const session = booking.session_id ? await findSession(trx, booking.organization_id, booking.session_id) ?? null : null;
+  const eventId = bookingEventId(booking.id, 'hold');
+  // As the first run's answer: its event, with the plan written with it (a row from before plans has none).
+  const delivery = await findDeliveryPlan(trx, eventId);
   return {
-    outcome: booking.status === 'waitlisted' ? 'waitlisted' : 'held',
-    booking: toSnapshot(booking, service, session), eventId: bookingEventId(booking.id, 'hold'),
+    outcome: booking.status === 'waitlisted' ? 'waitlisted' : 'held', booking: toSnapshot(booking, service, session),
+    ...(delivery === undefined || (delivery && plansNothing(delivery)) ? { eventId: null } : { eventId, ...(delivery && { delivery }) }),
   };
 }
 
@@ -81,10 +85,11 @@ export async function placeHold(
         organizationId: booking.organization_id, bookingId: booking.id, step: 'hold',
         from: null, to: 'held', actor: 'customer', reason: holdReason(request),
       });
-      const eventId = await recordBookingEvent(trx, booking, 'hold', 'booking.held');
+      const event = await writeBookingEvent(trx, booking, 'hold', 'booking.held');
       rollBackIfLate(commitBy);
       return {
-        outcome: 'held' as const, booking: toSnapshot(booking, service, null, resourceNamesOf(booking.resource_ids, time.resources)), eventId,
+        outcome: 'held' as const, booking: toSnapshot(booking, service, null, resourceNamesOf(booking.resource_ids, time.resources)),
+        eventId: event?.id ?? null, ...(event && { delivery: event.delivery }),
         // Only for a caller that brought its own service (the API): the activity's result stays as it was.
         ...(known.service && { row: booking }),
       };

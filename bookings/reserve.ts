@@ -28,8 +28,8 @@ const UNIQUE_VIOLATION = '23505';
  * booking further along whose workflow is gone is adopted from the database as the reconciler would.
  */
 function workflowInput(hold: HoldRequest, placed: Exclude<PlacedHold, { outcome: 'rejected' }>): BookingWorkflowInput {
-  const { booking, eventId } = placed;
-  if (booking.status === 'held') return { hold, placed: { outcome: 'held', booking, eventId } };
+  const { booking, eventId, delivery } = placed;
+  if (booking.status === 'held') return { hold, placed: { outcome: 'held', booking, eventId, ...(delivery && { delivery }) } };
   if (booking.status === 'waitlisted') return { hold };
   return {
     adopt: {

@@ -3,13 +3,8 @@ import type { CalendarBookingEvent, CalendarConnection, Database } from './schem
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/**
- * The CalDAV connections a booking's event belongs in or was written to: those of its resources
- * whose calendars include a receiving one, and those already holding an event of it (a booking
- * moved to another resource leaves one behind to delete).
- */
-export async function findWriteBackConnections(db: Db, bookingId: string, resourceIds: string[]): Promise<CalendarConnection[]> {
-  return db.selectFrom('calendar_connections').selectAll()
+function writeBackConnections(db: Db, bookingId: string, resourceIds: string[]) {
+  return db.selectFrom('calendar_connections')
     .where('type', '=', 'caldav')
     .where((eb) => eb.or([
       eb.and([
@@ -17,9 +12,21 @@ export async function findWriteBackConnections(db: Db, bookingId: string, resour
         sql<boolean>`calendars @> '[{"receives": true}]'::jsonb`,
       ]),
       eb('id', 'in', eb.selectFrom('calendar_booking_events').select('connection_id').where('booking_id', '=', bookingId)),
-    ]))
-    .orderBy('id')
-    .execute();
+    ]));
+}
+
+/**
+ * The CalDAV connections a booking's event belongs in or was written to: those of its resources
+ * whose calendars include a receiving one, and those already holding an event of it (a booking
+ * moved to another resource leaves one behind to delete).
+ */
+export async function findWriteBackConnections(db: Db, bookingId: string, resourceIds: string[]): Promise<CalendarConnection[]> {
+  return writeBackConnections(db, bookingId, resourceIds).selectAll().orderBy('id').execute();
+}
+
+/** Whether the booking has any write-back connection (as `findWriteBackConnections` finds them). */
+export async function hasWriteBackConnection(db: Db, bookingId: string, resourceIds: string[]): Promise<boolean> {
+  return Boolean(await writeBackConnections(db, bookingId, resourceIds).select('id').limit(1).executeTakeFirst());
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { BookingStatus } from '../domain/booking-status';
+import type { DeliveryPlan } from '../domain/booking-types';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -324,6 +325,8 @@ export interface WebhookEventTable {
   type: BookingEventType;
   payload: Json<Record<string, unknown>>;
   occurred_at: Timestamp;
+  /** What the event's delivery sends, decided when it was written; null in rows from before plans. */
+  delivery: ColumnType<DeliveryPlan | null, string | null | undefined, never>;
 }
 
 /** What is logged of one attempt to POST an event, to a subscription or to a booking's callback URL. */

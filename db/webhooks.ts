@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
+import type { DeliveryPlan } from '../domain/booking-types';
 import { createdAfter, type CreatedCursor } from './keyset';
 import type {
   BookingEventType, Database, WebhookDelivery, WebhookEvent, WebhookSubscription, WebhookSubscriptionTable,
@@ -33,6 +34,8 @@ export interface NewBookingEvent {
   type: BookingEventType;
   payload: Record<string, unknown>;
   occurredAt: Date;
+  /** What its delivery sends (ids only); without it, the delivery reads its targets when it starts. */
+  delivery?: DeliveryPlan;
 }
 
 /**
@@ -47,11 +50,21 @@ export async function insertBookingEvent(trx: Transaction<Database>, event: NewB
     type: event.type,
     payload: JSON.stringify(event.payload),
     occurred_at: event.occurredAt,
+    delivery: event.delivery ? JSON.stringify(event.delivery) : null,
   }).onConflict((oc) => oc.column('id').doNothing()).execute();
 }
 
 export function findWebhookEvent(db: Db, eventId: string): Promise<WebhookEvent | undefined> {
   return db.selectFrom('webhook_events').selectAll().where('id', '=', eventId).executeTakeFirst();
+}
+
+/**
+ * An event's delivery plan, as written with it: undefined when the event is not there, null when
+ * it was written before plans existed.
+ */
+export async function findDeliveryPlan(db: Db, eventId: string): Promise<DeliveryPlan | null | undefined> {
+  const row = await db.selectFrom('webhook_events').select('delivery').where('id', '=', eventId).executeTakeFirst();
+  return row ? row.delivery : undefined;
 }
 
 /** Enabled subscriptions of the organization that want this event type (by name or by '*'). */

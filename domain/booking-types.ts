@@ -80,8 +80,20 @@ export type HoldRefusalCode = StartRefusal | 'service_not_found' | 'resource_not
 export type SessionRefusalCode = 'session_not_found' | 'session_cancelled' | 'booking_not_open' | 'booking_closed'
   | 'session_full' | 'too_many_spaces';
 
+/**
+ * What one booking event's delivery does, decided when the event is written (ids only): the
+ * e-mails, the write-back to the hosts' calendars, and the webhook targets, each a subscription id
+ * or the booking's own callback (`BOOKING_CALLBACK_TARGET`). Nothing else is sent for the event.
+ */
+export interface DeliveryPlan {
+  mails: boolean;
+  calendars: boolean;
+  targets: string[];
+}
+
 export type HoldOutcome =
-  | { outcome: 'held' | 'waitlisted'; booking: BookingSnapshot; eventId: string | null }
+  /** `delivery`: the plan of `eventId` (absent in older results: its delivery reads its targets itself). */
+  | { outcome: 'held' | 'waitlisted'; booking: BookingSnapshot; eventId: string | null; delivery?: DeliveryPlan }
   | { outcome: 'rejected'; code: HoldRefusalCode; message: string };
 
 export interface TransitionRequest {

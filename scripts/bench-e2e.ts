@@ -4,9 +4,9 @@ import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { DateTime } from 'luxon';
 import { bookingWorkflowId, webhookDeliveryWorkflowId } from '../workflows/messages';
-import { ALWAYS_OPEN, startBenchStack } from './bench/bench-stack';
+import { ALWAYS_OPEN, benchPort, startBenchStack } from './bench/bench-stack';
 import { startSmtpSink, startWebhookSink } from './bench/local-sinks';
-import { answerUpdate, trivialFloorWorkflow } from './bench/floor-workflows';
+import { answerUpdate, bookingShapedFloorWorkflow, confirmUpdate, trivialFloorWorkflow } from './bench/floor-workflows';
 import { measure, type Figures } from './bench/measure';
 import { cpuByPart, cpuSince } from './bench/process-cpu';
 import { startWorkerProcess, stopWorkerProcess } from './bench/worker-process';
@@ -62,8 +62,8 @@ function addInto(total: Record<string, number>, more: Record<string, number>) {
 
 async function main() {
   // The worker process reads these: its mailer talks SMTP to the sink, its webhooks may reach 127.0.0.1 over http.
-  const inbox = await startSmtpSink();
-  const receiver = await startWebhookSink();
+  const inbox = await startSmtpSink(benchPort('BENCH_SMTP_PORT'));
+  const receiver = await startWebhookSink(benchPort('BENCH_WEBHOOK_PORT'));
   process.env.SMTP_URL = inbox.url;
   process.env.OUTBOUND_ALLOWED_HOSTS = '127.0.0.1';
   process.env.WEBHOOK_ALLOW_HTTP = 'true';
@@ -109,6 +109,22 @@ async function main() {
         (await temporal.workflow.count(`WorkflowType = 'deliverBookingEvent' AND ExecutionStatus = 'Running'`)).count === 0);
     };
 
+    // The booking-shaped floor: what a confirmed booking minimally is in Temporal (scripts/bench/floor-workflows.ts).
+    let shapedFloorId = '';
+    const bookingShapedFloor = async () => {
+      const workflowId = `floor-booking-${randomUUID()}`;
+      shapedFloorId = workflowId;
+      await temporal.workflow.executeUpdateWithStart(answerUpdate, {
+        updateId: 'answer',
+        startWorkflowOperation: new WithStartWorkflowOperation(bookingShapedFloorWorkflow, {
+          workflowId, taskQueue: floorQueue, workflowIdConflictPolicy: 'USE_EXISTING',
+        }),
+      });
+      await temporal.workflow.getHandle(workflowId).executeUpdate(confirmUpdate);
+    };
+    const floorDeliveriesClosed = async () => until('floor deliveries closed', async () =>
+      (await temporal.workflow.count(`WorkflowType = 'floorDeliveryWorkflow' AND ExecutionStatus = 'Running'`)).count === 0);
+
     const service = async () => {
       const resource = await post('/v1/resources', { name: 'Bench room', timezone: 'UTC', weekly_schedule: ALWAYS_OPEN });
       const created = await post('/v1/services', { name: 'Bench', durations_minutes: [30], hold_ttl_seconds: 3600, resource_ids: [resource.body.id] });
@@ -117,6 +133,7 @@ async function main() {
     const warm = await service();
     await measure(WARM_UP, 8, book(warm), settled(receiver.received(), inbox.received(), WARM_UP));
     await measure(WARM_UP, 8, floor);
+    await measure(WARM_UP, 8, bookingShapedFloor, floorDeliveriesClosed);
     confirmedIds.length = 0;
 
     const runs: { concurrency: number; path: string; figures: Figures; cpu: Record<string, number>; load: number[]; mails: number; webhooks: number }[] = [];
@@ -125,6 +142,11 @@ async function main() {
       let load = os.loadavg();
       const floorFigures = await measure(BOOKINGS, concurrency, floor);
       runs.push({ concurrency, path: 'floor: Update-with-Start', figures: floorFigures, cpu: cpuSince(before, cpuByPart(workers)), load, mails: 0, webhooks: 0 });
+
+      before = cpuByPart(workers);
+      load = os.loadavg();
+      const shapedFigures = await measure(BOOKINGS, concurrency, bookingShapedFloor, floorDeliveriesClosed);
+      runs.push({ concurrency, path: 'booking-shaped floor', figures: shapedFigures, cpu: cpuSince(before, cpuByPart(workers)), load, mails: 0, webhooks: 0 });
 
       const serviceId = await service();
       const webhooksBefore = receiver.received();
@@ -154,11 +176,16 @@ async function main() {
       const at = (path: string) => runs.find((run) => run.concurrency === concurrency && run.path.startsWith(path))!;
       const e2e = at('reserve');
       const floorRun = at('floor');
+      const shaped = at('booking-shaped');
       const total = (run: typeof e2e) => PARTS.reduce((sum, part) => sum + (run.cpu[part] ?? 0), 0);
       console.log(`concurrency ${concurrency}: confirmed/s ÷ floor/s = ${(e2e.figures.settledThroughput! / floorRun.figures.throughput).toFixed(2)}x (aim >= 0.6x), `
         + `CPU per booking ÷ floor's = ${(total(e2e) / total(floorRun)).toFixed(2)}x (aim <= 2x); `
         + `Temporal ${((e2e.cpu.temporal * 1000) / BOOKINGS).toFixed(1)} ms vs floor ${((floorRun.cpu.temporal * 1000) / BOOKINGS).toFixed(1)} ms; `
         + `${e2e.mails} mails, ${e2e.webhooks} webhooks received`);
+      console.log(`  the booking-shaped floor (settled): ${(shaped.figures.settledThroughput! / floorRun.figures.throughput).toFixed(2)}x the floor's bookings/s, `
+        + `${(total(shaped) / total(floorRun)).toFixed(2)}x its CPU (Temporal ${((shaped.cpu.temporal * 1000) / BOOKINGS).toFixed(1)} ms); `
+        + `confirmed/s ÷ booking-shaped floor's = ${(e2e.figures.settledThroughput! / shaped.figures.settledThroughput!).toFixed(2)}x, `
+        + `CPU ÷ booking-shaped floor's = ${(total(e2e) / total(shaped)).toFixed(2)}x, Temporal ÷ = ${(e2e.cpu.temporal / shaped.cpu.temporal).toFixed(2)}x`);
     }
 
     // Item 2's breakdown, read after the CPU was counted: what one confirmed booking costs in histories.
@@ -196,6 +223,12 @@ async function main() {
       console.log(`    ${type.padEnd(44)} ${per(entry.started)} started, ${per(entry.events)} events`);
     }
     console.log(`  delivery history events by type:\n${byType(deliveryTypes)}`);
+    const shapedHistory = await historyOf(temporal, shapedFloorId);
+    const shapedDelivery = await historyOf(temporal, `${shapedFloorId}-delivery`);
+    console.log(`the booking-shaped floor's workflow (the last, open on its timer): ${shapedHistory.length} history events, its delivery ${shapedDelivery.length}`);
+    for (const [name, types] of [['workflow', shapedHistory.types], ['delivery', shapedDelivery.types]] as const) {
+      console.log(`  ${name}: ${Object.entries(types).map(([type, count]) => `${type} ${count}`).join(', ')}`);
+    }
     const floorHistory = await historyOf(temporal, floorWorkflowId);
     console.log(`the floor's workflow (one, still open on its timer): ${floorHistory.length} history events\n${Object.entries(floorHistory.types)
       .map(([type, count]) => `    ${type.padEnd(44)} ${String(count).padStart(6)}`).join('\n')}`);

@@ -1,5 +1,5 @@
 import { getExternalWorkflowHandle, ParentClosePolicy, startChild } from '@temporalio/workflow';
-import type { PromotedBooking } from '../domain/booking-types';
+import type { DeliveryPlan, PromotedBooking } from '../domain/booking-types';
 import { bookingWorkflowId, promotedSignal, webhookDeliveryWorkflowId } from './messages';
 import { deliverBookingEvent } from './webhook-delivery';
 
@@ -7,10 +7,11 @@ import { deliverBookingEvent } from './webhook-delivery';
  * Hands an event (already in the outbox) to its own delivery workflow. Not awaited by the caller:
  * a slow or failing receiver never delays or fails a booking.
  */
-export function announce(eventId: string, organizationId: string): Promise<unknown> {
+export function announce(eventId: string, organizationId: string, plan?: DeliveryPlan): Promise<unknown> {
   return startChild(deliverBookingEvent, {
     workflowId: webhookDeliveryWorkflowId(eventId),
-    args: [{ eventId, organizationId }],
+    // A plan only where the recorded result carried one: older histories start the same child.
+    args: [{ eventId, organizationId, ...(plan && { plan }) }],
     parentClosePolicy: ParentClosePolicy.ABANDON,
   }).catch(() => undefined);
 }

@@ -64,7 +64,7 @@ async function live(run: BookingRun): Promise<void> {
   // A hold the API placed came with its search attributes at start.
   if (input.placed) setCurrentDetails(describeProgress(state));
   else run.publish();
-  if (hold.eventId) run.announcements.push(announce(hold.eventId, run.organizationId));
+  if (hold.eventId) run.announcements.push(announce(hold.eventId, run.organizationId, hold.delivery));
 
   // Until an ending, the Updates and signals move the booking; a deadline moves it if they do not.
   while (!isIn(TERMINAL_STATUSES, state.status)) {

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { BookingSnapshot, CustomerDetails, HoldOutcome, HoldRequest } from '../domain/booking-types';
+import type { BookingSnapshot, CustomerDetails, DeliveryPlan, HoldOutcome, HoldRequest } from '../domain/booking-types';
 import type { BookingStatus } from '../domain/booking-status';
 
 // The Update payloads' types come from their one definition, the schemas in domain/booking-payloads.ts.
@@ -21,7 +21,7 @@ export type BookingWorkflowInput =
  * workflow places the hold itself (or finds the row already there, e.g. a waiting-list place,
  * and follows it).
  */
-export interface PlacedHold { outcome: 'held'; booking: BookingSnapshot; eventId: string | null }
+export interface PlacedHold { outcome: 'held'; booking: BookingSnapshot; eventId: string | null; delivery?: DeliveryPlan }
 
 export interface AdoptRequest {
   bookingId: string;
@@ -92,6 +92,12 @@ export interface DeliverBookingEventInput {
   /** The webhook_events row, written in the transition's transaction (`${bookingId}:${step}`). */
   eventId: string;
   organizationId: string;
+  /**
+   * What to send, decided when the event was written: the workflow schedules exactly these. Absent
+   * in inputs from before plans (and for events written before them): the workflow then reads the
+   * event's subscriptions itself and tries mails and calendars for every event.
+   */
+  plan?: DeliveryPlan;
   /**
    * First retry delay; each next one doubles, up to an hour, for 24 hours. Tests shorten it; the
    * schedule is still Temporal's retry policy.

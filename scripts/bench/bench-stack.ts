@@ -20,7 +20,7 @@ export const ALWAYS_OPEN = Object.fromEntries(
   ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((day) => [day, [{ start: '00:00', end: '24:00' }]]),
 );
 
-/** A port the bench must use (BENCH_PG_PORT, BENCH_TEMPORAL_PORT, BENCH_TEMPORAL_UI_PORT, BENCH_API_PORT); absent = a free one. */
+/** A port the bench must use (BENCH_PG_PORT, BENCH_TEMPORAL_PORT, BENCH_TEMPORAL_UI_PORT, BENCH_API_PORT; bench:e2e's sinks BENCH_SMTP_PORT, BENCH_WEBHOOK_PORT); absent = a free one. */
 export function benchPort(name: string): number | undefined {
   const value = process.env[name];
   if (!value) return undefined;

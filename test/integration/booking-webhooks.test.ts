@@ -1,6 +1,8 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyWebhook } from '../../outbound/webhook-signature';
+import { webhookDeliveryWorkflowId } from '../../workflows/messages';
+import { sendsOf } from '../stack/delivery-history';
 import { createBookable, futureSlot, reserve } from '../stack/fixtures';
 import { call, waitFor } from '../stack/http';
 import { startTestStack, type TestStack } from '../stack/test-stack';
@@ -54,4 +56,19 @@ test('every transition of a booking reaches a subscriber, signed, once per event
   expect(byType['booking.held'].data).toMatchObject({ id: held.body.id, status: 'held' });
   expect(byType['booking.confirmed'].data).toMatchObject({ status: 'confirmed', customer: { email: 'ada@example.com' } });
   expect(byType['booking.cancelled'].data).toMatchObject({ status: 'cancelled' });
+
+  // Each event's plan, written with it, named the subscription; its delivery sent what the plan said
+  // (the hold sends no e-mail), each at the first attempt, in the worker, and never read the
+  // subscriptions itself.
+  const rows = await stack.db.selectFrom('webhook_events').select(['id', 'type', 'delivery']).where('booking_id', '=', held.body.id).execute();
+  const sends: Record<string, string[]> = {};
+  for (const row of rows) {
+    expect(row.delivery).toEqual({ mails: row.type !== 'booking.held', calendars: false, targets: [subscription.body.id] });
+    sends[row.type] = (await sendsOf(stack.temporal.workflow.getHandle(webhookDeliveryWorkflowId(row.id)))).sort();
+  }
+  expect(sends).toEqual({
+    'booking.held': ['deliverWebhook (first attempt)'],
+    'booking.confirmed': ['deliverWebhook (first attempt)', 'sendBookingMails (first attempt)'],
+    'booking.cancelled': ['deliverWebhook (first attempt)', 'sendBookingMails (first attempt)'],
+  });
 });

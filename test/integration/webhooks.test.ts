@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { verifyWebhook } from '../../outbound/webhook-signature';
 import type { BookingEventType } from '../../db/schema';
 import { insertBookingEvent } from '../../db/webhooks';
+import type { DeliveryPlan } from '../../domain/booking-types';
+import { sendsOf } from '../stack/delivery-history';
 import type { deliverBookingEvent, BookingEventDelivery } from '../../workflows/webhook-delivery';
 import { createBookable, futureSlot, reserve } from '../stack/fixtures';
 import { call, waitFor } from '../stack/http';
@@ -91,11 +93,15 @@ async function recordEvent(type: BookingEventType, payload: Record<string, unkno
   return id;
 }
 
-function startDelivery(eventId: string) {
+/**
+ * A delivery without a plan, as started before plans existed (or for an event written before
+ * them): it reads the event's subscriptions when it starts. With `plan`, as started today.
+ */
+function startDelivery(eventId: string, plan?: DeliveryPlan) {
   return stack.temporal.workflow.start<typeof deliverBookingEvent>('deliverBookingEvent', {
     taskQueue: stack.taskQueue,
     workflowId: `webhook-${eventId}`,
-    args: [{ eventId, organizationId: stack.organizationId, retryInitialInterval: '100 ms' }],
+    args: [{ eventId, organizationId: stack.organizationId, retryInitialInterval: '100 ms', ...(plan && { plan }) }],
   });
 }
 
@@ -171,7 +177,7 @@ describe('delivery', () => {
 
     const eventIds: string[] = [];
     for (let index = 0; index < 5; index++) eventIds.push(await recordEvent('booking.cancelled', { index }));
-    const handles = await Promise.all(eventIds.map(startDelivery));
+    const handles = await Promise.all(eventIds.map((eventId) => startDelivery(eventId)));
 
     // Every event has failed at least twice against the closed port before the receiver returns.
     await waitFor(() => deliveriesOf(subscription.id), (log) => eventIds.every(
@@ -253,6 +259,41 @@ describe('delivery', () => {
     await receiver.stop();
     await api('DELETE', `/v1/webhooks/${everything.id}`);
     await api('DELETE', `/v1/webhooks/${other.id}`);
+  });
+
+  test('a planned delivery posts to the targets its plan names and sends nothing else; a subscription added after the event gets nothing', async () => {
+    const receiver = await new Receiver(answerWith(204)).start();
+    const planned = await subscribe(receiver.url, ['booking.checked_in']);
+    const eventId = await recordEvent('booking.checked_in');
+    const later = await subscribe(receiver.url, ['booking.checked_in']);
+    const handle = await startDelivery(eventId, { mails: false, calendars: false, targets: [planned.id] });
+    expect((await handle.result()).deliveries).toEqual([{ subscriptionId: planned.id, outcome: 'delivered' }]);
+    expect(await deliveriesOf(later.id)).toEqual([]);
+    // no patch markers either: a planned input is a history of its own kind
+    expect(await sendsOf(handle)).toEqual(['deliverWebhook (first attempt)']);
+    await receiver.stop();
+    await api('DELETE', `/v1/webhooks/${planned.id}`);
+    await api('DELETE', `/v1/webhooks/${later.id}`);
+  });
+
+  test('a planned delivery whose first attempt fails retries as an activity, numbering the attempts on; a refusal is not retried', async () => {
+    const receiver = await new Receiver((receipt, res, index) => answerWith(index <= 2 ? 503 : 204)(receipt, res)).start();
+    const retried = await subscribe(receiver.url, ['booking.checked_in']);
+    const refusing = await new Receiver(answerWith(400)).start();
+    const refused = await subscribe(refusing.url, ['booking.checked_in']);
+    const handle = await startDelivery(await recordEvent('booking.checked_in'), { mails: false, calendars: false, targets: [retried.id, refused.id] });
+    const result = await handle.result();
+    expect(result.deliveries).toEqual([
+      { subscriptionId: retried.id, outcome: 'delivered' },
+      { subscriptionId: refused.id, outcome: 'failed', error: expect.stringMatching(/answered 400/) },
+    ]);
+    expect((await deliveriesOf(retried.id)).map((row) => [row.attempt, row.delivered]).sort()).toEqual([[1, false], [2, false], [3, true]]);
+    expect((await deliveriesOf(refused.id)).map((row) => row.attempt)).toEqual([1]);
+    expect(await sendsOf(handle)).toEqual(['deliverWebhook (first attempt)', 'deliverWebhook (first attempt)', 'deliverWebhook']);
+    await receiver.stop();
+    await refusing.stop();
+    await api('DELETE', `/v1/webhooks/${retried.id}`);
+    await api('DELETE', `/v1/webhooks/${refused.id}`);
   });
 
   test('the same event written twice is one event', async () => {

@@ -50,3 +50,15 @@ test('histories recorded by the previous version replay against the current work
 test('histories recorded while transitions announced their events as children replay against the current workflows', async () => {
   expect(await replayFailures('histories-before-handover', 1)).toEqual([]);
 }, 60_000);
+
+/**
+ * A delivery started without a plan in its input, as every delivery was before plans (an event's
+ * e-mails, calendar write-back and webhook targets decided when it is written) and as events
+ * written before them still are: the `booking-mails` and `calendar-write-back` markers and its
+ * `listEventSubscriptions` must be met by the same commands. Recorded through the planless path,
+ * which is the delivery code of the release before plans, unchanged (a booking.confirmed with one
+ * subscription and the customer's e-mail).
+ */
+test('a delivery history without a plan replays against the current workflows', async () => {
+  expect(await replayFailures('histories-before-plans', 1)).toEqual([]);
+}, 60_000);

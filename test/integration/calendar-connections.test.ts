@@ -136,6 +136,31 @@ describe('an ICS feed connection', () => {
     expect(await slotStarts(serviceId)).toContain(at(16));
   });
 
+  test('an event of several days, across two of the periods its busy time is kept in, blocks every day it covers in the slots and the holds', async () => {
+    const { resourceId, serviceId } = await bookable();
+    // Busy time is kept per 30-day period (epoch based): this leave starts in one and ends in the next.
+    const period = 30 * 24 * 60 * 60 * 1000;
+    const boundary = DateTime.fromMillis(Math.ceil(DAY.plus({ days: 1 }).toMillis() / period) * period, { zone: 'utc' });
+    const utcStamp = (instant: DateTime) => instant.toFormat("yyyyMMdd'T'HHmmss'Z'");
+    feeds.set('/leave.ics', ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', 'BEGIN:VEVENT', 'UID:leave', 'DTSTAMP:20260101T000000Z',
+      `DTSTART:${utcStamp(boundary.minus({ days: 2 }))}`, `DTEND:${utcStamp(boundary.plus({ days: 2 }))}`, 'END:VEVENT', 'END:VCALENDAR'].join('\r\n'));
+    const created = await connect(resourceId, { type: 'ics', url: `${feedBase}/leave.ics` });
+    expect(await syncNow(resourceId, created.body.id)).toMatchObject({ state: 'ok' });
+    const slotsOn = async (day: DateTime) => {
+      const answer = await call(stack.baseUrl, 'GET', `/v1/availability?service=${serviceId}&from=${day.toISODate()}&to=${day.toISODate()}&timezone=UTC`, { token: stack.apiKey });
+      expect(answer.status).toBe(200);
+      return answer.body.data as { start: string }[];
+    };
+    const before = boundary.minus({ days: 1 }).startOf('day');
+    const after = boundary.plus({ days: 1 }).startOf('day');
+    expect(await slotsOn(before)).toEqual([]);
+    expect(await slotsOn(after)).toEqual([]);
+    expect((await slotsOn(boundary.plus({ days: 3 }).startOf('day'))).length).toBeGreaterThan(0);
+    expect((await reserve(stack, { service_id: serviceId, start: after.set({ hour: 9 }).toISO()! })).status).toBe(409);
+    expect((await reserve(stack, { service_id: serviceId, start: before.set({ hour: 9 }).toISO()! })).status).toBe(409);
+    expect((await reserve(stack, { service_id: serviceId, start: boundary.plus({ days: 3 }).set({ hour: 9 }).toISO()! })).status).toBe(201);
+  });
+
   test('a feed larger than 5 MB, or one that is not iCalendar, is refused clearly and blocks nothing new', async () => {
     const { resourceId } = await bookable();
     feeds.set('/big.ics', `BEGIN:VCALENDAR\r\n${'X-PADDING:'.padEnd(74, 'x').concat('\r\n').repeat(75_000)}END:VCALENDAR\r\n`);

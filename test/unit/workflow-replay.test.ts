@@ -50,3 +50,15 @@ test('histories recorded by the previous version replay against the current work
 test('histories recorded while transitions announced their events as children replay against the current workflows', async () => {
   expect(await replayFailures('histories-before-handover', 1)).toEqual([]);
 }, 60_000);
+
+/**
+ * A calendar connection's sync runs for as long as the connection exists, so every deployed
+ * version meets runs started by the one before. These histories were recorded against Radicale by
+ * scripts/record-calendar-sync-history.ts: a first (whole) sync, a sync on the poll timer after an
+ * edit, a manual sync (the `syncNow` Update), a PATCH's `connectionChanged` signal, then
+ * continueAsNew when Temporal suggested it; and the next run, which ends when the connection is
+ * deleted.
+ */
+test('calendar sync histories replay against the current workflows', async () => {
+  expect(await replayFailures('histories-calendar-sync', 2)).toEqual([]);
+}, 60_000);

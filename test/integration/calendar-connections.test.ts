@@ -181,6 +181,24 @@ describe('an ICS feed connection', () => {
     expect(unknown.body.errors).toEqual([expect.objectContaining({ path: 'receives_bookings' })]);
   });
 
+  test('the sync workflow reads in the Temporal UI as resource, server, state, last and next sync, without the feed\'s secret path', async () => {
+    const { resourceId } = await bookable();
+    // A "secret address" as Google and Outlook publish them: the secret is part of the path.
+    feeds.set('/private-0f9e8d7c6b5a/basic.ics', feed({ uid: 'busy', from: 8, to: 9 }));
+    const created = await connect(resourceId, { type: 'ics', url: `${feedBase}/private-0f9e8d7c6b5a/basic.ics` });
+    await syncNow(resourceId, created.body.id);
+    const handle = stack.temporal.workflow.getHandle(calendarSyncWorkflowId(created.body.id));
+    const description = await handle.describe();
+    const host = new URL(feedBase).host;
+    expect(await description.staticSummary()).toBe(`Calendar sync: Dr Who ← ${host} (ics)`);
+    const details = (await handle.query('__temporal_workflow_metadata') as { currentDetails?: string }).currentDetails ?? '';
+    expect(details).toContain(`**Dr Who ← ${host} (ics)**`);
+    expect(details).toMatch(/state: ok/);
+    expect(details).toMatch(/last sync: \d{4}-/);
+    expect(details).toMatch(/next run: \d{4}-/);
+    for (const text of [await description.staticSummary(), await description.staticDetails(), details]) expect(text).not.toContain('private-0f9e8d7c6b5a');
+  });
+
   test('credentials are sealed and never shown; deleting the connection shreds them, frees its time and ends its workflow', async () => {
     const { resourceId, serviceId } = await bookable();
     feeds.set('/c.ics', feed({ uid: 'busy', from: 8, to: 9 }));

@@ -1,5 +1,8 @@
 import { DateTime } from 'luxon';
+import { sealCredentials } from '../../calendars/credentials';
 import { bookingEventUid } from '../../calendars/provider';
+import { updateCalendarConnection } from '../../db/calendar-connections';
+import { calendarSyncWorkflowId } from '../../workflows/messages';
 import { caldavFixture, plainEvent, type CalDavFixture } from '../stack/caldav-server';
 import { ALWAYS_OPEN, createResource, createService } from '../stack/fixtures';
 import { call, waitFor } from '../stack/http';
@@ -113,4 +116,34 @@ test('what a CalDAV server holds becomes busy time as it means: a series in anot
   const slotsOn = async (date: DateTime) => (await api('GET', `/v1/availability?service=${serviceId}&from=${date.toISODate()}&to=${date.toISODate()}&timezone=Europe/Berlin`)).body.data as unknown[];
   expect(await slotsOn(day)).toEqual([]);
   expect((await slotsOn(day.plus({ days: 1 }))).length).toBeGreaterThan(0);
+});
+
+test('credentials the server stops taking put the connection in auth_failed after one request, looked at again in an hour, with the busy time it had', async () => {
+  const calendar = await server.newCalendar('Revoked');
+  await server.putIcs(calendar, 'school', plainEvent('school-run', stamp(10), stamp(11)));
+  const resourceId = await createResource(stack, { name: 'Dr Revoked', timezone: 'UTC', weekly_schedule: ALWAYS_OPEN });
+  const serviceId = await createService(stack, { durations_minutes: [30], slot_step_minutes: 30, resource_ids: [resourceId] });
+  const created = await api('POST', `/v1/resources/${resourceId}/calendars`, {
+    type: 'caldav', url: calendar, username: server.credentials.username, password: server.credentials.password, blocks: true,
+  });
+  expect((await api('POST', `/v1/resources/${resourceId}/calendars/${created.body.id}/sync`)).body).toMatchObject({ state: 'ok' });
+  // The host revokes the app password on the server: the next sync is refused.
+  await updateCalendarConnection(stack.db, stack.organizationId, created.body.id, {
+    credentialsSealed: await sealCredentials(stack.db, created.body.id, { username: server.credentials.username, password: 'revoked-app-password' }),
+  });
+  const refused = await api('POST', `/v1/resources/${resourceId}/calendars/${created.body.id}/sync`);
+  expect(refused.body).toMatchObject({ state: 'auth_failed', last_error: expect.stringMatching(/refused the credentials/) });
+  expect(refused.body.last_error).not.toContain('revoked-app-password');
+  expect(await slotStarts(serviceId)).not.toContain(at(10));
+
+  const handle = stack.temporal.workflow.getHandle(calendarSyncWorkflowId(created.body.id));
+  const details = await waitFor(async () => (await handle.query('__temporal_workflow_metadata') as { currentDetails?: string }).currentDetails ?? '',
+    (text) => text.includes('state: auth_failed'));
+  const nextRun = Date.parse(/next run: (\S+)/.exec(details)![1]!);
+  expect(nextRun - Date.now()).toBeGreaterThan(50 * 60 * 1000);
+  const events = (await handle.fetchHistory()).events ?? [];
+  const attempts = events.flatMap((event) => (event.activityTaskStartedEventAttributes ? [event.activityTaskStartedEventAttributes.attempt ?? 0] : []));
+  expect(Math.max(...attempts)).toBe(1);
+  // The connection's first sync and the two asked for: nothing retried the refused one.
+  expect(attempts.length).toBe(3);
 });

@@ -6,11 +6,13 @@
  * The first run holds a connection's first (whole) sync, a sync on the poll timer after an edit on
  * the server (incremental, by sync token), a manual sync (the `syncNow` Update of POST .../sync),
  * a PATCH's `connectionChanged` signal and its sync, and ends in continueAsNew; the second run
- * syncs, waits, and ends when the connection is deleted. Temporal suggests continueAsNew after
+ * syncs, waits, and ends when the connection is deleted. A third history (another connection) has
+ * a manual sync arrive just when its run is due to continue as new: the sync is run first (the
+ * `sync-before-continue-as-new` patch), then the run continues as new. Temporal suggests continueAsNew after
  * thousands of events, which takes a connection days of polling; this script runs its own dev
  * server told to suggest it after SUGGEST_AFTER_EVENTS, which is the same suggestion, sooner.
  *
- * Run: npx tsx scripts/record-calendar-sync-history.ts   (about a minute; writes the two files)
+ * Run: npx tsx scripts/record-calendar-sync-history.ts   (about two minutes; writes the three files)
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -136,10 +138,35 @@ async function main() {
     await handle.result();
     console.log('deleted: the second run ended');
 
+    // A manual sync that arrives when the run is due to continue as new: signals (PATCH) bring the
+    // history to just under the suggestion, so that the Update's own workflow task carries it.
+    const second = await api('POST', `/v1/resources/${resource.id}/calendars`, {
+      type: 'caldav', url: calendarUrl, username: radicale.username, password: radicale.password, blocks: true, poll_interval_seconds: POLL_SECONDS,
+    });
+    const secondRoute = `/v1/resources/${resource.id}/calendars/${second.id}`;
+    const secondHandle = temporal.workflow.getHandle(calendarSyncWorkflowId(second.id));
+    const secondRunId = (await secondHandle.describe()).runId;
+    const syncsDone = async () => (await secondHandle.fetchHistory()).events?.filter((event) => event.activityTaskCompletedEventAttributes).length ?? 0;
+    await until(syncsDone, (count) => count >= 1, 60_000, 'the second connection\'s first sync');
+    for (let include = false; (await secondHandle.describe()).historyLength + 3 <= SUGGEST_AFTER_EVENTS; include = !include) {
+      const before = await syncsDone();
+      await api('PATCH', secondRoute, { include_tentative: include });
+      await until(syncsDone, (count) => count > before, 60_000, 'a signalled sync');
+    }
+    await api('POST', `${secondRoute}/sync`);
+    console.log('manual sync answered although the run was due to continue as new');
+    const secondRan = await until(async () => (await secondHandle.describe()).runId, (runId) => runId !== secondRunId, 120_000, 'continueAsNew after the manual sync');
+    await api('DELETE', secondRoute);
+    await secondHandle.result();
+
     fs.mkdirSync(OUT_DIR, { recursive: true });
-    const runs = [['first-sync-timer-update-signal-continue-as-new', firstRunId], ['continued-then-deleted', ran]] as const;
-    for (const [name, runId] of runs) {
-      const history = await temporal.workflow.getHandle(calendarSyncWorkflowId(created.id), runId).fetchHistory();
+    const runs = [
+      ['first-sync-timer-update-signal-continue-as-new', created.id, firstRunId], ['continued-then-deleted', created.id, ran],
+      ['update-when-due-to-continue-as-new', second.id, secondRunId],
+    ] as const;
+    console.log(`(the second connection's next run, ${secondRan}, is not kept)`);
+    for (const [name, connectionId, runId] of runs) {
+      const history = await temporal.workflow.getHandle(calendarSyncWorkflowId(connectionId), runId).fetchHistory();
       fs.writeFileSync(path.join(OUT_DIR, `${name}.json`), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 2)}\n`);
       console.log(`${name}: ${history.events?.length} events`);
     }

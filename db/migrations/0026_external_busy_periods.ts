@@ -4,10 +4,11 @@ import { sql, type Kysely } from 'kysely';
  * Each resource's synced busy time, coalesced and cut into 30-day periods, as the text the engine
  * reads: `start,end,start,end…` ascending, in seconds from the period's start (calendars count in
  * whole seconds; fractions are rounded outwards), which is half the text of epoch milliseconds to
- * send and read. A range that spans periods is in each of them. Formatting every range on every availability query (unnest of a multirange,
- * date_part and string_agg per range) was most of what a busy host's calendar cost the query;
- * written once per sync, the query reads a few rows per resource and formats nothing. The periods
- * let a hold, which asks about one start, read a month of a host's busy time rather than years.
+ * send and read. A range that spans periods is in each of them. Formatting every range on every
+ * availability query (unnest of a multirange, date_part and string_agg per range) was most of what
+ * a busy host's calendar cost the query; written once per sync, the query reads a few rows per
+ * resource and formats nothing. The periods let a hold, which asks about one start, read a month
+ * of a host's busy time rather than years.
  */
 // Frozen in time: this migration imports nothing from the app and takes Kysely<any>.
 const PERIOD_SECONDS = 30 * 24 * 60 * 60;

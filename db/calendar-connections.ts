@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { SEATED_STATUSES } from '../domain/booking-status';
-import { lockResources } from './bookings';
+import { BUSY_PERIOD_SECONDS, lockResources } from './bookings';
 import type {
   CalendarConnection, CalendarConnectionState, CalendarConnectionType, ConnectedCalendar, Database,
 } from './schema';
@@ -82,16 +82,23 @@ export async function deleteCalendarConnection(db: Kysely<Database>, organizatio
 
 /**
  * Recomputes the resource's coalesced busy time (what availability and holds read) from its
- * connections' busy occurrences; called in the transaction that changed them. The resource's row
- * lock, which holds take too, keeps two connections of one host from each writing a sum that
- * misses the other's rows, and a hold from reading busy time half-replaced.
+ * connections' busy occurrences; called in the transaction that changed them. The ranges are
+ * written as findOccupiedRanges reads them (text, in seconds from their period's start), so no
+ * query formats them again. The resource's row lock, which holds take too, keeps two connections
+ * of one host from each writing a sum that misses the other's rows, and a hold from reading busy
+ * time half-replaced.
  */
 export async function refreshBusyTime(trx: Transaction<Database>, resourceId: string): Promise<void> {
   await lockResources(trx, [resourceId]);
-  await sql`insert into external_busy_time (resource_id, busy)
-    select ${resourceId}::uuid, coalesce(range_agg(during), '{}'::tstzmultirange)
-    from external_busy_intervals where resource_id = ${resourceId}::uuid
-    on conflict (resource_id) do update set busy = excluded.busy`.execute(trx);
+  await trx.deleteFrom('external_busy_time').where('resource_id', '=', resourceId).execute();
+  await sql`insert into external_busy_time (resource_id, period, bounds)
+    select ${resourceId}::uuid, period, string_agg((lo - period * ${BUSY_PERIOD_SECONDS}::int8) || ',' || (hi - period * ${BUSY_PERIOD_SECONDS}::int8), ',' order by lo)
+    from (
+      select floor(date_part('epoch', lower(r)))::int8 as lo, ceil(date_part('epoch', upper(r)))::int8 as hi
+      from unnest((select range_agg(during) from external_busy_intervals where resource_id = ${resourceId}::uuid)) as r
+    ) ranges,
+      generate_series(floor(lo / ${BUSY_PERIOD_SECONDS}::float8)::int8, floor((hi - 1) / ${BUSY_PERIOD_SECONDS}::float8)::int8) as period
+    group by period`.execute(trx);
 }
 
 export async function recordSyncOutcome(

@@ -18,6 +18,7 @@ import * as reconcilerAnomalies from './migrations/0022_reconciler_anomalies';
 import * as organizationPages from './migrations/0023_organization_pages';
 import * as bookingLocaleSealedMail from './migrations/0024_booking_locale_sealed_mail';
 import * as externalBusyTime from './migrations/0025_external_busy_time';
+import * as externalBusyPeriods from './migrations/0026_external_busy_periods';
 import * as eventDeliveryPlan from './migrations/0027_event_delivery_plan';
 
 /** Listed here rather than read from disk, so the same migrations run under tsx, jest and bundles. */
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '0023_organization_pages': organizationPages,
   '0024_booking_locale_sealed_mail': bookingLocaleSealedMail,
   '0025_external_busy_time': externalBusyTime,
+  '0026_external_busy_periods': externalBusyPeriods,
   '0027_event_delivery_plan': eventDeliveryPlan,
 };
 

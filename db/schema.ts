@@ -460,10 +460,16 @@ export interface ExternalBusyIntervalTable {
   during: ColumnType<string, string, string>;
 }
 
-/** A resource's synced busy time coalesced (derived from external_busy_intervals). */
+/**
+ * A resource's synced busy time coalesced (derived from external_busy_intervals), per 30-day
+ * period (epoch seconds / BUSY_PERIOD_SECONDS, floored): `start,end,…` ascending, in seconds from
+ * the period's start.
+ */
 export interface ExternalBusyTimeTable {
   resource_id: string;
-  busy: ColumnType<string, string, string>;
+  /** int8: the driver answers it as a string. */
+  period: ColumnType<string, number, number>;
+  bounds: string;
 }
 
 export type CalendarConnection = Selectable<CalendarConnectionTable>;

@@ -24,6 +24,8 @@ const EVENTS_PER_CALENDAR = 500;
 const DISTINCT_CALENDARS = Number(process.env.BENCH_DISTINCT_CALENDARS ?? 5);
 const BIG_CALENDAR = 5000;
 const RUNS = 20;
+/** The availability query is measured this often (a sync's poll lands in a longer loop less heavily). */
+const AVAILABILITY_RUNS = 60;
 const WARMUP = 3;
 const POLL_SECONDS = 15;
 const WORKDAY = [{ start: '08:00', end: '18:00' }];
@@ -85,10 +87,10 @@ async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, ti
   }
 }
 
-async function p50Of(run: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {
+async function p50Of(run: () => Promise<unknown>, runs = RUNS): Promise<{ p50: number; p99: number }> {
   for (let i = 0; i < WARMUP; i++) await run();
   const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     await run();
     times.push(performance.now() - t0);
@@ -117,7 +119,7 @@ async function main() {
     }
     const service = await post('/v1/services', { name: 'Visit', durations_minutes: [30], resource_ids: resourceIds, hold_ttl_seconds: 600 });
     const query = `/v1/availability?service=${service.id}&from=${firstDay.toISODate()}&to=${firstDay.plus({ days: DAYS - 1 }).toISODate()}&timezone=UTC`;
-    const before = await p50Of(() => get(query));
+    const before = await p50Of(() => get(query), AVAILABILITY_RUNS);
     const slotsBefore = (await get(query)).data?.length ?? 0;
 
     const distinct = Math.min(DISTINCT_CALENDARS, RESOURCES);
@@ -136,11 +138,19 @@ async function main() {
       return synced.length;
     }, (count) => count >= RESOURCES, 600_000, 'the first syncs');
     const { count: busyRows } = await stack.db.selectFrom('external_busy_intervals').select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow();
-    const after = await p50Of(() => get(query));
+    // The connections keep polling their server (every 60 s, as users get it) while this is
+    // measured: polls that start during the timed runs share the machine with them, and are counted.
+    const timedFrom = new Date();
+    const after = await p50Of(() => get(query), AVAILABILITY_RUNS);
+    const timedTo = new Date();
+    const { count: pollsDuring } = await stack.db.selectFrom('calendar_connections').select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('organization_id', '=', stack.organizationId)
+      .where('last_synced_at', '>=', new Date(timedFrom.getTime() - 1000)).where('last_synced_at', '<=', timedTo).executeTakeFirstOrThrow();
     const slotsAfter = (await get(query)).data?.length ?? 0;
-    rows.push([`GET /v1/availability ${RESOURCES} resources x ${DAYS} days, ${EVENTS_PER_CALENDAR} events each (p50)`,
+    rows.push([`GET /v1/availability ${RESOURCES} resources x ${DAYS} days, ${EVENTS_PER_CALENDAR} events each (p50 of ${AVAILABILITY_RUNS})`,
       `${after.p50.toFixed(1)} ms (p99 ${after.p99.toFixed(1)})`,
-      `${before.p50.toFixed(1)} ms without calendars (p99 ${before.p99.toFixed(1)}): ${(after.p50 / before.p50).toFixed(2)}x, aim <= 1.2x; slots ${slotsBefore} -> ${slotsAfter}; ${busyRows} busy rows`]);
+      `${before.p50.toFixed(1)} ms without calendars (p99 ${before.p99.toFixed(1)}): ${(after.p50 / before.p50).toFixed(2)}x, aim <= 1.2x; slots ${slotsBefore} -> ${slotsAfter}; ${busyRows} busy rows; ` +
+      `${pollsDuring} of the ${RESOURCES} connections' 60 s polls began during the ${((timedTo.getTime() - timedFrom.getTime()) / 1000).toFixed(1)} s timed (or in the second before)`]);
 
     // First sync of a big calendar: from the connection's answer to its first last_synced_at.
     const bigResource = (await post('/v1/resources', { name: 'Busy host', timezone: 'UTC', weekly_schedule: WEEK })).id;

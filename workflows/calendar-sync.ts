@@ -1,5 +1,5 @@
 import {
-  allHandlersFinished, condition, continueAsNew, proxyActivities, setCurrentDetails, setHandler, workflowInfo,
+  allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setCurrentDetails, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import type { BookingActivities } from '../activities';
 import {
@@ -52,7 +52,10 @@ export async function calendarSyncWorkflow(input: CalendarSyncInput): Promise<vo
   });
 
   for (let syncs = 0; ; syncs++) {
-    if (syncs >= SYNCS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+    const due = syncs >= SYNCS_PER_RUN || workflowInfo().continueAsNewSuggested;
+    // A manual sync waits for a sync of this run: it gets it before the run hands over, else the
+    // run would wait for that handler, and the handler for a sync, for ever.
+    if (due && (allHandlersFinished() || !patched('sync-before-continue-as-new'))) {
       await condition(allHandlersFinished);
       return continueAsNew<typeof calendarSyncWorkflow>({ connectionId: input.connectionId, failures });
     }

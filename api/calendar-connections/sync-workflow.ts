@@ -6,7 +6,7 @@ import {
 
 /**
  * Starts the connection's sync workflow unless it runs already. Its summary in the Temporal UI
- * names the resource and the server (never a credential: URLs carry none); the current details,
+ * names the resource and the server, never a credential nor the URL's path; the current details,
  * set by the workflow, say the rest.
  */
 export async function ensureSyncWorkflow(temporal: Client, taskQueue: string, connection: CalendarConnection, resourceName: string): Promise<void> {
@@ -15,7 +15,8 @@ export async function ensureSyncWorkflow(temporal: Client, taskQueue: string, co
     workflowId: calendarSyncWorkflowId(connection.id), taskQueue, args: [input],
     workflowIdConflictPolicy: 'USE_EXISTING',
     staticSummary: `Calendar sync: ${resourceName} ← ${new URL(connection.url).host} (${connection.type})`,
-    staticDetails: `Connection ${connection.id} of resource ${connection.resource_id}; polls ${connection.url.replace(/\?.*$/, '?…')}`,
+    // The origin only: a feed's "secret address" carries its secret in the path or the query.
+    staticDetails: `Connection ${connection.id} of resource ${connection.resource_id}; polls ${new URL(connection.url).origin}/… (${connection.type})`,
   });
 }
 

@@ -182,7 +182,7 @@ export interface paths {
         /** The resource's calendar connections with their sync state */
         get: operations["listCalendarConnections"];
         put?: never;
-        /** Connect a host's calendar (CalDAV with discovery, or an ICS feed): its busy time blocks the resource after each sync (every poll_interval_seconds, default 60: an external edit shows within that window), and a receiving CalDAV calendar gets confirmed bookings; credentials are sealed and never returned */
+        /** Connect a host's calendar (CalDAV with discovery, or an ICS feed): its busy time blocks the resource after each sync (every poll_interval_seconds, default 60: an external edit blocks slots within that window, or at once after POST .../sync; a booking placed over it meanwhile is kept and gets a booking.calendar_conflict event), and a receiving CalDAV calendar gets confirmed bookings; credentials are sealed and never returned */
         post: operations["connectCalendar"];
         delete?: never;
         options?: never;

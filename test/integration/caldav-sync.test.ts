@@ -1,5 +1,8 @@
 import { DateTime } from 'luxon';
+import { sealCredentials } from '../../calendars/credentials';
 import { bookingEventUid } from '../../calendars/provider';
+import { updateCalendarConnection } from '../../db/calendar-connections';
+import { calendarSyncWorkflowId } from '../../workflows/messages';
 import { caldavFixture, plainEvent, type CalDavFixture } from '../stack/caldav-server';
 import { ALWAYS_OPEN, createResource, createService } from '../stack/fixtures';
 import { call, waitFor } from '../stack/http';
@@ -66,4 +69,81 @@ test('a CalDAV calendar connected in its smallest form blocks its events\' time;
   expect(own).toEqual([]);
   expect((await api('POST', `/v1/bookings/${held.body.id}/cancel`, { reason: 'test' })).status).toBe(200);
   expect(await slotStarts(serviceId)).toContain(at(8));
+});
+
+test('what a CalDAV server holds becomes busy time as it means: a series in another zone with an excluded and a moved occurrence, an all-day event in the resource\'s zone, transparent and cancelled events not at all', async () => {
+  const calendar = await server.newCalendar('Mixed');
+  const local = (instant: DateTime) => instant.toFormat("yyyyMMdd'T'HHmmss");
+  const first = DateTime.now().setZone('America/New_York').plus({ days: 3 }).startOf('day').set({ hour: 9 });
+  const series = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN',
+    'BEGIN:VEVENT', 'UID:standup', 'DTSTAMP:20260101T000000Z', `DTSTART;TZID=America/New_York:${local(first)}`,
+    `DTEND;TZID=America/New_York:${local(first.plus({ minutes: 30 }))}`, 'RRULE:FREQ=WEEKLY;COUNT=3',
+    `EXDATE;TZID=America/New_York:${local(first.plus({ weeks: 1 }))}`, 'SUMMARY:Standup', 'END:VEVENT',
+    'BEGIN:VEVENT', 'UID:standup', 'DTSTAMP:20260101T000000Z', `RECURRENCE-ID;TZID=America/New_York:${local(first.plus({ weeks: 2 }))}`,
+    `DTSTART;TZID=America/New_York:${local(first.plus({ weeks: 2, hours: 2 }))}`, `DTEND;TZID=America/New_York:${local(first.plus({ weeks: 2, hours: 2, minutes: 30 }))}`,
+    'SUMMARY:Standup, later', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+  await server.putIcs(calendar, 'standup', series);
+  const day = DateTime.now().setZone('Europe/Berlin').plus({ days: 5 }).startOf('day');
+  const allDay = (uid: string, extra: string[] = []) => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', 'BEGIN:VEVENT', `UID:${uid}`,
+    'DTSTAMP:20260101T000000Z', `DTSTART;VALUE=DATE:${day.toFormat('yyyyMMdd')}`, `DTEND;VALUE=DATE:${day.plus({ days: 1 }).toFormat('yyyyMMdd')}`,
+    ...extra, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+  await server.putIcs(calendar, 'holiday', allDay('holiday'));
+  await server.putIcs(calendar, 'free', allDay('free', ['TRANSP:TRANSPARENT']));
+  await server.putIcs(calendar, 'off', allDay('off', ['STATUS:CANCELLED']));
+  const resourceId = await createResource(stack, { name: 'Dr Berlin', timezone: 'Europe/Berlin', weekly_schedule: ALWAYS_OPEN });
+  const serviceId = await createService(stack, { durations_minutes: [30], slot_step_minutes: 30, resource_ids: [resourceId] });
+  const created = await api('POST', `/v1/resources/${resourceId}/calendars`, {
+    type: 'caldav', url: calendar, username: server.credentials.username, password: server.credentials.password, blocks: true,
+  });
+  expect(created.status).toBe(201);
+  expect((await api('POST', `/v1/resources/${resourceId}/calendars/${created.body.id}/sync`)).body).toMatchObject({ state: 'ok' });
+
+  const rows = await stack.db.selectFrom('external_busy_intervals').select(['uid', 'during'])
+    .where('connection_id', '=', created.body.id).orderBy('during').execute();
+  const busy = rows.map((row) => {
+    const [from, to] = row.during.slice(1, -1).split(',').map((bound) => DateTime.fromSQL(bound.replace(/"/g, '')).toUTC().toISO());
+    return { uid: row.uid, from, to };
+  });
+  const utc = (instant: DateTime) => instant.toUTC().toISO();
+  expect(busy).toEqual(expect.arrayContaining([
+    { uid: 'standup', from: utc(first), to: utc(first.plus({ minutes: 30 })) },
+    { uid: 'standup', from: utc(first.plus({ weeks: 2, hours: 2 })), to: utc(first.plus({ weeks: 2, hours: 2, minutes: 30 })) },
+    { uid: 'holiday', from: utc(day), to: utc(day.plus({ days: 1 })) },
+  ]));
+  expect(busy).toHaveLength(3);
+
+  // The all-day event empties the resource's local day; the day after is open.
+  const slotsOn = async (date: DateTime) => (await api('GET', `/v1/availability?service=${serviceId}&from=${date.toISODate()}&to=${date.toISODate()}&timezone=Europe/Berlin`)).body.data as unknown[];
+  expect(await slotsOn(day)).toEqual([]);
+  expect((await slotsOn(day.plus({ days: 1 }))).length).toBeGreaterThan(0);
+});
+
+test('credentials the server stops taking put the connection in auth_failed after one request, looked at again in an hour, with the busy time it had', async () => {
+  const calendar = await server.newCalendar('Revoked');
+  await server.putIcs(calendar, 'school', plainEvent('school-run', stamp(10), stamp(11)));
+  const resourceId = await createResource(stack, { name: 'Dr Revoked', timezone: 'UTC', weekly_schedule: ALWAYS_OPEN });
+  const serviceId = await createService(stack, { durations_minutes: [30], slot_step_minutes: 30, resource_ids: [resourceId] });
+  const created = await api('POST', `/v1/resources/${resourceId}/calendars`, {
+    type: 'caldav', url: calendar, username: server.credentials.username, password: server.credentials.password, blocks: true,
+  });
+  expect((await api('POST', `/v1/resources/${resourceId}/calendars/${created.body.id}/sync`)).body).toMatchObject({ state: 'ok' });
+  // The host revokes the app password on the server: the next sync is refused.
+  await updateCalendarConnection(stack.db, stack.organizationId, created.body.id, {
+    credentialsSealed: await sealCredentials(stack.db, created.body.id, { username: server.credentials.username, password: 'revoked-app-password' }),
+  });
+  const refused = await api('POST', `/v1/resources/${resourceId}/calendars/${created.body.id}/sync`);
+  expect(refused.body).toMatchObject({ state: 'auth_failed', last_error: expect.stringMatching(/refused the credentials/) });
+  expect(refused.body.last_error).not.toContain('revoked-app-password');
+  expect(await slotStarts(serviceId)).not.toContain(at(10));
+
+  const handle = stack.temporal.workflow.getHandle(calendarSyncWorkflowId(created.body.id));
+  const details = await waitFor(async () => (await handle.query('__temporal_workflow_metadata') as { currentDetails?: string }).currentDetails ?? '',
+    (text) => text.includes('state: auth_failed'));
+  const nextRun = Date.parse(/next run: (\S+)/.exec(details)![1]!);
+  expect(nextRun - Date.now()).toBeGreaterThan(50 * 60 * 1000);
+  const events = (await handle.fetchHistory()).events ?? [];
+  const attempts = events.flatMap((event) => (event.activityTaskStartedEventAttributes ? [event.activityTaskStartedEventAttributes.attempt ?? 0] : []));
+  expect(Math.max(...attempts)).toBe(1);
+  // The connection's first sync and the two asked for: nothing retried the refused one.
+  expect(attempts.length).toBe(3);
 });

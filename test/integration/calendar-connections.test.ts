@@ -136,6 +136,31 @@ describe('an ICS feed connection', () => {
     expect(await slotStarts(serviceId)).toContain(at(16));
   });
 
+  test('an event of several days, across two of the periods its busy time is kept in, blocks every day it covers in the slots and the holds', async () => {
+    const { resourceId, serviceId } = await bookable();
+    // Busy time is kept per 30-day period (epoch based): this leave starts in one and ends in the next.
+    const period = 30 * 24 * 60 * 60 * 1000;
+    const boundary = DateTime.fromMillis(Math.ceil(DAY.plus({ days: 1 }).toMillis() / period) * period, { zone: 'utc' });
+    const utcStamp = (instant: DateTime) => instant.toFormat("yyyyMMdd'T'HHmmss'Z'");
+    feeds.set('/leave.ics', ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', 'BEGIN:VEVENT', 'UID:leave', 'DTSTAMP:20260101T000000Z',
+      `DTSTART:${utcStamp(boundary.minus({ days: 2 }))}`, `DTEND:${utcStamp(boundary.plus({ days: 2 }))}`, 'END:VEVENT', 'END:VCALENDAR'].join('\r\n'));
+    const created = await connect(resourceId, { type: 'ics', url: `${feedBase}/leave.ics` });
+    expect(await syncNow(resourceId, created.body.id)).toMatchObject({ state: 'ok' });
+    const slotsOn = async (day: DateTime) => {
+      const answer = await call(stack.baseUrl, 'GET', `/v1/availability?service=${serviceId}&from=${day.toISODate()}&to=${day.toISODate()}&timezone=UTC`, { token: stack.apiKey });
+      expect(answer.status).toBe(200);
+      return answer.body.data as { start: string }[];
+    };
+    const before = boundary.minus({ days: 1 }).startOf('day');
+    const after = boundary.plus({ days: 1 }).startOf('day');
+    expect(await slotsOn(before)).toEqual([]);
+    expect(await slotsOn(after)).toEqual([]);
+    expect((await slotsOn(boundary.plus({ days: 3 }).startOf('day'))).length).toBeGreaterThan(0);
+    expect((await reserve(stack, { service_id: serviceId, start: after.set({ hour: 9 }).toISO()! })).status).toBe(409);
+    expect((await reserve(stack, { service_id: serviceId, start: before.set({ hour: 9 }).toISO()! })).status).toBe(409);
+    expect((await reserve(stack, { service_id: serviceId, start: boundary.plus({ days: 3 }).set({ hour: 9 }).toISO()! })).status).toBe(201);
+  });
+
   test('a feed larger than 5 MB, or one that is not iCalendar, is refused clearly and blocks nothing new', async () => {
     const { resourceId } = await bookable();
     feeds.set('/big.ics', `BEGIN:VCALENDAR\r\n${'X-PADDING:'.padEnd(74, 'x').concat('\r\n').repeat(75_000)}END:VCALENDAR\r\n`);
@@ -154,6 +179,24 @@ describe('an ICS feed connection', () => {
     const unknown = await connect(resourceId, { type: 'ics', url: `${feedBase}/a.ics`, receives_bookings: true });
     expect(unknown.status).toBe(400);
     expect(unknown.body.errors).toEqual([expect.objectContaining({ path: 'receives_bookings' })]);
+  });
+
+  test('the sync workflow reads in the Temporal UI as resource, server, state, last and next sync, without the feed\'s secret path', async () => {
+    const { resourceId } = await bookable();
+    // A "secret address" as Google and Outlook publish them: the secret is part of the path.
+    feeds.set('/private-0f9e8d7c6b5a/basic.ics', feed({ uid: 'busy', from: 8, to: 9 }));
+    const created = await connect(resourceId, { type: 'ics', url: `${feedBase}/private-0f9e8d7c6b5a/basic.ics` });
+    await syncNow(resourceId, created.body.id);
+    const handle = stack.temporal.workflow.getHandle(calendarSyncWorkflowId(created.body.id));
+    const description = await handle.describe();
+    const host = new URL(feedBase).host;
+    expect(await description.staticSummary()).toBe(`Calendar sync: Dr Who ← ${host} (ics)`);
+    const details = (await handle.query('__temporal_workflow_metadata') as { currentDetails?: string }).currentDetails ?? '';
+    expect(details).toContain(`**Dr Who ← ${host} (ics)**`);
+    expect(details).toMatch(/state: ok/);
+    expect(details).toMatch(/last sync: \d{4}-/);
+    expect(details).toMatch(/next run: \d{4}-/);
+    for (const text of [await description.staticSummary(), await description.staticDetails(), details]) expect(text).not.toContain('private-0f9e8d7c6b5a');
   });
 
   test('credentials are sealed and never shown; deleting the connection shreds them, frees its time and ends its workflow', async () => {

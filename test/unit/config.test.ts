@@ -28,6 +28,14 @@ describe('development defaults', () => {
     });
   });
 
+  test('OUTBOUND_ALLOWED_HOSTS is the allow-list of every outbound call; WEBHOOK_ALLOWED_HOSTS still counts as its alias', () => {
+    expect(loadConfig({}).webhookAllowedHosts).toEqual([]);
+    expect(loadConfig({ OUTBOUND_ALLOWED_HOSTS: '127.0.0.1:5232, radicale.internal' }).webhookAllowedHosts).toEqual(['127.0.0.1:5232', 'radicale.internal']);
+    expect(loadConfig({ WEBHOOK_ALLOWED_HOSTS: '127.0.0.1:4000' }).webhookAllowedHosts).toEqual(['127.0.0.1:4000']);
+    expect(loadConfig({ OUTBOUND_ALLOWED_HOSTS: '127.0.0.1:5232', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1:4000' }).webhookAllowedHosts)
+      .toEqual(['127.0.0.1:5232', '127.0.0.1:4000']);
+  });
+
   test('a development process may use a short secret and a DEV_API_KEY', () => {
     expect(loadConfig({ MANAGE_TOKEN_SECRET: 'short', DEV_API_KEY: 'sk_dev' })).toMatchObject({ manageTokenSecret: 'short', devApiKey: 'sk_dev' });
   });

@@ -62,3 +62,17 @@ test('histories recorded while transitions announced their events as children re
 test('a delivery history without a plan replays against the current workflows', async () => {
   expect(await replayFailures('histories-before-plans', 1)).toEqual([]);
 }, 60_000);
+
+/**
+ * A calendar connection's sync runs for as long as the connection exists, so every deployed
+ * version meets runs started by the one before. These histories were recorded against Radicale by
+ * scripts/record-calendar-sync-history.ts: a first (whole) sync, a sync on the poll timer after an
+ * edit, a manual sync (the `syncNow` Update), a PATCH's `connectionChanged` signal, then
+ * continueAsNew when Temporal suggested it; and the next run, which ends when the connection is
+ * deleted (these two by the version before the `sync-before-continue-as-new` patch, commit
+ * 339b529's parent); and a manual sync that arrived when the run was due to continue as new,
+ * synced first under that patch's marker.
+ */
+test('calendar sync histories replay against the current workflows', async () => {
+  expect(await replayFailures('histories-calendar-sync', 3)).toEqual([]);
+}, 60_000);

@@ -57,6 +57,7 @@ export const componentExamples: Record<string, unknown[]> = {
     end: '2027-03-01T10:30:00+01:00',
     timezone: 'Europe/Paris',
     spaces: 1,
+    locale: 'en',
     customer: { name: 'Grace Hopper', email: 'grace@example.com', phone: null, timezone: 'Europe/Paris' },
     booking_fields: {},
     extra_emails: [],

@@ -937,6 +937,7 @@ export interface components {
          *       "end": "2027-03-01T10:30:00+01:00",
          *       "timezone": "Europe/Paris",
          *       "spaces": 1,
+         *       "locale": "en",
          *       "customer": {
          *         "name": "Grace Hopper",
          *         "email": "grace@example.com",

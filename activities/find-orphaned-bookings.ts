@@ -33,9 +33,9 @@ export interface OrphanSearch {
   overdueSeconds?: number;
   /**
    * Read every live booking instead (the rare full sweep), from after this booking id (null: from
-   * the start), for at most `budgetSeconds` per activity run.
+   * the start), for at most `budgetSeconds` per activity run, `pageSize` rows a page (default 200).
    */
-  sweep?: { after: string | null; budgetSeconds?: number };
+  sweep?: { after: string | null; budgetSeconds?: number; pageSize?: number };
 }
 
 export interface OrphanedBooking {
@@ -105,22 +105,27 @@ async function checkBookings(db: Kysely<Database>, temporal: Client, search: Orp
 
 /**
  * One step of the full sweep: pages by id from the cursor (the retried attempt's heartbeat, else
- * the request's) until the budget is spent, the limit of orphans reached, or the end.
+ * the request's) until the budget is spent, the limit of orphans reached, or the end. The cursor
+ * heartbeated never passes an orphan this attempt has not returned yet: a retry after a crash
+ * reads that page again instead of leaving its orphans to the next sweep.
  */
 async function sweepStep(db: Kysely<Database>, temporal: Client, search: OrphanSearch, now: Date): Promise<OrphanSearchResult> {
   const resumed = activityInfo().heartbeatDetails as { after: string | null } | undefined;
   let after = resumed ? resumed.after : search.sweep!.after;
+  let resumeFrom = after;
+  const pageSize = search.sweep!.pageSize ?? PAGE;
   const stopAt = Date.now() + (search.sweep!.budgetSeconds ?? SWEEP_BUDGET_SECONDS) * 1000;
   const orphans: OrphanedBooking[] = [];
   let checked = 0;
   for (;;) {
-    const page = await liveBookingsAfter(db, after, PAGE);
+    const page = await liveBookingsAfter(db, after, pageSize);
     if (page.length === 0) return { checked, orphans, next: null };
     checked += page.length;
     orphans.push(...await classify(db, temporal, page, search, now));
     after = page[page.length - 1].id;
-    heartbeat({ after });
-    if (page.length < PAGE) return { checked, orphans, next: null };
+    if (orphans.length === 0) resumeFrom = after;
+    heartbeat({ after: resumeFrom });
+    if (page.length < pageSize) return { checked, orphans, next: null };
     if (orphans.length >= search.limit || Date.now() >= stopAt) return { checked, orphans, next: after };
   }
 }

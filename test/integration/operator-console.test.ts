@@ -430,7 +430,29 @@ describe('the reconciler', () => {
     ]);
     expect(swept.repaired.map(({ bookingId, workflow, action }) => [bookingId, workflow, action]))
       .toEqual(orphans.map((bookingId) => [bookingId, 'missing', 'resumed']));
-    for (const bookingId of ids) await handleOf(bookingWorkflowId(bookingId)).terminate('test done');
+    // Their workflows are left running (on queues no worker polls from now on): terminated, they would be orphans again.
+  });
+
+  test('a pass hands back at most its limit of orphans; the next pass takes the rest', async () => {
+    const { serviceId } = await createBookable(stack);
+    const activities = createActivities({ db: stack.db });
+    const ids: string[] = [];
+    for (const slot of [60, 61, 62]) {
+      const bookingId = randomUUID();
+      const hold = await activities.placeHold({
+        bookingId, organizationId: stack.organizationId, serviceId, start: futureSlot(slot), durationMinutes: null, resourceIds: null, customer: null, metadata: {},
+      });
+      expect(hold.outcome).toBe('held');
+      ids.push(bookingId);
+    }
+    const pass = () => stack.temporal.workflow.execute(reconcileBookingsWorkflow, {
+      workflowId: `test-reconcile-${randomUUID()}`, taskQueue: stack.taskQueue, args: [{ graceSeconds: 0, limit: 2 }],
+    });
+    const first = await pass();
+    expect(first.repaired).toHaveLength(2);
+    const second = await pass();
+    expect([...first.repaired, ...second.repaired].map((entry) => entry.bookingId).sort()).toEqual([...ids].sort());
+    expect((await pass()).repaired).toEqual([]);
   });
 
   test('runs from a Schedule visible to operators', async () => {

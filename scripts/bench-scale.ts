@@ -18,7 +18,7 @@ import { cpuByPart, cpuSince } from './bench/process-cpu';
  * reservation's and an availability query's p50, the bookings list's first page and a page at 90 %
  * of its depth (and, at the last step, the plan PostgreSQL makes for the list's own query there), a
  * reconciler pass (time and CPU by process), the idle CPU per minute (one pass per minute, as its
- * Schedule runs it) beside the same window with no pass at all (the floor of the processes that
+ * Schedule runs it, once what the step set going has settled) beside the same window with no pass at all (the floor of the processes that
  * merely wait), with --workflows a full sweep (time, and its CPU per minute spread over
  * RECONCILE_SWEEP_INTERVAL_SECONDS' default of 6 hours) and the worker's and Temporal's resident memory.
  *
@@ -106,6 +106,17 @@ async function main() {
     const perMinute = lasting.reduce((sum, [, value]) => sum + value, 0) / seconds * 60;
     return { perMinute, text: `${perMinute.toFixed(2)} s (${lasting.map(([part, value]) => `${part} ${(value / seconds * 60).toFixed(2)}`).join(', ')})` };
   };
+  // Waits until the lasting processes use under 2 % of a core over 5 s (at most 3 minutes); returns the seconds it took.
+  const settle = async () => {
+    const started = performance.now();
+    for (;;) {
+      const before = cpuByPart(workers);
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      const busy = Object.entries(cpuSince(before, cpuByPart(workers))).filter(([part]) => part !== 'postgres')
+        .reduce((sum, [, value]) => sum + value, 0);
+      if (busy < 0.1 || performance.now() - started > 180_000) return (performance.now() - started) / 1000;
+    }
+  };
   try {
     const resourceIds: string[] = [];
     for (let index = 0; index < RESOURCES; index++) {
@@ -179,6 +190,8 @@ async function main() {
       const passSeconds = (performance.now() - passStarted) / 1000;
       const passCpu = cpuSince(cpuBefore, cpuByPart(workers));
 
+      // What the seeding, the adoptions and the samples set going (workflow tasks, collections) ends first.
+      const settled = await settle();
       // Idle: nothing but the reconciler's pass each minute (run here, as its Schedule would)...
       const idle = await idleCpuPerMinute(async () => { await reconcile(); });
       // ...beside the same window with no pass: what the processes cost while merely waiting.
@@ -194,7 +207,7 @@ async function main() {
         String(live), os.loadavg()[0].toFixed(2), ms(reserve), ms(availability), ms(first), ms(deep),
         `${(passSeconds * 1000).toFixed(0)} ms (checked ${pass.checked})`,
         Object.entries(passCpu).map(([part, seconds]) => `${part} ${(seconds * 1000).toFixed(0)}`).join(', '),
-        idle.text, floor.text,
+        `${idle.text} after ${settled.toFixed(0)} s to settle`, floor.text,
         swept ? `${sweepSeconds.toFixed(1)} s (checked ${swept.checked}; ${sweepCpu.toFixed(1)} CPU-s = ${(sweepCpu / SWEEP_INTERVAL_MINUTES).toFixed(3)} per minute)` : '–',
         `${rssMiB(stack.workerPid ? [stack.workerPid] : []).toFixed(0)} MiB`, `${rssMiB(pidsNamed('temporal')).toFixed(0)} MiB`,
       ];

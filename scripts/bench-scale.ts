@@ -18,8 +18,8 @@ import { cpuByPart, cpuSince } from './bench/process-cpu';
  * reservation's and an availability query's p50, the bookings list's first page and a page at 90 %
  * of its depth (and, at the last step, the plan PostgreSQL makes for the list's own query there), a
  * reconciler pass (time and CPU by process), the idle CPU per minute (one pass per minute, as its
- * Schedule runs it, once what the step set going has settled) beside the same window with no pass at all (the floor of the processes that
- * merely wait), with --workflows a full sweep (time, and its CPU per minute spread over
+ * Schedule runs it, once what the step set going has settled) between two of the same window with
+ * no pass at all (the floor of the processes that merely wait), with --workflows a full sweep (time, and its CPU per minute spread over
  * RECONCILE_SWEEP_INTERVAL_SECONDS' default of 6 hours) and the worker's and Temporal's resident memory.
  *
  *   npm run bench:scale                          # steps 0, 2000, 10000, 20000
@@ -192,10 +192,12 @@ async function main() {
 
       // What the seeding, the adoptions and the samples set going (workflow tasks, collections) ends first.
       const settled = await settle();
-      // Idle: nothing but the reconciler's pass each minute (run here, as its Schedule would)...
+      // The same window with no pass (the processes merely waiting) before and after the one with a
+      // pass each minute (run here, as its Schedule would): a drift between the two floors is left
+      // over from the step, not the pass's.
+      const floorBefore = await idleCpuPerMinute(async () => {});
       const idle = await idleCpuPerMinute(async () => { await reconcile(); });
-      // ...beside the same window with no pass: what the processes cost while merely waiting.
-      const floor = await idleCpuPerMinute(async () => {});
+      const floorAfter = await idleCpuPerMinute(async () => {});
       // The full sweep, which only means something when each row has its workflow (without, it would adopt them all).
       const sweepStarted = performance.now();
       const sweepCpuBefore = cpuByPart(workers);
@@ -207,7 +209,7 @@ async function main() {
         String(live), os.loadavg()[0].toFixed(2), ms(reserve), ms(availability), ms(first), ms(deep),
         `${(passSeconds * 1000).toFixed(0)} ms (checked ${pass.checked})`,
         Object.entries(passCpu).map(([part, seconds]) => `${part} ${(seconds * 1000).toFixed(0)}`).join(', '),
-        `${idle.text} after ${settled.toFixed(0)} s to settle`, floor.text,
+        `${idle.text} after ${settled.toFixed(0)} s to settle`, `${floorBefore.text}; after: ${floorAfter.text}`,
         swept ? `${sweepSeconds.toFixed(1)} s (checked ${swept.checked}; ${sweepCpu.toFixed(1)} CPU-s = ${(sweepCpu / SWEEP_INTERVAL_MINUTES).toFixed(3)} per minute)` : '–',
         `${rssMiB(stack.workerPid ? [stack.workerPid] : []).toFixed(0)} MiB`, `${rssMiB(pidsNamed('temporal')).toFixed(0)} MiB`,
       ];
@@ -216,7 +218,7 @@ async function main() {
     }
     const header = ['live bookings', 'load (1 min)', 'reserve p50', 'availability p50', 'list first page p50', 'list page at 90 % p50',
       'reconciler pass', 'pass CPU ms by process', 'idle CPU-s per minute, a pass each minute (without PostgreSQL)',
-      'idle floor: no pass', 'full sweep', 'worker RSS', 'Temporal RSS'];
+      'idle floor: no pass, before the window with passes; after it', 'full sweep', 'worker RSS', 'Temporal RSS'];
     console.log(`\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
     for (const row of rows) console.log(`| ${row.join(' | ')} |`);
   } finally {

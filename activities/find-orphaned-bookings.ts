@@ -23,7 +23,10 @@ export interface OrphanSearch {
    * workflow may be starting right now. A closed workflow needs no grace.
    */
   graceSeconds: number;
-  /** At most this many orphans per run; the next run takes the rest. */
+  /**
+   * At most this many orphans per run (and never more than 200, so the answer stays far below
+   * Temporal's payload limit, an orphan being about a kilobyte); the next run takes the rest.
+   */
   limit: number;
   /**
    * A booking this long past its deadline (hold, approval, end) whose workflow still runs is
@@ -33,9 +36,9 @@ export interface OrphanSearch {
   overdueSeconds?: number;
   /**
    * Read every live booking instead (the rare full sweep), from after this booking id (null: from
-   * the start), for at most `budgetSeconds` per activity run.
+   * the start), for at most `budgetSeconds` per activity run, `pageSize` rows a page (default 200).
    */
-  sweep?: { after: string | null; budgetSeconds?: number };
+  sweep?: { after: string | null; budgetSeconds?: number; pageSize?: number };
 }
 
 export interface OrphanedBooking {
@@ -55,6 +58,10 @@ export interface OrphanSearchResult {
 
 // Bookings per database page and per visibility query (its WorkflowId IN list).
 const PAGE = 200;
+// Orphans one run hands back at most, and the sweep's largest page: an orphan (its snapshot and
+// label) is about a kilobyte, and a run's answer (then the adoption's input) must stay far below
+// the 2 MB Temporal refuses.
+const ORPHANS_PER_RUN = 200;
 const DESCRIBES_IN_FLIGHT = 32;
 // Visibility lists a closed workflow a moment after it closed: each pass reads this far back again.
 const VISIBILITY_LAG_MS = 2 * 60_000;
@@ -79,9 +86,10 @@ type WorkflowState = 'running' | 'closed' | 'missing';
 export async function findOrphanedBookings(
   db: Kysely<Database>, temporal: Client, search: OrphanSearch, now: Date,
 ): Promise<OrphanSearchResult> {
-  if (search.bookingIds) return checkBookings(db, temporal, search, now);
-  if (search.sweep) return sweepStep(db, temporal, search, now);
-  return findAnomalies(db, temporal, search, now);
+  const bounded = { ...search, limit: Math.max(1, Math.min(search.limit, ORPHANS_PER_RUN)) };
+  if (bounded.bookingIds) return checkBookings(db, temporal, bounded, now);
+  if (bounded.sweep) return sweepStep(db, temporal, bounded, now);
+  return findAnomalies(db, temporal, bounded, now);
 }
 
 /** The given bookings, each asked about (the API's and the tests' repair of named bookings). */
@@ -105,23 +113,29 @@ async function checkBookings(db: Kysely<Database>, temporal: Client, search: Orp
 
 /**
  * One step of the full sweep: pages by id from the cursor (the retried attempt's heartbeat, else
- * the request's) until the budget is spent, the limit of orphans reached, or the end.
+ * the request's) until the budget is spent, the limit of orphans reached, or the end. The cursor
+ * heartbeated never passes an orphan this attempt has not returned yet: a retry after a crash
+ * reads that page again instead of leaving its orphans to the next sweep.
  */
 async function sweepStep(db: Kysely<Database>, temporal: Client, search: OrphanSearch, now: Date): Promise<OrphanSearchResult> {
   const resumed = activityInfo().heartbeatDetails as { after: string | null } | undefined;
   let after = resumed ? resumed.after : search.sweep!.after;
+  let resumeFrom = after;
+  const pageSize = Math.min(search.sweep!.pageSize ?? PAGE, ORPHANS_PER_RUN);
   const stopAt = Date.now() + (search.sweep!.budgetSeconds ?? SWEEP_BUDGET_SECONDS) * 1000;
   const orphans: OrphanedBooking[] = [];
   let checked = 0;
   for (;;) {
-    const page = await liveBookingsAfter(db, after, PAGE);
+    const page = await liveBookingsAfter(db, after, pageSize);
     if (page.length === 0) return { checked, orphans, next: null };
     checked += page.length;
     orphans.push(...await classify(db, temporal, page, search, now));
     after = page[page.length - 1].id;
-    heartbeat({ after });
-    if (page.length < PAGE) return { checked, orphans, next: null };
-    if (orphans.length >= search.limit || Date.now() >= stopAt) return { checked, orphans, next: after };
+    if (orphans.length === 0) resumeFrom = after;
+    heartbeat({ after: resumeFrom });
+    if (page.length < pageSize) return { checked, orphans, next: null };
+    // Another page could take the orphans past the limit: they are handed back before it is read.
+    if ((orphans.length > 0 && orphans.length + pageSize > search.limit) || Date.now() >= stopAt) return { checked, orphans, next: after };
   }
 }
 
@@ -130,8 +144,12 @@ async function findAnomalies(db: Kysely<Database>, temporal: Client, search: Orp
   const mark = await readClosedMark(db, markName) ?? new Date(now.getTime() - FIRST_LOOK_BACK_MS);
   const found = new Map<string, OrphanedBooking>();
   let checked = 0;
+  // Those past the limit are left for the next pass, which finds them the same way (no mark moves before then).
   const add = (orphans: OrphanedBooking[]): boolean => {
-    for (const orphan of orphans) found.set(orphan.booking.id, orphan);
+    for (const orphan of orphans) {
+      if (found.size >= search.limit) break;
+      found.set(orphan.booking.id, orphan);
+    }
     return found.size >= search.limit;
   };
 

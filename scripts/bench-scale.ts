@@ -5,8 +5,10 @@ import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import { encodeCursor } from '../api/cursor';
 import { placeHold } from '../bookings/place-hold';
+import { listBookings } from '../db/bookings';
+import { planOf, type PlanNode } from '../db/query-plan';
 import { reconcileBookingsWorkflow, type ReconcileRequest } from '../workflows/reconciler';
-import { reconcilerScheduleId } from '../worker/schedules';
+import { reconcilerScheduleId, reconcilerSweepScheduleId } from '../worker/schedules';
 import { ALWAYS_OPEN, startBenchStack } from './bench/bench-stack';
 import { percentile } from './bench/measure';
 import { cpuByPart, cpuSince } from './bench/process-cpu';
@@ -14,9 +16,11 @@ import { cpuByPart, cpuSince } from './bench/process-cpu';
 /**
  * Grows the live bookings in steps and measures, at each, with the machine's load beside it: a
  * reservation's and an availability query's p50, the bookings list's first page and a page at 90 %
- * of its depth (and the plan of the deep one), a reconciler pass (time and CPU by process), the
- * idle CPU per minute (one pass per minute, as its Schedule runs it) and the worker's and
- * Temporal's resident memory.
+ * of its depth (and, at the last step, the plan PostgreSQL makes for the list's own query there), a
+ * reconciler pass (time and CPU by process), the idle CPU per minute (one pass per minute, as its
+ * Schedule runs it, once what the step set going has settled) between two of the same window with
+ * no pass at all (the floor of the processes that merely wait), with --workflows a full sweep (time, and its CPU per minute spread over
+ * RECONCILE_SWEEP_INTERVAL_SECONDS' default of 6 hours) and the worker's and Temporal's resident memory.
  *
  *   npm run bench:scale                          # steps 0, 2000, 10000, 20000
  *   npm run bench:scale -- --steps 0,500,2000    # smaller steps
@@ -35,6 +39,8 @@ const WITH_WORKFLOWS = args.includes('--workflows');
 const IDLE_SECONDS = Number(flag('--idle') ?? 60);
 const SAMPLES = Number(flag('--samples') ?? 20);
 const RESOURCES = 20;
+// RECONCILE_SWEEP_INTERVAL_SECONDS' default: what a sweep costs per minute, spread over it.
+const SWEEP_INTERVAL_MINUTES = 6 * 60;
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
@@ -65,6 +71,14 @@ async function p50(count: number, job: (index: number) => Promise<unknown>): Pro
   return percentile(latencies.sort((a, b) => a - b), 50);
 }
 
+/** The plan's nodes, one a line, indented by depth, with what decides a deep page's cost. */
+function describePlan(node: PlanNode, depth = 0): string[] {
+  const fields = ['Index Name', 'Index Cond', 'Filter', 'Rows Removed by Filter', 'Actual Rows', 'Actual Total Time']
+    .filter((field) => node[field] !== undefined).map((field) => `${field}: ${String(node[field])}`);
+  return [`${'  '.repeat(depth)}${node['Node Type']}${fields.length ? ` (${fields.join('; ')})` : ''}`,
+    ...(node.Plans ?? []).flatMap((child) => describePlan(child, depth + 1))];
+}
+
 async function main() {
   const stack = await startBenchStack('scale', { workerProcess: true });
   const { db, temporal, taskQueue, organizationId, post, baseUrl, apiKey } = stack;
@@ -77,6 +91,33 @@ async function main() {
   const reconcile = (request: ReconcileRequest = {}) => temporal.workflow.execute(reconcileBookingsWorkflow, {
     workflowId: `bench-scale-reconcile-${randomUUID()}`, taskQueue, args: [request],
   });
+  // CPU per minute of the lasting processes over IDLE_SECONDS, with `tick` run at the start of each minute.
+  const idleCpuPerMinute = async (tick: () => Promise<void>) => {
+    const before = cpuByPart(workers);
+    const started = performance.now();
+    for (let elapsed = 0; elapsed < IDLE_SECONDS; elapsed = (performance.now() - started) / 1000) {
+      const tickAt = performance.now();
+      await tick();
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(60_000 - (performance.now() - tickAt), IDLE_SECONDS * 1000 - (performance.now() - started)))));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    // PostgreSQL's backends come and go (an exited one takes its CPU with it): only the lasting processes are summed.
+    const lasting = Object.entries(cpuSince(before, cpuByPart(workers))).filter(([part]) => part !== 'postgres');
+    const perMinute = lasting.reduce((sum, [, value]) => sum + value, 0) / seconds * 60;
+    return { perMinute, text: `${perMinute.toFixed(2)} s (${lasting.map(([part, value]) => `${part} ${(value / seconds * 60).toFixed(2)}`).join(', ')})` };
+  };
+  // Waits until the lasting processes use under 0.12 CPU-s in 10 s (0.72 a minute, above Temporal's own
+  // idle floor of about 0.4) or 5 minutes have passed; returns the seconds it took.
+  const settle = async () => {
+    const started = performance.now();
+    for (;;) {
+      const before = cpuByPart(workers);
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      const busy = Object.entries(cpuSince(before, cpuByPart(workers))).filter(([part]) => part !== 'postgres')
+        .reduce((sum, [, value]) => sum + value, 0);
+      if (busy < 0.12 || performance.now() - started > 300_000) return (performance.now() - started) / 1000;
+    }
+  };
   try {
     const resourceIds: string[] = [];
     for (let index = 0; index < RESOURCES; index++) {
@@ -89,9 +130,11 @@ async function main() {
     const room = (await post('/v1/resources', { name: 'Measured room', timezone: 'UTC', weekly_schedule: ALWAYS_OPEN })).body.id;
     const measured = (await post('/v1/services', { name: 'Measured', durations_minutes: [30], resource_ids: [room] })).body.id;
     const firstDay = DateTime.utc().startOf('day').plus({ days: 3 });
-    // Only the passes this bench runs: the worker's own Schedule would run more, at moments of its choosing.
-    await temporal.schedule.getHandle(reconcilerScheduleId(taskQueue)).pause('bench:scale runs the passes it measures')
-      .catch((error) => console.warn('the reconciler Schedule could not be paused: its passes count too', error));
+    // Only the passes this bench runs: the worker's own Schedules would run more, at moments of their choosing.
+    for (const scheduleId of [reconcilerScheduleId(taskQueue), reconcilerSweepScheduleId(taskQueue)]) {
+      await temporal.schedule.getHandle(scheduleId).pause('bench:scale runs the passes it measures')
+        .catch((error) => console.warn(`${scheduleId} could not be paused: its runs count too`, error));
+    }
     let live = 0;
     let reserved = 0;
 
@@ -116,7 +159,10 @@ async function main() {
       live = Math.max(live, target);
       await db.updateTable('bookings').set({ status: 'confirmed', hold_expires_at: null })
         .where('service_id', '=', seeded).where('status', '=', 'held').execute();
-      if (WITH_WORKFLOWS && live > before) await reconcile({ graceSeconds: 0, limit: live - before + 100 });
+      // Each seeded row adopted by a workflow, as after a lost Temporal: pass after pass (each hands back at most 200).
+      if (WITH_WORKFLOWS && live > before) {
+        for (let adopted = -1; adopted !== 0;) adopted = (await reconcile({ graceSeconds: 0 })).repaired.length;
+      }
       await sql`ANALYZE bookings`.execute(db);
       // A pass first, so what the seeding left (recorded starts, the mark) is behind it.
       await reconcile();
@@ -132,9 +178,11 @@ async function main() {
       const deepRow = all[Math.floor(all.length * 0.9)];
       const deep = deepRow ? await p50(SAMPLES, () => get(`/v1/bookings?limit=50&cursor=${encodeURIComponent(encodeCursor(deepRow.start_at, deepRow.id))}`)) : NaN;
       if (deepRow && target === STEPS[STEPS.length - 1]) {
-        const plan = await sql<{ 'QUERY PLAN': string }>`EXPLAIN ANALYZE SELECT * FROM bookings WHERE organization_id = ${organizationId}
-          AND (start_at, id) > (${deepRow.start_at}::timestamptz, ${deepRow.id}::uuid) ORDER BY start_at, id LIMIT 51`.execute(db);
-        console.log(`\nplan of the deep page at ${live} bookings:\n${plan.rows.map((row) => `  ${row['QUERY PLAN']}`).join('\n')}`);
+        // The list's own query (db/bookings.ts), as the API sends it for this cursor.
+        const plan = await planOf(db, (explained) => listBookings(explained, {
+          organizationId, limit: 51, after: { startAt: deepRow.start_at, id: deepRow.id },
+        }), { analyze: true });
+        console.log(`\nplan of the deep page at ${live} bookings:\n${describePlan(plan).map((line) => `  ${line}`).join('\n')}`);
       }
 
       const cpuBefore = cpuByPart(workers);
@@ -143,31 +191,35 @@ async function main() {
       const passSeconds = (performance.now() - passStarted) / 1000;
       const passCpu = cpuSince(cpuBefore, cpuByPart(workers));
 
-      // Idle: nothing but the reconciler's pass each minute (run here, as its Schedule would).
-      const idleBefore = cpuByPart(workers);
-      const idleStarted = performance.now();
-      for (let elapsed = 0; elapsed < IDLE_SECONDS; elapsed = (performance.now() - idleStarted) / 1000) {
-        const passAt = performance.now();
-        await reconcile();
-        await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(60_000 - (performance.now() - passAt), IDLE_SECONDS * 1000 - (performance.now() - idleStarted)))));
-      }
-      const idleCpu = cpuSince(idleBefore, cpuByPart(workers));
-      const idleSeconds = (performance.now() - idleStarted) / 1000;
-      // PostgreSQL's backends come and go (an exited one takes its CPU with it): only the lasting processes are summed.
-      const lasting = Object.entries(idleCpu).filter(([part]) => part !== 'postgres');
-      const perMinute = lasting.reduce((sum, [, value]) => sum + value, 0) / idleSeconds * 60;
+      // What the seeding, the adoptions and the samples set going (workflow tasks, collections) ends first.
+      const settled = await settle();
+      // The same window with no pass (the processes merely waiting) before and after the one with a
+      // pass each minute (run here, as its Schedule would): a drift between the two floors is left
+      // over from the step, not the pass's.
+      const floorBefore = await idleCpuPerMinute(async () => {});
+      const idle = await idleCpuPerMinute(async () => { await reconcile(); });
+      const floorAfter = await idleCpuPerMinute(async () => {});
+      // The full sweep, which only means something when each row has its workflow (without, it would adopt them all).
+      const sweepStarted = performance.now();
+      const sweepCpuBefore = cpuByPart(workers);
+      const swept = WITH_WORKFLOWS ? await reconcile({ sweep: { after: null } }) : null;
+      const sweepSeconds = (performance.now() - sweepStarted) / 1000;
+      const sweepCpu = Object.values(cpuSince(sweepCpuBefore, cpuByPart(workers))).reduce((sum, value) => sum + value, 0);
 
       const row = [
         String(live), os.loadavg()[0].toFixed(2), ms(reserve), ms(availability), ms(first), ms(deep),
         `${(passSeconds * 1000).toFixed(0)} ms (checked ${pass.checked})`,
         Object.entries(passCpu).map(([part, seconds]) => `${part} ${(seconds * 1000).toFixed(0)}`).join(', '),
-        `${perMinute.toFixed(2)} s (${lasting.map(([part, value]) => `${part} ${(value / idleSeconds * 60).toFixed(2)}`).join(', ')})`, `${rssMiB(stack.workerPid ? [stack.workerPid] : []).toFixed(0)} MiB`, `${rssMiB(pidsNamed('temporal')).toFixed(0)} MiB`,
+        `${idle.text} after ${settled.toFixed(0)} s to settle`, `${floorBefore.text}; after: ${floorAfter.text}`,
+        swept ? `${sweepSeconds.toFixed(1)} s (checked ${swept.checked}; ${sweepCpu.toFixed(1)} CPU-s = ${(sweepCpu / SWEEP_INTERVAL_MINUTES).toFixed(3)} per minute)` : '–',
+        `${rssMiB(stack.workerPid ? [stack.workerPid] : []).toFixed(0)} MiB`, `${rssMiB(pidsNamed('temporal')).toFixed(0)} MiB`,
       ];
       rows.push(row);
       console.log(`step ${live}: ${row.join(' | ')}`);
     }
     const header = ['live bookings', 'load (1 min)', 'reserve p50', 'availability p50', 'list first page p50', 'list page at 90 % p50',
-      'reconciler pass', 'pass CPU ms by process', 'idle CPU-s per minute (without PostgreSQL)', 'worker RSS', 'Temporal RSS'];
+      'reconciler pass', 'pass CPU ms by process', 'idle CPU-s per minute, a pass each minute (without PostgreSQL)',
+      'idle floor: no pass, before the window with passes; after it', 'full sweep', 'worker RSS', 'Temporal RSS'];
     console.log(`\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
     for (const row of rows) console.log(`| ${row.join(' | ')} |`);
   } finally {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createDb, ensureDatabase } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
 import { launchInfraStack } from './stack/infra-launcher';
+import { benchPort } from './bench/bench-stack';
 
 const ROOT = path.resolve(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -24,7 +25,9 @@ async function main() {
   fs.rmSync(path.join(unbundled, 'worker', 'workflow-bundle.js'));
 
   console.log('starting PostgreSQL and Temporal (the npm start launcher, --infra-only)…');
-  const infra = await launchInfraStack('booking-bench');
+  const infra = await launchInfraStack('booking-bench', {
+    pg: benchPort('BENCH_PG_PORT'), temporal: benchPort('BENCH_TEMPORAL_PORT'), temporalUi: benchPort('BENCH_TEMPORAL_UI_PORT'),
+  });
   try {
     const databaseUrl = await ensureDatabase(infra.databaseUrl, 'bench_worker_start');
     const db = createDb(databaseUrl, 1);

@@ -53,7 +53,7 @@ async function sweep(request: ReconcileRequest, from: NonNullable<OrphanSearch['
     setCurrentDetails(`sweeping every live booking, after ${after ?? 'the first'}; checked ${report.checked}, repaired ${report.repaired.length}`);
     const found = await findOrphanedBookings.executeWithOptions({ ...FIND_OPTIONS, summary: 'sweep a stretch of live bookings' }, [{
       graceSeconds: request.graceSeconds ?? 30, limit: request.limit ?? 1000, overdueSeconds: request.overdueSeconds,
-      sweep: { after, budgetSeconds: from.budgetSeconds },
+      sweep: { ...from, after },
     }]);
     report.checked += found.checked;
     report.repaired.push(...await repair(found.orphans));

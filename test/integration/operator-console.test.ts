@@ -1,8 +1,13 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { randomUUID } from 'node:crypto';
+import { activityInfo } from '@temporalio/activity';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { sql } from 'kysely';
 import { createActivities } from '../../activities';
+import type { OrphanSearch, OrphanSearchResult } from '../../activities/find-orphaned-bookings';
+import { bookingDataConverter } from '../../personal-data/data-converter';
 import { reconcilerScheduleId, ensureReconcilerSchedule } from '../../worker/schedules';
 import { bookingStateQuery, bookingWorkflowId, cancelUpdate, checkInUpdate, confirmUpdate, rescheduleUpdate, submitDetailsUpdate } from '../../workflows/messages';
 import { bookingWorkflow } from '../../workflows/booking';
@@ -349,6 +354,105 @@ describe('the reconciler', () => {
       .where('status', 'in', ['waitlisted', 'held', 'pending_approval', 'confirmed']).executeTakeFirstOrThrow();
     expect(swept.checked).toBe(Number(live.n));
     expect((await handleOf(booking.workflow_id).query(bookingStateQuery)).status).toBe('confirmed');
+  });
+
+  test('a recorded booking whose workflow was deleted is ended by a pass once its deadline is long past, without a sweep', async () => {
+    const { serviceId } = await createBookable(stack);
+    const start = futureSlot(44);
+    const booking = (await reserve(stack, { service_id: serviceId, start })).body;
+    await reconcileOnce();
+    expect(await startRecorded(booking.id)).not.toBeNull();
+    await stack.temporal.workflowService.deleteWorkflowExecution({
+      namespace: stack.temporal.options.namespace, workflowExecution: { workflowId: booking.workflow_id },
+    });
+    await waitFor(async () => (await stack.temporal.workflow.count(`WorkflowId = '${booking.workflow_id}'`)).count, (count) => count === 0);
+    expect(repairsOf(await reconcileOnce(), booking.id)).toEqual([]);
+
+    // Its hold ran out an hour ago while no workflow was left to notice: the deadline's index finds it.
+    await stack.db.updateTable('bookings').set({ hold_expires_at: sql<Date>`now() - interval '1 hour'` }).where('id', '=', booking.id).execute();
+    expect(repairsOf(await reconcileOnce(), booking.id)).toEqual([{ bookingId: booking.id, workflow: 'missing', status: 'held', action: 'expired' }]);
+    expect((await get(`/v1/bookings/${booking.id}`)).body.status).toBe('expired');
+    expect((await reserve(stack, { service_id: serviceId, start })).status).toBe(201);
+  });
+
+  test('a sweep whose activity dies after a page resumes from its heartbeat\'s cursor, and never past an orphan it had not returned', async () => {
+    const { serviceId } = await createBookable(stack);
+    // Six live rows after a cursor no random id reaches, in this order; the third and the sixth have no workflow.
+    const suffix = () => `${randomBytes(2).toString('hex')}-4${randomBytes(2).toString('hex').slice(1)}-8${randomBytes(2).toString('hex').slice(1)}-${randomBytes(6).toString('hex')}`;
+    const ids = [1, 2, 3, 4, 5, 6].map((rank) => `fffffff${rank}-${suffix()}`);
+    const orphans = [ids[2], ids[5]];
+    const activities = createActivities({ db: stack.db, temporal: stack.temporal });
+    for (const [index, bookingId] of ids.entries()) {
+      const hold = await activities.placeHold({
+        bookingId, organizationId: stack.organizationId, serviceId, start: futureSlot(46 + index), durationMinutes: null, resourceIds: null, customer: null, metadata: {},
+      });
+      expect(hold.outcome).toBe('held');
+      if (orphans.includes(bookingId)) continue;
+      await stack.temporal.workflow.start(bookingWorkflow, {
+        workflowId: bookingWorkflowId(bookingId), taskQueue: `${stack.taskQueue}-without-worker`,
+        args: [{ adopt: { bookingId, organizationId: stack.organizationId, actor: 'test', reason: 'a running workflow' } }],
+      });
+    }
+
+    // A worker whose first attempt of each sweep step dies once the step is done, before it can answer.
+    const attempts: Array<{ attempt: number; checked: number; next: string | null | undefined; orphans: string[] }> = [];
+    const taskQueue = `${stack.taskQueue}-sweep-crash`;
+    const connection = await NativeConnection.connect({ address: stack.temporalAddress });
+    const worker = await Worker.create({
+      connection, namespace: 'default', taskQueue, dataConverter: bookingDataConverter(stack.db),
+      workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE! },
+      activities: {
+        ...activities,
+        findOrphanedBookings: async (search: OrphanSearch): Promise<OrphanSearchResult> => {
+          const result = await activities.findOrphanedBookings(search);
+          const { attempt } = activityInfo();
+          attempts.push({ attempt, checked: result.checked, next: result.next, orphans: result.orphans.map((orphan) => orphan.booking.id) });
+          if (attempt === 1) throw new Error('the worker died before the step could answer');
+          return result;
+        },
+      },
+    });
+    const swept = await worker.runUntil(stack.temporal.workflow.execute(reconcileBookingsWorkflow, {
+      workflowId: `test-sweep-crash-${randomUUID()}`, taskQueue,
+      args: [{ graceSeconds: 0, sweep: { after: 'fffffff0-0000-0000-0000-000000000000', budgetSeconds: 0, pageSize: 2 } }],
+    }));
+    await connection.close();
+
+    expect(attempts).toEqual([
+      // Its first page held no orphan: the retry goes on after it, not from the first page.
+      { attempt: 1, checked: 2, next: ids[1], orphans: [] },
+      { attempt: 2, checked: 2, next: ids[3], orphans: [ids[2]] },
+      // This page's orphan was never returned: the retry reads the page again.
+      { attempt: 1, checked: 2, next: ids[5], orphans: [ids[5]] },
+      { attempt: 2, checked: 2, next: ids[5], orphans: [ids[5]] },
+      { attempt: 1, checked: 0, next: null, orphans: [] },
+      { attempt: 2, checked: 0, next: null, orphans: [] },
+    ]);
+    expect(swept.repaired.map(({ bookingId, workflow, action }) => [bookingId, workflow, action]))
+      .toEqual(orphans.map((bookingId) => [bookingId, 'missing', 'resumed']));
+    // Their workflows are left running (on queues no worker polls from now on): terminated, they would be orphans again.
+  });
+
+  test('a pass hands back at most its limit of orphans; the next pass takes the rest', async () => {
+    const { serviceId } = await createBookable(stack);
+    const activities = createActivities({ db: stack.db });
+    const ids: string[] = [];
+    for (const slot of [60, 61, 62]) {
+      const bookingId = randomUUID();
+      const hold = await activities.placeHold({
+        bookingId, organizationId: stack.organizationId, serviceId, start: futureSlot(slot), durationMinutes: null, resourceIds: null, customer: null, metadata: {},
+      });
+      expect(hold.outcome).toBe('held');
+      ids.push(bookingId);
+    }
+    const pass = () => stack.temporal.workflow.execute(reconcileBookingsWorkflow, {
+      workflowId: `test-reconcile-${randomUUID()}`, taskQueue: stack.taskQueue, args: [{ graceSeconds: 0, limit: 2 }],
+    });
+    const first = await pass();
+    expect(first.repaired).toHaveLength(2);
+    const second = await pass();
+    expect([...first.repaired, ...second.repaired].map((entry) => entry.bookingId).sort()).toEqual([...ids].sort());
+    expect((await pass()).repaired).toEqual([]);
   });
 
   test('runs from a Schedule visible to operators', async () => {

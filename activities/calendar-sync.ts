@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { log } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
 import { bookingEventId, recordBookingEvent } from '../bookings/booking-event';
 import { startEventDelivery } from '../bookings/event-delivery';
@@ -12,7 +13,7 @@ import { busyTimeOf } from '../calendars/busy-time';
 import { unsealCredentials } from '../calendars/credentials';
 import { CalendarAuthError, CalendarRefusedError, type CalendarProvider } from '../calendars/provider';
 import { OutboundRefused } from '../outbound/request';
-import type { CalendarSyncOutcome } from '../workflows/messages';
+import { bookingWorkflowId, calendarConflictSignal, type CalendarSyncOutcome } from '../workflows/messages';
 
 const DAY_MS = 86_400_000;
 /** Without a service that says otherwise, busy time is kept this far ahead. */
@@ -70,6 +71,12 @@ async function reportConflicts(
     if (eventId === undefined) continue;
     reported++;
     if (eventId && temporal && taskQueue) await startEventDelivery(db, temporal, taskQueue, eventId, conflict.organizationId);
+    // The operator sees it on the booking's run too. The audit event and the webhook are the
+    // durable record; a run that has ended needs no news, and a signal lost to an outage does not
+    // fail the sync that found the conflict.
+    await temporal?.workflow.getHandle(bookingWorkflowId(conflict.bookingId)).signal(calendarConflictSignal).catch((error: unknown) => {
+      if (!(error instanceof WorkflowNotFoundError)) log.warn('calendar conflict not shown on the booking\'s run', { bookingId: conflict.bookingId, error: String(error) });
+    });
   }
   return reported;
 }

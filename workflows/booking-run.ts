@@ -89,6 +89,17 @@ export class BookingRun {
   }
 
   /**
+   * A host's calendar now has an event over this booking: the operator sees it in the run's
+   * current details (metadata, not a command, so histories without it replay the same).
+   */
+  noteCalendarConflict(): void {
+    this.state.calendarConflicts = {
+      count: (this.state.calendarConflicts?.count ?? 0) + 1, lastReportedAt: new Date().toISOString(),
+    };
+    setCurrentDetails(describeProgress(this.state));
+  }
+
+  /**
    * The booking was anonymized: its customer's address leaves the run's state and its visibility
    * record (a null value removes a search attribute), and no later upsert brings it back.
    */

@@ -2,12 +2,12 @@ import { condition, log, setHandler } from '@temporalio/workflow';
 import { isIn } from '../domain/booking-status';
 import { unlessMovedOn, type BookingRun } from './booking-run';
 import { acceptedIn, BOOKING_TRANSITIONS as EDGE } from './booking-transitions';
-import { promotedSignal, sessionCancelledSignal } from './messages';
+import { calendarConflictSignal, promotedSignal, sessionCancelledSignal } from './messages';
 import { cancellationCheck, checkPayload, promotedCheck } from './payload-checks';
 
 /**
- * The booking's signals: news of what the database already says (a promotion) or of a change
- * decided elsewhere (its session's cancellation). Signals have no validator: a malformed one is
+ * The booking's signals: news of what the database already says (a promotion, a conflict with a
+ * host's calendar) or of a change decided elsewhere (its session's cancellation). Signals have no validator: a malformed one is
  * logged and ignored rather than failing a task.
  */
 export function registerSignals(run: BookingRun): void {
@@ -28,6 +28,7 @@ export function registerSignals(run: BookingRun): void {
     await holdKnown();
     if (promoted.id === run.bookingId && isIn(acceptedIn('promoted'), run.status) && promoted.status !== 'waitlisted') run.adopt(promoted);
   });
+  setHandler(calendarConflictSignal, () => run.noteCalendarConflict());
   setHandler(sessionCancelledSignal, async (cancellation) => {
     if (!wellFormed('sessionCancelled', () => checkPayload(cancellationCheck, cancellation))) return;
     await holdKnown();

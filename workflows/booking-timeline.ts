@@ -113,6 +113,10 @@ export function describeProgress(state: BookingState): string {
     lines.push(`**Next:** ${due.summary} at ${localTime(due.at, zone)}${due.to ? ` → ${due.to}` : ''}`);
   }
   if (booking.checkedIn !== null) lines.push(`**Checked in:** ${booking.checkedIn ? 'present' : 'absent'}`);
+  if (state.calendarConflicts) {
+    const { count, lastReportedAt } = state.calendarConflicts;
+    lines.push(`**Calendar conflict:** ${count === 1 ? 'an event' : `${count} events`} in a host's own calendar over this booking (last found ${localTime(lastReportedAt, zone)}); the booking stands, the host decides`);
+  }
   if ((state.status === 'completed' || state.status === 'no_show') && booking.checkInClosesAt) {
     lines.push(`**Check-in window closes:** ${localTime(booking.checkInClosesAt, zone)}`);
   }

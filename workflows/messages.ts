@@ -43,6 +43,8 @@ export interface BookingState {
   rejection: Extract<HoldOutcome, { outcome: 'rejected' }> | null;
   /** Reminders still to come for the current start; planned at confirmation. */
   reminders: PlannedReminder[];
+  /** Events in a host's own calendar found over this booking (the booking stands; the host decides). */
+  calendarConflicts?: { count: number; lastReportedAt: string };
 }
 
 export type { Cancellation, CheckIn, HostAnswer, Reschedule, SpacesChange };
@@ -79,6 +81,12 @@ export const bookingStateQuery = defineQuery<BookingState>('bookingState');
 export const promotedSignal = defineSignal<[BookingSnapshot]>('promoted');
 /** Its session was cancelled: end the booking, whatever state it is in, with the session's reason. */
 export const sessionCancelledSignal = defineSignal<[Cancellation]>('sessionCancelled');
+/**
+ * An event in a host's own calendar now overlaps the booking (recorded as booking.calendar_conflict
+ * by the calendar's sync): the run shows it in its current details. Takes no arguments, so no
+ * message can be malformed; whatever one carries is ignored.
+ */
+export const calendarConflictSignal = defineSignal('calendarConflict');
 
 // The workflows' ids and inputs, here with their messages so that the code starting them
 // (activities, use cases, the worker's Schedules) imports definitions, never workflow code.

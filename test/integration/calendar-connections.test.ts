@@ -2,9 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import { sql } from 'kysely';
-import { calendarSyncWorkflowId } from '../../workflows/messages';
+import { bookingWorkflowId, calendarSyncWorkflowId } from '../../workflows/messages';
 import { ALWAYS_OPEN, createResource, createService, reserve } from '../stack/fixtures';
-import { call } from '../stack/http';
+import { call, waitFor } from '../stack/http';
 import { startTestStack, type TestStack } from '../stack/test-stack';
 
 /** A feed served by the test itself, as a host's calendar app publishes one; each path's text can change. */
@@ -118,6 +118,12 @@ describe('an ICS feed connection', () => {
     const audit = await stack.db.selectFrom('booking_events').select(['actor', 'to_status'])
       .where('booking_id', '=', held.body.id).where('step', 'like', 'calendar-conflict:%').execute();
     expect(audit).toEqual([{ actor: 'calendar-sync', to_status: 'held' }]);
+    // The operator sees it on the booking's run in the Temporal UI, once.
+    const run = stack.temporal.workflow.getHandle(bookingWorkflowId(held.body.id));
+    const details = await waitFor(async () => (await run.query('__temporal_workflow_metadata') as { currentDetails?: string }).currentDetails ?? '',
+      (text) => text.includes('**Calendar conflict:**'));
+    expect(details).toContain('**Calendar conflict:** an event in a host\'s own calendar over this booking');
+    expect(details).toContain('**Status:** held');
   });
 
   test('PATCH switches tentative events off, and the next sync frees their time', async () => {

@@ -57,6 +57,9 @@ const UNREADABLE_SIGNALS: Array<[string, RawValue]> = [
   ['sessionCancelled', raw('json/protobuf', '{"actor":"x"}', { messageType: 'temporal.api.common.v1.Payload' })],
   ['sessionCancelled', raw('json/plain', '{not json')],
   ['sessionCancelled', raw('json/booking-personal', '{"actor":{}}', { 'booking-personal': '{"b":[[["__proto__","polluted"],1]]}' })],
+  // takes no arguments: whatever one carries is ignored
+  ['calendarConflict', raw('json/plain', '{not json')],
+  ['calendarConflict', raw('json/booking-sealed', '{"id":"x"}', { 'booking-sealed': 'not json' })],
 ];
 
 test('signals whose payloads cannot be read are dropped: no failed workflow task, and the hold still expires on time', async () => {

@@ -50,6 +50,13 @@ function calendarText(seed: number, count: number, firstDay: DateTime): string {
 
 interface Server { radicale: RadicaleServer; authorization: string }
 
+/** What a first sync asks the server first: the calendar's sync token and ctag. */
+const TOKEN_PROPFIND = '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:" xmlns:cs="http://calendarserver.org/ns/"><d:prop><d:sync-token/><cs:getctag/></d:prop></d:propfind>';
+
+/** What a first sync asks the server for: every event with its data, in one report. */
+const WHOLE_CALENDAR_QUERY = '<?xml version="1.0" encoding="utf-8"?><c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">'
+  + '<d:prop><d:getetag/><c:calendar-data/></d:prop><c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT"/></c:comp-filter></c:filter></c:calendar-query>';
+
 async function dav(server: Server, method: string, url: string, body?: string, headers: Record<string, string> = {}) {
   const response = await fetch(url, { method, body, headers: { authorization: server.authorization, ...headers } });
   const text = await response.text();
@@ -161,8 +168,20 @@ async function main() {
     const first = await until(() => stack.db.selectFrom('calendar_connections').select(['last_synced_at', 'state', 'last_error'])
       .where('id', '=', big.id).executeTakeFirstOrThrow(), (row) => row.last_synced_at !== null || row.state === 'failing', 120_000, 'the big first sync');
     if (first.state === 'failing') throw new Error(`the big calendar's sync failed: ${first.last_error}`);
-    rows.push([`first sync of a ${BIG_CALENDAR}-event calendar`, `${((performance.now() - t0) / 1000).toFixed(2)} s`,
-      `aim <= 10 s (the POST with discovery answered in ${(answered / 1000).toFixed(2)} s)`]);
+    const firstSync = performance.now() - t0;
+    // The floor: the server alone answering what a first sync asks (the token, then every event) of
+    // a calendar as fresh as that one was: Radicale reads a new collection's items into its cache on
+    // the first report, which costs it several times what the same report costs it afterwards.
+    const twinUrl = await filledCalendar(server, 'big-twin', calendarText(9999, BIG_CALENDAR, firstDay));
+    const r0 = performance.now();
+    await dav(server, 'PROPFIND', twinUrl, TOKEN_PROPFIND, { depth: '0', 'content-type': 'application/xml; charset=utf-8' });
+    await dav(server, 'REPORT', twinUrl, WHOLE_CALENDAR_QUERY, { depth: '1', 'content-type': 'application/xml; charset=utf-8' });
+    const serverCold = performance.now() - r0;
+    const w0 = performance.now();
+    await dav(server, 'REPORT', twinUrl, WHOLE_CALENDAR_QUERY, { depth: '1', 'content-type': 'application/xml; charset=utf-8' });
+    const serverWarm = performance.now() - w0;
+    rows.push([`first sync of a ${BIG_CALENDAR}-event calendar`, `${(firstSync / 1000).toFixed(2)} s`,
+      `aim <= 10 s (the POST with discovery answered in ${(answered / 1000).toFixed(2)} s); floor: Radicale alone answers a fresh twin calendar's token and whole calendar-query in ${(serverCold / 1000).toFixed(2)} s (${(serverWarm / 1000).toFixed(2)} s once cached)`]);
 
     // Incremental sync of one change, on demand.
     const incremental: number[] = [];

@@ -12,6 +12,7 @@ import { startBenchStack, type BenchStack } from './bench/bench-stack';
 import { percentile } from './bench/measure';
 import { startRadicale, type RadicaleServer } from './stack/radicale';
 import { random } from './bench/seeded-random';
+import { waitUntil as until } from './bench/wait-until';
 
 const RESOURCES = Number(process.env.BENCH_CALENDAR_RESOURCES ?? 50);
 const DAYS = 60;
@@ -82,16 +83,6 @@ function api(stack: BenchStack) {
     return JSON.parse(text) as any;
   };
   return { get: (path: string) => call('GET', path), post: (path: string, body: unknown = {}) => call('POST', path, body) };
-}
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 async function p50Of(run: () => Promise<unknown>, runs = RUNS): Promise<{ p50: number; p99: number }> {

@@ -28,6 +28,7 @@ import { addApiKey, createOrganization, generateApiKey } from '../db/organizatio
 import { bookingClient } from '../temporal/client';
 import { createBookingWorker } from '../worker/main';
 import { calendarSyncWorkflowId } from '../workflows/messages';
+import { waitUntil } from './bench/wait-until';
 import { stopChild, stopOnExit } from './stack/child-process';
 import { freePort, launchInfraStack } from './stack/infra-launcher';
 import { startRadicale } from './stack/radicale';
@@ -37,16 +38,7 @@ const OUT_DIR = path.resolve(__dirname, '..', 'test', 'fixtures', 'histories-cal
 /** Long enough for the first run to hold every step above, short enough to end it soon after. */
 const SUGGEST_AFTER_EVENTS = 60;
 const POLL_SECONDS = 15;
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const until = <T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number, what: string) => waitUntil(probe, done, timeoutMs, what, 100);
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });

@@ -5,7 +5,7 @@ import { operatorLabel, type OperatorLabel } from '../bookings/operator-label';
 import type { Booking, Database } from '../db/schema';
 import { findSession } from '../db/sessions';
 import { findService } from '../db/services';
-import { bookingWorkflowId } from '../workflows/messages';
+import { bookingWorkflowId, ORPHANS_PER_RUN } from '../workflows/messages';
 import {
   forgetWorkflowsRunning, liveBookingsAfter, liveBookingsAmong, liveBookingsPastDeadline, liveBookingsUnconfirmed,
   readClosedMark, recordWorkflowsRunning, writeClosedMark,
@@ -23,10 +23,7 @@ export interface OrphanSearch {
    * workflow may be starting right now. A closed workflow needs no grace.
    */
   graceSeconds: number;
-  /**
-   * At most this many orphans per run (and never more than 200, so the answer stays far below
-   * Temporal's payload limit, an orphan being about a kilobyte); the next run takes the rest.
-   */
+  /** At most this many orphans per run (never more than ORPHANS_PER_RUN); the next run takes the rest. */
   limit: number;
   /**
    * A booking this long past its deadline (hold, approval, end) whose workflow still runs is
@@ -58,10 +55,6 @@ export interface OrphanSearchResult {
 
 // Bookings per database page and per visibility query (its WorkflowId IN list).
 const PAGE = 200;
-// Orphans one run hands back at most, and the sweep's largest page: an orphan (its snapshot and
-// label) is about a kilobyte, and a run's answer (then the adoption's input) must stay far below
-// the 2 MB Temporal refuses.
-const ORPHANS_PER_RUN = 200;
 const DESCRIBES_IN_FLIGHT = 32;
 // Visibility lists a closed workflow a moment after it closed: each pass reads this far back again.
 const VISIBILITY_LAG_MS = 2 * 60_000;

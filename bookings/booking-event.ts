@@ -92,6 +92,19 @@ export function plansNothing(plan: DeliveryPlan): boolean {
 }
 
 /**
+ * Whether an event, as `findDeliveryPlan` found it, gets a delivery: it exists and its plan sends
+ * something, or it was written before plans (its delivery then reads its targets itself).
+ */
+export function getsDelivery(plan: DeliveryPlan | null | undefined): boolean {
+  return plan === null || (plan !== undefined && !plansNothing(plan));
+}
+
+/** The event fields of a hold's outcome: the event with its plan, or none when nothing is sent. */
+export function heldEvent(event: { id: string; delivery: DeliveryPlan } | null): { eventId: string | null; delivery?: DeliveryPlan } {
+  return event ? { eventId: event.id, delivery: event.delivery } : { eventId: null };
+}
+
+/**
  * The outbox row for webhooks, e-mails and calendar write-back, written in the transaction of the
  * transition it reports, with its delivery plan. Returns the event and its plan only when the plan
  * sends something: otherwise no delivery workflow is started, which spares the workflow engine

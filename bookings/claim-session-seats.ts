@@ -3,7 +3,7 @@ import { appendBookingEvent, insertBooking } from '../db/bookings';
 import type { Database, Session } from '../db/schema';
 import { adjustSessionCounters, bookingClosesAt, bookingOpensAt, lockSession, nextWaitlistSeq } from '../db/sessions';
 import type { ServiceWithResources } from '../db/services';
-import { writeBookingEvent } from './booking-event';
+import { heldEvent, writeBookingEvent } from './booking-event';
 import { toSnapshot } from './booking-snapshot';
 import { refuseTime } from './booking-time';
 import type { HoldOutcome, HoldRequest } from '../domain/booking-types';
@@ -75,6 +75,6 @@ export async function claimSessionSeats(
   const event = await writeBookingEvent(trx, booking, 'hold', seated ? 'booking.held' : 'booking.waitlisted');
   return {
     outcome: seated ? 'held' : 'waitlisted', booking: toSnapshot(booking, service, session),
-    eventId: event?.id ?? null, ...(event && { delivery: event.delivery }),
+    ...heldEvent(event),
   };
 }

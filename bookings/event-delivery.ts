@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { findDeliveryPlan } from '../db/webhooks';
 import { webhookDeliveryWorkflowId, type DeliverBookingEventInput } from '../workflows/messages';
-import { plansNothing } from './booking-event';
+import { getsDelivery } from './booking-event';
 
 /**
  * Starts an event's delivery workflow (webhooks, callbacks, e-mails, calendar write-back), once:
@@ -16,7 +16,7 @@ export async function startEventDelivery(
   db: Kysely<Database>, temporal: Client, taskQueue: string, eventId: string, organizationId: string,
 ): Promise<void> {
   const plan = await findDeliveryPlan(db, eventId);
-  if (plan === undefined || (plan && plansNothing(plan))) return;
+  if (!getsDelivery(plan)) return;
   const input: DeliverBookingEventInput = { eventId, organizationId, ...(plan && { plan }) };
   try {
     await temporal.workflow.start('deliverBookingEvent', {

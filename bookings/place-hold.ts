@@ -4,7 +4,7 @@ import type { Booking, Database } from '../db/schema';
 import { findSession } from '../db/sessions';
 import { findService, type ServiceWithResources } from '../db/services';
 import { findDeliveryPlan } from '../db/webhooks';
-import { bookingEventId, plansNothing, writeBookingEvent } from './booking-event';
+import { bookingEventId, getsDelivery, heldEvent, writeBookingEvent } from './booking-event';
 import { resourceNamesOf, toSnapshot, type SnapshotService } from './booking-snapshot';
 import { rollBackIfLate } from './commit-deadline';
 import { findClaimableTime, lookAtTime, occupyTime, refusalOf, refuseTime } from './booking-time';
@@ -28,7 +28,7 @@ export async function earlierHold(trx: Transaction<Database>, booking: Booking, 
   const delivery = await findDeliveryPlan(trx, eventId);
   return {
     outcome: booking.status === 'waitlisted' ? 'waitlisted' : 'held', booking: toSnapshot(booking, service, session),
-    ...(delivery === undefined || (delivery && plansNothing(delivery)) ? { eventId: null } : { eventId, ...(delivery && { delivery }) }),
+    ...(getsDelivery(delivery) ? { eventId, ...(delivery && { delivery }) } : { eventId: null }),
   };
 }
 
@@ -89,7 +89,7 @@ export async function placeHold(
       rollBackIfLate(commitBy);
       return {
         outcome: 'held' as const, booking: toSnapshot(booking, service, null, resourceNamesOf(booking.resource_ids, time.resources)),
-        eventId: event?.id ?? null, ...(event && { delivery: event.delivery }),
+        ...heldEvent(event),
         // Only for a caller that brought its own service (the API): the activity's result stays as it was.
         ...(known.service && { row: booking }),
       };

@@ -113,6 +113,13 @@ export interface DeliverBookingEventInput {
   retryInitialInterval?: import('@temporalio/common').Duration;
 }
 
+/**
+ * Orphans one reconciler run hands back at most (its default, and the cap on any limit asked): an
+ * orphan (its snapshot and label) is about a kilobyte, and a run's answer, then the adoption's
+ * input, must stay far below the 2 MB Temporal refuses. The next run takes the rest.
+ */
+export const ORPHANS_PER_RUN = 200;
+
 export function reconcilerWorkflowId(taskQueue: string): string {
   return `reconciler-${taskQueue}`;
 }

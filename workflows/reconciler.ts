@@ -7,6 +7,7 @@ import { announce, tellPromoted } from './announcements';
 import { FREES_CAPACITY_STATUSES, isIn } from '../domain/booking-status';
 import { nextDue } from './booking-timeline';
 import { WRITE_OPTIONS } from './local-activity-options';
+import { ORPHANS_PER_RUN } from './messages';
 
 const FIND_OPTIONS: ActivityOptions = { startToCloseTimeout: '5 minutes', heartbeatTimeout: '1 minute', retry: { maximumAttempts: 3 } };
 const { findOrphanedBookings, adoptBookings } = proxyActivities<BookingActivities>(FIND_OPTIONS);
@@ -35,7 +36,7 @@ export async function reconcileBookingsWorkflow(request: ReconcileRequest = {}):
   if (request.sweep) return sweep(request, request.sweep);
   setCurrentDetails('looking for bookings whose workflow is closed or missing');
   const { checked, orphans } = await findOrphanedBookings.executeWithOptions({ ...FIND_OPTIONS, summary: 'find orphaned bookings' }, [
-    { bookingIds: request.bookingIds, graceSeconds: request.graceSeconds ?? 30, limit: request.limit ?? 1000, overdueSeconds: request.overdueSeconds },
+    { bookingIds: request.bookingIds, graceSeconds: request.graceSeconds ?? 30, limit: request.limit ?? ORPHANS_PER_RUN, overdueSeconds: request.overdueSeconds },
   ]);
   const report: ReconcileReport = { checked, repaired: await repair(orphans) };
   setCurrentDetails(`checked ${checked} live booking(s); repaired ${report.repaired.length}`);
@@ -52,7 +53,7 @@ async function sweep(request: ReconcileRequest, from: NonNullable<OrphanSearch['
   for (let step = 1; ; step++) {
     setCurrentDetails(`sweeping every live booking, after ${after ?? 'the first'}; checked ${report.checked}, repaired ${report.repaired.length}`);
     const found = await findOrphanedBookings.executeWithOptions({ ...FIND_OPTIONS, summary: 'sweep a stretch of live bookings' }, [{
-      graceSeconds: request.graceSeconds ?? 30, limit: request.limit ?? 1000, overdueSeconds: request.overdueSeconds,
+      graceSeconds: request.graceSeconds ?? 30, limit: request.limit ?? ORPHANS_PER_RUN, overdueSeconds: request.overdueSeconds,
       sweep: { ...from, after },
     }]);
     report.checked += found.checked;

@@ -143,10 +143,10 @@ export function customerPagesRouter(deps: CustomerPagesDeps): Router {
       const status = pageStatusOf(error);
       if (status === null || !(error instanceof BookingRefusal)) throw error;
       const locale = localeOf(req);
-      const fields = status === 409 ? [] : fieldErrorWording(t, locale, error.extra.errors ?? []);
-      return bookingPage(req, res, req.params.slug, status, fields.length > 0 ? fields : [
-        { path: 'start', message: status === 409 ? refusalWording(t, locale, error.extra.code, error.message, 'slot_taken') : fieldErrorWording(t, locale, [{ path: 'start', message: error.message }])[0].message },
-      ]);
+      const errors = status === 409
+        ? [{ path: 'start', message: refusalWording(t, locale, error.extra.code, error.message, 'slot_taken') }]
+        : fieldErrorWording(t, locale, error.extra.errors?.length ? error.extra.errors : [{ path: 'start', message: error.message }]);
+      return bookingPage(req, res, req.params.slug, status, errors);
     }
     const token = issueManageToken(deps.manageTokenSecret, booking.id);
     res.redirect(303, `/manage/${token}?${new URLSearchParams({ tz: zone, lang: localeOf(req), ...pageChoices(req) })}`);
